@@ -1,0 +1,57 @@
+# injury-portal: `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test setup install translations compile-translations db demo system-deps screenshots bench clean
+
+run: setup instance/secret_key
+	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask db upgrade
+	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask demo load
+	@echo "Serving the portal on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile - wsgi:app
+
+test: setup system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install compile-translations
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+instance/secret_key:
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+# Extract every UI string, merge into the catalogs, compile. Translate the new msgids in
+# translations/zh_CN/LC_MESSAGES/messages.po before committing (a test checks completeness).
+translations: install
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l --no-location --sort-output \
+		--project injury-portal -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) compile-translations
+
+compile-translations: install
+	@$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep -v '^$$' || true
+
+# Chromium and CJK fonts for the browser tests, PostgreSQL server binaries for the PostgreSQL run.
+system-deps:
+	@./scripts/system-deps.sh
+
+screenshots: setup system-deps
+	PORTAL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e -q
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,53 @@
+"""injury-portal: work-injury courses, evidence and benefit timelines for Chinese employers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal: defaults, then ``PORTAL_*`` environment variables, then ``test_config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    from portal.config import apply_config
+
+    apply_config(app, test_config)
+    _configure_logging(app)
+
+    from portal import extensions
+
+    extensions.init_app(app)
+
+    from portal.web import errors, i18n, templating
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from portal.auth.routes import bp as auth_bp
+    from portal.demo.cli import bp as demo_bp
+    from portal.health.routes import bp as health_bp
+    from portal.home.routes import bp as home_bp
+    from portal.org.routes import bp as org_bp
+
+    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = app.config["LOG_LEVEL"]
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(level)

@@ -1,0 +1,77 @@
+"""Accounts and one-time password reset links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.auth.policy import Actor, Role
+from portal.core.types import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.org.models import Employee, department_managers
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employees.id"), unique=True)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    # Sessions carry this value; changing the password rotates it and signs out every other session.
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    employee: Mapped[Employee | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive accounts
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def actor(self) -> Actor:
+        """This account as the authorization policy sees it (computed once per request)."""
+        cached = self.__dict__.get("_actor")
+        if cached is None:
+            managed: frozenset[int] = frozenset()
+            if self.employee_id is not None and self.role is Role.MANAGER:
+                rows = db.session.execute(
+                    sa.select(department_managers.c.department_id).where(
+                        department_managers.c.employee_id == self.employee_id
+                    )
+                ).scalars()
+                managed = frozenset(rows)
+            cached = Actor(role=self.role, employee_id=self.employee_id, managed_department_ids=managed)
+            self.__dict__["_actor"] = cached
+        return cached
+
+    @property
+    def display_name(self) -> str:
+        return self.employee.name if self.employee else self.username
+
+
+class PasswordResetToken(db.Model):
+    """A one-time link HR hands to an employee; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,81 @@
+"""The portal's one authorization policy.
+
+Every route asks ``can(user, action, target)``; list pages ask ``scope(user, action)`` and filter
+by it. Employees reach only their own records, managers the departments they manage (and
+themselves), HR and admin everything. An action missing from ``RULES`` is denied to everyone.
+Pure Python: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Role(str, enum.Enum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class Scope(enum.IntEnum):
+    """How far an action reaches, ordered from nothing to everything."""
+
+    NONE = 0
+    SELF = 1
+    DEPARTMENT = 2  # the managed departments, and the actor's own records
+    ALL = 3
+
+
+class Subject(Protocol):
+    """Anything that belongs to one employee: the employee record, a case, a receipt."""
+
+    @property
+    def subject_employee_id(self) -> int: ...
+
+    @property
+    def subject_department_id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the policy needs to know about the signed-in user."""
+
+    role: Role
+    employee_id: int | None = None
+    managed_department_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+E, M, H, A = Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN
+
+RULES: dict[str, dict[Role, Scope]] = {
+    # Home page, own password, own language.
+    "portal.use": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    # Employee records.
+    "employee.view": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "employee.list": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "employee.edit": {H: Scope.ALL, A: Scope.ALL},
+    # Accounts: HR hands out one-time password reset links.
+    "account.reset_link": {H: Scope.ALL, A: Scope.ALL},
+}
+
+
+def scope(actor: Actor | None, action: str) -> Scope:
+    """How far ``action`` reaches for ``actor`` (``None`` means signed out)."""
+    if actor is None:
+        return Scope.NONE
+    return RULES.get(action, {}).get(actor.role, Scope.NONE)
+
+
+def can(actor: Actor | None, action: str, target: Subject | None = None) -> bool:
+    """Whether ``actor`` may do ``action``, on ``target`` when one is given."""
+    reach = scope(actor, action)
+    if reach is Scope.NONE or actor is None:
+        return False
+    if target is None or reach is Scope.ALL:
+        return True
+    if actor.employee_id is not None and target.subject_employee_id == actor.employee_id:
+        return True
+    return reach is Scope.DEPARTMENT and target.subject_department_id in actor.managed_department_ids

@@ -1,0 +1,80 @@
+"""Configuration: defaults, then ``PORTAL_*`` environment variables, then the test mapping.
+
+Nothing here reads the environment at import time (Flask's rule: no configuration needed at import).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any, Mapping
+
+from flask import Flask
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the portal is configured unsafely."""
+
+
+class DefaultConfig:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+    RESET_LINK_HOURS = 72
+    PROXY_FIX_HOPS = 0
+    LOG_LEVEL = "INFO"
+
+
+def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Load configuration in order and fail fast on an unsafe set-up."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("PORTAL")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'portal.sqlite3')}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    _require_secret_key(app)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg 3 driver (``postgres://`` is what many hosts hand out)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _require_secret_key(app: Flask) -> None:
+    if app.config["SECRET_KEY"]:
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "development-only-not-secret"
+        return
+    raise ConfigurationError(
+        "PORTAL_SECRET_KEY is not set. Set it to a long random value, for example:\n"
+        "  export PORTAL_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+    )

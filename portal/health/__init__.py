@@ -1,0 +1,1 @@
+"""Liveness check for load balancers and monitoring."""

@@ -1,0 +1,26 @@
+"""``/healthz``: answers 200 when the database answers, 503 otherwise."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify
+from werkzeug.wrappers import Response
+
+from portal.auth.access import public
+from portal.extensions import db, limiter
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+@public
+@limiter.exempt
+def healthz() -> tuple[Response, int]:
+    """Database round trip; no details leak beyond ok/unavailable."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check: database unavailable")
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unavailable"), 503
+    return jsonify(status="ok", database="ok"), 200

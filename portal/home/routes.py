@@ -1,0 +1,42 @@
+"""Home page per role, and the language switcher that works with or without an account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.auth.access import public, requires
+from portal.extensions import db
+from portal.home.summary import ROLE_LABELS, home_summary
+from portal.web.forms import LocaleForm
+from portal.web.i18n import SESSION_KEY
+from portal.web.navigation import is_safe_next
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@requires("portal.use")
+def index() -> str:
+    """What the signed-in user can do next, by role."""
+    return render_template(
+        "home/index.html",
+        summary=home_summary(current_user.employee),
+        role_label=ROLE_LABELS[current_user.role],
+    )
+
+
+@bp.post("/locale")
+@public
+def set_locale() -> Response:
+    """Switch the interface language; signed-in employees keep it as their preference."""
+    form = LocaleForm()
+    if not form.validate_on_submit() or form.locale.data not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session[SESSION_KEY] = form.locale.data
+    if current_user.is_authenticated and current_user.employee is not None:
+        current_user.employee.preferred_locale = form.locale.data
+        db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("home.index"), 303)

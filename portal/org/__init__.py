@@ -1,0 +1,1 @@
+"""Departments, employees and their managers."""

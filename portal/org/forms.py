@@ -1,0 +1,48 @@
+"""The employee form used by HR."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from portal.org.labels import CONTRACT_LABELS, LOCALE_LABELS, STATUS_LABELS
+
+TOO_LONG = _l("At most %(max)d characters.")
+
+
+class EmployeeForm(FlaskForm):
+    number = StringField(
+        _l("Employee number"),
+        validators=[DataRequired(_l("Enter the employee number.")), Length(max=20, message=TOO_LONG)],
+        description=_l("2–20 characters: letters, digits and dashes, e.g. A0123."),
+    )
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=100, message=TOO_LONG)]
+    )
+    hire_date = DateField(
+        _l("Hire date"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))]
+    )
+    department_id = SelectField(
+        _l("Department"), coerce=int, validators=[DataRequired(_l("Choose a department."))]
+    )
+    contract_type = SelectField(
+        _l("Contract type"), choices=[SelectChoice(k.value, v) for k, v in CONTRACT_LABELS.items()]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Length(max=254, message=TOO_LONG), Email(_l("Enter a valid e-mail address."))],
+    )
+    phone = StringField(
+        _l("Mobile phone"),
+        validators=[
+            Optional(),
+            Regexp(r"^\+?[0-9][0-9 -]{5,28}$", message=_l("Use digits, spaces and dashes only, e.g. 138 0000 0000.")),
+        ],
+    )
+    preferred_locale = SelectField(_l("Preferred language"), choices=[SelectChoice(k, v) for k, v in LOCALE_LABELS.items()])
+    status = SelectField(_l("Status"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()])
+    left_date = DateField(_l("Leaving date"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,96 @@
+"""Reading and saving employees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.auth.access import scope_filter
+from portal.extensions import db
+from portal.org.models import Department, Employee
+from portal.org.rules import ContractType, EmploymentStatus
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class EmployeeFilter:
+    query: str = ""
+    department_id: int | None = None
+    status: EmploymentStatus | None = EmploymentStatus.ACTIVE
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class EmployeePage:
+    employees: list[Employee]
+    total: int
+    page: int
+    pages: int
+
+
+def visible_employees(criteria: EmployeeFilter) -> EmployeePage:
+    """Employees the signed-in user may list (by the policy), filtered and paged."""
+    stmt = sa.select(Employee).where(scope_filter("employee.list", Employee.id, Employee.department_id))
+    if criteria.query:
+        like = f"%{criteria.query.strip()}%"
+        stmt = stmt.where(sa.or_(Employee.name.ilike(like), Employee.number.ilike(like)))
+    if criteria.department_id:
+        stmt = stmt.where(Employee.department_id == criteria.department_id)
+    if criteria.status:
+        stmt = stmt.where(Employee.status == criteria.status)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(criteria.page, 1), pages)
+    rows = db.session.execute(
+        stmt.options(sa.orm.joinedload(Employee.department))
+        .order_by(Employee.number)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).scalars()
+    return EmployeePage(list(rows), total, page, pages)
+
+
+def visible_departments() -> list[Department]:
+    """Departments whose employees the signed-in user may list."""
+    stmt = sa.select(Department).order_by(Department.code)
+    allowed = scope_filter("employee.list", sa.literal(-1), Department.id)
+    return list(db.session.execute(stmt.where(allowed)).scalars())
+
+
+def all_departments() -> list[Department]:
+    return list(db.session.execute(sa.select(Department).order_by(Department.code)).scalars())
+
+
+def number_taken(number: str, except_id: int | None = None) -> bool:
+    stmt = sa.select(Employee.id).where(Employee.number == number)
+    if except_id is not None:
+        stmt = stmt.where(Employee.id != except_id)
+    return db.session.execute(stmt).first() is not None
+
+
+@dataclass(frozen=True)
+class EmployeeData:
+    number: str
+    name: str
+    hire_date: date
+    department_id: int
+    contract_type: ContractType
+    email: str | None
+    phone: str | None
+    preferred_locale: str
+    status: EmploymentStatus
+    left_date: date | None
+
+
+def save_employee(data: EmployeeData, employee: Employee | None = None) -> Employee:
+    """Create or update an employee in one commit."""
+    if employee is None:
+        employee = Employee()
+        db.session.add(employee)
+    for field, value in data.__dict__.items():
+        setattr(employee, field, value)
+    db.session.commit()
+    return employee

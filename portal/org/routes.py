@@ -1,0 +1,156 @@
+"""Employee list, profile and the HR employee form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from portal.auth.access import authorize, requires
+from portal.auth.forms import IssueResetLinkForm
+from portal.auth.models import User
+from portal.core.types import local_today
+from portal.extensions import db
+from portal.org import operations
+from portal.org.forms import EmployeeForm
+from portal.org.labels import CONTRACT_LABELS, LOCALE_LABELS, STATUS_LABELS
+from portal.org.models import Employee
+from portal.org.rules import (
+    ContractType,
+    EmploymentStatus,
+    employment_date_errors,
+    is_valid_employee_number,
+    normalise_employee_number,
+)
+from portal.web.htmx import page_or_fragment
+from portal.web.i18n import locale_code
+
+bp = Blueprint("org", __name__)
+
+DATE_ERRORS = {
+    "future": lambda: _("This date is in the future."),
+    "before_hire": lambda: _("The leaving date is before the hire date."),
+    "required_when_left": lambda: _("Enter the leaving date for someone who has left."),
+}
+
+
+def _labels() -> dict[str, object]:
+    return {
+        "contract_labels": CONTRACT_LABELS,
+        "status_labels": STATUS_LABELS,
+        "locale_labels": LOCALE_LABELS,
+        "locale": locale_code(),
+    }
+
+
+def _filter_from_request() -> operations.EmployeeFilter:
+    args = request.args
+    status_arg = args.get("status", EmploymentStatus.ACTIVE.value)
+    status = EmploymentStatus(status_arg) if status_arg in {s.value for s in EmploymentStatus} else None
+    department = args.get("department", type=int)
+    return operations.EmployeeFilter(
+        query=args.get("q", "")[:100],
+        department_id=department,
+        status=status,
+        page=args.get("page", 1, type=int) or 1,
+    )
+
+
+@bp.get("/employees")
+@requires("employee.list")
+def employees() -> Response:
+    """Employees the user may see; the search box swaps only the rows (``#employee-rows``)."""
+    criteria = _filter_from_request()
+    result = operations.visible_employees(criteria)
+    return page_or_fragment(
+        "org/employees.html",
+        "org/_employee_rows.html",
+        "employee-rows",
+        criteria=criteria,
+        result=result,
+        departments=operations.visible_departments(),
+        **_labels(),
+    )
+
+
+@bp.get("/employees/<int:employee_id>")
+@requires("employee.view")
+def employee(employee_id: int) -> str:
+    """One employee's record, for the employee, their manager and HR."""
+    person = db.get_or_404(Employee, employee_id)
+    authorize("employee.view", person)
+    account = db.session.query(User).filter_by(employee_id=person.id).one_or_none()
+    return render_template(
+        "org/employee.html", person=person, account=account, reset_form=IssueResetLinkForm(), **_labels()
+    )
+
+
+@bp.get("/me")
+@requires("employee.view")
+def me() -> Response:
+    """The signed-in user's own record."""
+    if current_user.employee_id is None:
+        abort(404)
+    return redirect(url_for("org.employee", employee_id=current_user.employee_id))
+
+
+@bp.route("/employees/new", methods=["GET", "POST"])
+@requires("employee.edit")
+def create_employee() -> Response | tuple[str, int]:
+    """HR adds an employee."""
+    return _employee_form(None)
+
+
+@bp.route("/employees/<int:employee_id>/edit", methods=["GET", "POST"])
+@requires("employee.edit")
+def update_employee(employee_id: int) -> Response | tuple[str, int]:
+    """HR corrects an employee's record."""
+    person = db.get_or_404(Employee, employee_id)
+    authorize("employee.edit", person)
+    return _employee_form(person)
+
+
+def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
+    form = EmployeeForm(obj=person)
+    if request.method == "GET" and person is not None:
+        form.contract_type.data = person.contract_type.value
+        form.status.data = person.status.value
+    locale = locale_code()
+    form.department_id.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(d.id, d.name(locale)) for d in operations.all_departments()
+    ]
+    if form.validate_on_submit() and _domain_checks(form, person):
+        data = operations.EmployeeData(
+            number=normalise_employee_number(form.number.data),
+            name=form.name.data.strip(),
+            hire_date=form.hire_date.data,
+            department_id=form.department_id.data,
+            contract_type=ContractType(form.contract_type.data),
+            email=(form.email.data or "").strip() or None,
+            phone=(form.phone.data or "").strip() or None,
+            preferred_locale=form.preferred_locale.data,
+            status=EmploymentStatus(form.status.data),
+            left_date=form.left_date.data,
+        )
+        saved = operations.save_employee(data, person)
+        flash(_("Saved %(name)s.", name=saved.name), "success")
+        return redirect(url_for("org.employee", employee_id=saved.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("org/employee_form.html", form=form, person=person), status
+
+
+def _domain_checks(form: EmployeeForm, person: Employee | None) -> bool:
+    """Checks beyond single fields: number format and uniqueness, consistent dates."""
+    number = normalise_employee_number(form.number.data)
+    if not is_valid_employee_number(number):
+        form.number.errors.append(_("Use 2–20 letters, digits or dashes."))
+    elif operations.number_taken(number, person.id if person else None):
+        form.number.errors.append(_("Another employee already has this number."))
+    today = local_today()
+    for field, code in employment_date_errors(
+        form.hire_date.data, form.left_date.data, EmploymentStatus(form.status.data), today
+    ).items():
+        getattr(form, field).errors.append(DATE_ERRORS[code]())
+    return not any(field.errors for field in form)

@@ -1,0 +1,1 @@
+"""HTTP glue shared by every domain: htmx, locale, templates and error pages."""

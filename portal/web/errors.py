@@ -1,0 +1,51 @@
+"""Localized error pages: a full page normally, a small fragment for htmx requests."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, make_response, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+from portal.web.htmx import is_htmx
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your account may not open this page. Ask HR if you think it should.")),
+    404: (_l("Not found"), _l("This page does not exist, or it was moved.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than the portal accepts (2 MB).")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("The portal hit an error and nothing was saved. Try again; if it keeps happening, tell HR.")),
+}
+
+
+def render_error(status: int, detail: str | None = None) -> Response:
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
+    response = make_response(
+        render_template(template, status=status, title=title, message=detail or message), status
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def _handle_http(error: HTTPException) -> Response:
+    return render_error(error.code or 500)
+
+
+def _handle_csrf(error: CSRFError) -> Response:
+    return render_error(400, _("The form expired or was sent from another site. Reload the page and submit it again."))
+
+
+def _handle_unexpected(error: InternalServerError) -> Response:
+    db.session.rollback()  # nothing half-written survives an error; Flask has logged the traceback
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(HTTPException, _handle_http)

@@ -1,0 +1,40 @@
+"""Every read and write of htmx headers lives here, so an htmx upgrade touches one file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, render_template, request
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def wants_fragment(target_id: str) -> bool:
+    """True for an htmx request that swaps exactly ``target_id``.
+
+    Boosted navigation and history restores want the full page even though they come from htmx.
+    """
+    headers = request.headers
+    return (
+        is_htmx()
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Target") == target_id
+    )
+
+
+def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200, **context: Any) -> Response:
+    """Render the whole page, or only the fragment when htmx targets ``target_id``."""
+    template = fragment if wants_fragment(target_id) else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def client_redirect(location: str, status: int = 200) -> Response:
+    """Tell htmx to navigate the whole window (a 3xx would be followed and swapped in place)."""
+    response = make_response("", status)
+    response.headers["HX-Redirect"] = location
+    return response

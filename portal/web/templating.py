@@ -1,0 +1,66 @@
+"""Template globals: navigation per role, locale helpers, and local-time filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_babel.speaklater import LazyString
+
+from portal.auth.access import current_actor
+from portal.auth.policy import can
+from portal.web.i18n import locale_code
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: LazyString
+    action: str
+
+
+NAVIGATION = (
+    NavItem("home.index", _l("Home"), "portal.use"),
+    NavItem("org.me", _l("My profile"), "employee.view"),
+    NavItem("org.employees", _l("Employees"), "employee.list"),
+)
+
+
+def navigation() -> list[NavItem]:
+    """The menu for the signed-in user: exactly the entries the policy allows."""
+    actor = current_actor()
+    items = [item for item in NAVIGATION if can(actor, item.action)]
+    if actor is not None and actor.employee_id is None:
+        items = [item for item in items if item.endpoint != "org.me"]
+    return items
+
+
+def local_datetime(value: datetime | None, format: str = "medium") -> str:
+    """A UTC timestamp shown in Asia/Shanghai (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE)."""
+    return "" if value is None else format_datetime(value, format)
+
+
+def local_date(value: date | None, format: str = "medium") -> str:
+    return "" if value is None else format_date(value, format)
+
+
+def _context() -> dict[str, Any]:
+    locale = locale_code()
+    return {
+        "navigation": navigation() if current_user.is_authenticated else [],
+        "current_locale": locale,
+        "html_lang": "zh-CN" if locale == "zh_CN" else locale,
+        "current_path": request.full_path.rstrip("?") if request else "/",
+        "can": lambda action, target=None: can(current_actor(), action, target),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)

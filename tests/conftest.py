@@ -1,0 +1,147 @@
+"""Shared fixtures: the app on both engines, signed-in clients and small factories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.auth.models import User
+from portal.auth.operations import create_user
+from portal.auth.policy import Role
+from portal.extensions import db
+from portal.org.models import Department, Employee
+from portal.org.rules import ContractType
+from tests.postgres import PostgresServer
+
+PASSWORD = "correct horse battery"
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    server = PostgresServer()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "sqlite":
+        return "sqlite://"
+    return request.getfixturevalue("postgres_url")
+
+
+class PortalClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Tests hold an app context to read the database; without a fresh one per request, Flask would
+    share ``g`` (and with it Flask-Login's cached user and Flask-WTF's CSRF token) across requests.
+    The test's own session is expired afterwards so it reads what the request committed.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
+    }
+    config.update(overrides)
+    application = create_app(config)
+    application.test_client_class = PortalClient
+    return application
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override per module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = make_app(database_url, **app_config)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()  # close pooled connections now, not whenever the collector runs
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Read a CSRF token the way a browser gets one: from a rendered form."""
+    page = client.get(path, follow_redirects=True)
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
+    """POST like a browser form: with the CSRF token taken from a page."""
+    payload = {"csrf_token": csrf_token(client), **(data or {})}
+    return client.post(path, data=payload, **kwargs)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD):
+    return post_form(client, "/login", {"username": username, "password": password})
+
+
+class World:
+    """A small company: two departments, each with a manager and an employee, plus HR and admin."""
+
+    def __init__(self) -> None:
+        self.machining = Department(code="MACH", name_zh="机加工车间", name_en="Machining workshop")
+        self.assembly = Department(code="ASSY", name_zh="装配车间", name_en="Assembly workshop")
+        db.session.add_all([self.machining, self.assembly])
+        self.manager = self._person("M001", "赵经理", self.machining, "manager", Role.MANAGER)
+        self.worker = self._person("E001", "李强", self.machining, "worker", Role.EMPLOYEE)
+        self.other_manager = self._person("M002", "孙经理", self.assembly, "other.manager", Role.MANAGER)
+        self.outsider = self._person("E002", "陈晓雨", self.assembly, "outsider", Role.EMPLOYEE)
+        self.hr = self._person("H001", "王芳", self.machining, "hr", Role.HR)
+        self.machining.manager = self.manager
+        self.assembly.manager = self.other_manager
+        self.admin = create_user("admin", PASSWORD, Role.ADMIN)
+        db.session.commit()
+
+    def _person(self, number: str, name: str, department: Department, username: str, role: Role) -> Employee:
+        employee = Employee(
+            number=number, name=name, hire_date=date(2024, 3, 1), department=department,
+            contract_type=ContractType.REGULAR, preferred_locale="zh_CN",
+        )
+        db.session.add(employee)
+        db.session.flush()
+        create_user(username, PASSWORD, role, employee.id)
+        return employee
+
+    def user(self, username: str) -> User:
+        return db.session.query(User).filter_by(username=username).one()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return World()

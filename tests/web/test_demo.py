@@ -1,0 +1,43 @@
+"""The demo company loads once, with the people the logins promise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.auth.models import User
+from portal.auth.policy import Role
+from portal.demo.company import DEMO_PASSWORD
+from portal.demo.operations import load_demo
+from portal.extensions import db
+from portal.org.models import Department, Employee, department_managers
+from tests.conftest import login
+
+
+def test_demo_loads_once_with_500_people(app):
+    assert load_demo(date(2026, 11, 25)) == 500
+    assert load_demo(date(2026, 11, 25)) == 0
+    assert db.session.query(Employee).count() == 500
+    departments = db.session.query(Department).all()
+    assert len(departments) == 9
+    assert all(d.manager is not None and d.manager.department_id == d.id for d in departments)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(department_managers)).scalar_one() == 9
+
+
+def test_demo_logins_work_with_their_roles(app):
+    load_demo(date(2026, 11, 25))
+    for username, role in [("hr.wang", Role.HR), ("mgr.zhao", Role.MANAGER), ("li.qiang", Role.EMPLOYEE),
+                           ("new.chen", Role.EMPLOYEE), ("admin", Role.ADMIN)]:
+        assert db.session.query(User).filter_by(username=username).one().role is role
+        client = app.test_client()
+        assert login(client, username, DEMO_PASSWORD).status_code == 303
+
+
+def test_demo_cli_prints_the_logins(app):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0
+    assert "500 employees" in result.output
+    assert "hr.wang" in result.output and DEMO_PASSWORD in result.output
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert "already loaded" in again.output
