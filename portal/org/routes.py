@@ -121,7 +121,7 @@ def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
     form.department_id.choices = [SelectChoice(0, _("Choose…"))] + [
         SelectChoice(d.id, d.name(locale)) for d in operations.all_departments()
     ]
-    if form.validate_on_submit() and _domain_checks(form, person):
+    if form.is_submitted() and _all_checks_pass(form, person):
         data = operations.EmployeeData(
             number=normalise_employee_number(form.number.data),
             name=form.name.data.strip(),
@@ -141,16 +141,18 @@ def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
     return render_template("org/employee_form.html", form=form, person=person), status
 
 
-def _domain_checks(form: EmployeeForm, person: Employee | None) -> bool:
-    """Checks beyond single fields: number format and uniqueness, consistent dates."""
-    number = normalise_employee_number(form.number.data)
-    if not is_valid_employee_number(number):
-        form.number.errors.append(_("Use 2–20 letters, digits or dashes."))
-    elif operations.number_taken(number, person.id if person else None):
-        form.number.errors.append(_("Another employee already has this number."))
-    today = local_today()
-    for field, code in employment_date_errors(
-        form.hire_date.data, form.left_date.data, EmploymentStatus(form.status.data), today
-    ).items():
-        getattr(form, field).errors.append(DATE_ERRORS[code]())
+def _all_checks_pass(form: EmployeeForm, person: Employee | None) -> bool:
+    """Field validators, then the checks across fields, so every problem is reported at once."""
+    form.validate()
+    number = normalise_employee_number(form.number.data or "")
+    if number and not form.number.errors:
+        if not is_valid_employee_number(number):
+            form.number.errors.append(_("Use 2–20 letters, digits or dashes."))
+        elif operations.number_taken(number, person.id if person else None):
+            form.number.errors.append(_("Another employee already has this number."))
+    if form.hire_date.data is not None and not form.status.errors:
+        for field, code in employment_date_errors(
+            form.hire_date.data, form.left_date.data, EmploymentStatus(form.status.data), local_today()
+        ).items():
+            getattr(form, field).errors.append(DATE_ERRORS[code]())
     return not any(field.errors for field in form)
