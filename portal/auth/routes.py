@@ -62,6 +62,7 @@ def login() -> BaseResponse | tuple[str, int]:
         return _render_login(form, 422 if form.is_submitted() else 200)
     user = operations.authenticate(form.username.data, form.password.data)
     if user is None:
+        current_app.logger.info("sign-in refused for %r from %s", form.username.data[:64], request.remote_addr)
         form.form_errors.append(_("Wrong username or password."))
         return _render_login(form, 422)
     locale = session.get(LOCALE_KEY)
