@@ -29,19 +29,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.init_app(app)
 
+    from portal import signals
     from portal.web import errors, i18n, templating
 
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    signals.connect_handlers()
 
     from portal.auth.routes import bp as auth_bp
+    from portal.courses import cli as _courses_cli  # noqa: F401  (registers flask courses sync)
+    from portal.courses.records_routes import bp as course_records_bp
+    from portal.courses.routes import bp as courses_bp
     from portal.demo.cli import bp as demo_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
     from portal.org.routes import bp as org_bp
 
-    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp):
+    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -40,6 +40,7 @@ class DefaultConfig:
     RESET_LINK_HOURS = 72
     PROXY_FIX_HOPS = 0
     LOG_LEVEL = "INFO"
+    COURSES_DIR: str | None = None  # default: the project's courses/
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
@@ -55,6 +56,10 @@ def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'portal.sqlite3')}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config["COURSES_DIR"]:
+        from portal import PROJECT_ROOT
+
+        app.config["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     _require_secret_key(app)

@@ -5,13 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from jinja2.bccache import BytecodeCache, Bucket
 
-from portal import create_app
+from portal import PROJECT_ROOT, create_app
+from portal.courses.content import CourseSource, load_courses
+from portal.courses.models import Assignment, Course
+from portal.courses.operations import assign, sync_courses
+from portal.courses.rules import AssignmentReason
+from portal.evidence.ledger import SYSTEM
 from portal.auth.models import User
 from portal.auth.operations import create_user
 from portal.auth.policy import Role
@@ -32,11 +40,23 @@ def postgres_url() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_url: str) -> str:
+    """The schema, created once per run on PostgreSQL; tests empty the tables afterwards instead of
+    dropping them (creating 15 tables per test costs more than most tests)."""
+    application = make_app(postgres_url)
+    with application.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    return postgres_url
+
+
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return "sqlite://"
-    return request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("postgres_schema")
 
 
 class PortalClient(FlaskClient):
@@ -55,6 +75,23 @@ class PortalClient(FlaskClient):
         return response
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app the suite creates (each test builds a fresh app)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {
         "TESTING": True,
@@ -65,6 +102,7 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
     config.update(overrides)
     application = create_app(config)
     application.test_client_class = PortalClient
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
     return application
 
 
@@ -74,14 +112,24 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+def empty_all_tables() -> None:
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     application = make_app(database_url, **app_config)
     with application.app_context():
-        db.create_all()
+        if database_url.startswith("sqlite"):
+            db.create_all()
         yield application
-        db.session.remove()
-        db.drop_all()
+        db.session.remove()  # before any DDL, or PostgreSQL waits on the session's locks
+        if database_url.startswith("sqlite"):
+            db.drop_all()
+        else:
+            empty_all_tables()
         db.engine.dispose()  # close pooled connections now, not whenever the collector runs
 
 
@@ -145,3 +193,24 @@ class World:
 @pytest.fixture
 def world(app: Flask) -> World:
     return World()
+
+
+@pytest.fixture(scope="session")
+def parsed_courses() -> list[CourseSource]:
+    return load_courses(PROJECT_ROOT / "courses")
+
+
+@pytest.fixture
+def courses(app: Flask, parsed_courses: list[CourseSource]) -> dict[str, Course]:
+    """The real course files, synced (parsed once per run: the files do not change during it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("portal.courses.operations.load_courses", lambda root: parsed_courses)
+        sync_courses(PROJECT_ROOT / "courses", SYSTEM)
+    return {c.slug: c for c in db.session.query(Course).all()}
+
+
+def assign_course(course: Course, employee: Employee) -> Assignment:
+    assignment = assign(course, employee, AssignmentReason.MANUAL, None, SYSTEM)
+    db.session.commit()
+    assert assignment is not None
+    return assignment

@@ -59,6 +59,11 @@ RULES: dict[str, dict[Role, Scope]] = {
     "employee.edit": {H: Scope.ALL, A: Scope.ALL},
     # Accounts: HR hands out one-time password reset links.
     "account.reset_link": {H: Scope.ALL, A: Scope.ALL},
+    # Courses: one's own learning; receipts and course records; assigning courses.
+    "learning.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    "receipt.view": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "course.records": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "course.assign": {H: Scope.ALL, A: Scope.ALL},
 }
 
 

@@ -8,9 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
+from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus
+from portal.signals import employee_hired
 
 PAGE_SIZE = 50
 
@@ -85,12 +87,18 @@ class EmployeeData:
     left_date: date | None
 
 
-def save_employee(data: EmployeeData, employee: Employee | None = None) -> Employee:
-    """Create or update an employee in one commit."""
+def save_employee(
+    data: EmployeeData, employee: Employee | None, by_user_id: int | None, origin: Origin
+) -> Employee:
+    """Create or update an employee in one commit; a new hire gets their onboarding courses in it."""
+    hired = employee is None
     if employee is None:
         employee = Employee()
         db.session.add(employee)
     for field, value in data.__dict__.items():
         setattr(employee, field, value)
+    db.session.flush()
+    if hired:
+        employee_hired.send(None, employee=employee, by_user_id=by_user_id, origin=origin)
     db.session.commit()
     return employee

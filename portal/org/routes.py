@@ -12,6 +12,7 @@ from portal.auth.access import authorize, requires
 from portal.auth.forms import IssueResetLinkForm
 from portal.auth.models import User
 from portal.core.types import local_today
+from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org import operations
 from portal.org.forms import EmployeeForm
@@ -134,7 +135,7 @@ def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
             status=EmploymentStatus(form.status.data),
             left_date=form.left_date.data,
         )
-        saved = operations.save_employee(data, person)
+        saved = operations.save_employee(data, person, current_user.id, request_origin())
         flash(_("Saved %(name)s.", name=saved.name), "success")
         return redirect(url_for("org.employee", employee_id=saved.id), 303)
     status = 422 if form.is_submitted() else 200

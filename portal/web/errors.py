@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Flask, Response, make_response, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,8 +34,22 @@ def render_error(status: int, detail: str | None = None) -> Response:
     return response
 
 
+class Refusal(HTTPException):
+    """An error status with a specific, already translated message for the user."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(description=message)
+        self.code = code
+
+
+def refuse(code: int, message: str) -> NoReturn:
+    """Stop the request with ``code`` and tell the user exactly why."""
+    raise Refusal(code, message)
+
+
 def _handle_http(error: HTTPException) -> Response:
-    return render_error(error.code or 500)
+    custom = error.description if isinstance(error, Refusal) else None
+    return render_error(error.code or 500, custom)
 
 
 def _handle_csrf(error: CSRFError) -> Response:

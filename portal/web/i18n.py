@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from babel import Locale, support
 from flask import Flask, current_app, has_app_context, request, session
@@ -53,11 +53,16 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def locale_code() -> str:
     """The active locale as one of ``LANGUAGES`` (Babel spells zh_CN as zh_Hans_CN)."""
     active = get_locale()
     for code in current_app.config["LANGUAGES"]:
-        if active is not None and Locale.parse(code) == active:
+        if active is not None and _parsed(code) == active:
             return code
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from flask_babel.speaklater import LazyString
 
 from portal.auth.access import current_actor
 from portal.auth.policy import can
+from portal.evidence.labels import EVENT_LABELS
 from portal.web.i18n import locale_code
 
 
@@ -24,20 +26,23 @@ class NavItem:
     action: str
 
 
+    needs_employee: bool = False  # pages about one's own records, which admin accounts do not have
+
+
 NAVIGATION = (
     NavItem("home.index", _l("Home"), "portal.use"),
-    NavItem("org.me", _l("My profile"), "employee.view"),
+    NavItem("courses.index", _l("My learning"), "learning.self", needs_employee=True),
+    NavItem("org.me", _l("My profile"), "employee.view", needs_employee=True),
     NavItem("org.employees", _l("Employees"), "employee.list"),
+    NavItem("course_records.index", _l("Course records"), "course.records"),
 )
 
 
 def navigation() -> list[NavItem]:
     """The menu for the signed-in user: exactly the entries the policy allows."""
     actor = current_actor()
-    items = [item for item in NAVIGATION if can(actor, item.action)]
-    if actor is not None and actor.employee_id is None:
-        items = [item for item in items if item.endpoint != "org.me"]
-    return items
+    has_employee = actor is not None and actor.employee_id is not None
+    return [item for item in NAVIGATION if can(actor, item.action) and (has_employee or not item.needs_employee)]
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
@@ -57,6 +62,7 @@ def _context() -> dict[str, Any]:
         "html_lang": "zh-CN" if locale == "zh_CN" else locale,
         "current_path": request.full_path.rstrip("?") if request else "/",
         "can": lambda action, target=None: can(current_actor(), action, target),
+        "event_labels": EVENT_LABELS,
     }
 
 
@@ -64,3 +70,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(json.loads, "fromjson")

@@ -9,10 +9,17 @@ from __future__ import annotations
 import pytest
 
 from portal.auth.access import PUBLIC
-from tests.conftest import csrf_token, login
+from portal.demo.operations import walk_through_course
+from tests.conftest import assign_course, csrf_token, login
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
 LOGIN = "login"  # a redirect to the sign-in page
+
+# Only the employee a course is assigned to reaches it; everyone else gets 404 (not assigned).
+MINE_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}
+MANAGERS_AND_HR: dict[str, int | str] = {
+    "anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 200, "hr": 200, "admin": 200,
+}
 
 # endpoint -> (method, url template, form data, {role: expected status})
 # {worker} is the machining worker's employee id, {worker_user} their account id.
@@ -42,6 +49,27 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
         "GET", "/employees/{worker}/edit", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
     ),
+    "courses.index": ("GET", "/learning/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
+    "courses.course": ("GET", "/learning/injury-basics", {}, {**MINE_ONLY, "worker": 200}),
+    "courses.lesson": ("GET", "/learning/injury-basics/lessons/1", {}, {**MINE_ONLY, "worker": 200}),
+    "courses.read": ("POST", "/learning/injury-basics/lessons/1/read", {}, {**MINE_ONLY, "worker": 303}),
+    "courses.quiz": ("GET", "/learning/injury-basics/quiz", {}, {**MINE_ONLY, "worker": 200}),
+    "courses.acknowledge": ("GET", "/learning/injury-basics/acknowledge", {}, {**MINE_ONLY, "worker": 200}),
+    "courses.receipt": (
+        "GET", "/learning/receipts/{receipt}", {},
+        {"anonymous": LOGIN, "worker": 200, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
+    ),
+    "course_records.index": ("GET", "/records/courses/", {}, MANAGERS_AND_HR),
+    "course_records.detail": ("GET", "/records/courses/injury-basics", {}, MANAGERS_AND_HR),
+    "course_records.export": ("GET", "/records/courses/injury-basics/export.csv", {}, MANAGERS_AND_HR),
+    "course_records.employee": (
+        "GET", "/records/courses/injury-basics/employees/{worker}", {},
+        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
+    ),
+    "course_records.assign": (
+        "POST", "/records/courses/injury-basics/assign", {"employee_numbers": "E002"},
+        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
+    ),
     "auth.issue_reset_link": (
         "POST", "/accounts/{worker_user}/reset-link", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
@@ -64,11 +92,13 @@ def test_public_routes_are_exactly_the_expected_ones(app):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_route_by_role(client, world, endpoint, role):
+def test_route_by_role(client, world, courses, endpoint, role):
     method, template, data, outcomes = EXPECTED[endpoint]
     if role != "anonymous":
         assert login(client, role).status_code == 303
-    url = template.format(worker=world.worker.id, worker_user=world.user("worker").id)
+    assignment = assign_course(courses["injury-basics"], world.worker)
+    receipt = walk_through_course(assignment, world.user("worker").id).receipt_number if "{receipt}" in template else ""
+    url = template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt)
     if method == "POST":
         response = client.post(url, data={"csrf_token": csrf_token(client), **data})
     else:

@@ -1,0 +1,1 @@
+"""Courses on injury policy: content, assignments, progress, quizzes and acknowledgements."""

@@ -1,0 +1,163 @@
+"""Courses, their immutable versions, assignments, progress, quiz attempts and acknowledgements."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.types import UTCDateTime, utcnow
+from portal.courses.rules import AssignmentReason
+from portal.extensions import db
+from portal.org.models import Employee
+
+
+def _enum(kind: type) -> sa.Enum:
+    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    order: Mapped[int]
+    audience: Mapped[str] = mapped_column(sa.String(100))  # comma-separated audiences
+    due_days: Mapped[int]
+    pass_mark: Mapped[int]
+    reacknowledge_on_new_version: Mapped[bool]
+    title_zh: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    versions: Mapped[list[CourseVersion]] = relationship(back_populates="course", order_by="CourseVersion.id")
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_zh
+
+    @property
+    def audiences(self) -> set[str]:
+        return set(filter(None, self.audience.split(",")))
+
+
+class CourseVersion(db.Model):
+    """One exact content of a course in one locale. Never changed once written: old receipts
+    render from their own version forever."""
+
+    __tablename__ = "course_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "locale", "number"),
+        sa.UniqueConstraint("course_id", "locale", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    locale: Mapped[str] = mapped_column(sa.String(10))
+    number: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    snapshot_json: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="versions")
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        cached = self.__dict__.get("_snapshot")
+        if cached is None:
+            cached = json.loads(self.snapshot_json)
+            self.__dict__["_snapshot"] = cached
+        return cached
+
+
+class Assignment(db.Model):
+    """A course given to one employee; a new version that requires it starts a new cycle."""
+
+    __tablename__ = "course_assignments"
+    __table_args__ = (sa.UniqueConstraint("course_id", "employee_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    cycle: Mapped[int] = mapped_column(default=1)
+    is_current: Mapped[bool] = mapped_column(default=True, index=True)
+    reason: Mapped[AssignmentReason] = mapped_column(_enum(AssignmentReason))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    due_date: Mapped[date]
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    course: Mapped[Course] = relationship()
+    employee: Mapped[Employee] = relationship()
+    acknowledgement: Mapped[Acknowledgement | None] = relationship(back_populates="assignment")
+
+    @property
+    def subject_employee_id(self) -> int:
+        return self.employee_id
+
+    @property
+    def subject_department_id(self) -> int:
+        return self.employee.department_id
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "course_lesson_progress"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "version_id", "lesson_number", name="uq_lesson_progress_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("course_assignments.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("course_versions.id"))
+    lesson_number: Mapped[int]
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    seconds_spent: Mapped[int] = mapped_column(default=0)
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "course_quiz_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("course_assignments.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("course_versions.id"))
+    answers_json: Mapped[str] = mapped_column(sa.Text)
+    correct: Mapped[int]
+    total: Mapped[int]
+    percent: Mapped[int]
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Acknowledgement(db.Model):
+    """The employee's explicit confirmation, bound to the exact version they read."""
+
+    __tablename__ = "course_acknowledgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("course_assignments.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("course_versions.id"))
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    receipt_number: Mapped[str | None] = mapped_column(sa.String(30), unique=True)
+    statement: Mapped[str] = mapped_column(sa.Text)
+    typed_name: Mapped[str] = mapped_column(sa.String(100))
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+    event_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    assignment: Mapped[Assignment] = relationship(back_populates="acknowledgement")
+    version: Mapped[CourseVersion] = relationship()
+    employee: Mapped[Employee] = relationship()
+
+    @property
+    def subject_employee_id(self) -> int:
+        return self.employee_id
+
+    @property
+    def subject_department_id(self) -> int:
+        return self.employee.department_id

@@ -1,0 +1,369 @@
+"""Course operations: sync from files, assign, open, read, answer the quiz, acknowledge.
+
+Every state change writes its ledger event through ``portal.evidence.ledger.append_event`` in the
+same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.types import SHANGHAI, utcnow
+from portal.courses import rules
+from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress, QuizAttempt
+from portal.courses.rules import Audience, AssignmentReason
+from portal.evidence.ledger import ContentRef, Origin, append_event
+from portal.extensions import db
+from portal.org.models import Employee
+
+LOCALES = ("zh_CN", "en")
+
+
+# --- Sync -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    reassigned: int = 0
+
+    def lines(self) -> list[str]:
+        return (
+            [f"created course {slug}" for slug in self.created]
+            + [f"new version {item}" for item in self.new_versions]
+            + [f"unchanged {item}" for item in self.unchanged]
+            + [f"re-assigned {self.reassigned} acknowledgement(s) to the new version"]
+        )
+
+
+def sync_courses(root: Path, origin: Origin, now: datetime | None = None) -> SyncReport:
+    """Load ``root`` into the database in one transaction; any bad file loads nothing.
+
+    Raises ``portal.courses.content.CourseErrors`` naming every bad file and line.
+    """
+    sources = load_courses(root)  # parse everything before writing anything
+    now = now or utcnow()
+    report = SyncReport()
+    try:
+        for source in sources:
+            _sync_course(source, origin, now, report)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _sync_course(source: CourseSource, origin: Origin, now: datetime, report: SyncReport) -> None:
+    course = db.session.execute(sa.select(Course).where(Course.slug == source.slug)).scalar_one_or_none()
+    if course is None:
+        course = Course(slug=source.slug)
+        db.session.add(course)
+        report.created.append(source.slug)
+    course.order = source.order
+    course.audience = ",".join(sorted(source.audience))
+    course.due_days = source.due_days
+    course.pass_mark = source.pass_mark
+    course.reacknowledge_on_new_version = source.reacknowledge_on_new_version
+    course.title_zh, course.title_en = source.title["zh_CN"], source.title["en"]
+    course.updated_at = now
+    db.session.flush()
+    for locale in LOCALES:
+        digest = source.content_hash(locale)
+        versions = [v for v in course.versions if v.locale == locale]
+        if any(v.sha256 == digest for v in versions):
+            report.unchanged.append(f"{source.slug} {locale}")
+            continue
+        previous = max(versions, key=lambda v: v.number, default=None)
+        version = CourseVersion(
+            course=course, locale=locale, number=(previous.number + 1) if previous else 1,
+            sha256=digest, snapshot_json=source.snapshot_json(locale), created_at=now,
+        )
+        db.session.add(version)
+        db.session.flush()
+        append_event(
+            "course_version_published", employee_id=None, actor_user_id=None, origin=origin, occurred_at=now,
+            content=_content_ref(version), payload={"locale": locale, "title": source.title[locale]},
+        )
+        report.new_versions.append(f"{source.slug} {locale} v{version.number}")
+        if previous is not None and course.reacknowledge_on_new_version:
+            report.reassigned += _reassign_after_new_version(course, previous, origin, now)
+
+
+def _reassign_after_new_version(course: Course, old: CourseVersion, origin: Origin, now: datetime) -> int:
+    """Everyone who acknowledged an older version in this locale gets the course again."""
+    acknowledged = db.session.execute(
+        sa.select(Assignment)
+        .join(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
+        .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
+        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
+        .where(CourseVersion.locale == old.locale, CourseVersion.number <= old.number)
+    ).scalars().all()
+    for previous in acknowledged:
+        _new_assignment(course, previous.employee, AssignmentReason.NEW_VERSION, None, origin, now,
+                        cycle=previous.cycle + 1)
+        previous.is_current = False
+    return len(acknowledged)
+
+
+# --- Assignment -----------------------------------------------------------------------------------
+
+
+def _content_ref(version: CourseVersion) -> ContentRef:
+    return ContentRef(kind="course", id=version.course.slug, version=version.number, sha256=version.sha256)
+
+
+def current_assignment(course: Course, employee_id: int) -> Assignment | None:
+    return db.session.execute(
+        sa.select(Assignment).where(
+            Assignment.course_id == course.id, Assignment.employee_id == employee_id, Assignment.is_current.is_(True)
+        )
+    ).scalar_one_or_none()
+
+
+def _new_assignment(
+    course: Course, employee: Employee, reason: AssignmentReason, by_user_id: int | None, origin: Origin,
+    now: datetime, cycle: int = 1,
+) -> Assignment:
+    assignment = Assignment(
+        course=course, employee=employee, cycle=cycle, reason=reason, assigned_at=now, assigned_by_id=by_user_id,
+        due_date=rules.due_date(now.astimezone(SHANGHAI).date(), course.due_days),
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    ref = ContentRef(kind="course", id=course.slug)
+    payload = {"reason": reason.value, "due_date": assignment.due_date.isoformat(), "cycle": cycle}
+    append_event("course_assigned", employee_id=employee.id, actor_user_id=by_user_id, origin=origin,
+                 content=ref, payload=payload, occurred_at=now)
+    # The assignment appears in the employee's "My learning", the portal inbox they were told to use
+    # (Electronic Signature Law Art. 11: receipt is when the message enters the designated system).
+    append_event("course_notified", employee_id=employee.id, actor_user_id=by_user_id,
+                 origin=Origin(channel="portal-inbox"), content=ref, payload={"cycle": cycle}, occurred_at=now)
+    return assignment
+
+
+def assign(
+    course: Course, employee: Employee, reason: AssignmentReason, by_user_id: int | None, origin: Origin,
+    now: datetime | None = None,
+) -> Assignment | None:
+    """Give ``course`` to ``employee`` unless they already have it; returns the new assignment."""
+    if current_assignment(course, employee.id) is not None:
+        return None
+    return _new_assignment(course, employee, reason, by_user_id, origin, now or utcnow())
+
+
+def courses_for(audience: Audience) -> list[Course]:
+    courses = db.session.execute(sa.select(Course).order_by(Course.order)).scalars()
+    return [c for c in courses if audience.value in c.audiences]
+
+
+def assign_audiences(
+    employee: Employee, audiences: Iterable[Audience], by_user_id: int | None, origin: Origin,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    created = []
+    for audience in audiences:
+        for course in courses_for(audience):
+            assignment = assign(course, employee, rules.reason_for(audience), by_user_id, origin, now)
+            if assignment is not None:
+                created.append(assignment)
+    return created
+
+
+def assign_on_hire(employee: Employee, by_user_id: int | None, origin: Origin, now: datetime | None = None) -> list[Assignment]:
+    """Onboarding courses for every new hire, plus the short-tenure ones for short-term contracts."""
+    return assign_audiences(employee, rules.audiences_on_hire(employee.contract_type), by_user_id, origin, now)
+
+
+def assign_injury_courses(employee: Employee, by_user_id: int | None, origin: Origin, now: datetime | None = None) -> list[Assignment]:
+    """Called when an injury case opens: the courses on suspension pay, shares and disability benefits."""
+    return assign_audiences(employee, [Audience.INJURED], by_user_id, origin, now)
+
+
+def assign_manually(course: Course, employees: Iterable[Employee], by_user_id: int, origin: Origin) -> tuple[int, int]:
+    """HR assigns a course to people or whole departments in one transaction: (assigned, already had it)."""
+    created = skipped = 0
+    now = utcnow()
+    for employee in employees:
+        if assign(course, employee, AssignmentReason.MANUAL, by_user_id, origin, now) is None:
+            skipped += 1
+        else:
+            created += 1
+    db.session.commit()
+    return created, skipped
+
+
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def current_version(course: Course, locale: str) -> CourseVersion:
+    """The newest version in ``locale``, falling back to Chinese when a locale has none."""
+    for wanted in (locale, "zh_CN"):
+        version = db.session.execute(
+            sa.select(CourseVersion)
+            .where(CourseVersion.course_id == course.id, CourseVersion.locale == wanted)
+            .order_by(CourseVersion.number.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if version is not None:
+            return version
+    raise LookupError(f"course {course.slug} has no version")
+
+
+def progress_for(assignment: Assignment, version: CourseVersion) -> dict[int, LessonProgress]:
+    rows = db.session.execute(
+        sa.select(LessonProgress).where(
+            LessonProgress.assignment_id == assignment.id, LessonProgress.version_id == version.id
+        )
+    ).scalars()
+    return {row.lesson_number: row for row in rows}
+
+
+def open_lesson(assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin) -> LessonProgress:
+    """Record that the employee opened lesson ``number`` of ``version`` (first course open too)."""
+    now = utcnow()
+    ref = _content_ref(version)
+    if assignment.first_opened_at is None:
+        assignment.first_opened_at = now
+        append_event("course_opened", employee_id=assignment.employee_id, actor_user_id=by_user_id,
+                     origin=origin, content=ref, payload={"cycle": assignment.cycle}, occurred_at=now)
+    progress = progress_for(assignment, version).get(number)
+    if progress is None:
+        progress = LessonProgress(assignment_id=assignment.id, version_id=version.id, lesson_number=number,
+                                  first_opened_at=now, last_opened_at=now)
+        db.session.add(progress)
+    else:
+        progress.last_opened_at = now
+    append_event("lesson_viewed", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
+                 content=ref, payload={"lesson": number, "started_at": now.isoformat()}, occurred_at=now)
+    db.session.commit()
+    return progress
+
+
+def mark_lesson_read(assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin) -> int:
+    """Record the end of reading a lesson and the time spent since it was opened; returns seconds."""
+    now = utcnow()
+    progress = progress_for(assignment, version).get(number)
+    if progress is None:  # read without an open (e.g. a stale form): count it as opened now
+        progress = open_lesson(assignment, version, number, by_user_id, origin)
+    seconds = rules.seconds_between(progress.last_opened_at.timestamp(), now.timestamp())
+    progress.seconds_spent += seconds
+    progress.read_at = progress.read_at or now
+    append_event("lesson_read", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
+                 content=_content_ref(version), payload={"lesson": number, "seconds": seconds}, occurred_at=now)
+    db.session.commit()
+    return seconds
+
+
+class UnknownAnswer(ValueError):
+    """The submitted answers name questions or options that the quiz does not have."""
+
+
+def submit_quiz(
+    assignment: Assignment, version: CourseVersion, questions: list[QuizQuestion],
+    answers: Mapping[str, frozenset[str]], by_user_id: int, origin: Origin,
+) -> tuple[QuizAttempt, rules.QuizResult]:
+    """Grade, store the attempt and its event; unanswered questions count as wrong."""
+    known = {q.id for q in questions}
+    if set(answers) - known or any(unknown_option_ids(q, answers.get(q.id, frozenset())) for q in questions):
+        raise UnknownAnswer
+    for question in questions:
+        if question.kind == "single" and len(answers.get(question.id, ())) > 1:
+            raise UnknownAnswer
+    result = rules.quiz_result({q.id: grade(q, answers.get(q.id, frozenset())) for q in questions},
+                               assignment.course.pass_mark)
+    now = utcnow()
+    chosen = {qid: sorted(ids) for qid, ids in sorted(answers.items())}
+    attempt = QuizAttempt(assignment_id=assignment.id, version_id=version.id, answers_json=json.dumps(chosen),
+                          correct=result.correct, total=result.total, percent=result.percent,
+                          passed=result.passed, submitted_at=now)
+    db.session.add(attempt)
+    if result.passed and assignment.quiz_passed_at is None:
+        assignment.quiz_passed_at = now
+    append_event("quiz_attempted", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
+                 content=_content_ref(version), occurred_at=now,
+                 payload={"answers": chosen, "correct": result.correct, "total": result.total,
+                          "percent": result.percent, "passed": result.passed})
+    db.session.commit()
+    return attempt, result
+
+
+def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
+    return db.session.execute(
+        sa.select(QuizAttempt.id).where(
+            QuizAttempt.assignment_id == assignment.id, QuizAttempt.version_id == version.id,
+            QuizAttempt.passed.is_(True),
+        ).limit(1)
+    ).first() is not None
+
+
+def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
+    lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
+    return rules.acknowledgement_blockers(lessons, progress_for(assignment, version), quiz_passed_on(assignment, version))
+
+
+class NotYetAllowed(Exception):
+    def __init__(self, missing: list[rules.Missing]) -> None:
+        super().__init__(", ".join(m.value for m in missing))
+        self.missing = missing
+
+
+def acknowledge(
+    assignment: Assignment, version: CourseVersion, typed_name: str, by_user_id: int, origin: Origin,
+) -> Acknowledgement:
+    """The explicit acknowledgement, once per assignment: a second submit returns the first."""
+    if assignment.acknowledgement is not None:
+        return assignment.acknowledgement
+    missing = blockers(assignment, version)
+    if missing:
+        raise NotYetAllowed(missing)
+    now = utcnow()
+    statement = rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number)
+    record = Acknowledgement(
+        assignment_id=assignment.id, version_id=version.id, employee_id=assignment.employee_id,
+        statement=statement, typed_name=typed_name.strip(), content_sha256=version.sha256,
+        acknowledged_at=now, ip=origin.ip, user_agent=origin.user_agent,
+    )
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent double submit won the race: return its record
+        db.session.rollback()
+        return db.session.execute(
+            sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id)
+        ).scalar_one()
+    record.receipt_number = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
+    assignment.acknowledged_at = now
+    event = append_event(
+        "course_acknowledged", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
+        content=_content_ref(version), occurred_at=now,
+        payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
+    )
+    record.event_hash = event.hash
+    db.session.commit()
+    return record
+
+
+def my_assignments(employee_id: int) -> list[Assignment]:
+    return list(db.session.execute(
+        sa.select(Assignment).join(Course).where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
+        .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order)
+    ).scalars())
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.execute(sa.select(Course).where(Course.slug == slug)).scalar_one_or_none()
+
+
+def today_in_shanghai(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(SHANGHAI).date()

@@ -1,0 +1,46 @@
+"""Turning stored versions into what templates show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.courses.content import QuizOption, QuizQuestion, render_markdown
+from portal.courses.models import CourseVersion
+from portal.courses.rules import Missing, Status
+
+
+def lesson_html(lesson: dict[str, Any]) -> str:
+    """The lesson body as sanitized HTML; its title line is shown as the page heading instead."""
+    body = lesson["markdown"].split("\n", 1)[1] if "\n" in lesson["markdown"] else ""
+    return render_markdown(body)
+
+
+def questions_of(version: CourseVersion) -> list[QuizQuestion]:
+    """The quiz exactly as this version showed it (graded against the version, not today's files)."""
+    locale = version.locale
+    return [
+        QuizQuestion(
+            id=item["id"], kind=item["kind"], prompt={locale: item["prompt"]},
+            explanation={locale: item["explanation"]},
+            options=tuple(QuizOption(id=o["id"], correct=o["correct"], text={locale: o["text"]}) for o in item["options"]),
+        )
+        for item in version.snapshot["quiz"]
+    ]
+
+
+def status_labels() -> dict[Status, Any]:
+    return {
+        Status.NOT_STARTED: _l("Not started"),
+        Status.IN_PROGRESS: _l("In progress"),
+        Status.QUIZ_PASSED: _l("Quiz passed"),
+        Status.ACKNOWLEDGED: _l("Acknowledged"),
+        Status.OVERDUE: _l("Overdue"),
+    }
+
+
+MISSING_LABELS = {
+    Missing.LESSONS: _l("Open every lesson."),
+    Missing.QUIZ: _l("Pass the quiz."),
+}

@@ -1,0 +1,143 @@
+"""HR and managers: course completion, the employee × status matrix, drill-down, CSV, assigning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.auth.access import authorize, requires
+from portal.courses import operations
+from portal.courses.forms import AssignForm
+from portal.courses.models import Course
+from portal.courses.presenters import status_labels
+from portal.courses.records import MatrixFilter, acknowledgements_of, course_summaries, matrix, trail
+from portal.courses.rules import Status
+from portal.evidence.web import request_origin
+from portal.extensions import db
+from portal.org.labels import CONTRACT_LABELS
+from portal.org.models import Employee
+from portal.org.operations import all_departments, visible_departments
+from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
+from portal.web.htmx import page_or_fragment
+from portal.web.i18n import locale_code
+
+bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
+
+
+def _course(slug: str) -> Course:
+    return operations.course_by_slug(slug) or abort(404)
+
+
+def _filter() -> MatrixFilter:
+    args = request.args
+    status = args.get("status", "")
+    contract = args.get("contract", "")
+    return MatrixFilter(
+        query=args.get("q", "")[:100],
+        department_id=args.get("department", type=int),
+        status=Status(status) if status in {s.value for s in Status} else None,
+        contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
+    )
+
+
+@bp.get("/")
+@requires("course.records")
+def index() -> str:
+    """Every course with its completion among the people the user may see."""
+    return render_template("courses/records/index.html", summaries=course_summaries(operations.today_in_shanghai()),
+                           locale=locale_code())
+
+
+@bp.get("/<slug>")
+@requires("course.records")
+def detail(slug: str) -> Response:
+    """Employees × status with filters; the search form swaps only ``#course-matrix``."""
+    course = _course(slug)
+    criteria = _filter()
+    return page_or_fragment(
+        "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
+        course=course, criteria=criteria, result=matrix(course, criteria, operations.today_in_shanghai()),
+        departments=visible_departments(), status_labels=status_labels(), contract_labels=CONTRACT_LABELS,
+        locale=locale_code(), assign_form=AssignForm(),
+    )
+
+
+@bp.get("/<slug>/export.csv")
+@requires("course.records")
+def export(slug: str) -> Response:
+    """The filtered matrix as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
+    course = _course(slug)
+    result = matrix(course, _filter(), operations.today_in_shanghai())
+    labels = status_labels()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Number"), _("Name"), _("Department"), _("Contract type"), _("Status"), _("Assigned"),
+                     _("Due"), _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"),
+                     _("Content SHA-256"), _("Receipt number")])
+    locale = locale_code()
+    for assignment, state in result.rows:
+        ack = assignment.acknowledgement
+        person = assignment.employee
+        writer.writerow([
+            person.number, person.name, person.department.name(locale), str(CONTRACT_LABELS[person.contract_type]),
+            str(labels[state]), _iso(assignment.assigned_at), assignment.due_date.isoformat(),
+            _iso(assignment.first_opened_at), _iso(assignment.quiz_passed_at), _iso(assignment.acknowledged_at),
+            f"{ack.version.locale} v{ack.version.number}" if ack else "", ack.content_sha256 if ack else "",
+            ack.receipt_number if ack else "",
+        ])
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={course.slug}-records.csv"
+    return response
+
+
+def _iso(moment) -> str:
+    return moment.isoformat() if moment else ""
+
+
+@bp.get("/<slug>/employees/<int:employee_id>")
+@requires("course.records")
+def employee(slug: str, employee_id: int) -> str:
+    """One employee's full record for this course: every event with time, address, device and hash."""
+    course = _course(slug)
+    person = db.get_or_404(Employee, employee_id)
+    authorize("course.records", person)
+    events = trail(course, person)
+    return render_template("courses/records/employee.html", course=course, person=person, events=events,
+                           acknowledgements=acknowledgements_of(course, person), locale=locale_code())
+
+
+NUMBER_SPLIT = re.compile(r"[\s,，;；]+")
+
+
+@bp.post("/<slug>/assign")
+@requires("course.assign")
+def assign(slug: str) -> Response | tuple[str, int]:
+    """HR assigns the course to employee numbers and/or a whole department, all or nothing."""
+    course = _course(slug)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    numbers = [normalise_employee_number(n) for n in NUMBER_SPLIT.split(form.employee_numbers.data or "") if n]
+    department_id = request.form.get("department", type=int)
+    people = list(db.session.execute(sa.select(Employee).where(Employee.number.in_(numbers))).scalars()) if numbers else []
+    unknown = sorted(set(numbers) - {p.number for p in people})
+    if department_id:
+        if department_id not in {d.id for d in all_departments()}:
+            abort(400)
+        people += db.session.execute(sa.select(Employee).where(
+            Employee.department_id == department_id, Employee.status == EmploymentStatus.ACTIVE)).scalars().all()
+    if unknown or not people:
+        message = (_("Unknown employee numbers: %(numbers)s. Nothing was assigned.", numbers=", ".join(unknown[:20]))
+                   if unknown else _("Enter employee numbers or choose a department."))
+        flash(message, "warning")
+        return redirect(url_for("course_records.detail", slug=slug), 303)
+    created, skipped = operations.assign_manually(course, {p.id: p for p in people}.values(), current_user.id,
+                                                  request_origin())
+    flash(_("Assigned to %(created)d people; %(skipped)d already had it.", created=created, skipped=skipped), "success")
+    return redirect(url_for("course_records.detail", slug=slug), 303)

@@ -1,0 +1,159 @@
+"""The employee's side: My learning, the lesson reader, the quiz, the acknowledgement, receipts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.auth.access import authorize, requires
+from portal.courses import operations, rules
+from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
+from portal.courses.presenters import MISSING_LABELS, lesson_html, questions_of, status_labels
+from portal.evidence.web import request_origin
+from portal.extensions import db
+from portal.web.errors import refuse
+from portal.web.htmx import page_or_fragment
+from portal.web.i18n import locale_code
+
+bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
+
+
+def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
+    """The signed-in employee's current assignment of ``slug`` (404 when not assigned)."""
+    if current_user.employee_id is None:
+        abort(404)
+    course = operations.course_by_slug(slug) or abort(404)
+    assignment = operations.current_assignment(course, current_user.employee_id) or abort(404)
+    authorize("learning.self", assignment)
+    return course, assignment, operations.current_version(course, locale_code())
+
+
+@bp.get("/")
+@requires("learning.self")
+def index() -> str:
+    """My learning: assigned, due, overdue and done."""
+    if current_user.employee_id is None:
+        abort(404)
+    today = operations.today_in_shanghai()
+    assignments = operations.my_assignments(current_user.employee_id)
+    return render_template(
+        "courses/index.html", assignments=assignments, today=today, status_labels=status_labels(),
+        status_of=lambda a: rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
+                                         acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today),
+        locale=locale_code(),
+    )
+
+
+@bp.get("/<slug>")
+@requires("learning.self")
+def course(slug: str) -> str:
+    """A course's lessons, quiz and acknowledgement, with what is done."""
+    course, assignment, version = _my_course(slug)
+    return render_template(
+        "courses/course.html", course=course, assignment=assignment, version=version,
+        progress=operations.progress_for(assignment, version),
+        quiz_passed=operations.quiz_passed_on(assignment, version),
+        missing=operations.blockers(assignment, version),
+    )
+
+
+def _lesson(version: CourseVersion, number: int) -> dict:
+    lessons = version.snapshot["lessons"]
+    if not 1 <= number <= len(lessons):
+        abort(404)
+    return lessons[number - 1]
+
+
+@bp.get("/<slug>/lessons/<int:number>")
+@requires("learning.self")
+def lesson(slug: str, number: int) -> Response:
+    """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
+    course, assignment, version = _my_course(slug)
+    current = _lesson(version, number)
+    operations.open_lesson(assignment, version, number, current_user.id, request_origin())
+    return page_or_fragment(
+        "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
+        course=course, version=version, lesson=current, number=number, total=len(version.snapshot["lessons"]),
+        html=lesson_html(current), form=ReadForm(),
+    )
+
+
+@bp.post("/<slug>/lessons/<int:number>/read")
+@requires("learning.self")
+def read(slug: str, number: int) -> Response:
+    """Finish a lesson (the time since opening it is recorded) and go on."""
+    _course, assignment, version = _my_course(slug)
+    _lesson(version, number)
+    if not ReadForm().validate_on_submit():
+        abort(400)
+    operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin())
+    if number < len(version.snapshot["lessons"]):
+        return redirect(url_for("courses.lesson", slug=slug, number=number + 1), 303)
+    return redirect(url_for("courses.quiz", slug=slug), 303)
+
+
+@bp.route("/<slug>/quiz", methods=["GET", "POST"])
+@requires("learning.self")
+def quiz(slug: str) -> Response:
+    """The quiz: immediate feedback with explanations, as many tries as needed."""
+    course, assignment, version = _my_course(slug)
+    questions = questions_of(version)
+    form = QuizForm()
+    context = dict(course=course, version=version, questions=questions, form=form, result=None, chosen={},
+                   locale=version.locale)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        chosen = {q.id: frozenset(request.form.getlist(f"q-{q.id}")) for q in questions}
+        stray = {key[2:] for key in request.form if key.startswith("q-")} - {q.id for q in questions}
+        try:
+            if stray:
+                raise operations.UnknownAnswer
+            _attempt, result = operations.submit_quiz(
+                assignment, version, questions, {k: v for k, v in chosen.items() if v}, current_user.id,
+                request_origin(),
+            )
+        except operations.UnknownAnswer:
+            refuse(400, _("The answers name options this quiz does not have. Reload the quiz and answer again."))
+        context.update(result=result, chosen=chosen)
+    return page_or_fragment("courses/quiz.html", "courses/_quiz.html", "quiz", **context)
+
+
+@bp.route("/<slug>/acknowledge", methods=["GET", "POST"])
+@requires("learning.self")
+def acknowledge(slug: str) -> Response | tuple[str, int]:
+    """The explicit acknowledgement: the exact statement and the employee's typed full name."""
+    course, assignment, version = _my_course(slug)
+    if assignment.acknowledgement is not None:
+        return redirect(url_for("courses.receipt", number=assignment.acknowledgement.receipt_number), 303)
+    missing = operations.blockers(assignment, version)
+    statement = rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number)
+    form = AcknowledgeForm()
+    if form.is_submitted() and not missing and form.validate():
+        if not rules.typed_name_matches(form.typed_name.data, assignment.employee.name):
+            form.typed_name.errors.append(_("Type your full name exactly as HR recorded it: %(name)s.",
+                                            name=assignment.employee.name))
+        else:
+            record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
+                                            request_origin())
+            flash(_("Thank you. Your acknowledgement is recorded."), "success")
+            return redirect(url_for("courses.receipt", number=record.receipt_number), 303)
+    status = 409 if (form.is_submitted() and missing) else 422 if form.is_submitted() else 200
+    return render_template("courses/acknowledge.html", course=course, version=version, statement=statement,
+                           missing=missing, missing_labels=MISSING_LABELS, form=form), status
+
+
+@bp.get("/receipts/<number>")
+@requires("receipt.view")
+def receipt(number: str) -> str:
+    """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
+    record = db.session.query(Acknowledgement).filter_by(receipt_number=number).one_or_none() or abort(404)
+    authorize("receipt.view", record)
+    version = record.version
+    return render_template(
+        "courses/receipt.html", record=record, version=version, assignment=record.assignment,
+        lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]],
+    )

@@ -1,0 +1,1 @@
+"""The evidence ledger: append-only, hash-chained records of every push, open, read and acknowledgement."""

@@ -1,0 +1,78 @@
+"""Hash-chain rules: pure functions, no Flask, no database.
+
+Each chain (one per employee, plus one for portal-wide events) is a sequence of event bodies. An
+event's hash is SHA-256 over the previous event's hash and the event's canonical bytes, so changing,
+removing or reordering any event changes every hash after it. Courts weigh electronic data by its
+integrity and by hash verification (SPC Provisions on Evidence in Civil Procedures, Arts. 93–94;
+SPC Provisions on Internet Courts, Art. 11).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling for one value: sorted keys, no spaces, UTF-8 text kept as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def timestamp(moment: datetime) -> str:
+    """UTC with microseconds and a Z, the only time format inside event bodies."""
+    if moment.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def link_hash(previous_hash: str, body: str) -> str:
+    """The hash of an event: SHA-256 of the previous hash, a newline, and the canonical body."""
+    return hashlib.sha256(f"{previous_hash}\n{body}".encode()).hexdigest()
+
+
+def chain_hashes(bodies: Iterable[str], start: str = GENESIS) -> list[str]:
+    """The hashes of a chain of bodies, in order."""
+    hashes = []
+    previous = start
+    for body in bodies:
+        previous = link_hash(previous, body)
+        hashes.append(previous)
+    return hashes
+
+
+def event_body(
+    *,
+    chain: str,
+    seq: int,
+    event_type: str,
+    occurred_at: datetime,
+    employee_id: int | None,
+    actor_user_id: int | None,
+    content: Mapping[str, Any] | None,
+    origin: Mapping[str, Any],
+    payload: Mapping[str, Any],
+) -> str:
+    """The canonical body of one event: everything the hash covers."""
+    return canonical_json(
+        {
+            "chain": chain,
+            "seq": seq,
+            "type": event_type,
+            "at": timestamp(occurred_at),
+            "employee_id": employee_id,
+            "actor_user_id": actor_user_id,
+            "content": dict(content) if content else None,
+            "origin": dict(origin),
+            "payload": dict(payload),
+        }
+    )
+
+
+def chain_key(employee_id: int | None) -> str:
+    """Employees' events chain per employee, so concurrent writers rarely contend on one tail."""
+    return f"employee:{employee_id}" if employee_id is not None else "portal"

@@ -1,0 +1,101 @@
+"""The one writer of ledger events. Every push, open, read, quiz attempt and acknowledgement in the
+portal goes through ``append_event``, in the caller's transaction, so an event is stored exactly
+when the change it records is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.core.types import utcnow
+from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash
+from portal.evidence.models import ChainHead, EvidenceEvent
+from portal.extensions import db
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an event came from: the client address and device, and the channel it used."""
+
+    channel: str = "portal"
+    ip: str | None = None
+    user_agent: str | None = None
+    session: str | None = None
+
+
+SYSTEM = Origin(channel="system")
+
+
+@dataclass(frozen=True)
+class ContentRef:
+    """The exact content an event is about: kind, id, version and the SHA-256 of what was shown."""
+
+    kind: str
+    id: str
+    version: int | None = None
+    sha256: str | None = None
+
+
+def append_event(
+    event_type: str,
+    *,
+    employee_id: int | None,
+    actor_user_id: int | None,
+    origin: Origin,
+    content: ContentRef | None = None,
+    payload: Mapping[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> EvidenceEvent:
+    """Append one event to its chain (flushed, not committed: the caller's commit stores it)."""
+    chain = chain_key(employee_id)
+    head = db.session.execute(
+        sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = ChainHead(chain=chain, seq=0, hash=GENESIS)
+        db.session.add(head)
+    seq = head.seq + 1
+    moment = occurred_at or utcnow()
+    body = event_body(
+        chain=chain,
+        seq=seq,
+        event_type=event_type,
+        occurred_at=moment,
+        employee_id=employee_id,
+        actor_user_id=actor_user_id,
+        content=asdict(content) if content else None,
+        origin=asdict(origin),
+        payload=payload or {},
+    )
+    event = EvidenceEvent(
+        chain=chain,
+        seq=seq,
+        event_type=event_type,
+        occurred_at=moment,
+        employee_id=employee_id,
+        actor_user_id=actor_user_id,
+        content_kind=content.kind if content else None,
+        content_ref=f"{content.kind}:{content.id}" if content else None,
+        content_sha256=content.sha256 if content else None,
+        body=body,
+        prev_hash=head.hash,
+        hash=link_hash(head.hash, body),
+    )
+    db.session.add(event)
+    head.seq, head.hash = seq, event.hash
+    db.session.flush()
+    return event
+
+
+def payload_of(event: EvidenceEvent) -> dict[str, Any]:
+    return json.loads(event.body)["payload"]
+
+
+def origin_of(event: EvidenceEvent) -> dict[str, Any]:
+    return json.loads(event.body)["origin"]
