@@ -42,7 +42,7 @@ class SyncReport:
             [f"created course {slug}" for slug in self.created]
             + [f"new version {item}" for item in self.new_versions]
             + [f"unchanged {item}" for item in self.unchanged]
-            + [f"re-assigned {self.reassigned} acknowledgement(s) to the new version"]
+            + [f"re-assigned {self.reassigned} employee(s) who acknowledged an earlier version"]
         )
 
 

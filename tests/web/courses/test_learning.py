@@ -1,0 +1,196 @@
+"""The employee's journey: My learning, lessons, quiz, acknowledgement and receipt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from portal.courses.models import Acknowledgement, LessonProgress, QuizAttempt
+from portal.courses.operations import current_version
+from portal.courses.presenters import questions_of
+from portal.evidence.models import EvidenceEvent
+from portal.extensions import db
+from tests.conftest import assign_course, csrf_token, login, post_form
+
+SLUG = "injury-basics"
+
+
+@pytest.fixture
+def assigned(world, courses):
+    return assign_course(courses[SLUG], world.worker)
+
+
+def events(employee_id: int, event_type: str) -> list[EvidenceEvent]:
+    return list(db.session.execute(
+        sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == employee_id, EvidenceEvent.event_type == event_type)
+    ).scalars())
+
+
+def read_all_lessons(client, version) -> None:
+    for lesson in version.snapshot["lessons"]:
+        assert client.get(f"/learning/{SLUG}/lessons/{lesson['number']}").status_code == 200
+        assert post_form(client, f"/learning/{SLUG}/lessons/{lesson['number']}/read").status_code == 303
+
+
+def right_answers(version) -> dict[str, list[str]]:
+    return {f"q-{q.id}": sorted(q.correct_ids()) for q in questions_of(version)}
+
+
+def pass_quiz(client, version):
+    return post_form(client, f"/learning/{SLUG}/quiz", right_answers(version))
+
+
+def test_my_learning_lists_the_assignment_with_its_due_date(client, world, assigned):
+    login(client, "worker")
+    body = client.get("/learning/").get_data(as_text=True)
+    assert "工伤基础与报告流程" in body
+    assert "未开始" in body
+    assert assigned.due_date.strftime("%Y年%-m月%-d日") in body
+
+
+def test_english_employee_reads_the_english_version(client, world, assigned):
+    world.worker.preferred_locale = "en"
+    db.session.commit()
+    login(client, "worker")
+    body = client.get(f"/learning/{SLUG}/lessons/1").get_data(as_text=True)
+    assert "Lesson 1 of 3" in body and "<html lang=\"en\">" in body
+
+
+def test_opening_and_reading_a_lesson_is_recorded_with_time_spent(client, world, assigned):
+    login(client, "worker")
+    response = client.get(f"/learning/{SLUG}/lessons/1", headers={"User-Agent": "PhoneBrowser/1.0"})
+    assert response.status_code == 200
+    assert "第 1 课，共 3 课" in response.get_data(as_text=True)
+    opened = events(world.worker.id, "lesson_viewed")
+    assert len(opened) == 1 and '"lesson":1' in opened[0].body and "PhoneBrowser/1.0" in opened[0].body
+    assert len(events(world.worker.id, "course_opened")) == 1
+    response = post_form(client, f"/learning/{SLUG}/lessons/1/read")
+    assert response.headers["Location"] == f"/learning/{SLUG}/lessons/2"
+    read = events(world.worker.id, "lesson_read")
+    assert len(read) == 1 and '"seconds":' in read[0].body
+    assert db.session.query(LessonProgress).one().read_at is not None
+
+
+def test_lesson_reader_page_and_fragment(client, world, assigned):
+    login(client, "worker")
+    page = client.get(f"/learning/{SLUG}/lessons/2")
+    fragment = client.get(f"/learning/{SLUG}/lessons/2", headers={"HX-Request": "true", "HX-Target": "lesson-reader"})
+    assert "<html" in page.get_data(as_text=True)
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and body.lstrip().startswith('<article id="lesson-reader"')
+    assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+
+
+def test_lesson_html_is_sanitized_markdown(client, world, assigned):
+    login(client, "worker")
+    body = client.get(f"/learning/{SLUG}/lessons/1").get_data(as_text=True)
+    assert "<h2>" in body and "<script" not in body.split("</main>")[0].split("<main")[1]
+
+
+def test_last_lesson_leads_to_the_quiz(client, world, assigned):
+    login(client, "worker")
+    client.get(f"/learning/{SLUG}/lessons/3")
+    assert post_form(client, f"/learning/{SLUG}/lessons/3/read").headers["Location"] == f"/learning/{SLUG}/quiz"
+
+
+def test_unknown_lesson_is_404(client, world, assigned):
+    login(client, "worker")
+    assert client.get(f"/learning/{SLUG}/lessons/9").status_code == 404
+
+
+def test_quiz_gives_feedback_and_allows_retries(client, world, assigned):
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    wrong = {key: ["a"] if "q1" in key else [] for key in right_answers(version)}
+    failed = post_form(client, f"/learning/{SLUG}/quiz", wrong)
+    body = failed.get_data(as_text=True)
+    assert failed.status_code == 200
+    assert "需要 80% 才能通过" in body
+    assert questions_of(version)[0].explanation["zh_CN"][:20] in body
+    passed = pass_quiz(client, version)
+    assert "通过" in passed.get_data(as_text=True)
+    attempts = db.session.query(QuizAttempt).order_by(QuizAttempt.id).all()
+    assert [a.passed for a in attempts] == [False, True] and attempts[1].percent == 100
+    assert len(events(world.worker.id, "quiz_attempted")) == 2
+
+
+def test_quiz_fragment_for_htmx(client, world, assigned):
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    token = csrf_token(client, f"/learning/{SLUG}/quiz")
+    response = client.post(f"/learning/{SLUG}/quiz", data={"csrf_token": token, **right_answers(version)},
+                           headers={"HX-Request": "true", "HX-Target": "quiz"})
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="quiz"') and "<html" not in body
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"q-q1": ["z"]}, {"q-q99": ["a"]}, {"q-q1": ["a", "b"]}],
+    ids=["unknown option", "unknown question", "two answers to a single-choice question"],
+)
+def test_tampered_answers_are_refused_with_a_message(client, world, assigned, tampered):
+    login(client, "worker")
+    response = post_form(client, f"/learning/{SLUG}/quiz", tampered)
+    assert response.status_code == 400
+    assert "本测验没有的选项" in response.get_data(as_text=True)
+    assert db.session.query(QuizAttempt).count() == 0
+
+
+def test_acknowledgement_waits_for_every_lesson_and_a_passed_quiz(client, world, assigned):
+    login(client, "worker")
+    page = client.get(f"/learning/{SLUG}/acknowledge").get_data(as_text=True)
+    assert "打开每一课" in page and "通过测验" in page
+    response = post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"})
+    assert response.status_code == 409
+    version = current_version(assigned.course, "zh_CN")
+    pass_quiz(client, version)
+    assert post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"}).status_code == 409
+    assert db.session.query(Acknowledgement).count() == 0
+
+
+def test_full_journey_gives_one_receipt_with_hash_ip_and_text(client, world, assigned):
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    page = client.get(f"/learning/{SLUG}/acknowledge").get_data(as_text=True)
+    assert f"我已阅读并理解《工伤基础与报告流程》第 {version.number} 版" in page
+    wrong_name = post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "张三"})
+    assert wrong_name.status_code == 422 and "李强" in wrong_name.get_data(as_text=True)
+    response = post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": " 李 强 "})
+    assert response.status_code == 303
+    receipt_url = response.headers["Location"]
+    again = post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"})
+    assert again.headers["Location"] == receipt_url  # a double submit makes no second record
+    record = db.session.query(Acknowledgement).one()
+    assert record.content_sha256 == version.sha256 and record.ip == "127.0.0.1"
+    assert len(events(world.worker.id, "course_acknowledged")) == 1
+    receipt = client.get(receipt_url).get_data(as_text=True)
+    assert record.receipt_number in receipt and version.sha256 in receipt
+    assert re.search(r"R\d{8}-\d{6}", record.receipt_number)
+    assert version.snapshot["lessons"][0]["title"] in receipt
+
+
+def test_employee_cannot_open_another_employees_receipt_or_course(client, world, courses):
+    from portal.demo.operations import walk_through_course
+
+    receipt = walk_through_course(assign_course(courses[SLUG], world.worker), world.user("worker").id)
+    login(client, "outsider")
+    assert client.get(f"/learning/receipts/{receipt.receipt_number}").status_code == 403
+    assert client.get(f"/learning/{SLUG}").status_code == 404  # not assigned to them
+
+
+def test_new_hire_created_by_hr_gets_the_onboarding_courses(client, world, courses):
+    login(client, "hr")
+    form = {"number": "N100", "name": "周敏", "hire_date": "2026-11-01", "department_id": str(world.assembly.id),
+            "contract_type": "short_term", "email": "", "phone": "", "preferred_locale": "zh_CN",
+            "status": "active", "left_date": ""}
+    assert post_form(client, "/employees/new", form).status_code == 303
+    from portal.org.models import Employee
+
+    hired = db.session.query(Employee).filter_by(number="N100").one()
+    assigned = {e.body.split('"id":"')[1].split('"')[0] for e in events(hired.id, "course_assigned")}
+    assert assigned == {"injury-basics", "social-insurance-shares", "short-tenure"}
