@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
 from portal.extensions import db
-from portal.org.models import Employee
+from portal.org.models import BelongsToEmployee, Employee
 
 
 def _enum(kind: type) -> sa.Enum:
@@ -72,7 +72,7 @@ class CourseVersion(db.Model):
         return cached
 
 
-class Assignment(db.Model):
+class Assignment(BelongsToEmployee, db.Model):
     """A course given to one employee; a new version that requires it starts a new cycle."""
 
     __tablename__ = "course_assignments"
@@ -94,14 +94,6 @@ class Assignment(db.Model):
     course: Mapped[Course] = relationship()
     employee: Mapped[Employee] = relationship()
     acknowledgement: Mapped[Acknowledgement | None] = relationship(back_populates="assignment")
-
-    @property
-    def subject_employee_id(self) -> int:
-        return self.employee_id
-
-    @property
-    def subject_department_id(self) -> int:
-        return self.employee.department_id
 
 
 class LessonProgress(db.Model):
@@ -132,7 +124,7 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Acknowledgement(db.Model):
+class Acknowledgement(BelongsToEmployee, db.Model):
     """The employee's explicit confirmation, bound to the exact version they read."""
 
     __tablename__ = "course_acknowledgements"
@@ -153,11 +145,3 @@ class Acknowledgement(db.Model):
     assignment: Mapped[Assignment] = relationship(back_populates="acknowledgement")
     version: Mapped[CourseVersion] = relationship()
     employee: Mapped[Employee] = relationship()
-
-    @property
-    def subject_employee_id(self) -> int:
-        return self.employee_id
-
-    @property
-    def subject_department_id(self) -> int:
-        return self.employee.department_id

@@ -66,3 +66,19 @@ class Employee(db.Model):
     @property
     def subject_department_id(self) -> int:
         return self.department_id
+
+
+class BelongsToEmployee:
+    """Mixin for records of one employee (needs ``employee_id`` and an ``employee`` relationship):
+    the authorization policy reads these two properties."""
+
+    employee_id: int
+    employee: Employee
+
+    @property
+    def subject_employee_id(self) -> int:
+        return self.employee_id
+
+    @property
+    def subject_department_id(self) -> int:
+        return self.employee.department_id
