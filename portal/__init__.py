@@ -42,11 +42,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.courses.records_routes import bp as course_records_bp
     from portal.courses.routes import bp as courses_bp
     from portal.demo.cli import bp as demo_bp
+    from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
     from portal.org.routes import bp as org_bp
 
-    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp):
+    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -64,6 +64,14 @@ RULES: dict[str, dict[Role, Scope]] = {
     "receipt.view": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "course.records": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "course.assign": {H: Scope.ALL, A: Scope.ALL},
+    # Evidence: the ledger timeline, packs (employees get their own), verification, paper receipts.
+    "evidence.view": {H: Scope.ALL, A: Scope.ALL},
+    "evidence.pack": {E: Scope.SELF, M: Scope.SELF, H: Scope.ALL, A: Scope.ALL},
+    "evidence.verify": {H: Scope.ALL, A: Scope.ALL},
+    "evidence.record_paper": {H: Scope.ALL, A: Scope.ALL},
+    # Notices: one's own notices; HR writes, pushes and answers them.
+    "notice.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    "notice.manage": {H: Scope.ALL, A: Scope.ALL},
 }
 
 

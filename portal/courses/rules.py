@@ -122,9 +122,10 @@ def typed_name_matches(typed: str, full_name: str) -> bool:
     return bool(typed.strip()) and _normalise_name(typed) == _normalise_name(full_name)
 
 
-def receipt_number(acknowledgement_id: int, on: date) -> str:
-    """Readable and unique: date of acknowledgement plus the record number."""
-    return f"R{on:%Y%m%d}-{acknowledgement_id:06d}"
+def receipt_number(acknowledgement_id: int, on: date, prefix: str = "R") -> str:
+    """Readable and unique: a prefix per kind of record (R courses, N notices, P paper), the date
+    of the acknowledgement and the record number."""
+    return f"{prefix}{on:%Y%m%d}-{acknowledgement_id:06d}"
 
 
 def seconds_between(start_seconds: float, end_seconds: float, cap: int = 4 * 3600) -> int:

@@ -10,6 +10,8 @@ import pytest
 
 from portal.auth.access import PUBLIC
 from portal.demo.operations import walk_through_course
+from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED
+from tests.web.notices.route_expectations import NOTICE_EXPECTED
 from tests.conftest import assign_course, csrf_token, login
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
@@ -75,6 +77,10 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
     ),
 }
+
+
+EXPECTED.update(NOTICE_EXPECTED)
+EXPECTED.update(EVIDENCE_EXPECTED)
 
 
 def test_every_route_has_a_decision(app):
