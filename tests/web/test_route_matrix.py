@@ -10,8 +10,8 @@ import pytest
 
 from portal.auth.access import PUBLIC
 from portal.demo.operations import walk_through_course
-from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED
-from tests.web.notices.route_expectations import NOTICE_EXPECTED
+from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evidence
+from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
 from tests.conftest import assign_course, csrf_token, login
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
@@ -104,7 +104,12 @@ def test_route_by_role(client, world, courses, endpoint, role):
         assert login(client, role).status_code == 303
     assignment = assign_course(courses["injury-basics"], world.worker)
     receipt = walk_through_course(assignment, world.user("worker").id).receipt_number if "{receipt}" in template else ""
-    url = template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt)
+    extra = {}
+    if endpoint in NOTICE_EXPECTED:
+        extra = prepare_notices(world)
+    elif endpoint in EVIDENCE_EXPECTED:
+        extra = prepare_evidence(world)
+    url = template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt, **extra)
     if method == "POST":
         response = client.post(url, data={"csrf_token": csrf_token(client), **data})
     else:

@@ -9,3 +9,8 @@ HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN
 EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "evidence.index": ("GET", "/evidence/", {}, HR_ONLY),
 }
+
+
+def prepare_evidence(world) -> dict[str, str]:
+    """Records the URLs above need, created for the matrix's ``world``; returns URL placeholders."""
+    return {}
