@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.courses.records_routes import bp as course_records_bp
     from portal.courses.routes import bp as courses_bp
     from portal.demo.cli import bp as demo_bp
+    from portal.evidence import cli as _evidence_cli  # noqa: F401  (registers flask evidence …)
     from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp

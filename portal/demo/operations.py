@@ -78,7 +78,9 @@ def _demo_learning(today: date) -> None:
         sync_courses(Path(current_app.config["COURSES_DIR"]), SYSTEM)
     users = {u.employee_id: u for u in db.session.execute(sa.select(User)).scalars() if u.employee_id}
     recent = db.session.execute(
-        sa.select(Employee).where(Employee.hire_date >= today - timedelta(days=365)).order_by(Employee.number)
+        sa.select(Employee)
+        .where(sa.or_(Employee.hire_date >= today - timedelta(days=365), Employee.number == "A0101"))
+        .order_by(Employee.number)
     ).scalars().all()
     for index, employee in enumerate(recent):
         assignments = assign_on_hire(employee, None, DEMO_ORIGIN)

@@ -76,3 +76,53 @@ def event_body(
 def chain_key(employee_id: int | None) -> str:
     """Employees' events chain per employee, so concurrent writers rarely contend on one tail."""
     return f"employee:{employee_id}" if employee_id is not None else "portal"
+
+
+def _leaf(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def merkle_root(leaves: list[bytes]) -> str:
+    """Merkle tree hash as in RFC 6962 §2.1 (leaf and node prefixes keep the two apart)."""
+    if not leaves:
+        return hashlib.sha256(b"").hexdigest()
+    level = [_leaf(leaf) for leaf in leaves]
+    while len(level) > 1:
+        paired = [_node(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])  # an odd node moves up unchanged
+        level = paired
+    return level[0].hex()
+
+
+def head_leaf(chain: str, seq: int, hash_: str) -> bytes:
+    return f"{chain}\n{seq}\n{hash_}".encode()
+
+
+def checkpoint_body(
+    *, at: datetime, heads: list[tuple[str, int, str]], event_count: int, previous_hash: str
+) -> str:
+    """A checkpoint: the head of every chain, their Merkle root, and the previous checkpoint's hash.
+
+    Printed or mailed to outside parties, it makes a later rewrite of the whole database
+    detectable: the rewritten chains would no longer reach these heads.
+    """
+    ordered = sorted(heads)
+    return canonical_json(
+        {
+            "at": timestamp(at),
+            "event_count": event_count,
+            "chain_count": len(ordered),
+            "root": merkle_root([head_leaf(*head) for head in ordered]),
+            "heads": [list(head) for head in ordered],
+            "previous": previous_hash,
+        }
+    )
+
+
+def checkpoint_hash(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()

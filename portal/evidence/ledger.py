@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.core.types import utcnow
 from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash
@@ -54,12 +56,7 @@ def append_event(
 ) -> EvidenceEvent:
     """Append one event to its chain (flushed, not committed: the caller's commit stores it)."""
     chain = chain_key(employee_id)
-    head = db.session.execute(
-        sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = ChainHead(chain=chain, seq=0, hash=GENESIS)
-        db.session.add(head)
+    head = _locked_head(chain)
     seq = head.seq + 1
     moment = occurred_at or utcnow()
     body = event_body(
@@ -91,6 +88,22 @@ def append_event(
     head.seq, head.hash = seq, event.hash
     db.session.flush()
     return event
+
+
+def _locked_head(chain: str) -> ChainHead:
+    """The chain's head, locked until commit so concurrent appends queue instead of forking.
+
+    PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite serializes writers at the first write,
+    which the insert below is. A missing head is created first without racing another writer.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(ChainHead).values(chain=chain, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["chain"])
+    )
+    return db.session.execute(
+        sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def payload_of(event: EvidenceEvent) -> dict[str, Any]:

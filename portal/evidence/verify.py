@@ -1,0 +1,158 @@
+"""Verification of chains and checkpoints: pure Python, no Flask, no database.
+
+It re-computes every hash and checks that the indexed columns say what the hashed body says, so
+an edit made with a raw connection (past the append-only triggers) is found and named.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from hashlib import sha256
+from typing import NamedTuple
+
+from portal.evidence.chain import GENESIS, checkpoint_hash, head_leaf, merkle_root, timestamp
+
+
+class EventRow(NamedTuple):
+    """One ledger row as stored: the hashed body and the columns queries rely on."""
+
+    id: int
+    chain: str
+    seq: int
+    event_type: str
+    occurred_at: datetime
+    employee_id: int | None
+    actor_user_id: int | None
+    content_sha256: str | None
+    body: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    chain: str
+    seq: int | None
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id} ({self.chain} #{self.seq})" if self.event_id else self.chain
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Report:
+    events: int = 0
+    chains: int = 0
+    checkpoints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    hashes_at: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+
+def _prefix(row: EventRow) -> str:
+    """The start of the canonical body that the row's columns imply (keys are sorted)."""
+    actor = "null" if row.actor_user_id is None else str(row.actor_user_id)
+    return f'{{"actor_user_id":{actor},"at":"{timestamp(row.occurred_at)}","chain":"{row.chain}",'
+
+
+def _column_problem(row: EventRow) -> str | None:
+    """Cheap string checks (no JSON parsing) that the columns match the hashed body."""
+    body = row.body
+    if not body.startswith(_prefix(row)):
+        return "the actor, time or chain columns differ from the hashed body"
+    if not body.endswith(f',"seq":{row.seq},"type":"{row.event_type}"}}'):
+        return "the sequence number or event type column differs from the hashed body"
+    employee = "null" if row.employee_id is None else str(row.employee_id)
+    if f',"employee_id":{employee},"origin":' not in body:
+        return "the employee column differs from the hashed body"
+    if row.content_sha256 is not None and f'"sha256":"{row.content_sha256}"' not in body:
+        return "the content hash column differs from the hashed body"
+    return None
+
+
+def verify_chains(
+    rows: Iterable[EventRow],
+    heads: dict[str, tuple[int, str]] | None = None,
+    wanted: frozenset[tuple[str, int]] = frozenset(),
+) -> Report:
+    """Check rows ordered by (chain, seq): contiguous numbers, links, hashes, columns, and heads.
+
+    The hashes of the ``wanted`` positions (the heads that checkpoints list) are kept in
+    ``report.hashes_at`` for ``verify_checkpoints``.
+    """
+    report = Report()
+    chain: str | None = None
+    previous = GENESIS
+    expected_seq = 1
+    seen: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        report.events += 1
+        if row.chain != chain:
+            chain, previous, expected_seq = row.chain, GENESIS, 1
+            report.chains += 1
+        problem = None
+        if row.seq != expected_seq:
+            problem = f"sequence number {row.seq} where {expected_seq} was expected (an event is missing)"
+        elif row.prev_hash != previous:
+            problem = "its link to the previous event is broken"
+        elif sha256(f"{previous}\n{row.body}".encode()).hexdigest() != row.hash:
+            problem = "its content does not match its hash (the event was changed)"
+        else:
+            problem = _column_problem(row)
+        if problem:
+            report.problems.append(Problem(row.chain, row.seq, row.id, problem))
+        previous = row.hash
+        expected_seq = row.seq + 1
+        seen[row.chain] = (row.seq, row.hash)
+        if wanted and (row.chain, row.seq) in wanted:
+            report.hashes_at[(row.chain, row.seq)] = row.hash
+    for name, (seq, hash_) in sorted((heads or {}).items()):
+        if seen.get(name) != (seq, hash_):
+            found = seen.get(name, (0, GENESIS))[0]
+            report.problems.append(
+                Problem(name, seq, None, f"the chain ends at #{found} but its recorded head is #{seq} (events were removed)")
+            )
+    return report
+
+
+class CheckpointRow(NamedTuple):
+    id: int
+    body: str
+    hash: str
+
+
+def verify_checkpoints(
+    checkpoints: Iterable[CheckpointRow], event_hash_at: dict[tuple[str, int], str]
+) -> Iterator[Problem]:
+    """Each checkpoint's own hash, its link to the previous one, its root, and that every head it
+    lists is still in the ledger with the same hash."""
+    previous = GENESIS
+    for checkpoint in checkpoints:
+        where = f"checkpoint {checkpoint.id}"
+        if checkpoint_hash(checkpoint.body) != checkpoint.hash:
+            yield Problem(where, None, None, "its content does not match its hash")
+            previous = checkpoint.hash
+            continue
+        data = json.loads(checkpoint.body)
+        if data["previous"] != previous:
+            yield Problem(where, None, None, "its link to the previous checkpoint is broken")
+        heads = [tuple(head) for head in data["heads"]]
+        if merkle_root([head_leaf(*head) for head in heads]) != data["root"]:
+            yield Problem(where, None, None, "its Merkle root does not match its heads")
+        for chain, seq, hash_ in heads:
+            if event_hash_at.get((chain, seq)) != hash_:
+                yield Problem(where, None, None, f"the ledger no longer holds {chain} #{seq} as it was at this checkpoint")
+                break
+        previous = checkpoint.hash
