@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the test suite needs are present: Chromium and CJK fonts
-# (browser tests) and the PostgreSQL server binaries (the suite starts a throwaway server).
+# (browser tests and PDF reports), Pango (PDF reports) and the PostgreSQL server binaries (the
+# suite starts a throwaway server).
 # Installs them with apt-get when running as root; otherwise says exactly what to install.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+# WeasyPrint (evidence pack PDFs) draws text with Pango.
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -13,4 +13,34 @@ EVENT_LABELS = {
     "lesson_read": _l("Lesson read"),
     "quiz_attempted": _l("Quiz attempt"),
     "course_acknowledged": _l("Acknowledged"),
+    "paper_acknowledgement_recorded": _l("Paper acknowledgement recorded"),
+    "notice_version_published": _l("Notice version published"),
+    "notice_pushed": _l("Notice pushed"),
+    "notice_notified": _l("Notice delivered to the portal inbox"),
+    "notice_opened": _l("Notice opened"),
+    "notice_acknowledged": _l("Notice acknowledged"),
+    "notice_responded": _l("Question or objection from the employee"),
+    "notice_answered": _l("Answered by HR"),
+}
+
+
+# The evidence pack's report is bilingual on purpose (read by courts and arbitrators as well as
+# the employee), so it names every event type in both languages at once.
+EVENT_PAIRS = {
+    "course_version_published": ("课程版本发布", "Course version published"),
+    "course_assigned": ("课程已分配", "Course assigned"),
+    "course_notified": ("已送达门户收件箱", "Delivered to the portal inbox"),
+    "course_opened": ("首次打开课程", "Course opened for the first time"),
+    "lesson_viewed": ("课时已打开", "Lesson opened"),
+    "lesson_read": ("课时已读完", "Lesson read"),
+    "quiz_attempted": ("测验作答", "Quiz attempt"),
+    "course_acknowledged": ("已确认", "Acknowledged"),
+    "paper_acknowledgement_recorded": ("纸质确认已登记", "Paper acknowledgement recorded"),
+    "notice_version_published": ("通知版本发布", "Notice version published"),
+    "notice_pushed": ("通知已推送", "Notice pushed"),
+    "notice_notified": ("通知已送达门户收件箱", "Notice delivered to the portal inbox"),
+    "notice_opened": ("通知已打开", "Notice opened"),
+    "notice_acknowledged": ("通知已确认", "Notice acknowledged"),
+    "notice_responded": ("员工提问或异议", "Question or objection from the employee"),
+    "notice_answered": ("人事已答复", "Answered by HR"),
 }
