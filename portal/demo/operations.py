@@ -25,6 +25,7 @@ from portal.courses.operations import (
 from portal.courses.presenters import questions_of
 from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
+from portal.evidence.operations import take_checkpoint
 from portal.extensions import db
 from portal.org.models import Department, Employee
 
@@ -92,6 +93,7 @@ def _demo_learning(today: date) -> None:
     li = db.session.execute(sa.select(Employee).where(Employee.number == "A0101")).scalar_one()
     assign_injury_courses(li, None, DEMO_ORIGIN)
     db.session.commit()
+    take_checkpoint()
 
 
 def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = DEMO_ORIGIN) -> Acknowledgement:

@@ -1,0 +1,45 @@
+"""HR checks Li's records and hands over an evidence pack that verifies offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_foundation import sign_in
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, live_server: str, tmp_path: Path,
+                                                           javascript: bool):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  java_script_enabled=javascript, accept_downloads=True)
+    page = context.new_page()
+    page.javascript = javascript  # type: ignore[attr-defined]
+    sign_in(page, live_server, "hr.wang")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="证据").click()
+    page.get_by_label("按姓名或工号搜索").fill("A0101")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name="李强 (A0101)").click()
+    page.get_by_role("button", name="立即验证").click()
+    expect(page.get_by_text("已验证")).to_be_visible()
+    expect(page.locator("code.hash").first).to_be_visible()
+    screenshot(page, "12-evidence")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载证据包（ZIP）").click()
+    archive = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(archive)
+    with zipfile.ZipFile(archive) as pack:
+        pack.extractall(tmp_path / "pack")
+    (folder,) = list((tmp_path / "pack").iterdir())
+    result = subprocess.run([sys.executable, "-I", str(folder / "verify_pack.py")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("OK"), result.stdout
+    context.close()
