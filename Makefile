@@ -11,6 +11,7 @@ export FLASK_APP := wsgi
 run: setup instance/secret_key
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask db upgrade
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask courses sync
+	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask notices sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask demo load
 	@echo "Serving the portal on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \

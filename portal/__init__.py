@@ -46,9 +46,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
+    from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
+    from portal.notices.admin_routes import bp as notices_admin_bp
+    from portal.notices.routes import bp as notices_bp
     from portal.org.routes import bp as org_bp
 
-    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp):
+    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
+                      notices_bp, notices_admin_bp):
         app.register_blueprint(blueprint)
     return app
 

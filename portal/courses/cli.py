@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from portal.core.records import echo_file_errors
 from portal.courses.content import CourseErrors
 from portal.courses.operations import sync_courses
 from portal.courses.routes import bp
@@ -22,8 +23,6 @@ def sync_command(directory: Path | None) -> None:
     try:
         report = sync_courses(root, SYSTEM)
     except CourseErrors as errors:
-        for error in errors.errors:
-            click.echo(f"error: {error}", err=True)
-        raise click.ClickException(f"{len(errors.errors)} problem(s) in {root}; nothing was loaded.") from None
+        raise echo_file_errors(errors.errors, root) from None
     for line in report.lines():
         click.echo(line)

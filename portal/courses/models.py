@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
+from portal.core.records import HasSnapshot
 from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
@@ -43,7 +42,7 @@ class Course(db.Model):
         return set(filter(None, self.audience.split(",")))
 
 
-class CourseVersion(db.Model):
+class CourseVersion(HasSnapshot, db.Model):
     """One exact content of a course in one locale. Never changed once written: old receipts
     render from their own version forever."""
 
@@ -62,14 +61,6 @@ class CourseVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="versions")
-
-    @property
-    def snapshot(self) -> dict[str, Any]:
-        cached = self.__dict__.get("_snapshot")
-        if cached is None:
-            cached = json.loads(self.snapshot_json)
-            self.__dict__["_snapshot"] = cached
-        return cached
 
 
 class Assignment(BelongsToEmployee, db.Model):

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from portal.core.records import add_once
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -334,14 +334,9 @@ def acknowledge(
         statement=statement, typed_name=typed_name.strip(), content_sha256=version.sha256,
         acknowledged_at=now, ip=origin.ip, user_agent=origin.user_agent,
     )
-    db.session.add(record)
-    try:
-        db.session.flush()
-    except IntegrityError:  # a concurrent double submit won the race: return its record
-        db.session.rollback()
-        return db.session.execute(
-            sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id)
-        ).scalar_one()
+    record, created = add_once(record, sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id))
+    if not created:
+        return record
     record.receipt_number = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
     assignment.acknowledged_at = now
     event = append_event(

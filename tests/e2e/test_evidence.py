@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -28,8 +29,9 @@ def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, liv
     page.get_by_label("按姓名或工号搜索").fill("A0101")
     page.get_by_role("button", name="搜索").click()
     page.get_by_role("link", name="李强 (A0101)").click()
+    expect(page.get_by_role("heading", name="李强 A0101")).to_be_visible()
     page.get_by_role("button", name="立即验证").click()
-    expect(page.get_by_text("已验证")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"已验证：\d+ 条记录，未发现改动"))).to_be_visible()
     expect(page.locator("code.hash").first).to_be_visible()
     screenshot(page, "12-evidence")
     with page.expect_download() as download_info:

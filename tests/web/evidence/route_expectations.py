@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from portal.courses.models import Course
+from portal.courses.operations import current_assignment
 from portal.demo.operations import walk_through_course
 from portal.evidence.operations import PaperReceiptData, record_paper_receipt, take_checkpoint
 from portal.evidence.ledger import SYSTEM, ContentRef
@@ -31,7 +32,8 @@ EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str
 def prepare_evidence(world) -> dict[str, str]:
     """The worker finished a course and signed a paper form; a checkpoint exists."""
     course = db.session.query(Course).filter_by(slug="injury-basics").one()
-    walk_through_course(assign_course(course, world.worker), world.user("worker").id)
+    assignment = current_assignment(course, world.worker.id) or assign_course(course, world.worker)
+    walk_through_course(assignment, world.user("worker").id)
     receipt = record_paper_receipt(PaperReceiptData(
         employee_id=world.worker.id, content=ContentRef("course", "injury-basics", 1, None), signed_on=course.updated_at.date(),
         note=None, scan_filename="form.pdf", scan_mimetype="application/pdf", scan=io.BytesIO(b"%PDF-1.4 form").read(),

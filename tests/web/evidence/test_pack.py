@@ -26,6 +26,26 @@ def journey(world, courses):
     return walk_through_course(assign_course(courses["injury-basics"], world.worker), world.user("worker").id)
 
 
+@pytest.fixture
+def notice(world, journey):
+    """HR pushes a notice to the worker, who opens and acknowledges it."""
+    from portal.evidence.ledger import SYSTEM
+    from portal.notices import rules
+    from portal.notices.operations import acknowledge_notice, open_notice, push_notice, save_notice, shanghai_date
+
+    version, _created = save_notice(None, {"zh_CN": "工伤报告须知", "en": "Reporting an injury"},
+                                    {"zh_CN": "受伤后立即报告（第十七条）。", "en": "Report at once (Art. 17)."},
+                                    world.user("hr").id, SYSTEM)
+    (delivery,) = push_notice(version, [world.worker], rules.due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    user_id = world.user("worker").id
+    open_notice(delivery, "zh_CN", user_id, SYSTEM)
+    db.session.commit()
+    record = acknowledge_notice(delivery, "李强", "zh_CN", user_id, SYSTEM)
+    db.session.commit()
+    return record
+
+
 def download(client, employee_id: int, query: str = "") -> bytes:
     response = client.get(f"/evidence/employees/{employee_id}/pack.zip{query}")
     assert response.status_code == 200, response.status_code
@@ -46,12 +66,14 @@ def run_verifier(folder: Path) -> subprocess.CompletedProcess[str]:
                           cwd=folder, timeout=60)
 
 
-def test_pack_holds_everything_and_verifies_offline(client, world, journey, tmp_path):
+def test_pack_holds_everything_and_verifies_offline(client, world, journey, notice, tmp_path):
+    """A full course journey plus a notice: the pack verifies and carries both exact texts."""
     login(client, "hr")
     folder = unpack(download(client, world.worker.id), tmp_path)
     names = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
     assert {"report.html", "report.pdf", "events.jsonl", "events.csv", "manifest.json", "manifest.sha256",
-            "checkpoint.json", "verify_pack.py", f"content/{journey.content_sha256}.json"} <= names
+            "checkpoint.json", "verify_pack.py", f"content/{journey.content_sha256}.json",
+            f"content/{notice.content_sha256}.json"} <= names
     result = run_verifier(folder)
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("OK")
@@ -59,6 +81,7 @@ def test_pack_holds_everything_and_verifies_offline(client, world, journey, tmp_
     assert len(events) == db.session.query(EvidenceEvent).filter_by(employee_id=world.worker.id).count()
     report = (folder / "report.html").read_text()
     assert journey.receipt_number in report and journey.content_sha256 in report and "python3 verify_pack.py" in report
+    assert notice.receipt_number in report and "受伤后立即报告" in report
 
 
 def test_pdf_renders_chinese_text(client, world, journey, tmp_path):
@@ -147,6 +170,8 @@ def paper_form(client, world, **changes):
     data = {"csrf_token": csrf_token(client), "content": f"course:{version.id}", "signed_on": "2026-11-20",
             "note": "签收单第 3 页", "scan": (io.BytesIO(PNG), "signed.png")}
     data.update(changes)
+    if isinstance(data["scan"][0], bytes):  # parameters hold bytes; each request gets a fresh file
+        data["scan"] = (io.BytesIO(data["scan"][0]), data["scan"][1])
     return client.post(f"/evidence/employees/{world.worker.id}/paper-receipts/new", data=data,
                        content_type="multipart/form-data")
 
@@ -166,7 +191,7 @@ def test_paper_receipt_chains_the_scan_hash_and_travels_in_the_pack(client, worl
 
 
 @pytest.mark.parametrize("changes,message", [
-    ({"scan": (io.BytesIO(b"MZ"), "tool.exe")}, "PDF、PNG 或 JPEG"),
+    ({"scan": (b"MZ", "tool.exe")}, "PDF、PNG 或 JPEG"),
     ({"signed_on": "2099-01-01"}, "该日期在未来"),
     ({"content": ""}, "请选择员工签署的内容"),
 ])

@@ -1,0 +1,1 @@
+"""Injury cases and the per-employee benefit timeline, computed from the Regulations."""

@@ -1,0 +1,47 @@
+"""Helpers shared by models and operations of several domains."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+import click
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+
+T = TypeVar("T")
+
+
+class HasSnapshot:
+    """A version row whose ``snapshot_json`` is the exact, immutable content it stands for."""
+
+    snapshot_json: str
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        cached = self.__dict__.get("_snapshot")
+        if cached is None:
+            cached = json.loads(self.snapshot_json)
+            self.__dict__["_snapshot"] = cached
+        return cached
+
+
+def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:
+    """Add ``record``; if a unique constraint says it is already there (a concurrent double
+    submit won the race), roll back and return the stored one. Returns (record, created)."""
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.execute(existing).scalar_one(), False
+    return record, True
+
+
+def echo_file_errors(errors: list[Any], folder: object) -> click.ClickException:
+    """Print each ``file:line: reason`` and return the exception that ends a failed sync."""
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    return click.ClickException(f"{len(errors)} problem(s) in {folder}; nothing was loaded.")

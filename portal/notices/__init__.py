@@ -1,0 +1,1 @@
+"""Notices: policy texts pushed to employees, read, acknowledged, questioned and answered."""

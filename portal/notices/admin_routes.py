@@ -1,0 +1,168 @@
+"""HR's side: write and version notices, push them, follow deliveries, answer questions and objections."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from portal.auth.access import requires
+from portal.evidence.web import request_origin
+from portal.extensions import db
+from portal.notices import operations, records, rules
+from portal.notices.forms import AnswerForm, NoticeForm, PushForm
+from portal.notices.models import Notice, NoticeResponse
+from portal.notices.presenters import KIND_LABELS, STATUS_LABELS, body_html
+from portal.notices.rules import Status
+from portal.org.operations import all_departments
+from portal.web.errors import refuse
+from portal.web.htmx import page_or_fragment
+from portal.web.i18n import locale_code
+
+bp = Blueprint("notices_admin", __name__, url_prefix="/records/notices")
+
+
+@bp.get("/")
+@requires("notice.manage")
+def index() -> str:
+    """Every notice with its versions, deliveries by status and open questions."""
+    summaries = records.notice_summaries(operations.shanghai_date())
+    return render_template("notices/admin/index.html", summaries=summaries, locale=locale_code(),
+                           open_responses=sum(s.open_responses for s in summaries))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("notice.manage")
+def create() -> Response | tuple[str, int]:
+    """HR writes a notice: Chinese required, English optional."""
+    return _notice_form(None)
+
+
+@bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
+@requires("notice.manage")
+def edit(notice_id: int) -> Response | tuple[str, int]:
+    """HR changes a notice's text: a changed text is a new version, the old ones stay as they were."""
+    notice = db.get_or_404(Notice, notice_id)
+    if notice.key:  # the files are the source of truth; an edit here would make the next sync fail
+        refuse(409, _("This scenario notice comes from the file notices/%(key)s.zh_CN.md (and .en.md). Change the "
+                      "files and run flask notices sync.", key=notice.key))
+    return _notice_form(notice)
+
+
+def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
+    current = None
+    if notice is not None and request.method == "GET":
+        snapshot = notice.newest.snapshot
+        current = {f"{field}_{short}": snapshot[field][locale]
+                   for field in ("title", "body") for locale, short in (("zh_CN", "zh"), ("en", "en"))}
+    form = NoticeForm(data=current)
+    if form.validate_on_submit():
+        try:
+            version, created = operations.save_notice(
+                notice, {"zh_CN": form.title_zh.data, "en": form.title_en.data},
+                {"zh_CN": form.body_zh.data, "en": form.body_en.data}, current_user.id, request_origin(),
+            )
+        except operations.EarlierText as earlier:
+            form.body_zh.errors.append(_("This is the text of version %(number)d. A version is never published "
+                                         "twice: change the text to publish it again.", number=earlier.version.number))
+        else:
+            db.session.commit()
+            flash(_("Saved as version %(number)d.", number=version.number) if created
+                  else _("The text is unchanged; it stays version %(number)d.", number=version.number), "success")
+            return redirect(url_for("notices_admin.detail", notice_id=version.notice_id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("notices/admin/form.html", form=form, notice=notice), status
+
+
+def _push_form() -> PushForm:
+    form = PushForm(data={"due_date": rules.due_date(operations.shanghai_date())})
+    locale = locale_code()
+    form.department.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name(locale)) for d in all_departments()]
+    return form
+
+
+def _filter() -> records.DeliveryFilter:
+    args = request.args
+    status = args.get("status", "")
+    return records.DeliveryFilter(
+        query=args.get("q", "")[:100], department_id=args.get("department", type=int),
+        status=Status(status) if status in {s.value for s in Status} else None,
+    )
+
+
+def _detail_page(notice: Notice, push_form: PushForm, status: int = 200) -> Response:
+    criteria = _filter()
+    locale = locale_code()
+    return page_or_fragment(
+        "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
+        notice=notice, version=notice.newest, html=body_html(notice.newest, locale), criteria=criteria,
+        table=records.deliveries(notice, criteria, operations.shanghai_date()), departments=all_departments(),
+        status_labels=STATUS_LABELS, push_form=push_form, locale=locale,
+    )
+
+
+@bp.get("/<int:notice_id>")
+@requires("notice.manage")
+def detail(notice_id: int) -> Response:
+    """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
+    return _detail_page(db.get_or_404(Notice, notice_id), _push_form())
+
+
+@bp.post("/<int:notice_id>/push")
+@requires("notice.manage")
+def push(notice_id: int) -> Response:
+    """Push the newest version to employee numbers and/or a department, all or nothing."""
+    notice = db.get_or_404(Notice, notice_id)
+    form = _push_form()
+    if form.validate_on_submit():
+        people, unknown = operations.recipients(rules.employee_numbers(form.employee_numbers.data or ""),
+                                                form.department.data)
+        if unknown:
+            form.employee_numbers.errors.append(_("Unknown employee numbers: %(numbers)s. Nothing was pushed.",
+                                                  numbers=", ".join(unknown[:20])))
+        elif not people:
+            form.employee_numbers.errors.append(_("Enter employee numbers or choose a department."))
+        if rules.due_date_is_past(form.due_date.data, operations.shanghai_date()):
+            form.due_date.errors.append(_("The date is in the past."))
+        if not (form.employee_numbers.errors or form.due_date.errors):
+            created = operations.push_notice(notice.newest, people, form.due_date.data, current_user.id,
+                                             request_origin())
+            db.session.commit()
+            flash(_("Pushed version %(number)d to %(created)d people; %(skipped)d already had it.",
+                    number=notice.newest.number, created=len(created), skipped=len(people) - len(created)), "success")
+            return redirect(url_for("notices_admin.detail", notice_id=notice.id), 303)
+    return _detail_page(notice, form, status=422)
+
+
+def _responses_page(failed: tuple[int, AnswerForm] | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "notices/admin/responses.html", open_items=records.responses(answered=False),
+        answered=records.responses(answered=True), kind_labels=KIND_LABELS, locale=locale_code(),
+        failed_id=failed[0] if failed else None, failed_form=failed[1] if failed else None,
+    ), status
+
+
+@bp.get("/responses")
+@requires("notice.manage")
+def responses() -> tuple[str, int]:
+    """Employees' questions and objections: open ones first, each newest first."""
+    return _responses_page()
+
+
+@bp.post("/responses/<int:response_id>/answer")
+@requires("notice.manage")
+def answer(response_id: int) -> Response | tuple[str, int]:
+    """HR answers a question or objection; the employee sees it on the notice page."""
+    response = db.get_or_404(NoticeResponse, response_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _responses_page((response.id, form), status=422)
+    try:
+        operations.answer_response(response, form.answer.data, current_user.id, request_origin())
+    except operations.AlreadyAnswered:
+        refuse(409, _("This was already answered. The employee can send a follow-up question."))
+    db.session.commit()
+    flash(_("Answer sent to %(name)s.", name=response.employee.name), "success")
+    return redirect(url_for("notices_admin.responses"), 303)

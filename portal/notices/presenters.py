@@ -1,0 +1,60 @@
+"""Turning notice versions and statuses into what templates show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.courses.content import render_markdown
+from portal.notices import rules
+from portal.notices.models import NoticeDelivery, NoticeVersion
+from portal.notices.rules import ResponseKind, Status
+
+STATUS_LABELS = {
+    Status.UNREAD: _l("Unread"),
+    Status.READ: _l("Read, not acknowledged"),
+    Status.ACKNOWLEDGED: _l("Acknowledged"),
+    Status.OVERDUE: _l("Overdue"),
+}
+
+SECTION_TITLES = {
+    Status.OVERDUE: _l("Overdue"),
+    Status.UNREAD: _l("New"),
+    Status.READ: _l("To acknowledge"),
+    Status.ACKNOWLEDGED: _l("Done"),
+}
+
+KIND_LABELS = {
+    ResponseKind.QUESTION: _l("A question"),
+    ResponseKind.OBJECTION: _l("An objection"),
+}
+
+
+def status_of(delivery: NoticeDelivery, today: date) -> Status:
+    return rules.status(opened=delivery.first_opened_at is not None, acknowledged=delivery.acknowledged_at is not None,
+                        due=delivery.due_date, today=today)
+
+
+def sections(deliveries: Iterable[NoticeDelivery], today: date) -> list[tuple[Status, list[NoticeDelivery]]]:
+    """My notices grouped as overdue, new, to acknowledge and done; empty groups left out."""
+    groups: dict[Status, list[NoticeDelivery]] = {state: [] for state in SECTION_TITLES}
+    for delivery in deliveries:
+        groups[status_of(delivery, today)].append(delivery)
+    return [(state, items) for state, items in groups.items() if items]
+
+
+def body_html(version: NoticeVersion, locale: str) -> str:
+    """The version's text in ``locale`` (or Chinese) as sanitized HTML."""
+    return render_markdown(version.body(locale))
+
+
+def all_texts(version: NoticeVersion) -> list[dict[str, Any]]:
+    """Every text the version holds (its SHA-256 covers them all), Chinese first."""
+    return [
+        {"locale": locale, "lang": "zh-CN" if locale == "zh_CN" else locale, "title": version.snapshot["title"][locale],
+         "html": render_markdown(version.snapshot["body"][locale])}
+        for locale in rules.LOCALES if version.snapshot["body"][locale]
+    ]

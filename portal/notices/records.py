@@ -1,0 +1,114 @@
+"""Reading notice records for HR: summaries, the deliveries × status table, questions and objections."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeVersion
+from portal.notices.rules import Status
+from portal.org.models import Employee
+
+
+def status_expression(today: date) -> sa.Case:
+    """``rules.status`` in SQL, so the table can filter and count in the database."""
+    return sa.case(
+        (NoticeDelivery.acknowledged_at.is_not(None), Status.ACKNOWLEDGED.value),
+        (NoticeDelivery.due_date < today, Status.OVERDUE.value),
+        (NoticeDelivery.first_opened_at.is_not(None), Status.READ.value),
+        else_=Status.UNREAD.value,
+    )
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    notice: Notice
+    counts: Counter[Status]
+    open_responses: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def notice_summaries(today: date) -> list[NoticeSummary]:
+    """Every notice, newest first, with its deliveries by status and its unanswered responses."""
+    status = status_expression(today)
+    counts: dict[int, Counter[Status]] = {}
+    for notice_id, value, n in db.session.execute(
+        sa.select(NoticeVersion.notice_id, status, sa.func.count()).join(NoticeDelivery.version)
+        .group_by(NoticeVersion.notice_id, status)
+    ):
+        counts.setdefault(notice_id, Counter())[Status(value)] = n
+    open_responses = dict(db.session.execute(
+        sa.select(NoticeVersion.notice_id, sa.func.count()).select_from(NoticeResponse)
+        .join(NoticeResponse.delivery).join(NoticeDelivery.version)
+        .where(NoticeResponse.answered_at.is_(None)).group_by(NoticeVersion.notice_id)
+    ).all())
+    notices = db.session.execute(
+        sa.select(Notice).options(joinedload(Notice.versions)).order_by(Notice.id.desc())
+    ).unique().scalars()
+    return [NoticeSummary(n, counts.get(n.id, Counter()), open_responses.get(n.id, 0)) for n in notices]
+
+
+@dataclass(frozen=True)
+class DeliveryFilter:
+    query: str = ""
+    department_id: int | None = None
+    status: Status | None = None
+
+
+@dataclass
+class DeliveryTable:
+    rows: list[tuple[NoticeDelivery, Status]]
+    counts: Counter[Status] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
+    """Deliveries of every version of ``notice`` × status; counts ignore the status filter so the
+    totals stay meaningful while filtering."""
+    status = status_expression(today)
+    base = (
+        sa.select(NoticeDelivery)
+        .join(NoticeDelivery.version)
+        .join(Employee, Employee.id == NoticeDelivery.employee_id)
+        .where(NoticeVersion.notice_id == notice.id)
+    )
+    if criteria.department_id:
+        base = base.where(Employee.department_id == criteria.department_id)
+    if criteria.query:
+        like = f"%{criteria.query.strip()}%"
+        base = base.where(sa.or_(Employee.name.ilike(like), Employee.number.ilike(like)))
+    counts = Counter({Status(value): n for value, n in db.session.execute(
+        base.with_only_columns(status, sa.func.count()).group_by(status)
+    ).all()})
+    listed = base.add_columns(status).options(
+        joinedload(NoticeDelivery.employee).joinedload(Employee.department),
+        joinedload(NoticeDelivery.acknowledgement),
+    )
+    if criteria.status:
+        listed = listed.where(status == criteria.status.value)
+    rows = [(d, Status(s)) for d, s in db.session.execute(
+        listed.order_by(Employee.number, NoticeVersion.number.desc())
+    ).all()]
+    return DeliveryTable(rows=rows, counts=counts)
+
+
+def responses(*, answered: bool) -> list[NoticeResponse]:
+    """Questions and objections, open or answered, newest first."""
+    done = NoticeResponse.answered_at.is_not(None) if answered else NoticeResponse.answered_at.is_(None)
+    return list(db.session.execute(
+        sa.select(NoticeResponse).where(done)
+        .options(joinedload(NoticeResponse.employee), joinedload(NoticeResponse.delivery)
+                 .joinedload(NoticeDelivery.version).joinedload(NoticeVersion.notice))
+        .order_by(NoticeResponse.created_at.desc(), NoticeResponse.id.desc())
+    ).scalars())
