@@ -1,0 +1,1 @@
+"""The HR workbench: risk alerts, cost reports, approval workflow, import/export and reminders."""

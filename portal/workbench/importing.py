@@ -1,0 +1,299 @@
+"""Reading departments, employees and wage history from CSV or XLSX, for data migration.
+
+Pure Python (no Flask, no database): the caller passes what already exists (department codes)
+and gets back validated records or every problem with its row, column, value and reason, so the
+import can be previewed and then committed all or nothing. Row numbers are the spreadsheet's:
+the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from portal.org.rules import ContractType, EmploymentStatus, is_valid_employee_number, normalise_employee_number
+
+
+class Kind(str, enum.Enum):
+    DEPARTMENTS = "departments"
+    EMPLOYEES = "employees"
+    WAGES = "wages"
+
+
+class Reason(str, enum.Enum):
+    """Why a cell was refused; the web layer words each one in the user's language."""
+
+    MISSING_COLUMN = "missing_column"
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    BAD_NUMBER_FORMAT = "bad_employee_number"
+    BAD_DATE = "bad_date"
+    FUTURE_DATE = "future_date"
+    UNKNOWN_CHOICE = "unknown_choice"
+    UNKNOWN_DEPARTMENT = "unknown_department"
+    UNKNOWN_EMPLOYEE = "unknown_employee"
+    DUPLICATE = "duplicate"
+    BAD_AMOUNT = "bad_amount"
+    NEGATIVE = "negative"
+    BAD_MONTH = "bad_month"
+    UNREADABLE = "unreadable_file"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: Reason
+
+
+@dataclass
+class Preview:
+    kind: Kind
+    records: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# Column names: the English key, and the Chinese headers HR spreadsheets use.
+COLUMNS: dict[Kind, dict[str, tuple[str, ...]]] = {
+    Kind.DEPARTMENTS: {"code": ("部门编码",), "name_zh": ("部门名称", "中文名称"), "name_en": ("英文名称",)},
+    Kind.EMPLOYEES: {
+        "number": ("工号",), "name": ("姓名",), "hire_date": ("入职日期",), "department": ("部门编码", "部门"),
+        "contract_type": ("合同类型",), "email": ("邮箱", "电子邮箱"), "phone": ("手机", "手机号码"),
+        "preferred_locale": ("语言", "首选语言"), "status": ("状态",), "left_date": ("离职日期",),
+    },
+    Kind.WAGES: {"number": ("工号",), "year": ("年", "年份"), "month": ("月", "月份"), "wage": ("缴费工资", "工资")},
+}
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    Kind.DEPARTMENTS: ("code", "name_zh"),
+    Kind.EMPLOYEES: ("number", "name", "hire_date", "department", "contract_type"),
+    Kind.WAGES: ("number", "year", "month", "wage"),
+}
+CONTRACT_ALIASES = {"regular": ContractType.REGULAR, "无固定期限": ContractType.REGULAR,
+                    "fixed_term": ContractType.FIXED_TERM, "固定期限": ContractType.FIXED_TERM,
+                    "short_term": ContractType.SHORT_TERM, "短期": ContractType.SHORT_TERM,
+                    "试用期": ContractType.SHORT_TERM, "短期/试用期": ContractType.SHORT_TERM}
+STATUS_ALIASES = {"active": EmploymentStatus.ACTIVE, "在职": EmploymentStatus.ACTIVE,
+                  "left": EmploymentStatus.LEFT, "离职": EmploymentStatus.LEFT}
+LOCALE_ALIASES = {"zh_cn": "zh_CN", "zh": "zh_CN", "中文": "zh_CN", "简体中文": "zh_CN", "en": "en", "english": "en",
+                  "英文": "en"}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+MAX_ROWS = 50_000
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence
+        raise ValueError("unreadable")
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header_map(header: list[str], kind: Kind) -> dict[str, int]:
+    positions = {}
+    for index, name in enumerate(header):
+        cleaned = name.strip().lower()
+        for key, aliases in COLUMNS[kind].items():
+            if cleaned == key or name.strip() in aliases:
+                positions.setdefault(key, index)
+    return positions
+
+
+def parse_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+class _Row:
+    """One data row with helpers that record an error and return None on bad cells."""
+
+    def __init__(self, number: int, cells: list[str], positions: dict[str, int], errors: list[RowError]) -> None:
+        self.number, self.cells, self.positions, self.errors = number, cells, positions, errors
+        self.failed = False
+
+    def text(self, key: str, required: bool = False, max_length: int = 100) -> str | None:
+        index = self.positions.get(key)
+        value = self.cells[index].strip() if index is not None and index < len(self.cells) else ""
+        if not value:
+            if required:
+                self.fail(key, value, Reason.REQUIRED)
+            return None
+        if len(value) > max_length:
+            return self.fail(key, value[:50], Reason.TOO_LONG)
+        return value
+
+    def fail(self, key: str, value: str, reason: Reason) -> None:
+        self.errors.append(RowError(self.number, key, value, reason))
+        self.failed = True
+        return None
+
+    def choice(self, key: str, aliases: dict[str, Any], required: bool = False) -> Any:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        found = aliases.get(value) or aliases.get(value.lower())
+        return found if found is not None else self.fail(key, value, Reason.UNKNOWN_CHOICE)
+
+    def day(self, key: str, today: date, required: bool = False) -> date | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            return self.fail(key, value, Reason.BAD_DATE)
+        return parsed if parsed <= today else self.fail(key, value, Reason.FUTURE_DATE)
+
+
+def _rows(table: list[list[str]], kind: Kind, errors: list[RowError]) -> Iterator[_Row]:
+    positions = _header_map(table[0], kind) if table else {}
+    missing = [key for key in REQUIRED[kind] if key not in positions]
+    for key in missing:
+        errors.append(RowError(1, key, "", Reason.MISSING_COLUMN))
+    if missing:
+        return
+    for offset, cells in enumerate(table[1:MAX_ROWS + 1], start=2):
+        if any(cell.strip() for cell in cells):
+            yield _Row(offset, cells, positions, errors)
+
+
+def _unique(records: Iterable[tuple[int, str, Any]], column: str, errors: list[RowError]) -> set[int]:
+    """Rows whose key repeats an earlier row's; each repeat is an error on the later row."""
+    seen: dict[Any, int] = {}
+    duplicates = set()
+    for row, shown, key in records:
+        if key in seen:
+            errors.append(RowError(row, column, shown, Reason.DUPLICATE))
+            duplicates.add(row)
+        else:
+            seen[key] = row
+    return duplicates
+
+
+def preview_departments(table: list[list[str]]) -> Preview:
+    preview = Preview(Kind.DEPARTMENTS)
+    for row in _rows(table, Kind.DEPARTMENTS, preview.errors):
+        code = (row.text("code", required=True, max_length=20) or "").upper()
+        name_zh = row.text("name_zh", required=True)
+        name_en = row.text("name_en") or name_zh
+        if not row.failed:
+            preview.records.append({"row": row.number, "code": code, "name_zh": name_zh, "name_en": name_en})
+    _drop(preview, _unique(((r["row"], r["code"], r["code"]) for r in preview.records), "code", preview.errors))
+    return preview
+
+
+def preview_employees(table: list[list[str]], department_codes: set[str], today: date) -> Preview:
+    """Employees keyed by number: importing again updates them (the caller upserts by number)."""
+    preview = Preview(Kind.EMPLOYEES)
+    for row in _rows(table, Kind.EMPLOYEES, preview.errors):
+        raw_number = row.text("number", required=True, max_length=20)
+        number = normalise_employee_number(raw_number) if raw_number else None
+        if number and not is_valid_employee_number(number):
+            row.fail("number", raw_number or "", Reason.BAD_NUMBER_FORMAT)
+        name = row.text("name", required=True)
+        hire_date = row.day("hire_date", today, required=True)
+        department = (row.text("department", required=True, max_length=20) or "").upper()
+        if department and department not in department_codes:
+            row.fail("department", department, Reason.UNKNOWN_DEPARTMENT)
+        contract = row.choice("contract_type", CONTRACT_ALIASES, required=True)
+        status = row.choice("status", STATUS_ALIASES) or EmploymentStatus.ACTIVE
+        left_date = row.day("left_date", today)
+        email = row.text("email", max_length=254)
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            row.fail("email", email, Reason.UNKNOWN_CHOICE)
+        phone = row.text("phone", max_length=30)
+        locale = row.choice("preferred_locale", LOCALE_ALIASES) or "zh_CN"
+        if status is EmploymentStatus.LEFT and left_date is None and not row.failed:
+            row.fail("left_date", "", Reason.REQUIRED)
+        if not row.failed:
+            preview.records.append({
+                "row": row.number, "number": number, "name": name, "hire_date": hire_date, "department": department,
+                "contract_type": contract, "email": email, "phone": phone, "preferred_locale": locale,
+                "status": status, "left_date": left_date,
+            })
+    _drop(preview, _unique(((r["row"], r["number"], r["number"]) for r in preview.records), "number", preview.errors))
+    return preview
+
+
+def preview_wages(table: list[list[str]], employee_numbers: set[str], today: date) -> Preview:
+    """Monthly contribution wages; one row per employee and month."""
+    preview = Preview(Kind.WAGES)
+    for row in _rows(table, Kind.WAGES, preview.errors):
+        raw_number = row.text("number", required=True, max_length=20)
+        number = normalise_employee_number(raw_number) if raw_number else None
+        if number and number not in employee_numbers:
+            row.fail("number", raw_number or "", Reason.UNKNOWN_EMPLOYEE)
+        year, month = row.text("year", required=True, max_length=4), row.text("month", required=True, max_length=2)
+        period = None
+        if year and month:
+            if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and 2000 <= int(year) <= today.year:
+                period = (int(year), int(month))
+                if period > (today.year, today.month):
+                    row.fail("month", f"{year}-{month}", Reason.FUTURE_DATE)
+            else:
+                row.fail("month", f"{year}-{month}", Reason.BAD_MONTH)
+        raw_wage = row.text("wage", required=True, max_length=20)
+        wage = _amount(raw_wage) if raw_wage else None
+        if raw_wage and wage is None:
+            row.fail("wage", raw_wage, Reason.BAD_AMOUNT)
+        elif wage is not None and wage < 0:
+            row.fail("wage", raw_wage or "", Reason.NEGATIVE)
+        if not row.failed:
+            preview.records.append({"row": row.number, "number": number, "year": period[0], "month": period[1],
+                                    "wage": wage})
+    duplicates = _unique(((r["row"], f"{r['number']} {r['year']}-{r['month']:02d}", (r["number"], r["year"], r["month"]))
+                          for r in preview.records), "month", preview.errors)
+    _drop(preview, duplicates)
+    return preview
+
+
+def _drop(preview: Preview, rows: set[int]) -> None:
+    preview.records = [r for r in preview.records if r["row"] not in rows]
+
+
