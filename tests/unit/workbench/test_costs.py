@@ -1,0 +1,76 @@
+"""Cost aggregation and SVG charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.workbench.charts import stacked_bars
+from portal.workbench.costs import Category, CostLine, by_case, by_department, by_month, employer_cost, totals
+
+MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
+LINES = [
+    CostLine(1, "MACH", MARCH, Category.SUSPENSION_WAGES, Decimal("5050.00")),
+    CostLine(1, "MACH", MARCH, Category.EMPLOYER_SOCIAL_INSURANCE, Decimal("1500.50")),
+    CostLine(1, "MACH", APRIL, Category.SUSPENSION_WAGES, Decimal("5050.00")),
+    CostLine(2, "ASSY", APRIL, Category.FUND_BENEFITS, Decimal("45450.00")),
+    CostLine(1, "MACH", APRIL, Category.PERSONAL_DEDUCTED, Decimal("1304.58")),
+]
+
+
+def test_groupings_add_up_to_the_same_totals():
+    grand = totals(LINES)
+    for table in (by_month(LINES), by_department(LINES), by_case(LINES)):
+        for category in Category:
+            assert sum(row[category] for row in table.values()) == grand[category]
+    assert by_month(LINES)[MARCH][Category.SUSPENSION_WAGES] == Decimal("5050.00")
+    assert by_department(LINES)["ASSY"][Category.FUND_BENEFITS] == Decimal("45450.00")
+
+
+def test_employer_cost_excludes_the_fund_and_the_worker():
+    assert employer_cost(by_case(LINES)[1]) == Decimal("11600.50")
+    assert employer_cost(by_case(LINES)[2]) == Decimal("0.00")
+
+
+def test_floats_and_mid_month_dates_are_refused():
+    with pytest.raises(TypeError):
+        CostLine(1, "MACH", MARCH, Category.FUND_BENEFITS, 1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        CostLine(1, "MACH", date(2026, 3, 2), Category.FUND_BENEFITS, Decimal("1"))
+
+
+amounts = st.decimals(min_value=0, max_value=100000, places=2)
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.sampled_from(["MACH", "ASSY"]), st.sampled_from(list(Category)),
+                          amounts), max_size=30))
+def test_totals_are_the_sum_of_the_lines(raw):
+    lines = [CostLine(case, dept, MARCH, cat, amount) for case, dept, cat, amount in raw]
+    grand = totals(lines)
+    assert sum(grand.values()) == sum((l.amount for l in lines), Decimal("0"))
+
+
+def test_chart_is_valid_svg_with_one_bar_segment_per_nonzero_value():
+    svg = stacked_bars("工伤成本 <按月>", ["2026-03", "2026-04"],
+                       [("停工留薪期工资", [Decimal("5050"), Decimal("5050")]),
+                        ("基金支付", [Decimal("0"), Decimal("45450")])])
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == "工伤成本 <按月>"
+    bars = [r for r in root.iter(f"{ns}rect") if r.find(f"{ns}title") is not None]
+    assert len(bars) == 3
+    tallest = max(float(r.get("height")) for r in bars)
+    fund = next(r for r in bars if "基金支付" in r.find(f"{ns}title").text)
+    assert float(fund.get("height")) == tallest
+
+
+def test_chart_refuses_mismatched_or_negative_series():
+    with pytest.raises(ValueError):
+        stacked_bars("x", ["a", "b"], [("s", [Decimal("1")])])
+    with pytest.raises(ValueError):
+        stacked_bars("x", ["a"], [("s", [Decimal("-1")])])
