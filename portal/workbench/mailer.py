@@ -1,0 +1,43 @@
+"""E-mail delivery of reminders through SMTP, when configured. No Flask: settings come in."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    sender: str = "portal@localhost"
+    sender_name: str = "工伤服务平台 Injury portal"
+    timeout: float = 10.0
+
+
+def compose(settings: SmtpSettings, to: str, subject: str, text: str) -> EmailMessage:
+    """A plain-text UTF-8 message; the Message-ID is recorded as delivery evidence."""
+    message = EmailMessage()
+    message["From"] = formataddr((settings.sender_name, settings.sender))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=settings.sender.split("@")[-1] or "localhost")
+    message.set_content(text, charset="utf-8")
+    return message
+
+
+def send(settings: SmtpSettings, message: EmailMessage) -> str:
+    """Send one message and return its Message-ID (the channel's reference for the ledger)."""
+    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as client:
+        if settings.starttls:
+            client.starttls(context=ssl.create_default_context())
+        if settings.username:
+            client.login(settings.username, settings.password or "")
+        client.send_message(message)
+    return str(message["Message-ID"])
