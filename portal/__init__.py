@@ -38,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     signals.connect_handlers()
 
     from portal.auth.routes import bp as auth_bp
+    from portal.cases.admin_routes import bp as cases_admin_bp
+    from portal.cases.routes import bp as cases_bp
     from portal.courses import cli as _courses_cli  # noqa: F401  (registers flask courses sync)
     from portal.courses.records_routes import bp as course_records_bp
     from portal.courses.routes import bp as courses_bp
@@ -52,7 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.org.routes import bp as org_bp
 
     for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
-                      notices_bp, notices_admin_bp):
+                      notices_bp, notices_admin_bp, cases_bp, cases_admin_bp):
         app.register_blueprint(blueprint)
     return app
 

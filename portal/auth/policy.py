@@ -72,6 +72,11 @@ RULES: dict[str, dict[Role, Scope]] = {
     # Notices: one's own notices; HR writes, pushes and answers them.
     "notice.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "notice.manage": {H: Scope.ALL, A: Scope.ALL},
+    # Injury cases: one's own case; managers read their departments' cases; HR opens and edits them.
+    "case.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    "case.view": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "case.manage": {H: Scope.ALL, A: Scope.ALL},
+    "policy.manage": {H: Scope.ALL, A: Scope.ALL},
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,12 +23,15 @@ from portal.courses.operations import (
     submit_quiz,
     sync_courses,
 )
+from portal.cases.models import CASE_FIELDS
+from portal.cases.routes import case_notices
 from portal.courses.presenters import questions_of
 from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
 from portal.evidence.operations import take_checkpoint
 from portal.extensions import db
 from portal.org.models import Department, Employee
+from portal import PROJECT_ROOT
 
 
 def demo_loaded() -> bool:
@@ -66,6 +70,7 @@ def load_demo(today: date) -> int:
                         session_token=new_session_token()))
     db.session.commit()
     _demo_learning(today)
+    _demo_case(today)
     return len(people)
 
 
@@ -105,3 +110,60 @@ def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = D
     questions = questions_of(version)
     submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, user_id, origin)
     return acknowledge(assignment, version, assignment.employee.name, user_id, origin)
+
+
+# Li's pre-injury contribution wages (six months of service, about 5,200 yuan a month).
+LI_WAGES = ((2025, 9, "5100.00"), (2025, 10, "5250.00"), (2025, 11, "5180.00"), (2025, 12, "5300.00"),
+            (2026, 1, "5220.00"), (2026, 2, "5150.00"))
+LI_CASE = {
+    "accident_date": date(2026, 3, 2), "description": "右手在数控车床上料时被夹伤",
+    "reported_date": date(2026, 3, 2),
+    "recognition_applied_date": date(2026, 3, 20), "recognition_applicant": "employer",
+    "recognition_accepted_date": date(2026, 3, 27), "recognition_decided_date": date(2026, 5, 15),
+    "recognized": True, "decision_number": "苏人社工认〔2026〕0312号",
+    "decision_served_date": date(2026, 5, 22),
+    "suspension_start": date(2026, 3, 2), "suspension_months": 6,
+    "assessment_applied_date": date(2026, 8, 10), "assessment_concluded_date": date(2026, 9, 10), "grade": 9,
+}
+
+
+def _demo_case(today: date) -> None:
+    """The source case: Li's injury of 2 March 2026, six months' paid suspension, grade 9, the
+    original-pay stop confirmed by HR, the notices pushed (Li acknowledged the benefit explanation),
+    the personal share owed for the suspension months, March withheld from wages and the rest
+    deducted from the one-time disability subsidy in three instalments."""
+    from portal.cases import operations as cases
+    from portal.cases.rules import EntryKind
+    from portal.notices.operations import (
+        acknowledge_notice,
+        notice_by_key,
+        open_notice,
+        sync_scenario_notices,
+    )
+
+    if notice_by_key("disability-benefit-explanation") is None:
+        sync_scenario_notices(PROJECT_ROOT / "notices", SYSTEM)
+    cases.ensure_demo_policy(SYSTEM)
+    li = db.session.execute(sa.select(Employee).where(Employee.number == "A0101")).scalar_one()
+    hr = db.session.execute(sa.select(User).where(User.username == "hr.wang")).scalar_one()
+    li_user = db.session.execute(sa.select(User).where(User.employee_id == li.id)).scalar_one()
+    for year, month, wage in LI_WAGES:
+        cases.add_wage(li, year, month, Decimal(wage), hr.id, DEMO_ORIGIN)
+    values = {**dict.fromkeys(CASE_FIELDS), **LI_CASE}
+    errors = cases.case_errors(values, today, cases.policy_on(values["accident_date"]))
+    if errors:  # the demo's dates lie in 2026: an earlier clock cannot hold them
+        db.session.rollback()
+        return
+    case = cases.open_case(li, values, hr.id, DEMO_ORIGIN)
+    for action in case.pending_actions:
+        cases.confirm_action(action, hr.id, DEMO_ORIGIN)
+    for delivery in case_notices(li.id):
+        if delivery.scenario == "disability-benefit-explanation":
+            open_notice(delivery, "zh_CN", li_user.id, DEMO_ORIGIN)
+            acknowledge_notice(delivery, li.name, "zh_CN", li_user.id, DEMO_ORIGIN)
+    cases.record_owed_for_suspension(case, hr.id, DEMO_ORIGIN)
+    march = next(e for e in case.entries if e.kind is EntryKind.OWED and e.period == (2026, 3))
+    cases.add_entry(case, EntryKind.WITHHELD, march.amount, date(2026, 3, 31), hr.id, DEMO_ORIGIN,
+                    period=(2026, 3), note="withheld from the March wage")
+    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), hr.id, DEMO_ORIGIN)
+    db.session.commit()

@@ -21,6 +21,15 @@ EVENT_LABELS = {
     "notice_acknowledged": _l("Notice acknowledged"),
     "notice_responded": _l("Question or objection from the employee"),
     "notice_answered": _l("Answered by HR"),
+    "policy_version_saved": _l("Regional policy version saved"),
+    "wage_recorded": _l("Contribution wage recorded"),
+    "case_opened": _l("Injury case opened"),
+    "case_updated": _l("Injury case updated"),
+    "case_viewed": _l("Injury case viewed"),
+    "case_action_created": _l("Action triggered for HR to confirm"),
+    "case_action_confirmed": _l("Action confirmed by HR"),
+    "share_entry_recorded": _l("Personal share account entry"),
+    "share_deduction_planned": _l("Personal share deduction planned"),
 }
 
 
@@ -43,4 +52,13 @@ EVENT_PAIRS = {
     "notice_acknowledged": ("通知已确认", "Notice acknowledged"),
     "notice_responded": ("员工提问或异议", "Question or objection from the employee"),
     "notice_answered": ("人事已答复", "Answered by HR"),
+    "policy_version_saved": ("地区政策版本已保存", "Regional policy version saved"),
+    "wage_recorded": ("缴费工资已登记", "Contribution wage recorded"),
+    "case_opened": ("工伤案件已建立", "Injury case opened"),
+    "case_updated": ("工伤案件已更新", "Injury case updated"),
+    "case_viewed": ("工伤案件被查看", "Injury case viewed"),
+    "case_action_created": ("触发待人事确认的事项", "Action triggered for HR to confirm"),
+    "case_action_confirmed": ("人事已确认事项", "Action confirmed by HR"),
+    "share_entry_recorded": ("个人缴费账户记录", "Personal share account entry"),
+    "share_deduction_planned": ("个人缴费部分抵扣计划", "Personal share deduction planned"),
 }

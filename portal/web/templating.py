@@ -33,10 +33,12 @@ NAVIGATION = (
     NavItem("home.index", _l("Home"), "portal.use"),
     NavItem("courses.index", _l("My learning"), "learning.self", needs_employee=True),
     NavItem("notices.index", _l("My notices"), "notice.self", needs_employee=True),
+    NavItem("cases.mine", _l("My case"), "case.self", needs_employee=True),
     NavItem("org.me", _l("My profile"), "employee.view", needs_employee=True),
     NavItem("org.employees", _l("Employees"), "employee.list"),
     NavItem("course_records.index", _l("Course records"), "course.records"),
     NavItem("notices_admin.index", _l("Notices"), "notice.manage"),
+    NavItem("cases_admin.index", _l("Injury cases"), "case.view"),
     NavItem("evidence.index", _l("Evidence"), "evidence.view"),
 )
 

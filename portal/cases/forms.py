@@ -1,0 +1,166 @@
+"""Case forms: the case itself, wage months, account entries, the deduction plan, the regional policy.
+
+The forms check types and plain ranges; the order of the steps and the Regulations' limits are
+checked by the rules engine (``operations.case_errors`` → ``validate_case_facts``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from portal.cases.models import CASE_FIELDS
+from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS
+from portal.cases.rules import EntryKind, OwnWageRule, PayStopRule, PersonalShareHandling
+
+DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
+WHOLE_MESSAGE = _l("Enter a whole number.")
+AMOUNT_MESSAGE = _l("Enter an amount in yuan, such as 5200.00.")
+
+
+def _date(label: Any, required: bool = False) -> DateField:
+    return DateField(label, validators=[DataRequired(DATE_MESSAGE) if required else Optional()])
+
+
+def _whole(label: Any, description: Any = None) -> IntegerField:
+    return IntegerField(label, validators=[Optional()], description=description)
+
+
+class CaseForm(FlaskForm):
+    employee_number = StringField(_l("Employee number"), validators=[Optional(), Length(max=20)])
+    accident_date = _date(_l("Date of the accident"), required=True)
+    description = StringField(_l("What happened, in a few words"), validators=[Length(max=300)],
+                              description=_l("No diagnosis or medical detail: only what the case needs."))
+    reported_date = _date(_l("Reported to the employer on"))
+    recognition_applied_date = _date(_l("Recognition applied for on"))
+    recognition_applicant = SelectField(_l("Applied by"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(k, v) for k, v in APPLICANT_LABELS.items()], default="")
+    recognition_accepted_date = _date(_l("Application accepted on"))
+    recognition_decided_date = _date(_l("Recognition decided on"))
+    recognized = SelectField(_l("Outcome"), choices=[SelectChoice("", "—"), SelectChoice("yes", _l("Recognized")),
+                                                     SelectChoice("no", _l("Not recognized"))], default="")
+    decision_number = StringField(_l("Decision number"), validators=[Length(max=60)])
+    decision_served_date = _date(_l("Decision served on"))
+    suspension_start = _date(_l("Paid suspension period starts on"))
+    suspension_months = _whole(_l("Planned months (at most 12)"))
+    extension_months = _whole(_l("Extension months (at most 12)"),
+                              _l("Only as confirmed by the assessment committee (Regulations Art. 33)."))
+    extension_confirmed_date = _date(_l("Extension confirmed on"))
+    assessment_applied_date = _date(_l("Assessment applied for on"))
+    assessment_concluded_date = _date(_l("Assessment concluded on"))
+    grade = _whole(_l("Disability grade (1–10, empty for none)"))
+    care_level = SelectField(_l("Care level"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(k, v) for k, v in CARE_LABELS.items()], default="")
+    reassessment_applied_date = _date(_l("Re-assessment applied for on"))
+    reassessment_concluded_date = _date(_l("Re-assessment concluded on"))
+    reassessment_grade = _whole(_l("Re-assessment grade"))
+    returned_to_work_date = _date(_l("Returned to work on"))
+    left_date = _date(_l("Left the company on"))
+    death_date = _date(_l("Date of death"))
+    submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        """The case columns from the submitted data (empty choices as None)."""
+        values: dict[str, Any] = {}
+        for name in CASE_FIELDS:
+            value = getattr(self, name).data
+            if name == "recognized":
+                value = {"yes": True, "no": False}.get(value)
+            elif name in ("recognition_applicant", "care_level", "decision_number"):
+                value = value or None
+            elif name == "description":
+                value = (value or "").strip()
+            values[name] = value
+        return values
+
+    @classmethod
+    def data_of(cls, values: dict[str, Any]) -> dict[str, Any]:
+        data = dict(values)
+        data["recognized"] = {True: "yes", False: "no"}.get(values.get("recognized"), "")
+        for name in ("recognition_applicant", "care_level", "decision_number"):
+            data[name] = values.get(name) or ""
+        return data
+
+
+class WageForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(WHOLE_MESSAGE),
+                                                NumberRange(2000, 2100, _l("A year between 2000 and 2100."))])
+    month = IntegerField(_l("Month"), validators=[InputRequired(WHOLE_MESSAGE),
+                                                  NumberRange(1, 12, _l("A month is 1 to 12."))])
+    wage = DecimalField(_l("Contribution wage (yuan)"), places=2,
+                        validators=[InputRequired(AMOUNT_MESSAGE), NumberRange(min=0, message=_l("Must not be negative."))])
+    submit = SubmitField(_l("Add the month"))
+
+
+class EntryForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS.items()])
+    amount = DecimalField(_l("Amount (yuan)"), places=2,
+                          validators=[InputRequired(AMOUNT_MESSAGE),
+                                      NumberRange(min=0.01, message=_l("More than 0; the kind gives the sign."))])
+    on_date = _date(_l("Date"), required=True)
+    period = StringField(_l("Month it belongs to (YYYY-MM)"),
+                         validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Enter YYYY-MM."))])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+    submit = SubmitField(_l("Add the entry"))
+
+
+class PlanForm(FlaskForm):
+    instalments = IntegerField(_l("Instalments"), validators=[
+        InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 (at once) to 24 instalments."))])
+    first_date = _date(_l("First deduction on"), required=True)
+    submit = SubmitField(_l("Deduct from the one-time subsidy"))
+
+
+def _money_field(label: Any) -> DecimalField:
+    return DecimalField(label, places=2, validators=[InputRequired(AMOUNT_MESSAGE),
+                                                     NumberRange(min=0, message=_l("Must not be negative."))])
+
+
+def _rate_field(label: Any) -> DecimalField:
+    return DecimalField(label, places=4, validators=[
+        InputRequired(_l("Enter a rate as a fraction, such as 0.08.")),
+        NumberRange(0, 1, _l("A rate is a fraction between 0 and 1, such as 0.08."))])
+
+
+class PolicyForm(FlaskForm):
+    region = StringField(_l("Region"), validators=[DataRequired(_l("Enter the region.")), Length(max=200)])
+    valid_from = _date(_l("Valid from"), required=True)
+    source = TextAreaField(_l("Source"), validators=[DataRequired(_l("Name the source of the figures."))])
+    average_monthly_wage = _money_field(_l("Regional average monthly wage (prior year)"))
+    minimum_monthly_wage = _money_field(_l("Local minimum monthly wage"))
+    national_disposable_income = _money_field(_l("National urban per-capita disposable income (prior year)"))
+    contribution_base_floor = _money_field(_l("Contribution base floor"))
+    contribution_base_ceiling = _money_field(_l("Contribution base ceiling"))
+    pension_employer = _rate_field(_l("Pension, employer rate"))
+    pension_personal = _rate_field(_l("Pension, personal rate"))
+    medical_employer = _rate_field(_l("Medical, employer rate"))
+    medical_personal = _rate_field(_l("Medical, personal rate"))
+    unemployment_employer = _rate_field(_l("Unemployment, employer rate"))
+    unemployment_personal = _rate_field(_l("Unemployment, personal rate"))
+    work_injury_employer = _rate_field(_l("Work injury, employer rate"))
+    housing_fund_employer_rate = _rate_field(_l("Housing fund, employer rate"))
+    housing_fund_personal_rate = _rate_field(_l("Housing fund, personal rate"))
+    medical_subsidy_months = StringField(_l("One-time medical subsidy, months for grades 5–10"),
+                                         validators=[DataRequired(_l("Give six numbers."))])
+    employment_subsidy_months = StringField(_l("One-time employment subsidy, months for grades 5–10"),
+                                            validators=[DataRequired(_l("Give six numbers."))])
+    personal_share_handling = SelectField(_l("Personal share recovered"), choices=[
+        SelectChoice(PersonalShareHandling.DEDUCT_AT_ONCE.value, _l("At once")),
+        SelectChoice(PersonalShareHandling.INSTALMENTS.value, _l("In instalments"))])
+    personal_share_instalments = IntegerField(_l("Default instalments"), validators=[
+        InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 to 24 instalments."))])
+    pay_stop_rule = SelectField(_l("Original pay stops"), choices=[
+        SelectChoice(PayStopRule.DAY_AFTER.value, _l("The day after the period ends or the grade is assessed")),
+        SelectChoice(PayStopRule.NEXT_MONTH.value, _l("From the first day of the next month"))])
+    own_wage_rule = SelectField(_l("Own wage with fewer than 12 months"), choices=[
+        SelectChoice(OwnWageRule.MONTHS_WORKED.value, _l("Average of the months worked")),
+        SelectChoice(OwnWageRule.MONTHS_CONTRIBUTED.value, _l("Average of the months with contributions")),
+        SelectChoice(OwnWageRule.TWELVE_MONTHS.value, _l("Sum divided by 12"))])
+    submit = SubmitField(_l("Save as a new version"))
+
+    RATE_FIELDS = ("pension", "medical", "unemployment")

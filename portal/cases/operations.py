@@ -1,0 +1,423 @@
+"""Case operations: policy versions, wage history, opening and updating cases, the stop-pay action,
+the personal-share account and logging who viewed a case.
+
+Every change writes its ledger event through ``portal.evidence.ledger.append_event`` in the same
+transaction (the subject employee's chain; policy versions on the portal-wide chain). These
+functions flush but never commit: the route, CLI or demo loader commits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.cases import rules
+from portal.cases.models import (
+    CASE_FIELDS,
+    CaseAction,
+    InjuryCase,
+    PolicyVersion,
+    ShareEntry,
+    WageMonth,
+    facts_from,
+)
+from portal.cases.rules import (
+    DEMO_POLICY,
+    CaseFacts,
+    EntryKind,
+    MonthlyWage,
+    RegionalPolicy,
+)
+from portal.core.types import local_today, utcnow
+from portal.courses.operations import assign_injury_courses
+from portal.evidence.ledger import Origin, append_event
+from portal.extensions import db
+from portal.notices.operations import push_scenario_notice
+from portal.org.models import Employee
+
+STOP_ORIGINAL_PAY = "stop_original_pay"
+SUSPENSION_MONTHS_MAX = 12
+EXTENSION_MONTHS_MAX = 12
+
+
+# --- Regional policy ----------------------------------------------------------------------------
+
+
+def policy_versions() -> list[PolicyVersion]:
+    return list(db.session.execute(
+        sa.select(PolicyVersion).order_by(PolicyVersion.valid_from.desc(), PolicyVersion.id.desc())).scalars())
+
+
+def policies() -> list[RegionalPolicy]:
+    return [v.to_policy() for v in policy_versions()]
+
+
+def policy_on(on_date: date) -> RegionalPolicy | None:
+    """The version in force on ``on_date`` of the portal's pooling region (the newest version's region)."""
+    versions = policies()
+    if not versions:
+        return None
+    try:
+        return rules.policy_in_force(versions, on_date, region=versions[0].region)
+    except ValueError:
+        return None
+
+
+class PolicyExists(ValueError):
+    """A version of this region is already valid from that date: choose another date."""
+
+
+def save_policy(policy: RegionalPolicy, by_user_id: int | None, origin: Origin) -> PolicyVersion:
+    """Store a new version (versions are never edited: the newest valid on a date applies)."""
+    clash = db.session.execute(sa.select(PolicyVersion.id).where(
+        PolicyVersion.region == policy.region, PolicyVersion.valid_from == policy.valid_from)).first()
+    if clash:
+        raise PolicyExists(policy.valid_from.isoformat())
+    version = PolicyVersion.from_policy(policy, by_user_id)
+    db.session.add(version)
+    db.session.flush()
+    append_event("policy_version_saved", employee_id=None, actor_user_id=by_user_id, origin=origin,
+                 payload={"id": version.id, "region": version.region, "valid_from": version.valid_from.isoformat(),
+                          "source": version.source, "values": version.values})
+    return version
+
+
+def ensure_demo_policy(origin: Origin) -> None:
+    """The demo company's figures (``DEMO_POLICY``) unless a version is already stored."""
+    if db.session.execute(sa.select(PolicyVersion.id)).first() is None:
+        save_policy(DEMO_POLICY, None, origin)
+
+
+# --- Wage history -------------------------------------------------------------------------------
+
+
+def wage_history(employee_id: int) -> list[WageMonth]:
+    return list(db.session.execute(sa.select(WageMonth).where(WageMonth.employee_id == employee_id)
+                                   .order_by(WageMonth.year, WageMonth.month)).scalars())
+
+
+def monthly_wages(employee_id: int) -> list[MonthlyWage]:
+    return [MonthlyWage(w.year, w.month, w.wage) for w in wage_history(employee_id)]
+
+
+class DuplicateMonth(ValueError):
+    pass
+
+
+def add_wage(employee: Employee, year: int, month: int, wage: Decimal, by_user_id: int | None,
+             origin: Origin) -> WageMonth:
+    """Record one month's contribution wage; a month already on record raises :class:`DuplicateMonth`."""
+    wage = rules.yuan(wage, "wage")  # refuses a negative wage
+    exists = db.session.execute(sa.select(WageMonth.id).where(
+        WageMonth.employee_id == employee.id, WageMonth.year == year, WageMonth.month == month)).first()
+    if exists:
+        raise DuplicateMonth(f"{year}-{month:02d}")
+    row = WageMonth(employee_id=employee.id, employee=employee, year=year, month=month, wage=wage,
+                    created_by_id=by_user_id)
+    db.session.add(row)
+    db.session.flush()
+    append_event("wage_recorded", employee_id=employee.id, actor_user_id=by_user_id, origin=origin,
+                 payload={"year": year, "month": month, "wage": str(wage)})
+    return row
+
+
+# --- Cases --------------------------------------------------------------------------------------
+
+
+def case_errors(values: dict[str, Any], today: date, policy: RegionalPolicy | None) -> dict[str, str]:
+    """Field -> error code for submitted case values: the months' limits (Art. 33 ¶2), then
+    ``validate_case_facts`` with its field names mapped to the form's."""
+    errors: dict[str, str] = {}
+    months, extension = values.get("suspension_months"), values.get("extension_months")
+    if months is not None and months < 0:
+        errors["suspension_months"] = "before_start"
+    elif months is not None and months > SUSPENSION_MONTHS_MAX:
+        errors["suspension_months"] = "over_12_months"
+    if extension is not None and extension < 0:
+        errors["extension_months"] = "before_start"
+    elif extension is not None and extension > EXTENSION_MONTHS_MAX:
+        errors["extension_months"] = "over_12_months"
+    if extension and months is None:
+        errors["suspension_months"] = "required_with_extension"
+    if extension and not values.get("extension_confirmed_date"):
+        errors["extension_confirmed_date"] = "required_with_extension"
+    confirmed = values.get("extension_confirmed_date")
+    if confirmed and confirmed > today:
+        errors["extension_confirmed_date"] = "future"
+    if (months is not None or extension) and not values.get("suspension_start"):
+        errors["suspension_start"] = "required"
+    if policy is None:
+        errors["accident_date"] = "no_policy"
+    if errors:
+        return errors
+    mapping = {"suspension_planned_end": "suspension_months", "suspension_extended_end": "extension_months"}
+    found = rules.validate_case_facts(facts_from(values), today, policy=policy)
+    return {mapping.get(name, name): code for name, code in found.items()}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def open_case(employee: Employee, values: dict[str, Any], by_user_id: int | None, origin: Origin) -> InjuryCase:
+    """Open a case (values already validated with :func:`case_errors`): the ``case_opened`` event,
+    the injury process guide pushed and the injury courses assigned, in the caller's transaction."""
+    case = InjuryCase(employee_id=employee.id, employee=employee, created_by_id=by_user_id, **values)
+    db.session.add(case)
+    db.session.flush()
+    append_event("case_opened", employee_id=employee.id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "fields": {k: _plain(v) for k, v in values.items() if v not in (None, "")}})
+    push_scenario_notice("injury-process-guide", employee, by_user_id, origin)
+    assign_injury_courses(employee, by_user_id, origin)
+    _after_change(case, by_user_id, origin)
+    return case
+
+
+def update_case(case: InjuryCase, values: dict[str, Any], by_user_id: int | None, origin: Origin) -> dict[str, list[Any]]:
+    """Apply the changed values; records ``case_updated`` with each change as [old, new]."""
+    changes = {name: [_plain(getattr(case, name)), _plain(value)]
+               for name, value in values.items() if name in CASE_FIELDS and getattr(case, name) != value}
+    if not changes:
+        return {}
+    for name in changes:
+        setattr(case, name, values[name])
+    case.updated_at = utcnow()
+    db.session.flush()
+    append_event("case_updated", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "changes": changes})
+    _after_change(case, by_user_id, origin)
+    return changes
+
+
+def pay_stop_date(case: InjuryCase, policy: RegionalPolicy) -> date | None:
+    """The first day without original pay once the grade is assessed (Regulations Art. 33 ¶2)."""
+    concluded = case.assessment_concluded_date
+    if concluded is None:
+        return None
+    facts = case.facts()
+    if facts.suspensions:
+        period = facts.suspensions[0]
+        if concluded >= period.start:
+            return rules.original_pay_stop_date(period.start, period.end, concluded, rule=policy.pay_stop_rule)
+    return rules.original_pay_stop_date(concluded, concluded, concluded, rule=policy.pay_stop_rule)
+
+
+def _after_change(case: InjuryCase, by_user_id: int | None, origin: Origin) -> None:
+    """Automatic trigger, human confirmation: an assessment conclusion creates the pending action
+    "stop original pay from <date>", pushes the benefit explanation and the pay-stop notice and
+    assigns the disability course (all idempotent)."""
+    if case.assessment_concluded_date is None:
+        return
+    policy = policy_on(case.accident_date)
+    stop = pay_stop_date(case, policy) if policy else None
+    if stop is None:
+        return
+    if any(a.kind == STOP_ORIGINAL_PAY and a.effective_date == stop for a in case.actions):
+        return
+    action = CaseAction(case=case, employee_id=case.employee_id, kind=STOP_ORIGINAL_PAY, effective_date=stop)
+    db.session.add(action)
+    db.session.flush()
+    append_event("case_action_created", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "action": action.id, "kind": STOP_ORIGINAL_PAY,
+                          "effective_date": stop.isoformat(), "grade": case.grade,
+                          "concluded": case.assessment_concluded_date.isoformat()})
+    employee = case.employee
+    push_scenario_notice("disability-benefit-explanation", employee, by_user_id, origin)
+    push_scenario_notice("original-pay-stop", employee, by_user_id, origin)
+    assign_injury_courses(employee, by_user_id, origin)
+
+
+class AlreadyConfirmed(Exception):
+    pass
+
+
+def confirm_action(action: CaseAction, by_user_id: int, origin: Origin) -> None:
+    """HR confirms the triggered action; the confirmation is an event on the employee's chain."""
+    if action.confirmed_at is not None:
+        raise AlreadyConfirmed
+    action.confirmed_at = utcnow()
+    action.confirmed_by_id = by_user_id
+    append_event("case_action_confirmed", employee_id=action.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": action.case_id, "action": action.id, "kind": action.kind,
+                          "effective_date": action.effective_date.isoformat()})
+
+
+def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> None:
+    """Who opened the case: sensitive personal information (PIPL Arts. 28–29), so every view is logged."""
+    append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "own": own})
+
+
+def cases_of(employee_id: int) -> list[InjuryCase]:
+    return list(db.session.execute(sa.select(InjuryCase).where(InjuryCase.employee_id == employee_id)
+                                   .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc())).scalars())
+
+
+# --- Computed view of a case --------------------------------------------------------------------
+
+
+@dataclass
+class CaseView:
+    """What the pages show of one case, computed by the rules engine from the stored facts."""
+
+    case: InjuryCase
+    facts: CaseFacts
+    policy: RegionalPolicy | None
+    timeline: list[rules.TimelineItem]
+    status: rules.StatusSentence | None
+    own_wage: rules.OwnWage | None
+    benefits: list[rules.BenefitResult]
+    monthly_share: rules.BenefitResult | None
+    account: rules.PersonalAccount
+    subsidy: rules.BenefitResult | None
+
+    @property
+    def next_deadline(self) -> rules.TimelineItem | None:
+        open_items = [i for i in self.timeline if i.kind is rules.ItemKind.DEADLINE and not i.optional
+                      and i.status in (rules.ItemStatus.DUE, rules.ItemStatus.OVERDUE, rules.ItemStatus.UPCOMING)]
+        return min(open_items, key=lambda i: i.date) if open_items else None
+
+
+def monthly_personal_share(wage: Decimal, policy: RegionalPolicy) -> rules.BenefitResult:
+    """The worker's own share of one month: social insurance plus housing fund, both withheld from
+    pay (Social Insurance Law Art. 60; Housing Fund Regulations Art. 18)."""
+    c = rules.contributions(wage, policy)
+    total = c.personal.amount + c.housing_fund_personal.amount
+    return rules.BenefitResult(
+        "personal_share_monthly", total, rules.Payer.EMPLOYEE, rules.Frequency.MONTHLY,
+        f"{c.personal.formula}; {c.housing_fund_personal.formula}; together {total}",
+        {"wage": str(c.wage), "base": str(c.base), "social_insurance": str(c.personal.amount),
+         "housing_fund": str(c.housing_fund_personal.amount), "amount": str(total)},
+        f"{c.personal.article_zh}；{c.housing_fund_personal.article_zh}",
+        f"{c.personal.article_en}; {c.housing_fund_personal.article_en}",
+    )
+
+
+def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
+    today = today or local_today()
+    facts = case.facts()
+    policy = policy_on(case.accident_date)
+    timeline, status = [], None
+    own, benefits, share, subsidy = None, [], None, None
+    if policy is not None:
+        try:
+            timeline = rules.case_timeline(facts, policy, today)
+            status = rules.case_status_sentence(facts, policy, today)
+        except rules.CaseFactsError:  # facts valid when saved can turn invalid only by a clock change
+            timeline, status = [], None
+        wages = monthly_wages(case.employee_id)
+        try:
+            own = rules.own_wage(wages, case.accident_date, policy)
+        except ValueError:
+            own = None
+        if own is not None:
+            if facts.suspension_start is not None:
+                benefits.append(rules.suspension_wage(rules.pre_injury_average_wage(wages, case.accident_date,
+                                                                                    rule=policy.own_wage_rule)))
+            grade = facts.final_grade
+            if grade is not None:
+                subsidy = rules.one_time_disability_subsidy(grade, own)
+                benefits.append(subsidy)
+                if rules.has_disability_allowance(grade):
+                    benefits.append(rules.disability_allowance(grade, own, policy.minimum_monthly_wage))
+            share = monthly_personal_share(own.average, policy)
+        if facts.care_level is not None and facts.final_grade is not None:
+            benefits.append(rules.care_fee(facts.care_level, policy))
+    account = rules.personal_account(case.ledger_entries())
+    return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy)
+
+
+# --- The personal-share account -----------------------------------------------------------------
+
+
+def add_entry(case: InjuryCase, kind: EntryKind, amount: Decimal, on: date, by_user_id: int | None, origin: Origin,
+              period: tuple[int, int] | None = None, source: str = "", note: str = "") -> ShareEntry:
+    """One movement on the account, with its ledger event; there is no "waived" kind (SPC
+    Interpretation (II) on Labour Disputes Art. 19: giving up social insurance is void)."""
+    entry = rules.LedgerEntry(kind, amount, on, period, source, note)  # validates: never negative
+    row = ShareEntry(case=case, employee_id=case.employee_id, kind=entry.kind, amount=entry.amount, on_date=on,
+                     period_year=period[0] if period else None, period_month=period[1] if period else None,
+                     source=source, note=note, created_by_id=by_user_id)
+    db.session.add(row)
+    db.session.flush()
+    append_event("share_entry_recorded", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "entry": row.id, "kind": entry.kind.value, "amount": str(entry.amount),
+                          "on": on.isoformat(), "period": f"{period[0]}-{period[1]:02d}" if period else None,
+                          "source": source, "note": note})
+    return row
+
+
+def suspension_months(case: InjuryCase) -> list[tuple[int, int]]:
+    """The (year, month)s of the paid suspension period, one per started month of its length, up
+    to the last day of original pay (an assessment may end it early, Art. 33 ¶2)."""
+    facts = case.facts()
+    if not facts.suspensions:
+        return []
+    period = facts.suspensions[0]
+    last = period.end
+    policy = policy_on(case.accident_date)
+    stop = pay_stop_date(case, policy) if policy else None
+    if stop is not None:
+        last = min(last, stop - timedelta(days=1))
+    count = 1
+    while rules.add_months(period.start, count) < last:
+        count += 1
+    months = []
+    for index in range(count):
+        first = rules.add_months(period.start.replace(day=1), index)
+        months.append((first.year, first.month))
+    return months
+
+
+def record_owed_for_suspension(case: InjuryCase, by_user_id: int | None, origin: Origin) -> list[ShareEntry]:
+    """OWED entries for each suspension month not yet on the account, at the monthly personal share
+    on the pre-injury average wage (the employer keeps paying contributions during the period)."""
+    view = case_view(case)
+    if view.monthly_share is None:
+        return []
+    have = {e.period for e in case.entries if e.kind is EntryKind.OWED}
+    created = []
+    for year, month in suspension_months(case):
+        if (year, month) in have:
+            continue
+        on = date(year, month, 1)
+        created.append(add_entry(case, EntryKind.OWED, view.monthly_share.amount, on, by_user_id, origin,
+                                 period=(year, month), note="personal_share"))
+    return created
+
+
+class NothingToDeduct(ValueError):
+    pass
+
+
+def apply_deduction_plan(case: InjuryCase, instalments: int, first_date: date, by_user_id: int | None,
+                         origin: Origin) -> rules.DeductionPlan:
+    """Deduct the balance from the fund-paid one-time disability subsidy, at once or in
+    ``instalments`` monthly parts from ``first_date`` (多退少补, the source case)."""
+    view = case_view(case)
+    if view.subsidy is None or view.account.balance <= 0:
+        raise NothingToDeduct
+    plan = rules.deduction_plan(view.account.balance, view.subsidy.amount, instalments)
+    dates = [rules.add_months(first_date, i) for i in range(len(plan.instalments))]
+    case.deduction_instalments = instalments
+    append_event("share_deduction_planned", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "instalments": [str(i) for i in plan.instalments],
+                          "dates": [d.isoformat() for d in dates], "balance": str(plan.balance),
+                          "source_amount": str(plan.source_amount), "to_collect": str(plan.to_collect)})
+    for entry in rules.deduction_entries(plan, dates, view.subsidy.code):
+        add_entry(case, entry.kind, entry.amount, entry.on, by_user_id, origin, source=entry.source)
+    return plan
+
+
+def events_of_case(case: InjuryCase) -> list[Any]:
+    """The case's ledger events: the subject employee's events that name this case."""
+    from portal.evidence.models import EvidenceEvent
+
+    rows = db.session.execute(sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == case.employee_id)
+                              .order_by(EvidenceEvent.seq.desc())).scalars()
+    return [e for e in rows if json.loads(e.body)["payload"].get("case") == case.id]

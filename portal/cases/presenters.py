@@ -1,0 +1,234 @@
+"""Words for the rules engine's codes: timeline items, statuses, the status sentence, benefits,
+account entries and validation errors, in the reader's language. No rule is computed here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.cases.rules import BenefitResult, Code, EntryKind, ItemStatus, StatusCode, StatusSentence, TimelineItem
+
+TIMELINE_LABELS = {
+    Code.ACCIDENT: _l("Accident at work"),
+    Code.REPORTED: _l("Reported to the employer"),
+    Code.EMPLOYER_FILING_DEADLINE: _l("Employer applies for injury recognition"),
+    Code.WORKER_FILING_DEADLINE: _l("Last day for the worker or family to apply for recognition"),
+    Code.RECOGNITION_APPLIED: _l("Injury recognition applied for"),
+    Code.ACCEPTANCE_DEADLINE: _l("The department decides whether to accept the application"),
+    Code.RECOGNITION_ACCEPTED: _l("Application accepted"),
+    Code.RECOGNITION_DECISION_DEADLINE: _l("Recognition decision due"),
+    Code.RECOGNITION_DECIDED: _l("Recognition decided"),
+    Code.DECISION_SERVICE_DEADLINE: _l("Decision served on the worker and the employer"),
+    Code.DECISION_SERVED: _l("Decision served"),
+    Code.SUSPENSION_STARTED: _l("Paid suspension period starts"),
+    Code.SUSPENSION_ENDS: _l("Paid suspension period ends"),
+    Code.ORIGINAL_PAY_STOPS: _l("Original pay stops"),
+    Code.ASSESSMENT_APPLIED: _l("Labour capacity assessment applied for"),
+    Code.ASSESSMENT_CONCLUSION_DEADLINE: _l("Assessment conclusion due"),
+    Code.ASSESSMENT_CONCLUDED: _l("Assessment concluded"),
+    Code.REASSESSMENT_REQUEST_DEADLINE: _l("Last day to request a re-assessment"),
+    Code.REASSESSMENT_APPLIED: _l("Re-assessment applied for"),
+    Code.REASSESSMENT_CONCLUSION_DEADLINE: _l("Re-assessment conclusion due"),
+    Code.REASSESSMENT_CONCLUDED: _l("Re-assessment concluded"),
+    Code.REVIEW_ASSESSMENT_POSSIBLE: _l("A review assessment becomes possible"),
+    Code.RETURNED_TO_WORK: _l("Returned to work"),
+    Code.LEFT: _l("Left the company"),
+    Code.DEATH: _l("Death"),
+}
+
+ITEM_STATUS_LABELS = {
+    ItemStatus.DONE: _l("Done"),
+    ItemStatus.DUE: _l("Due soon"),
+    ItemStatus.OVERDUE: _l("Overdue"),
+    ItemStatus.UPCOMING: _l("Upcoming"),
+}
+
+STATUS_FILTER_LABELS = {
+    StatusCode.DECEASED: _l("Deceased"),
+    StatusCode.LEFT: _l("Left"),
+    StatusCode.RECOGNITION_REFUSED: _l("Recognition refused"),
+    StatusCode.REASSESSMENT_SUBMITTED: _l("Re-assessment submitted"),
+    StatusCode.SUBSIDY_EXPECTED: _l("Grade assessed"),
+    StatusCode.ASSESSED_WITHOUT_GRADE: _l("Assessed without a grade"),
+    StatusCode.ASSESSMENT_SUBMITTED: _l("Assessment submitted"),
+    StatusCode.SUSPENSION_PAID_UNTIL: _l("In the paid suspension period"),
+    StatusCode.RETURNED_TO_WORK: _l("Returned to work"),
+    StatusCode.SUSPENSION_ENDED: _l("Suspension ended"),
+    StatusCode.RECOGNIZED: _l("Recognized"),
+    StatusCode.RECOGNITION_PENDING: _l("Recognition pending"),
+    StatusCode.RECOGNITION_APPLIED: _l("Recognition applied for"),
+    StatusCode.RECOGNITION_DUE: _l("Recognition to apply for"),
+    StatusCode.RECOGNITION_OVERDUE: _l("Recognition overdue"),
+}
+
+BENEFIT_LABELS = {
+    "suspension_wage_monthly": _l("Original wage during the paid suspension period"),
+    "one_time_disability_subsidy": _l("One-time disability subsidy"),
+    "disability_allowance": _l("Monthly disability allowance"),
+    "care_fee": _l("Monthly life-care fee"),
+    "personal_share_monthly": _l("My personal share each month"),
+}
+
+PAYER_LABELS = {"fund": _l("paid by the work-injury insurance fund"), "employer": _l("paid by the employer"),
+                "employee": _l("paid by me")}
+
+FREQUENCY_LABELS = {"monthly": _l("a month"), "once": _l("once")}
+
+ENTRY_LABELS = {
+    EntryKind.OWED: _l("Owed"),
+    EntryKind.WITHHELD: _l("Withheld from wages"),
+    EntryKind.DEDUCTED: _l("Deducted from the one-time subsidy"),
+    EntryKind.REFUNDED: _l("Refunded to me"),
+    EntryKind.COLLECTED: _l("Paid in by me"),
+}
+
+APPLICANT_LABELS = {"employer": _l("The employer"), "worker": _l("The worker"), "relative": _l("A close relative"),
+                    "union": _l("The trade union")}
+
+CARE_LABELS = {"fully_unable": _l("Fully unable to look after oneself"),
+               "mostly_unable": _l("Mostly unable to look after oneself"),
+               "partly_unable": _l("Partly unable to look after oneself")}
+
+ACTION_LABELS = {"stop_original_pay": _l("Stop original pay")}
+
+ERROR_MESSAGES = {
+    "future": _l("This date is in the future."),
+    "before_accident": _l("This date is before the accident."),
+    "before_application": _l("This date is before the application."),
+    "before_acceptance": _l("This date is before the acceptance."),
+    "before_decision": _l("This date is before the decision."),
+    "before_conclusion": _l("This date is before the assessment conclusion."),
+    "before_start": _l("The suspension period cannot end before it starts."),
+    "before_planned_end": _l("The extension cannot end before the planned end."),
+    "over_12_months": _l("At most 12 months (Regulations Art. 33)."),
+    "over_24_months": _l("At most 24 months in all (Regulations Art. 33)."),
+    "out_of_range": _l("A grade is 1 to 10 (Regulations Art. 22)."),
+    "negative": _l("Must not be negative."),
+    "invalid": _l("Not a valid amount."),
+    "required": _l("Enter this date first: a later step is recorded."),
+    "required_when_applied": _l("Choose who applied."),
+    "required_when_decided": _l("Choose whether the injury was recognized."),
+    "required_with_outcome": _l("Enter the decision date with the outcome."),
+    "required_with_grade": _l("Enter the conclusion date with the grade."),
+    "required_with_extension": _l("Required with an extension."),
+    "over_cap": _l("The extension is longer than the region allows."),
+    "end_before_start": _l("The end is before the start."),
+    "no_policy": _l("No regional policy is in force on this date. Enter one under Regional policy first."),
+}
+
+
+def money(amount: Decimal | str) -> str:
+    return format_decimal(Decimal(amount), format="#,##0.00")
+
+
+def day(value: str | date) -> str:
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "medium")
+
+
+def error_message(code: str) -> str:
+    return str(ERROR_MESSAGES.get(code, code))
+
+
+def status_text(sentence: StatusSentence | None) -> str:
+    """The case's status in one sentence, in the reader's language."""
+    if sentence is None:
+        return _("The case cannot be computed: check its dates.")
+    p = {k: (day(v) if k not in ("grade", "subsidy_months") else v) for k, v in sentence.params.items()}
+    code = sentence.code
+    if code is StatusCode.DECEASED:
+        return _("The worker died on %(date)s; the death benefits apply (Regulations Art. 39).", **p)
+    if code is StatusCode.LEFT:
+        return _("Left the company on %(date)s.", **p)
+    if code is StatusCode.RECOGNITION_REFUSED:
+        return _("The injury was not recognized as a work injury (decision of %(decided)s).", **p)
+    if code is StatusCode.REASSESSMENT_SUBMITTED:
+        return _("Re-assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
+    if code is StatusCode.SUBSIDY_EXPECTED:
+        text = _("Assessed disability grade %(grade)s on %(concluded)s: the fund pays a one-time disability "
+                 "subsidy of %(subsidy_months)s months of own wage.", **p)
+        if "pay_stops_from" in p:
+            text += " " + _("Original pay stops from %(pay_stops_from)s.", **p)
+        return text
+    if code is StatusCode.ASSESSED_WITHOUT_GRADE:
+        return _("The assessment of %(concluded)s found no disability grade.", **p)
+    if code is StatusCode.ASSESSMENT_SUBMITTED:
+        text = _("Assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
+        if "paid_until" in p:
+            text += " " + _("Suspension wages are paid up to %(paid_until)s.", **p)
+        return text
+    if code is StatusCode.SUSPENSION_PAID_UNTIL:
+        return _("In the paid suspension period since %(start)s: original wages are paid up to %(until)s.", **p)
+    if code is StatusCode.RETURNED_TO_WORK:
+        return _("Returned to work on %(date)s.", **p)
+    if code is StatusCode.SUSPENSION_ENDED:
+        return _("The paid suspension period ended on %(ended)s; the assessment is awaited.", **p)
+    if code is StatusCode.RECOGNIZED:
+        return _("Recognized as a work injury on %(decided)s.", **p)
+    if code is StatusCode.RECOGNITION_PENDING:
+        return _("Application accepted on %(accepted)s; the decision is expected by %(expected_by)s.", **p)
+    if code is StatusCode.RECOGNITION_APPLIED:
+        return _("Recognition applied for on %(applied)s; acceptance is decided by %(acceptance_by)s.", **p)
+    if code is StatusCode.RECOGNITION_DUE:
+        return _("The employer must apply for injury recognition by %(due)s.", **p)
+    return _("The employer's deadline (%(due)s) passed; the worker or family may apply until %(worker_due)s.", **p)
+
+
+def item_label(item: TimelineItem) -> str:
+    label = str(TIMELINE_LABELS.get(item.code, item.code.value))
+    if item.code in (Code.ASSESSMENT_CONCLUDED, Code.REASSESSMENT_CONCLUDED) and "grade" in item.params:
+        label += " · " + _("grade %(grade)s", grade=item.params["grade"])
+    if item.code is Code.RECOGNITION_DECIDED:
+        label += " · " + (_("recognized") if item.params.get("recognized") == "yes" else _("not recognized"))
+    return label
+
+
+def formula(result: BenefitResult) -> str:
+    """The calculation in the reader's words, with the numbers filled in."""
+    i = result.inputs
+    code = result.code
+    if code == "one_time_disability_subsidy":
+        return _("Grade %(grade)s: %(months)s months × own wage %(wage)s = %(amount)s yuan", grade=i["grade"],
+                 months=i["months"], wage=money(i["own_wage"]), amount=money(i["amount"]))
+    if code == "suspension_wage_monthly":
+        return _("Original monthly wage %(wage)s yuan, unchanged during the paid suspension period, paid monthly "
+                 "by the employer", wage=money(i["original_monthly_wage"]))
+    if code == "disability_allowance":
+        return _("Grade %(grade)s: %(rate)s × own wage %(wage)s = %(amount)s yuan (topped up to the local minimum "
+                 "wage %(minimum)s if lower)", grade=i["grade"], rate=i["rate"], wage=money(i["own_wage"]),
+                 amount=money(i["amount"]), minimum=money(i["minimum_wage"]))
+    if code == "care_fee":
+        return _("%(rate)s × regional average monthly wage %(wage)s = %(amount)s yuan", rate=i["rate"],
+                 wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
+    if code == "personal_share_monthly":
+        return _("On the contribution base %(base)s yuan: social insurance %(si)s + housing fund %(hf)s = %(amount)s "
+                 "yuan, withheld from pay by the employer", base=money(i["base"]), si=money(i["social_insurance"]),
+                 hf=money(i["housing_fund"]), amount=money(i["amount"]))
+    return result.formula
+
+
+def own_wage_formula(own: Any) -> str:
+    i = own.inputs
+    return _("Average monthly contribution wage over %(months)s months before the injury: %(average)s yuan; "
+             "kept within 60%%–300%% of the regional average wage %(regional)s: own wage %(amount)s yuan",
+             months=i["months_counted"], average=money(i["average"]), regional=money(i["regional_average_wage"]),
+             amount=money(i["own_wage"]))
+
+
+def article(result: Any, locale: str) -> str:
+    return result.article_en if locale == "en" else result.article_zh
+
+
+def helpers(locale: str) -> dict[str, Any]:
+    """Everything the case templates need to put codes into words."""
+    return dict(
+        timeline_labels=TIMELINE_LABELS, item_status_labels=ITEM_STATUS_LABELS, benefit_labels=BENEFIT_LABELS,
+        payer_labels=PAYER_LABELS, frequency_labels=FREQUENCY_LABELS, entry_labels=ENTRY_LABELS,
+        applicant_labels=APPLICANT_LABELS, care_labels=CARE_LABELS, action_labels=ACTION_LABELS,
+        status_filter_labels=STATUS_FILTER_LABELS, status_text=status_text, item_label=item_label, formula=formula,
+        own_wage_formula=own_wage_formula, article=lambda r: article(r, locale), money=money, locale=locale,
+    )

@@ -1,0 +1,44 @@
+"""The employee's side: my case, its timeline, what I receive and owe, and its notices."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from portal.auth.access import authorize, requires
+from portal.cases import operations
+from portal.cases.presenters import helpers
+from portal.evidence.web import request_origin
+from portal.extensions import db
+from portal.notices.models import NoticeDelivery
+from portal.web.i18n import locale_code
+
+bp = Blueprint("cases", __name__, url_prefix="/my-case")
+
+CASE_NOTICES = ("injury-process-guide", "disability-benefit-explanation", "original-pay-stop")
+
+
+def case_notices(employee_id: int) -> list[NoticeDelivery]:
+    """The scenario notices an injury case pushes, as delivered to this employee."""
+    return list(db.session.execute(
+        sa.select(NoticeDelivery).where(NoticeDelivery.employee_id == employee_id,
+                                        NoticeDelivery.scenario.in_(CASE_NOTICES))
+        .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id)).scalars())
+
+
+@bp.get("/")
+@requires("case.self")
+def mine() -> str:
+    """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
+    if current_user.employee_id is None:
+        abort(404)
+    cases = operations.cases_of(current_user.employee_id)
+    if not cases:
+        return render_template("cases/mine.html", view=None, **helpers(locale_code()))
+    case = cases[0]
+    authorize("case.self", case)
+    operations.record_view(case, current_user.id, request_origin(), own=True)
+    db.session.commit()
+    return render_template("cases/mine.html", view=operations.case_view(case), notices=case_notices(case.employee_id),
+                           earlier=cases[1:], **helpers(locale_code()))

@@ -1,0 +1,58 @@
+"""Case fixtures: the scenario notices, the demo regional policy, six months of the worker's wages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from portal import PROJECT_ROOT
+from portal.cases import operations
+from portal.cases.models import CASE_FIELDS, InjuryCase
+from portal.evidence.ledger import SYSTEM
+from portal.evidence.models import EvidenceEvent
+from portal.extensions import db
+from portal.notices.content import load_notices
+from portal.notices.operations import sync_scenario_notices
+
+WAGES = ((2025, 9, "5100.00"), (2025, 10, "5250.00"), (2025, 11, "5180.00"), (2025, 12, "5300.00"),
+         (2026, 1, "5220.00"), (2026, 2, "5150.00"))
+CASE_FORM = {"accident_date": "2026-03-02", "description": "右手夹伤", "reported_date": "2026-03-02",
+             "recognition_applied_date": "2026-03-20", "recognition_applicant": "employer",
+             "recognition_accepted_date": "2026-03-27", "recognition_decided_date": "2026-05-15", "recognized": "yes",
+             "suspension_start": "2026-03-02", "suspension_months": "6"}
+
+
+@pytest.fixture(scope="session")
+def parsed_notices():
+    return load_notices(PROJECT_ROOT / "notices")
+
+
+@pytest.fixture
+def cases_ready(world, courses, parsed_notices):
+    """Scenario notices synced, the demo policy stored, the worker's six pre-injury wage months."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("portal.notices.operations.load_notices", lambda root: parsed_notices)
+        sync_scenario_notices(PROJECT_ROOT / "notices", SYSTEM)
+    operations.ensure_demo_policy(SYSTEM)
+    for year, month, wage in WAGES:
+        operations.add_wage(world.worker, year, month, Decimal(wage), None, SYSTEM)
+    db.session.commit()
+    return world
+
+
+def open_case_for(employee, **values) -> InjuryCase:
+    data = {**dict.fromkeys(CASE_FIELDS), "accident_date": date(2026, 3, 2), "description": "",
+            "suspension_start": date(2026, 3, 2), "suspension_months": 6, **values}
+    case = operations.open_case(employee, data, None, SYSTEM)
+    db.session.commit()
+    return case
+
+
+def events(event_type: str, employee_id: int | None = None) -> list[EvidenceEvent]:
+    query = sa.select(EvidenceEvent).where(EvidenceEvent.event_type == event_type)
+    if employee_id is not None:
+        query = query.where(EvidenceEvent.employee_id == employee_id)
+    return list(db.session.execute(query.order_by(EvidenceEvent.id)).scalars())

@@ -1,0 +1,58 @@
+"""Who may use each injury-case route (merged into tests/web/test_route_matrix.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from portal import PROJECT_ROOT
+from portal.cases import operations
+from portal.cases.models import CASE_FIELDS
+from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
+from portal.notices.operations import notice_by_key, sync_scenario_notices
+
+ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
+LOGIN = "login"
+HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
+HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
+# Managers read their own department's cases; HR and admin every case.
+CASE_READERS: dict[str, int | str] = {**HR_ONLY, "manager": 200}
+
+# {case} is the machining worker's case, {action} its pending stop-pay action.
+CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+    "cases.mine": ("GET", "/my-case/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
+    "cases_admin.index": ("GET", "/records/cases/", {}, {**HR_ONLY, "manager": 200, "other.manager": 200}),
+    "cases_admin.create": ("GET", "/records/cases/new", {}, HR_ONLY),
+    "cases_admin.detail": ("GET", "/records/cases/{case}", {}, CASE_READERS),
+    "cases_admin.update": ("GET", "/records/cases/{case}/edit", {}, HR_ONLY),
+    "cases_admin.add_wage": ("POST", "/records/cases/{case}/wages", {"year": "2026", "month": "3", "wage": "5000"},
+                             HR_POST),
+    "cases_admin.confirm_action": ("POST", "/records/cases/{case}/actions/{action}/confirm", {}, HR_POST),
+    "cases_admin.add_entry": (
+        "POST", "/records/cases/{case}/account/entries",
+        {"kind": "withheld", "amount": "806.00", "on_date": "2026-03-31", "period": "2026-03"}, HR_POST,
+    ),
+    "cases_admin.record_owed": ("POST", "/records/cases/{case}/account/owed", {}, HR_POST),
+    "cases_admin.deduction_plan": (
+        "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25"}, HR_POST,
+    ),
+    "cases_admin.policy": ("GET", "/records/cases/policy", {}, HR_ONLY),
+}
+
+
+def prepare_cases(world) -> dict[str, str]:
+    """The worker's case, assessed at grade 9 with a pending stop-pay action and the share owed."""
+    if notice_by_key("injury-process-guide") is None:
+        sync_scenario_notices(PROJECT_ROOT / "notices", SYSTEM)
+    operations.ensure_demo_policy(SYSTEM)
+    for month in (1, 2):
+        operations.add_wage(world.worker, 2026, month, Decimal("5200"), None, SYSTEM)
+    values = {**dict.fromkeys(CASE_FIELDS), "accident_date": date(2026, 3, 2), "description": "",
+              "suspension_start": date(2026, 3, 2), "suspension_months": 6,
+              "assessment_applied_date": date(2026, 8, 10), "assessment_concluded_date": date(2026, 9, 10),
+              "grade": 9}
+    case = operations.open_case(world.worker, values, None, SYSTEM)
+    operations.record_owed_for_suspension(case, None, SYSTEM)
+    db.session.commit()
+    return {"case": str(case.id), "action": str(case.pending_actions[0].id)}
