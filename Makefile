@@ -13,6 +13,7 @@ run: setup instance/secret_key
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask courses sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask notices sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask demo load
+	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask risks scan
 	@echo "Serving the portal on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \
 		--access-logfile - wsgi:app

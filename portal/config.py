@@ -41,6 +41,13 @@ class DefaultConfig:
     PROXY_FIX_HOPS = 0
     LOG_LEVEL = "INFO"
     COURSES_DIR: str | None = None  # default: the project's courses/
+    REMINDER_ESCALATION_DAYS = 3  # tell the department manager this many days after the due date
+    SMTP_HOST: str | None = None  # e-mail reminders only when set
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_SENDER = "portal@localhost"
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:

@@ -77,6 +77,14 @@ RULES: dict[str, dict[Role, Scope]] = {
     "case.view": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "case.manage": {H: Scope.ALL, A: Scope.ALL},
     "policy.manage": {H: Scope.ALL, A: Scope.ALL},
+    # HR workbench: alerts (managers their departments'), costs, workflow set-up, import and export.
+    "workbench.view": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    "workbench.manage": {H: Scope.ALL, A: Scope.ALL},
+    # Injury reports: everyone reports their own; deciding is per step role (checked by workflow.decide).
+    "workflow.report": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    "workflow.decide": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    # Everyone's own notification centre.
+    "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
 }
 
 

@@ -3,6 +3,7 @@ the event log, pending actions, wage history, the personal-share account and the
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -65,11 +66,20 @@ def _apply_errors(form: CaseForm, errors: dict[str, str]) -> None:
         field.errors = list(field.errors) + [error_message(code)]
 
 
+def _date_arg(name: str) -> date | None:
+    """A date from the query string (a case opened from a filed injury report), or None."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires("case.manage")
 def create() -> Response | tuple[str, int]:
     """Open a case: the process guide is pushed and the injury courses assigned in the same transaction."""
-    form = CaseForm(data={"employee_number": request.args.get("employee", "")})
+    form = CaseForm(data={"employee_number": request.args.get("employee", ""),
+                          "accident_date": _date_arg("accident_date")})
     if form.validate_on_submit():
         number = (form.employee_number.data or "").strip().upper()
         employee = db.session.execute(sa.select(Employee).where(Employee.number == number)).scalar_one_or_none()

@@ -88,6 +88,7 @@ def _demo_learning(today: date) -> None:
         .where(sa.or_(Employee.hire_date >= today - timedelta(days=365), Employee.number == "A0101"))
         .order_by(Employee.number)
     ).scalars().all()
+    overdue_left = 3
     for index, employee in enumerate(recent):
         assignments = assign_on_hire(employee, None, DEMO_ORIGIN)
         db.session.commit()
@@ -95,6 +96,12 @@ def _demo_learning(today: date) -> None:
         if finished:
             for assignment in assignments:
                 walk_through_course(assignment, users[employee.id].id)
+        elif not employee.number.startswith("A049") and overdue_left > 0:
+            # A few of the unfinished are past their due date, so the workbench has overdue alerts to show.
+            overdue_left -= 1
+            for assignment in assignments:
+                assignment.due_date = today - timedelta(days=3)
+            db.session.commit()
     li = db.session.execute(sa.select(Employee).where(Employee.number == "A0101")).scalar_one()
     assign_injury_courses(li, None, DEMO_ORIGIN)
     db.session.commit()

@@ -5,6 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 EVENT_LABELS = {
+    "alert_acknowledged": _l("Alert acknowledged"),
+    "alert_resolved": _l("Alert resolved"),
+    "reminder_sent": _l("Reminder sent"),
+    "injury_reported": _l("Injury reported"),
+    "report_step_decided": _l("Report step decided"),
+    "workflow_changed": _l("Approval workflow changed"),
+    "data_imported": _l("Data imported"),
     "course_version_published": _l("Course version published"),
     "course_assigned": _l("Course assigned"),
     "course_notified": _l("Delivered to the portal inbox"),

@@ -40,6 +40,8 @@ NAVIGATION = (
     NavItem("notices_admin.index", _l("Notices"), "notice.manage"),
     NavItem("cases_admin.index", _l("Injury cases"), "case.view"),
     NavItem("evidence.index", _l("Evidence"), "evidence.view"),
+    NavItem("workbench.index", _l("Workbench"), "workbench.view"),
+    NavItem("workbench.reports", _l("Injury reports"), "workflow.report"),
 )
 
 
@@ -68,7 +70,15 @@ def _context() -> dict[str, Any]:
         "current_path": request.full_path.rstrip("?") if request else "/",
         "can": lambda action, target=None: can(current_actor(), action, target),
         "event_labels": EVENT_LABELS,
+        "unread_notifications": _unread,
     }
+
+
+def _unread() -> int:
+    """The bell's count, read when the header renders (server-side on every navigation)."""
+    from portal.workbench.operations import unread_count
+
+    return unread_count(current_user.id) if current_user.is_authenticated else 0
 
 
 def init_app(app: Flask) -> None:

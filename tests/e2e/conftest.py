@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from portal.demo.operations import load_demo
 from portal.extensions import db
+from portal.workbench.operations import scan
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -40,6 +41,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         db.create_all()
         load_demo(date.today())
+        scan(date.today())  # the workbench's alerts, as `make run` does with `flask risks scan`
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

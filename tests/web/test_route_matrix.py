@@ -13,6 +13,7 @@ from portal.demo.operations import walk_through_course
 from tests.web.cases.route_expectations import CASE_EXPECTED, prepare_cases
 from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evidence
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
+from tests.web.workbench.route_expectations import WORKBENCH_EXPECTED, prepare_workbench
 from tests.conftest import assign_course, csrf_token, login
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
@@ -83,6 +84,7 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
 EXPECTED.update(NOTICE_EXPECTED)
 EXPECTED.update(EVIDENCE_EXPECTED)
 EXPECTED.update(CASE_EXPECTED)
+EXPECTED.update(WORKBENCH_EXPECTED)
 
 
 def test_every_route_has_a_decision(app):
@@ -113,6 +115,8 @@ def test_route_by_role(client, world, courses, endpoint, role):
         extra = prepare_evidence(world)
     elif endpoint in CASE_EXPECTED:
         extra = prepare_cases(world)
+    elif endpoint in WORKBENCH_EXPECTED:
+        extra = prepare_workbench(world)
     url = template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt, **extra)
     if method == "POST":
         response = client.post(url, data={"csrf_token": csrf_token(client), **data})

@@ -1,0 +1,85 @@
+"""Words for the workbench: alert reasons, cost categories, steps, import problems, notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.workbench.alerts import AlertCode
+from portal.workbench.costs import Category
+from portal.workbench.importing import Reason
+
+ALERT_REASONS = {
+    AlertCode.FILING_DUE.value: _l("The employer's 30-day filing deadline for injury recognition is near."),
+    AlertCode.FILING_MISSED.value: _l("The filing deadline for injury recognition has passed: costs meanwhile fall on the employer."),
+    AlertCode.SUSPENSION_NEAR_LIMIT.value: _l("The paid suspension period reaches 12 months soon and has no confirmed extension."),
+    AlertCode.SUSPENSION_PAST_MAXIMUM.value: _l("The paid suspension period is past its 24-month maximum."),
+    AlertCode.PAY_NOT_STOPPED.value: _l("The assessment is concluded but stopping original pay is not confirmed."),
+    AlertCode.BALANCE_OWED.value: _l("The worker's personal share has a large balance outstanding."),
+    AlertCode.ACKNOWLEDGEMENT_OVERDUE.value: _l("A course or notice is past its due date without an acknowledgement."),
+    AlertCode.RECOGNITION_DECISION_OVERDUE.value: _l("The recognition decision is overdue: ask the social-insurance office."),
+    AlertCode.ASSESSMENT_OVERDUE.value: _l("The disability assessment conclusion is overdue: ask the assessment committee."),
+}
+SEVERITY_LABELS = {2: _l("Warning"), 3: _l("Critical")}
+STATUS_LABELS = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+OWNER_LABELS = {"hr": _l("HR"), "manager": _l("Manager"), "employee": _l("Employee"), "admin": _l("Admin")}
+CATEGORY_LABELS = {
+    Category.SUSPENSION_WAGES: _l("Suspension wages (employer)"),
+    Category.EMPLOYER_SOCIAL_INSURANCE: _l("Employer social insurance"),
+    Category.EMPLOYER_ALLOWANCES: _l("Allowances and subsidies (employer)"),
+    Category.FUND_BENEFITS: _l("Fund-paid benefits"),
+    Category.PERSONAL_WITHHELD: _l("Personal share withheld"),
+    Category.PERSONAL_DEDUCTED: _l("Personal share deducted"),
+    Category.PERSONAL_OUTSTANDING: _l("Personal share outstanding"),
+}
+STEP_LABELS = {
+    "report": _l("Report"), "department_review": _l("Department review"),
+    "hr_confirmation": _l("HR confirmation"), "insurance_filing": _l("Filing with the social-insurance office"),
+}
+DECISION_LABELS = {"approve": _l("Approved"), "return": _l("Returned")}
+WORKFLOW_ERRORS = {
+    "empty": _l("A workflow needs at least one step."),
+    "duplicate_step": _l("Each step needs its own key."),
+    "report_first": _l("The report step must stay first."),
+    "unknown_step": _l("There is no such step."),
+    "already_done": _l("This report has passed every step."),
+    "not_the_waiting_step": _l("Only the step waiting for a decision can be decided: no step can be skipped."),
+    "wrong_role": _l("This step is decided by another role."),
+    "comment_required": _l("Say why when returning a report."),
+}
+IMPORT_REASONS = {
+    Reason.MISSING_COLUMN: _l("The column is missing"),
+    Reason.REQUIRED: _l("Required"),
+    Reason.TOO_LONG: _l("Too long"),
+    Reason.BAD_NUMBER_FORMAT: _l("Not a valid employee number"),
+    Reason.BAD_DATE: _l("Not a date (use YYYY-MM-DD)"),
+    Reason.FUTURE_DATE: _l("In the future"),
+    Reason.UNKNOWN_CHOICE: _l("Not one of the allowed values"),
+    Reason.UNKNOWN_DEPARTMENT: _l("No department has this code"),
+    Reason.UNKNOWN_EMPLOYEE: _l("No employee has this number"),
+    Reason.DUPLICATE: _l("Repeats an earlier row"),
+    Reason.BAD_AMOUNT: _l("Not an amount in yuan"),
+    Reason.NEGATIVE: _l("Negative"),
+    Reason.BAD_MONTH: _l("Not a valid year and month"),
+    Reason.UNREADABLE: _l("The file cannot be read"),
+}
+
+
+def notification_text(text_key: str, params: dict[str, Any]) -> str:
+    texts = {
+        "approval_waiting": _("Injury report #%(report)s of %(name)s waits for your decision."),
+        "report_filed": _("Injury report #%(report)s of %(name)s passed every step: open a case from it."),
+        "course_reminder": _("Reminder: the course %(title)s was due on %(due)s."),
+        "course_escalation": _("A course of your department (%(title)s) is unacknowledged since %(due)s."),
+        "notice_reminder": _("Reminder: the notice %(title)s was due on %(due)s."),
+        "notice_escalation": _("A notice of your department (%(title)s) is unacknowledged since %(due)s."),
+        "approval_reminder": _("Reminder: injury report %(title)s waits for your decision (due %(due)s)."),
+        "approval_escalation": _("The decision on injury report %(title)s is overdue since %(due)s."),
+    }
+    template = texts.get(text_key)
+    if template is None:
+        return text_key
+    safe = {"report": "", "name": "", "title": "", "due": "", **params}
+    return template % safe

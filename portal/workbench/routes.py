@@ -1,0 +1,354 @@
+"""The HR workbench: risk alerts, the cost report, injury reports and their approval workflow,
+imports and exports; and every user's notification centre."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.auth.access import current_actor, requires, scope_filter
+from portal.auth.policy import Role, can
+from portal.cases.models import InjuryCase
+from portal.core.types import local_today, utcnow
+from portal.evidence.web import request_origin
+from portal.extensions import db
+from portal.org.models import Employee
+from portal.web.htmx import page_or_fragment
+from portal.web.i18n import locale_code
+from portal.workbench import costs as cost_rules
+from portal.workbench import importing, operations, presenters, workflow
+from portal.workbench.charts import stacked_bars
+from portal.workbench.forms import DecisionForm, ImportForm, ReportForm, StepForm
+from portal.workbench.models import OPEN, RESOLVED, InjuryReport, Notification, RiskAlert
+
+bp = Blueprint("workbench", __name__, url_prefix="/workbench")
+notifications_bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+def _words() -> dict[str, Any]:
+    return dict(alert_reasons=presenters.ALERT_REASONS, severity_labels=presenters.SEVERITY_LABELS,
+                status_labels=presenters.STATUS_LABELS, owner_labels=presenters.OWNER_LABELS,
+                category_labels=presenters.CATEGORY_LABELS, step_labels=presenters.STEP_LABELS,
+                decision_labels=presenters.DECISION_LABELS, locale=locale_code())
+
+
+# --- Risk alerts --------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@requires("workbench.view")
+def index() -> Response:
+    """Open and acknowledged alerts in reach, most severe first, each with its fix link."""
+    query = (sa.select(RiskAlert).join(Employee, RiskAlert.employee_id == Employee.id)
+             .where(RiskAlert.status != RESOLVED, scope_filter("workbench.view", Employee.id, Employee.department_id))
+             .order_by(RiskAlert.severity.desc(), RiskAlert.due, RiskAlert.id))
+    alerts = list(db.session.execute(query).scalars())
+    fixes = {}
+    for alert in alerts:
+        target = operations.fix_target(alert)
+        fixes[alert.id] = url_for(target[0], **target[1]) if target else None
+    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows", alerts=alerts, fixes=fixes,
+                            **_words())
+
+
+def _alert(alert_id: int) -> RiskAlert:
+    alert = db.get_or_404(RiskAlert, alert_id)
+    if not can(current_actor(), "workbench.view", alert):
+        abort(403)
+    return alert
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+@requires("workbench.view")
+def acknowledge(alert_id: int) -> Response:
+    """Someone took the alert on; recorded as ``alert_acknowledged`` on the employee's chain."""
+    alert = _alert(alert_id)
+    try:
+        operations.acknowledge_alert(alert, current_user.id, request_origin())
+    except operations.AlertStateError:
+        abort(409)
+    db.session.commit()
+    flash(_("Alert acknowledged."), "success")
+    return redirect(url_for("workbench.index"), 303)
+
+
+@bp.post("/alerts/<int:alert_id>/resolve")
+@requires("workbench.view")
+def resolve(alert_id: int) -> Response:
+    """The alert is handled; recorded as ``alert_resolved``."""
+    alert = _alert(alert_id)
+    try:
+        operations.resolve_alert(alert, current_user.id, request_origin())
+    except operations.AlertStateError:
+        abort(409)
+    db.session.commit()
+    flash(_("Alert resolved."), "success")
+    return redirect(url_for("workbench.index"), 303)
+
+
+# --- Cost report --------------------------------------------------------------------------------
+
+
+def _cost_lines() -> list[cost_rules.CostLine]:
+    query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
+             .where(scope_filter("workbench.manage", Employee.id, Employee.department_id)).order_by(InjuryCase.id))
+    return operations.cost_lines(query, local_today(), locale_code())
+
+
+def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any) -> str:
+    shown = [c for c in cost_rules.Category if c not in (cost_rules.Category.PERSONAL_OUTSTANDING,)]
+    return stacked_bars(title, [label(k) for k in table],
+                        [(str(presenters.CATEGORY_LABELS[c]), [row[c] for row in table.values()]) for c in shown])
+
+
+@bp.get("/costs")
+@requires("workbench.manage")
+def costs() -> str:
+    """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
+    lines = _cost_lines()
+    by_month, by_department = cost_rules.by_month(lines), cost_rules.by_department(lines)
+    return render_template(
+        "workbench/costs.html", by_case=cost_rules.by_case(lines), by_month=by_month, by_department=by_department,
+        totals=cost_rules.totals(lines), categories=list(cost_rules.Category), employer_cost=cost_rules.employer_cost,
+        month_chart=_chart(_("Costs by month"), by_month, lambda m: m.strftime("%Y-%m")),
+        department_chart=_chart(_("Costs by department"), by_department, str), **_words())
+
+
+COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Response:
+    if fmt == "csv":
+        return _download(operations.table_csv(header, rows), f"{name}.csv", CSV)
+    if fmt == "xlsx":
+        return _download(operations.table_xlsx(header, rows, name), f"{name}.xlsx", XLSX)
+    abort(404)
+
+
+@bp.get("/costs.<fmt>")
+@requires("workbench.manage")
+def costs_export(fmt: str) -> Response:
+    """The per-case table as CSV or XLSX (the same numbers as the page)."""
+    table = cost_rules.by_case(_cost_lines())
+    rows = [[case_id] + [row[c] for c in cost_rules.Category] + [cost_rules.employer_cost(row)]
+            for case_id, row in table.items()]
+    return _export(COST_HEADER, rows, "costs", fmt)
+
+
+# --- Injury reports and the approval workflow ---------------------------------------------------
+
+
+def _role() -> Role:
+    return current_user.role
+
+
+@bp.get("/reports/")
+@requires("workflow.report")
+def reports() -> str:
+    """One's own reports, and the reports waiting for one's decision."""
+    own = []
+    if current_user.employee_id is not None:
+        own = list(db.session.execute(sa.select(InjuryReport).where(InjuryReport.employee_id == current_user.employee_id)
+                                      .order_by(InjuryReport.id.desc())).scalars())
+    open_reports = db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_(None))
+                                      .order_by(InjuryReport.waiting_since)).scalars()
+    queue = [r for r in open_reports if operations.may_decide(current_user, r)]
+    done = []
+    if can(current_actor(), "workbench.manage"):
+        done = list(db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_not(None))
+                                       .order_by(InjuryReport.completed_at.desc())).scalars())
+    return render_template("workbench/reports.html", own=own, queue=queue, done=done,
+                           waiting=operations.waiting_step, **_words())
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@requires("workflow.report")
+def new_report() -> Response | tuple[str, int]:
+    """An employee reports an injury: date, place, a few words. No medical detail."""
+    if current_user.employee_id is None:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        if form.accident_date.data > local_today():
+            form.accident_date.errors = [_("The date cannot be in the future.")]
+        else:
+            report = operations.file_report(current_user.employee, form.accident_date.data, form.place.data.strip(),
+                                            form.what_happened.data.strip(), current_user.id, request_origin())
+            db.session.commit()
+            flash(_("Report sent. You can follow it here."), "success")
+            return redirect(url_for("workbench.report", report_id=report.id), 303)
+    return render_template("workbench/report_form.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _report(report_id: int) -> InjuryReport:
+    report = db.get_or_404(InjuryReport, report_id)
+    actor = current_actor()
+    if not (can(actor, "workflow.report", report) or can(actor, "workbench.view", report)
+            or operations.may_decide(current_user, report)):
+        abort(403)
+    return report
+
+
+def _report_page(report: InjuryReport, form: DecisionForm | None = None, status: int = 200) -> tuple[str, int]:
+    step = operations.waiting_step(report)
+    return render_template("workbench/report.html", report=report, steps=operations.report_steps(report), step=step,
+                           may_decide=operations.may_decide(current_user, report),
+                           form=form or DecisionForm(formdata=None, data={"step": step.key if step else ""}),
+                           can_open_case=report.completed_at is not None and can(current_actor(), "case.manage"),
+                           **_words()), status
+
+
+@bp.get("/reports/<int:report_id>")
+@requires("workflow.report")
+def report(report_id: int) -> tuple[str, int]:
+    """A report with its steps, every decision and comment, and the decision form for its approver."""
+    return _report_page(_report(report_id))
+
+
+@bp.post("/reports/<int:report_id>/decide")
+@requires("workflow.decide")
+def decide(report_id: int) -> Response | tuple[str, int]:
+    """Decide the waiting step through the pure rules: only that step, only by its role."""
+    report = _report(report_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _report_page(report, form, 422)
+    step = operations.waiting_step(report)
+    if step is not None and step.role is not Role.ADMIN and current_user.role is not Role.ADMIN \
+            and current_user.role is step.role and not operations.may_decide(current_user, report):
+        abort(403)
+    try:
+        operations.decide_report(report, form.step.data, current_user.role, workflow.Decision(form.decision.data),
+                                 (form.comment.data or "").strip(), current_user.id, request_origin())
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        status = 403 if error.code == "wrong_role" else 409
+        form.comment.errors = [str(presenters.WORKFLOW_ERRORS.get(error.code, error.code))]
+        return _report_page(report, form, status)
+    db.session.commit()
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("workbench.report", report_id=report.id), 303)
+
+
+@bp.route("/workflow", methods=["GET", "POST"])
+@requires("workbench.manage")
+def steps() -> Response | tuple[str, int]:
+    """HR or admin add, remove and reorder steps and assign them to roles; running reports keep theirs."""
+    form = StepForm()
+    current = operations.current_steps()
+    if form.validate_on_submit():
+        key, position = form.key.data, (form.position.data or len(current) + 1) - 1
+        try:
+            if form.operation.data == "add":
+                changed = workflow.add_step(current, workflow.Step(key, Role(form.role.data or "hr")), position)
+            elif form.operation.data == "remove":
+                changed = workflow.remove_step(current, key)
+            else:
+                changed = workflow.move_step(current, key, position)
+            operations.save_steps(changed, current_user.id, request_origin())
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            form.key.errors = [str(presenters.WORKFLOW_ERRORS.get(error.code, error.code))]
+        else:
+            db.session.commit()
+            flash(_("Workflow saved."), "success")
+            return redirect(url_for("workbench.steps"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("workbench/steps.html", steps=current, form=form, **_words()), status
+
+
+# --- Import and export --------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("workbench.manage")
+def import_data() -> Response | tuple[str, int]:
+    """Check a file (nothing written) or import it: all or nothing, in one transaction."""
+    form = ImportForm()
+    result, done = None, None
+    if form.validate_on_submit():
+        upload = form.upload.data
+        kind = importing.Kind(form.kind.data)
+        try:
+            table = importing.read_table(upload.read(), upload.filename or "")
+        except Exception:  # a broken XLSX raises from openpyxl's zip reader
+            table = None
+        if table is None:
+            result = importing.Preview(kind, errors=[importing.RowError(1, "", "", importing.Reason.UNREADABLE)])
+        else:
+            result = operations.preview(kind, table, local_today())
+        if result.ok and form.mode.data == "commit":
+            done = operations.commit_import(result, current_user.id, request_origin())
+            db.session.commit()
+            flash(_("Imported: %(created)d new, %(updated)d updated.", created=done.created, updated=done.updated),
+                  "success")
+            return redirect(url_for("workbench.import_data"), 303)
+    status = 422 if form.is_submitted() and (result is None or not result.ok) else 200
+    return render_template("workbench/import.html", form=form, result=result, reasons=presenters.IMPORT_REASONS,
+                           kinds=list(importing.Kind)), status
+
+
+@bp.get("/import/<kind>.csv")
+@requires("workbench.manage")
+def import_template(kind: str) -> Response:
+    """A template file: the English header and a line naming the Chinese headers also accepted."""
+    try:
+        chosen = importing.Kind(kind)
+    except ValueError:
+        abort(404)
+    return _download(("\ufeff" + operations.template_csv(chosen)).encode("utf-8"), f"{kind}-template.csv", CSV)
+
+
+@bp.get("/export/<what>.<fmt>")
+@requires("workbench.manage")
+def export(what: str, fmt: str) -> Response:
+    """Acknowledgement records, cases or personal-share accounts as CSV or XLSX."""
+    if what not in {"acknowledgements", "cases", "accounts"}:
+        abort(404)
+    header, rows = operations.export_rows(what, scope_filter("workbench.manage", Employee.id, Employee.department_id))
+    return _export(header, rows, what, fmt)
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+@notifications_bp.get("/", endpoint="index")
+@requires("notifications.self")
+def notification_list() -> str:
+    """Every notification of the signed-in user; opening the page marks them read."""
+    rows = list(db.session.execute(sa.select(Notification).where(Notification.user_id == current_user.id)
+                                   .order_by(Notification.id.desc()).limit(200)).scalars())
+    unread = {n.id for n in rows if n.read_at is None}
+    texts = {n.id: presenters.notification_text(n.text_key, n.params) for n in rows}
+    now = utcnow()
+    for n in rows:
+        if n.read_at is None:
+            n.read_at = now
+    db.session.commit()
+    return render_template("workbench/notifications.html", notifications=rows, unread=unread, texts=texts)
+
+
+@notifications_bp.get("/bell")
+@requires("notifications.self")
+def bell() -> Response:
+    """The bell with the unread count: the header includes it, htmx polls it every minute."""
+    response = make_response(render_template("workbench/_bell.html", unread_count=operations.unread_count(current_user.id)))
+    response.vary.add("HX-Request")
+    return response

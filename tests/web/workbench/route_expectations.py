@@ -1,0 +1,53 @@
+"""Who may use each workbench and notification route (merged into tests/web/test_route_matrix.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
+from portal.workbench import operations
+from portal.workbench.models import RiskAlert
+from tests.web.cases.route_expectations import prepare_cases
+
+ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
+LOGIN = "login"
+EVERYONE: dict[str, int | str] = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
+HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
+HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
+# Managers see their departments' alerts; the alert is the machining worker's.
+ALERTS: dict[str, int | str] = {**HR_ONLY, "manager": 200, "other.manager": 200}
+ALERT_POST: dict[str, int | str] = {**HR_POST, "manager": 303}
+# A report of the machining worker: its reporter, their manager, HR and admin read it.
+REPORT_READERS: dict[str, int | str] = {**HR_ONLY, "worker": 200, "manager": 200}
+
+WORKBENCH_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+    "workbench.index": ("GET", "/workbench/", {}, ALERTS),
+    "workbench.acknowledge": ("POST", "/workbench/alerts/{alert}/acknowledge", {}, ALERT_POST),
+    "workbench.resolve": ("POST", "/workbench/alerts/{alert}/resolve", {}, ALERT_POST),
+    "workbench.costs": ("GET", "/workbench/costs", {}, HR_ONLY),
+    "workbench.costs_export": ("GET", "/workbench/costs.csv", {}, HR_ONLY),
+    "workbench.reports": ("GET", "/workbench/reports/", {}, EVERYONE),
+    "workbench.new_report": ("GET", "/workbench/reports/new", {}, {**EVERYONE, "admin": 404}),
+    "workbench.report": ("GET", "/workbench/reports/{report}", {}, REPORT_READERS),
+    # The report waits for the department review: only the worker's own manager (and admin) decide it.
+    "workbench.decide": ("POST", "/workbench/reports/{report}/decide", {"step": "department_review", "decision": "approve"},
+                         {**HR_ONLY, "worker": 403, "manager": 303, "hr": 403, "admin": 303}),
+    "workbench.steps": ("GET", "/workbench/workflow", {}, HR_ONLY),
+    "workbench.import_data": ("GET", "/workbench/import", {}, HR_ONLY),
+    "workbench.import_template": ("GET", "/workbench/import/employees.csv", {}, HR_ONLY),
+    "workbench.export": ("GET", "/workbench/export/accounts.xlsx", {}, HR_ONLY),
+    "notifications.index": ("GET", "/notifications/", {}, EVERYONE),
+    "notifications.bell": ("GET", "/notifications/bell", {}, EVERYONE),
+}
+
+
+def prepare_workbench(world) -> dict[str, str]:
+    """The worker's case (with its alerts scanned) and an injury report waiting for the department review."""
+    extra = prepare_cases(world)
+    operations.scan(date(2026, 11, 26))
+    alert = db.session.query(RiskAlert).filter_by(employee_id=world.worker.id).order_by(RiskAlert.id).first()
+    report = operations.file_report(world.worker, date(2026, 11, 20), "Workshop 2", "Cut hand on a press",
+                                    world.user("worker").id, SYSTEM)
+    db.session.commit()
+    return {**extra, "alert": str(alert.id), "report": str(report.id)}

@@ -1,0 +1,278 @@
+"""The HR workbench on both engines: alerts, costs, the approval workflow, import/export,
+reminders and notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from portal.cases import operations as cases
+from portal.cases.models import CASE_FIELDS
+from portal.courses.models import Assignment
+from portal.evidence.ledger import SYSTEM
+from portal.evidence.models import EvidenceEvent
+from portal.extensions import db
+from portal.notices.models import NoticeDelivery
+from portal.org.models import Employee
+from portal.workbench import costs as cost_rules
+from portal.workbench import operations
+from portal.workbench.mailer import SmtpSettings
+from portal.workbench.models import Notification, RiskAlert, SentReminder
+from tests.conftest import csrf_token, login, post_form
+from tests.unit.workbench.test_mailer import smtp_server  # noqa: F401  (fixture)
+from tests.web.cases.route_expectations import prepare_cases
+
+TODAY = date(2026, 11, 26)
+
+
+def _events(kind: str) -> list[EvidenceEvent]:
+    return list(db.session.execute(sa.select(EvidenceEvent).where(EvidenceEvent.event_type == kind)).scalars())
+
+
+def _open_case(employee, **values):
+    row = {**dict.fromkeys(CASE_FIELDS), "description": "", **values}
+    case = cases.open_case(employee, row, None, SYSTEM)
+    db.session.commit()
+    return case
+
+
+@pytest.fixture
+def ready(world, courses):
+    prepare_cases(world)  # the worker's case: grade 9, stop-pay pending, share owed (balance 4,836.00)
+    return world
+
+
+def test_alerts_of_each_kind_come_from_the_database_with_fix_links(client, ready):
+    world = ready
+    # Filing missed: an accident 60 days ago, nothing filed.
+    _open_case(world.outsider, accident_date=TODAY - timedelta(days=60))
+    # Filing due within a week.
+    _open_case(world.hr, accident_date=TODAY - timedelta(days=26))
+    # Suspension near its 12-month limit, recognition decision and assessment overdue.
+    _open_case(world.manager, accident_date=date(2025, 8, 1), recognition_applied_date=date(2025, 8, 10),
+               recognition_accepted_date=date(2025, 8, 12), suspension_start=date(2025, 12, 20), suspension_months=12,
+               assessment_applied_date=date(2026, 8, 1))
+    # An overdue course (the worker's injury courses were assigned by the case with due dates; move one into the past).
+    assignment = db.session.execute(sa.select(Assignment).where(Assignment.employee_id == world.worker.id)).scalars().first()
+    assignment.due_date = TODAY - timedelta(days=5)
+    db.session.commit()
+    result = operations.scan(TODAY)
+    codes = {a.code for a in db.session.query(RiskAlert)}
+    assert {"filing_missed", "pay_not_stopped", "balance_owed", "acknowledgement_overdue",
+            "suspension_near_limit", "recognition_decision_overdue", "assessment_overdue", "filing_due"} <= codes
+    assert result.new == db.session.query(RiskAlert).count()
+    again = operations.scan(TODAY)
+    assert again.new == 0 and again.still_open == result.new  # idempotent: same alerts
+    login(client, "hr")
+    body = client.get("/workbench/").get_data(as_text=True)
+    alert = db.session.query(RiskAlert).filter_by(code="pay_not_stopped").one()
+    assert f'href="/records/cases/{alert.subject_id}"' in body
+    course_alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_kind="assignment").first()
+    assert f"/records/courses/{assignment.course.slug}/employees/{world.worker.id}" in body
+    assert "第三十三条" in body and course_alert is not None
+    # Managers see only their department's alerts.
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "other.manager")
+    rows = client.get("/workbench/", headers={"HX-Request": "true", "HX-Target": "alert-rows"})
+    text = rows.get_data(as_text=True)
+    assert "HX-Request" in rows.headers["Vary"] and "陈晓雨" in text and "李强" not in text
+
+
+def test_acknowledge_and_resolve_are_ledger_events_and_stale_alerts_resolve(client, ready):
+    operations.scan(TODAY)
+    alert = db.session.query(RiskAlert).filter_by(code="pay_not_stopped").one()
+    login(client, "hr")
+    assert post_form(client, f"/workbench/alerts/{alert.id}/acknowledge").status_code == 303
+    assert post_form(client, f"/workbench/alerts/{alert.id}/acknowledge").status_code == 409
+    assert post_form(client, f"/workbench/alerts/{alert.id}/resolve").status_code == 303
+    assert [json.loads(e.body)["payload"]["alert"] for e in _events("alert_acknowledged")] == [alert.key]
+    assert len(_events("alert_resolved")) == 1
+    # Confirming the stop makes the other open alert of that kind go away at the next scan.
+    for action in db.session.query(cases.CaseAction):
+        cases.confirm_action(action, ready.user("hr").id, SYSTEM)
+    db.session.commit()
+    operations.scan(TODAY)
+    assert db.session.query(RiskAlert).filter_by(code="pay_not_stopped").one().status == "resolved"
+
+
+def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
+    case = db.session.query(cases.InjuryCase).one()
+    cases.add_entry(case, cases.EntryKind.WITHHELD, Decimal("806.00"), date(2026, 3, 31), None, SYSTEM, period=(2026, 3))
+    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), None, SYSTEM)
+    db.session.commit()
+    view = cases.case_view(case, TODAY)
+    lines = operations.case_cost_lines(case, TODAY)
+    row = cost_rules.by_case(lines)[case.id]
+    assert row[cost_rules.Category.PERSONAL_WITHHELD] == view.account.withheld == Decimal("806.00")
+    assert row[cost_rules.Category.PERSONAL_DEDUCTED] == view.account.deducted == Decimal("4030.00")
+    assert row[cost_rules.Category.PERSONAL_OUTSTANDING] == view.account.worker_owes == Decimal("0.00")
+    assert row[cost_rules.Category.FUND_BENEFITS] == view.subsidy.amount
+    wage = next(b for b in view.benefits if b.code == "suspension_wage_monthly").amount
+    assert row[cost_rules.Category.SUSPENSION_WAGES] == wage * len(cases.suspension_months(case))
+    login(client, "hr")
+    page = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    report = client.get("/workbench/costs").get_data(as_text=True)
+    assert "<svg" in report and "{:,.2f}".format(view.subsidy.amount) in page
+    assert "{:,.2f}".format(view.subsidy.amount) in report and "4,030.00" in report and "4,030.00" in page
+    exported = list(csv.reader(io.StringIO(client.get("/workbench/costs.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    header, values = exported[0], exported[1]
+    assert values[header.index("personal_deducted")] == "4030.00"
+    assert Decimal(values[header.index("fund_benefits")]) == view.subsidy.amount
+    sheet = load_workbook(io.BytesIO(client.get("/workbench/costs.xlsx").data)).active
+    xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert xlsx[0] == header and Decimal(str(xlsx[1][header.index("suspension_wages")])) == \
+        Decimal(values[header.index("suspension_wages")])
+
+
+def test_workflow_runs_in_order_by_role_without_skipping(client, world):
+    login(client, "worker")
+    response = post_form(client, "/workbench/reports/new",
+                         {"accident_date": "2026-11-20", "place": "车间二", "what_happened": "手被压伤"})
+    assert response.status_code == 303
+    report_url = response.headers["Location"]
+    report_id = int(report_url.rstrip("/").rsplit("/", 1)[1])
+    manager_user = world.user("manager")
+    assert db.session.query(Notification).filter_by(user_id=manager_user.id, text_key="approval_waiting").count() == 1
+    # The worker cannot decide the manager's step; HR cannot skip to its own step.
+    assert post_form(client, f"{report_url}/decide", {"step": "department_review", "decision": "approve"}).status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "hr")
+    assert post_form(client, f"{report_url}/decide", {"step": "hr_confirmation", "decision": "approve"}).status_code == 409
+    assert post_form(client, f"{report_url}/decide", {"step": "department_review", "decision": "approve"}).status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "manager")
+    assert "#%d" % report_id in client.get("/workbench/reports/").get_data(as_text=True)  # in the queue
+    assert post_form(client, f"{report_url}/decide", {"step": "department_review", "decision": "return"}).status_code == 409
+    assert post_form(client, f"{report_url}/decide", {"step": "department_review", "decision": "approve",
+                                                      "comment": "属实"}).status_code == 303
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "hr")
+    for step in ("hr_confirmation", "insurance_filing"):
+        assert post_form(client, f"{report_url}/decide", {"step": step, "decision": "approve"}).status_code == 303
+    page = client.get(report_url).get_data(as_text=True)
+    assert "accident_date=2026-11-20" in page and "employee=E001" in page
+    form = client.get("/records/cases/new?employee=E001&accident_date=2026-11-20").get_data(as_text=True)
+    assert 'value="2026-11-20"' in form
+    decided = [json.loads(e.body)["payload"] for e in _events("report_step_decided")]
+    assert [d["step"] for d in decided] == ["report", "department_review", "hr_confirmation", "insurance_filing"]
+    assert decided[1]["comment"] == "属实"
+
+
+def test_hr_reorders_steps_and_new_reports_follow_them(client, world):
+    login(client, "hr")
+    assert post_form(client, "/workbench/workflow", {"operation": "add", "key": "safety_check", "role": "manager",
+                                                     "position": "2"}).status_code == 303
+    assert post_form(client, "/workbench/workflow", {"operation": "move", "key": "hr_confirmation",
+                                                     "position": "2"}).status_code == 303
+    assert post_form(client, "/workbench/workflow", {"operation": "move", "key": "report",
+                                                     "position": "3"}).status_code == 422  # report stays first
+    assert [s.key for s in operations.current_steps()] == [
+        "report", "hr_confirmation", "safety_check", "department_review", "insurance_filing"]
+    assert post_form(client, "/workbench/workflow", {"operation": "remove", "key": "safety_check"}).status_code == 303
+    report = operations.file_report(world.worker, date(2026, 11, 1), "A", "B", world.user("worker").id, SYSTEM)
+    db.session.commit()
+    assert operations.waiting_step(report).key == "hr_confirmation"
+    assert db.session.query(Notification).filter_by(user_id=world.user("hr").id).count() == 1
+
+
+def _employee_rows(count: int, bad: set[int]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["number", "name", "hire_date", "department", "contract_type"])
+    for i in range(count):
+        hire = "2025-13-45" if i in bad else "2025-01-02"
+        writer.writerow([f"B{i:04d}", f"员工{i}", hire, "MACH", "regular"])
+    return out.getvalue()
+
+
+def test_import_1000_rows_all_or_nothing_then_update_by_number(client, world):
+    login(client, "hr")
+    bad = set(range(0, 1000, 20))
+    upload = lambda text, mode: post_form(client, "/workbench/import", {  # noqa: E731
+        "kind": "employees", "mode": mode, "upload": (io.BytesIO(text.encode("utf-8")), "staff.csv")},
+        content_type="multipart/form-data")
+    before = db.session.query(Employee).count()
+    response = upload(_employee_rows(1000, bad), "commit")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and db.session.query(Employee).count() == before
+    assert body.count("2025-13-45") == 50 and "50" in body
+    assert upload(_employee_rows(1000, set()), "preview").status_code == 200
+    assert db.session.query(Employee).count() == before  # a check writes nothing
+    assert upload(_employee_rows(1000, set()), "commit").status_code == 303
+    assert db.session.query(Employee).count() == before + 1000
+    changed = _employee_rows(1000, set()).replace("员工7,", "员工七,")
+    assert upload(changed, "commit").status_code == 303
+    assert db.session.query(Employee).count() == before + 1000
+    assert db.session.query(Employee).filter_by(number="B0007").one().name == "员工七"
+    template = client.get("/workbench/import/employees.csv").get_data(as_text=True)
+    assert template.lstrip("\ufeff").startswith("number,name,hire_date") and "工号" in template
+
+
+def test_exports_round_trip(client, ready):
+    login(client, "hr")
+    text = client.get("/workbench/export/accounts.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    case = db.session.query(cases.InjuryCase).one()
+    account = cases.case_view(case, TODAY).account
+    assert rows[0]["number"] == "E001" and Decimal(rows[0]["balance"]) == account.balance
+    sheet = load_workbook(io.BytesIO(client.get("/workbench/export/accounts.xlsx").data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert [str(v) for v in values[0]] == list(rows[0]) and Decimal(str(values[1][-1])) == account.balance
+    acks = client.get("/workbench/export/acknowledgements.csv").get_data(as_text=True)
+    assert "notice" in acks and "course" in acks
+    cases_csv = client.get("/workbench/export/cases.xlsx")
+    assert cases_csv.status_code == 200 and cases_csv.mimetype.endswith("sheet")
+
+
+def test_reminders_are_sent_once_and_escalate(app, ready, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    world = ready
+    world.worker.email = "li@example.com"
+    for d in db.session.query(NoticeDelivery):
+        d.due_date = TODAY - timedelta(days=10)
+    db.session.commit()
+    settings = SmtpSettings(host="127.0.0.1", port=port, starttls=False)
+    first = operations.send_reminders(TODAY, 3, settings)
+    assert first.portal > 0 and first.escalations > 0 and first.email > 0
+    assert len(inbox.messages) == first.email
+    assert db.session.query(Notification).filter_by(user_id=world.user("manager").id,
+                                                    text_key="notice_escalation").count() > 0
+    events = [json.loads(e.body) for e in _events("reminder_sent")]
+    assert {e["origin"]["channel"] for e in events} == {"email", "portal-inbox"} or \
+        {e["origin"]["channel"] for e in events} == {"email"}
+    assert all(e["payload"]["message_id"] for e in events if e["origin"]["channel"] == "email")
+    count = db.session.query(SentReminder).count()
+    second = operations.send_reminders(TODAY, 3, settings)
+    assert (second.portal, second.email) == (0, 0) and db.session.query(SentReminder).count() == count
+    assert len(inbox.messages) == first.email
+
+
+def test_reminders_cli_without_smtp(app, ready):
+    for d in db.session.query(NoticeDelivery):
+        d.due_date = date.today() - timedelta(days=1)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["reminders", "send"]).output
+    assert "0 by e-mail" in out and runner.invoke(args=["risks", "scan"]).exit_code == 0
+    assert "Reminders: 0 in the portal" in runner.invoke(args=["reminders", "send"]).output
+
+
+def test_notification_bell_page_and_fragment(client, world):
+    user = world.user("worker")
+    operations.notify(user.id, "approval", "approval_waiting", {"report": 1, "name": "李强"}, "/workbench/reports/")
+    db.session.commit()
+    login(client, "worker")
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="notification-bell"' in home and 'hx-trigger="every 60s"' in home and "bell-count" in home
+    fragment = client.get("/notifications/bell", headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment.headers["Vary"] and ">1</span>" in fragment.get_data(as_text=True)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "李强" in page and "#1" in page
+    assert "bell-count" not in client.get("/notifications/bell").get_data(as_text=True)
