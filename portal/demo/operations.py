@@ -30,7 +30,7 @@ from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
 from portal.evidence.operations import take_checkpoint
 from portal.extensions import db
-from portal.org.models import Department, Employee
+from portal.org.models import Department, Employee, department_managers
 from portal import PROJECT_ROOT
 
 
@@ -71,6 +71,7 @@ def load_demo(today: date) -> int:
     db.session.commit()
     _demo_learning(today)
     _demo_case(today)
+    _demo_alert_cases(today)
     return len(people)
 
 
@@ -173,4 +174,61 @@ def _demo_case(today: date) -> None:
     cases.add_entry(case, EntryKind.WITHHELD, march.amount, date(2026, 3, 31), hr.id, DEMO_ORIGIN,
                     period=(2026, 3), note="withheld from the March wage")
     cases.apply_deduction_plan(case, 3, date(2026, 9, 25), hr.id, DEMO_ORIGIN)
+    db.session.commit()
+
+
+def _alert_case_values(today: date) -> list[tuple[str, dict]]:
+    """One case per risk the workbench watches for, dated relative to today so the demo always
+    shows each alert: (department code, case values)."""
+    ago = lambda days: today - timedelta(days=days)  # noqa: E731
+    recognized = lambda accident: {  # noqa: E731
+        "reported_date": accident, "recognition_applied_date": accident + timedelta(days=2),
+        "recognition_applicant": "employer", "recognition_accepted_date": accident + timedelta(days=5),
+        "recognition_decided_date": accident + timedelta(days=20), "recognized": True,
+        "suspension_start": accident,
+    }
+    return [
+        ("WELD", {"accident_date": ago(25), "reported_date": ago(25)}),  # filing due within 7 days
+        ("QC", {"accident_date": ago(45), "reported_date": ago(44)}),  # filing deadline missed
+        ("MAINT", {"accident_date": ago(100), "reported_date": ago(100), "recognition_applied_date": ago(98),
+                   "recognition_applicant": "employer", "recognition_accepted_date": ago(95)}),  # decision overdue
+        ("LOGI", {"accident_date": ago(200), **recognized(ago(200)), "suspension_months": 12,
+                  "assessment_applied_date": ago(75)}),  # assessment conclusion overdue
+        ("ASSY", {"accident_date": ago(350), **recognized(ago(350)), "suspension_months": 12}),  # month 12 near; share owed
+        ("FIN", {"accident_date": ago(750), **recognized(ago(750)), "suspension_months": 12, "extension_months": 12,
+                 "extension_confirmed_date": ago(420)}),  # past the 24-month maximum
+        ("ADM", {"accident_date": ago(230), **recognized(ago(230)), "suspension_months": 6,
+                 "assessment_applied_date": ago(50), "assessment_concluded_date": ago(20), "grade": 8}),  # pay not stopped
+    ]
+
+
+def _demo_alert_cases(today: date) -> None:
+    """Cases that raise every kind of risk alert once ``flask risks scan`` runs."""
+    from dataclasses import replace
+
+    from portal.cases import operations as cases
+    from portal.cases.rules import DEMO_POLICY
+
+    if cases.policy_on(today - timedelta(days=800)) is None:  # figures in force for the oldest case
+        cases.save_policy(replace(DEMO_POLICY, valid_from=date(2020, 1, 1),
+                                  source=DEMO_POLICY.source + " (earlier figures)"), None, SYSTEM)
+    hr = db.session.execute(sa.select(User).where(User.username == "hr.wang")).scalar_one()
+    managers = set(db.session.execute(sa.select(department_managers.c.employee_id)).scalars())
+    for code, case_values in _alert_case_values(today):
+        employee = db.session.execute(
+            sa.select(Employee).join(Department).where(Department.code == code, Employee.id.not_in(managers),
+                                                       Employee.number > "A0010", Employee.number < "A0490")
+            .order_by(Employee.number).limit(1)).scalar_one()
+        accident = case_values["accident_date"]
+        for back in range(12, 0, -1):
+            month = date(accident.year, accident.month, 1) - timedelta(days=28 * back)
+            if not any(w.year == month.year and w.month == month.month for w in cases.wage_history(employee.id)):
+                cases.add_wage(employee, month.year, month.month, Decimal("5000.00"), hr.id, DEMO_ORIGIN)
+        values = {**dict.fromkeys(CASE_FIELDS), "description": "演示案例 / demo case", **case_values}
+        errors = cases.case_errors(values, today, cases.policy_on(accident))
+        if errors:
+            raise ValueError(f"demo case for {employee.number} is invalid: {errors}")
+        case = cases.open_case(employee, values, hr.id, DEMO_ORIGIN)
+        if values.get("suspension_start"):
+            cases.record_owed_for_suspension(case, hr.id, DEMO_ORIGIN)
     db.session.commit()

@@ -41,6 +41,7 @@ def test_hr_signs_in_searches_employees_and_signs_out(phone: Page, live_server: 
     nav.get_by_role("link", name="员工").click()
     expect(phone.get_by_text("500 名员工")).to_be_visible()
     search = phone.get_by_label("按姓名或工号搜索")
+    phone.wait_for_load_state("networkidle")  # htmx has wired the swapped-in search form
     search.fill("A0101")
     if not phone.javascript:  # type: ignore[attr-defined]
         phone.get_by_role("button", name="搜索").click()

@@ -41,3 +41,28 @@ def test_demo_cli_prints_the_logins(app):
     assert "hr.wang" in result.output and DEMO_PASSWORD in result.output
     again = app.test_cli_runner().invoke(args=["demo", "load"])
     assert "already loaded" in again.output
+
+
+def test_demo_raises_every_kind_of_risk_alert_each_with_a_working_fix_link(app):
+    """The workbench's promise: after flask risks scan the demo shows each alert kind, and the
+    link next to each opens the page where HR fixes it."""
+    from flask import url_for
+
+    from portal.core.types import local_today
+    from portal.workbench.alerts import AlertCode
+    from portal.workbench.models import RiskAlert
+    from portal.workbench.operations import fix_target, scan
+
+    today = local_today()
+    load_demo(today)
+    scan(today)
+    alerts = db.session.query(RiskAlert).all()
+    assert {AlertCode(a.code) for a in alerts} == set(AlertCode)
+    client = app.test_client()
+    assert login(client, "hr.wang", DEMO_PASSWORD).status_code == 303
+    for code in AlertCode:
+        alert = next(a for a in alerts if AlertCode(a.code) is code)
+        endpoint, values = fix_target(alert)
+        with app.test_request_context():
+            link = url_for(endpoint, **values)
+        assert client.get(link).status_code == 200, (code, link)
