@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.cases.models import CASE_FIELDS
 from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS
-from portal.cases.rules import EntryKind, OwnWageRule, PayStopRule, PersonalShareHandling
+from portal.cases.rules import OwnWageRule, PayStopRule, PersonalShareHandling
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 WHOLE_MESSAGE = _l("Enter a whole number.")

@@ -26,7 +26,7 @@ from portal.cases.models import InjuryCase
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today, utcnow
 from portal.courses.models import Assignment
-from portal.evidence.ledger import SYSTEM, Origin, append_event
+from portal.evidence.ledger import Origin, append_event
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
 from portal.org.models import Department, Employee

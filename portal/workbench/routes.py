@@ -3,12 +3,12 @@ imports and exports; and every user's notification centre."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -26,7 +26,7 @@ from portal.workbench import costs as cost_rules
 from portal.workbench import importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
 from portal.workbench.forms import DecisionForm, ImportForm, ReportForm, StepForm
-from portal.workbench.models import OPEN, RESOLVED, InjuryReport, Notification, RiskAlert
+from portal.workbench.models import RESOLVED, InjuryReport, Notification, RiskAlert
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 notifications_bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -65,32 +65,29 @@ def _alert(alert_id: int) -> RiskAlert:
     return alert
 
 
+def _change_alert(alert_id: int, change: Callable[..., None], message: str) -> Response:
+    alert = _alert(alert_id)
+    try:
+        change(alert, current_user.id, request_origin())
+    except operations.AlertStateError:
+        abort(409)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("workbench.index"), 303)
+
+
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 @requires("workbench.view")
 def acknowledge(alert_id: int) -> Response:
     """Someone took the alert on; recorded as ``alert_acknowledged`` on the employee's chain."""
-    alert = _alert(alert_id)
-    try:
-        operations.acknowledge_alert(alert, current_user.id, request_origin())
-    except operations.AlertStateError:
-        abort(409)
-    db.session.commit()
-    flash(_("Alert acknowledged."), "success")
-    return redirect(url_for("workbench.index"), 303)
+    return _change_alert(alert_id, operations.acknowledge_alert, _("Alert acknowledged."))
 
 
 @bp.post("/alerts/<int:alert_id>/resolve")
 @requires("workbench.view")
 def resolve(alert_id: int) -> Response:
     """The alert is handled; recorded as ``alert_resolved``."""
-    alert = _alert(alert_id)
-    try:
-        operations.resolve_alert(alert, current_user.id, request_origin())
-    except operations.AlertStateError:
-        abort(409)
-    db.session.commit()
-    flash(_("Alert resolved."), "success")
-    return redirect(url_for("workbench.index"), 303)
+    return _change_alert(alert_id, operations.resolve_alert, _("Alert resolved."))
 
 
 # --- Cost report --------------------------------------------------------------------------------
