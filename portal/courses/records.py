@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.auth.access import scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
@@ -72,7 +72,10 @@ def matrix(course: Course, criteria: MatrixFilter, today: date) -> Matrix:
     counts = Counter({Status(value): n for value, n in db.session.execute(
         base.with_only_columns(status, sa.func.count()).group_by(status)
     ).all()})
-    listed = base.add_columns(status).options(joinedload(Assignment.employee).joinedload(Employee.department))
+    listed = base.add_columns(status).options(
+        joinedload(Assignment.employee).joinedload(Employee.department),
+        selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
+    )
     if criteria.status:
         listed = listed.where(status == criteria.status.value)
     rows = [(a, Status(s)) for a, s in db.session.execute(listed.order_by(Employee.number)).all()]
