@@ -40,7 +40,10 @@ QUESTION_KINDS = ("single", "multiple")
 MAX_QUESTIONS = 20
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 
-COURSE_KEYS = ("slug", "order", "audience", "due_days", "pass_mark", "reacknowledge_on_new_version", "title", "summary")
+COURSE_KEYS = ("slug", "order", "audience", "due_days", "pass_mark", "title", "summary")
+OPTIONAL_COURSE_KEYS = ("validity_months", "change")
+CHANGE_KEYS = ("kind", "by", "note")
+CHANGE_KINDS = ("minor", "material")
 QUESTION_KEYS = ("id", "kind", "prompt", "explanation", "options")
 OPTION_KEYS = ("id", "correct", *LOCALES)
 
@@ -115,13 +118,25 @@ class LessonSource:
 
 
 @dataclass(frozen=True)
+class ChangeMark:
+    """How the editor describes the edit since the last sync: ``minor`` keeps receipts valid,
+    ``material`` asks everyone who acknowledged an earlier version again. Without a ``[change]``
+    table an edit counts as material: asking again is the side that never loses evidence."""
+
+    kind: str = "material"
+    by: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class CourseSource:
     slug: str
     order: int
     audience: frozenset[str]
     due_days: int
     pass_mark: int
-    reacknowledge_on_new_version: bool
+    validity_months: int | None
+    change: ChangeMark
     title: dict[str, str]
     summary: dict[str, str]
     lessons: tuple[LessonSource, ...]
@@ -131,7 +146,7 @@ class CourseSource:
         """What an employee reading this course in ``locale`` sees, as a JSON-serialisable dict.
 
         Only that locale's texts go in, so an edit to one language leaves the other language's hash alone. Settings
-        that do not change what is shown (audience, due days, re-acknowledgement) are left out on purpose.
+        that do not change what is shown (audience, due days, validity, the change mark) are left out on purpose.
         """
         _check_locale(locale)
         return {
@@ -480,16 +495,16 @@ def _read_settings(course_dir: Path, folder: str, result: _CourseResult) -> dict
         if key in data and (not _is_int(value) or not low <= value <= high):
             problem(key, f"{key} must be a whole number from {low} to {high}, not {value!r}")
 
-    reack = data.get("reacknowledge_on_new_version")
-    if "reacknowledge_on_new_version" in data and not isinstance(reack, bool):
-        problem("reacknowledge_on_new_version",
-                f"reacknowledge_on_new_version must be true or false (no quotes), not {reack!r}")
+    validity = data.get("validity_months")
+    if "validity_months" in data and (not _is_int(validity) or not 1 <= validity <= 120):
+        problem("validity_months", f"validity_months must be a whole number from 1 to 120, not {validity!r}")
+    change = _read_change(data.get("change"), lines, path, errors)
 
     texts = {key: _locale_texts(data[key], (key,), lines, path, errors, key)
              for key in ("title", "summary") if key in data}
     title, summary = texts.get("title"), texts.get("summary")
 
-    _unknown_keys(data, COURSE_KEYS, (), lines, path, errors, COURSE_FILE)
+    _unknown_keys(data, COURSE_KEYS + OPTIONAL_COURSE_KEYS, (), lines, path, errors, COURSE_FILE)
     if len(errors) > before or title is None or summary is None:
         return None
     return {
@@ -498,10 +513,31 @@ def _read_settings(course_dir: Path, folder: str, result: _CourseResult) -> dict
         "audience": frozenset(audience),
         "due_days": data["due_days"],
         "pass_mark": data["pass_mark"],
-        "reacknowledge_on_new_version": reack,
+        "validity_months": validity,
+        "change": change,
         "title": title,
         "summary": summary,
     }
+
+
+def _read_change(value: Any, lines: _TomlLines, path: str, errors: list[CourseFileError]) -> ChangeMark:
+    """The optional ``[change]`` table: ``kind`` minor or material, who edited and a short note."""
+    if value is None:
+        return ChangeMark()
+    if not isinstance(value, dict):
+        errors.append(CourseFileError(path, lines.line(("change",)),
+                                      f"change must be a table [change] with kind, by and note, not {_type_name(value)}"))
+        return ChangeMark()
+    kind = value.get("kind", "material")
+    if kind not in CHANGE_KINDS:
+        errors.append(CourseFileError(path, lines.line(("change", "kind")) or lines.line(("change",)),
+                                      f"change.kind must be \"minor\" or \"material\", not {kind!r}"))
+    for key in ("by", "note"):
+        if not isinstance(value.get(key, ""), str):
+            errors.append(CourseFileError(path, lines.line(("change", key)),
+                                          f"change.{key} must be text in quotes, not {_type_name(value[key])}"))
+    _unknown_keys(value, CHANGE_KEYS, ("change",), lines, path, errors, "[change]")
+    return ChangeMark(kind=str(kind), by=str(value.get("by", "")).strip()[:100], note=str(value.get("note", "")).strip()[:500])
 
 
 # --- lessons -------------------------------------------------------------------------------------------------------

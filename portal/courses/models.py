@@ -27,7 +27,7 @@ class Course(db.Model):
     audience: Mapped[str] = mapped_column(sa.String(100))  # comma-separated audiences
     due_days: Mapped[int]
     pass_mark: Mapped[int]
-    reacknowledge_on_new_version: Mapped[bool]
+    validity_months: Mapped[int | None]  # an acknowledgement expires after this many months (renewal)
     title_zh: Mapped[str] = mapped_column(sa.String(200))
     title_en: Mapped[str] = mapped_column(sa.String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -59,6 +59,9 @@ class CourseVersion(HasSnapshot, db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     snapshot_json: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    change_kind: Mapped[str | None] = mapped_column(sa.String(10))  # minor | material; None for the first version
+    change_by: Mapped[str] = mapped_column(sa.String(100), default="")
+    change_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     course: Mapped[Course] = relationship(back_populates="versions")
 

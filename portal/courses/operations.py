@@ -22,6 +22,7 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseVer
 from portal.courses.rules import Audience, AssignmentReason
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
+from portal.lifecycle.rules import ChangeKind, diff_summary
 from portal.org.models import Employee
 
 LOCALES = ("zh_CN", "en")
@@ -42,7 +43,7 @@ class SyncReport:
             [f"created course {slug}" for slug in self.created]
             + [f"new version {item}" for item in self.new_versions]
             + [f"unchanged {item}" for item in self.unchanged]
-            + [f"re-assigned {self.reassigned} employee(s) who acknowledged an earlier version"]
+            + [f"re-assigned {self.reassigned} employee(s) who acknowledged an earlier version (material change)"]
         )
 
 
@@ -74,10 +75,11 @@ def _sync_course(source: CourseSource, origin: Origin, now: datetime, report: Sy
     course.audience = ",".join(sorted(source.audience))
     course.due_days = source.due_days
     course.pass_mark = source.pass_mark
-    course.reacknowledge_on_new_version = source.reacknowledge_on_new_version
+    course.validity_months = source.validity_months
     course.title_zh, course.title_en = source.title["zh_CN"], source.title["en"]
     course.updated_at = now
     db.session.flush()
+    changed = False
     for locale in LOCALES:
         digest = source.content_hash(locale)
         versions = [v for v in course.versions if v.locale == locale]
@@ -85,9 +87,12 @@ def _sync_course(source: CourseSource, origin: Origin, now: datetime, report: Sy
             report.unchanged.append(f"{source.slug} {locale}")
             continue
         previous = max(versions, key=lambda v: v.number, default=None)
+        mark = source.change if previous is not None else None
         version = CourseVersion(
             course=course, locale=locale, number=(previous.number + 1) if previous else 1,
             sha256=digest, snapshot_json=source.snapshot_json(locale), created_at=now,
+            change_kind=mark.kind if mark else None, change_by=mark.by if mark else "",
+            change_note=mark.note if mark else "",
         )
         db.session.add(version)
         db.session.flush()
@@ -95,25 +100,38 @@ def _sync_course(source: CourseSource, origin: Origin, now: datetime, report: Sy
             "course_version_published", employee_id=None, actor_user_id=None, origin=origin, occurred_at=now,
             content=_content_ref(version), payload={"locale": locale, "title": source.title[locale]},
         )
-        report.new_versions.append(f"{source.slug} {locale} v{version.number}")
-        if previous is not None and course.reacknowledge_on_new_version:
-            report.reassigned += _reassign_after_new_version(course, previous, origin, now)
+        report.new_versions.append(f"{source.slug} {locale} v{version.number}" + (f" ({mark.kind})" if mark else ""))
+        if previous is not None and mark is not None:
+            append_event(
+                "content_change_marked", employee_id=None, actor_user_id=None, origin=origin, occurred_at=now,
+                content=_content_ref(version),
+                payload={"change": mark.kind, "by": mark.by, "note": mark.note,
+                         "previous": {"version": previous.number, "sha256": previous.sha256},
+                         "diff": diff_summary(previous.snapshot, version.snapshot)},
+            )
+            changed = changed or mark.kind == ChangeKind.MATERIAL.value
+    if changed:
+        report.reassigned += _reassign_after_material_change(course, origin, now)
 
 
-def _reassign_after_new_version(course: Course, old: CourseVersion, origin: Origin, now: datetime) -> int:
-    """Everyone who acknowledged an older version in this locale gets the course again."""
+def _reassign_after_material_change(course: Course, origin: Origin, now: datetime) -> int:
+    """Everyone who acknowledged an earlier version, in whichever language, gets the course again
+    (a new cycle with a due date) and reads the new version in their language."""
     acknowledged = db.session.execute(
         sa.select(Assignment)
-        .join(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
-        .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
-        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
-        .where(CourseVersion.locale == old.locale, CourseVersion.number <= old.number)
+        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True),
+               Assignment.acknowledged_at.is_not(None))
+        .with_for_update()
     ).scalars().all()
     for previous in acknowledged:
-        _new_assignment(course, previous.employee, AssignmentReason.NEW_VERSION, None, origin, now,
-                        cycle=previous.cycle + 1)
-        previous.is_current = False
+        renew_assignment(previous, AssignmentReason.NEW_VERSION, origin, now)
     return len(acknowledged)
+
+
+def renew_assignment(previous: Assignment, reason: AssignmentReason, origin: Origin, now: datetime) -> Assignment:
+    """The next cycle of an acknowledged assignment; the acknowledged cycle stays as it was."""
+    previous.is_current = False
+    return _new_assignment(previous.course, previous.employee, reason, None, origin, now, cycle=previous.cycle + 1)
 
 
 # --- Assignment -----------------------------------------------------------------------------------

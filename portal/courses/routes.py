@@ -12,6 +12,8 @@ from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, lesson_html, questions_of, status_labels
+from portal.core.types import local_today
+from portal.lifecycle.operations import course_standing
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.web.errors import refuse
@@ -156,4 +158,5 @@ def receipt(number: str) -> str:
     return render_template(
         "courses/receipt.html", record=record, version=version, assignment=record.assignment,
         lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]],
+        standing=course_standing(record, local_today()),
     )

@@ -25,6 +25,7 @@ class AssignmentReason(str, enum.Enum):
     INJURED = "injured"
     MANUAL = "manual"
     NEW_VERSION = "new_version"
+    RENEWAL = "renewal"
 
 
 class Status(str, enum.Enum):

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.auth.access import requires
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.lifecycle.rules import ChangeKind
 from portal.notices import operations, records, rules
 from portal.notices.forms import AnswerForm, NoticeForm, PushForm
 from portal.notices.models import Notice, NoticeResponse
@@ -57,13 +58,16 @@ def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
         snapshot = notice.newest.snapshot
         current = {f"{field}_{short}": snapshot[field][locale]
                    for field in ("title", "body") for locale, short in (("zh_CN", "zh"), ("en", "en"))}
+        current["validity_months"] = notice.validity_months
     form = NoticeForm(data=current)
     if form.validate_on_submit():
         try:
             version, created = operations.save_notice(
                 notice, {"zh_CN": form.title_zh.data, "en": form.title_en.data},
                 {"zh_CN": form.body_zh.data, "en": form.body_en.data}, current_user.id, request_origin(),
+                change=ChangeKind(form.change.data), change_note=form.change_note.data,
             )
+            version.notice.validity_months = form.validity_months.data
         except operations.EarlierText as earlier:
             form.body_zh.errors.append(_("This is the text of version %(number)d. A version is never published "
                                          "twice: change the text to publish it again.", number=earlier.version.number))

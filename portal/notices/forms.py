@@ -8,9 +8,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, Field, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+
+from portal.lifecycle.rules import ChangeKind
 
 from portal.notices import rules
 from portal.notices.presenters import KIND_LABELS
@@ -47,6 +49,17 @@ class NoticeForm(FlaskForm):
     body_en = TextAreaField(
         _l("Text in English"), validators=[CleanText(rules.BODY_MAX)],
         description=_l("Optional. Employees who read English see it; without it they see the Chinese text."),
+    )
+    change = RadioField(
+        _l("This change is"), default=ChangeKind.MATERIAL.value,
+        choices=[(ChangeKind.MINOR.value, _l("Minor (typo, formatting): acknowledgements of earlier versions stay valid")),
+                 (ChangeKind.MATERIAL.value, _l("Material: everyone who acknowledged an earlier version is asked again"))],
+    )
+    change_note = StringField(_l("What changed"), validators=[CleanText(rules.CHANGE_NOTE_MAX, clean=rules.clean_title)],
+                              description=_l("Kept in the ledger with the new version and shown on the receipts."))
+    validity_months = IntegerField(
+        _l("Valid for (months)"), validators=[Optional(), NumberRange(1, 120, _l("From 1 to 120 months."))],
+        description=_l("Optional. An acknowledgement expires after this many months and the notice is sent again."),
     )
     submit = SubmitField(_l("Save"))
 

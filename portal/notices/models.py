@@ -27,6 +27,7 @@ class Notice(db.Model):
     key: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    validity_months: Mapped[int | None]  # an acknowledgement expires after this many months (renewal)
 
     versions: Mapped[list[NoticeVersion]] = relationship(back_populates="notice", order_by="NoticeVersion.number")
 
@@ -57,6 +58,8 @@ class NoticeVersion(HasSnapshot, db.Model):
     snapshot_json: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    change_kind: Mapped[str | None] = mapped_column(sa.String(10))  # minor | material; None for the first version
+    change_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     notice: Mapped[Notice] = relationship(back_populates="versions")
 
@@ -75,7 +78,7 @@ class NoticeDelivery(BelongsToEmployee, db.Model):
     """One version pushed to one employee; it is in their "My notices" from ``pushed_at``."""
 
     __tablename__ = "notice_deliveries"
-    __table_args__ = (sa.UniqueConstraint("version_id", "employee_id"),)
+    __table_args__ = (sa.UniqueConstraint("version_id", "employee_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("notice_versions.id"), index=True)
@@ -84,6 +87,7 @@ class NoticeDelivery(BelongsToEmployee, db.Model):
     pushed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     due_date: Mapped[date]
     scenario: Mapped[str | None] = mapped_column(sa.String(60))
+    cycle: Mapped[int] = mapped_column(default=1)  # a renewal delivers the same version again as the next cycle
     first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

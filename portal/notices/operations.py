@@ -19,6 +19,7 @@ from portal.courses.rules import receipt_number, typed_name_matches
 from portal.core.records import add_once
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
+from portal.lifecycle.rules import ChangeKind, diff_summary
 from portal.notices import rules
 from portal.notices.content import NoticeErrors, NoticeFileError, load_notices
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeVersion
@@ -49,11 +50,14 @@ class EarlierText(Exception):
 def save_notice(
     notice: Notice | None, title: Mapping[str, str], body: Mapping[str, str], by_user_id: int | None,
     origin: Origin, key: str | None = None, now: datetime | None = None,
+    change: ChangeKind = ChangeKind.MATERIAL, change_note: str = "",
 ) -> tuple[NoticeVersion, bool]:
     """Create a notice, or give it a new version when its text changed: (newest version, created?).
 
     Versions are immutable and named by the SHA-256 of their snapshot, so the same text is never
-    published twice; a text equal to an earlier version raises :class:`EarlierText`.
+    published twice; a text equal to an earlier version raises :class:`EarlierText`. A new version
+    records the editor's ``change`` mark; a material one is pushed again to everyone who
+    acknowledged an earlier version (see :func:`repush_after_material_change`).
     """
     now = now or utcnow()
     snapshot = rules.snapshot_json(
@@ -71,13 +75,37 @@ def save_notice(
             raise EarlierText(same)
         if same is not None:
             return same, False
+    previous = notice.newest if notice.versions else None
     version = NoticeVersion(notice=notice, number=len(notice.versions) + 1, sha256=digest, snapshot_json=snapshot,
-                            created_at=now, created_by_id=by_user_id)
+                            created_at=now, created_by_id=by_user_id,
+                            change_kind=change.value if previous else None, change_note=change_note if previous else "")
     db.session.add(version)
     db.session.flush()
     append_event("notice_version_published", employee_id=None, actor_user_id=by_user_id, origin=origin,
                  content=_ref(version), payload={"title": version.snapshot["title"]}, occurred_at=now)
+    if previous is not None:
+        append_event("content_change_marked", employee_id=None, actor_user_id=by_user_id, origin=origin,
+                     content=_ref(version), occurred_at=now,
+                     payload={"change": change.value, "by": by_user_id, "note": change_note,
+                              "previous": {"version": previous.number, "sha256": previous.sha256},
+                              "diff": diff_summary(previous.snapshot, version.snapshot)})
+        if change is ChangeKind.MATERIAL:
+            repush_after_material_change(version, by_user_id, origin, now)
     return version, True
+
+
+def repush_after_material_change(version: NoticeVersion, by_user_id: int | None, origin: Origin,
+                                 now: datetime) -> list[NoticeDelivery]:
+    """Push the new version to exactly the employees who acknowledged an earlier one; a version
+    holds both languages, so each reads it in their own. Due in ``rules.DUE_DAYS``."""
+    employees = db.session.execute(
+        sa.select(Employee).where(Employee.id.in_(
+            sa.select(NoticeDelivery.employee_id).join(NoticeVersion)
+            .where(NoticeVersion.notice_id == version.notice_id, NoticeVersion.number < version.number,
+                   NoticeDelivery.acknowledged_at.is_not(None))))
+        .order_by(Employee.id)).scalars()
+    return push_notice(version, employees, rules.due_date(shanghai_date(now)), by_user_id, origin, now=now,
+                       reason="material_change")
 
 
 # --- Pushing --------------------------------------------------------------------------------------
@@ -85,12 +113,14 @@ def save_notice(
 
 def push_notice(
     version: NoticeVersion, employees: Iterable[Employee], due_date: date, by_user_id: int | None, origin: Origin,
-    scenario: str | None = None, now: datetime | None = None,
+    scenario: str | None = None, now: datetime | None = None, cycle: int = 1, reason: str | None = None,
 ) -> list[NoticeDelivery]:
-    """Deliver ``version`` to each employee who does not have it yet; returns the new deliveries."""
+    """Deliver ``version`` to each employee who does not have it yet (in this ``cycle``: a renewal
+    delivers the same version again as the next cycle); returns the new deliveries."""
     now = now or utcnow()
     has_it = set(db.session.execute(
-        sa.select(NoticeDelivery.employee_id).where(NoticeDelivery.version_id == version.id)
+        sa.select(NoticeDelivery.employee_id).where(NoticeDelivery.version_id == version.id,
+                                                    NoticeDelivery.cycle == cycle)
     ).scalars())
     created = []
     for employee in employees:
@@ -98,12 +128,13 @@ def push_notice(
             continue
         has_it.add(employee.id)
         delivery = NoticeDelivery(version=version, employee=employee, pushed_at=now, pushed_by_id=by_user_id,
-                                  due_date=due_date, scenario=scenario)
+                                  due_date=due_date, scenario=scenario, cycle=cycle)
         db.session.add(delivery)
         db.session.flush()
         append_event("notice_pushed", employee_id=employee.id, actor_user_id=by_user_id, origin=origin,
                      content=_ref(version), occurred_at=now,
-                     payload={"delivery": delivery.id, "due_date": due_date.isoformat(), "scenario": scenario})
+                     payload={"delivery": delivery.id, "due_date": due_date.isoformat(), "scenario": scenario,
+                              **({"cycle": cycle, "reason": reason} if reason else {})})
         # The notice enters the employee's "My notices", the system they were told to use: receipt is
         # when a message enters the designated system (Electronic Signature Law Art. 11; Civil Code Art. 137).
         append_event("notice_notified", employee_id=employee.id, actor_user_id=by_user_id,

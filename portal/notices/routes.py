@@ -12,6 +12,8 @@ from werkzeug.wrappers import Response
 from portal.auth.access import authorize, requires
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.core.types import local_today
+from portal.lifecycle.operations import notice_standing
 from portal.notices import operations, rules
 from portal.notices.forms import AcknowledgeForm, ResponseForm
 from portal.notices.models import NoticeDelivery
@@ -127,4 +129,4 @@ def receipt(number: str) -> str:
     authorize("receipt.view", record)
     version = record.delivery.version
     return render_template("notices/receipt.html", record=record, delivery=record.delivery, version=version,
-                           texts=all_texts(version))
+                           texts=all_texts(version), standing=notice_standing(record, local_today()))

@@ -18,6 +18,7 @@ SNAPSHOT_FORMAT = 1
 TITLE_MAX = 200
 BODY_MAX = 20000
 RESPONSE_MAX = 2000
+CHANGE_NOTE_MAX = 500
 DUE_DAYS = 7  # house default for acknowledging a notice; HR picks another date when pushing by hand
 
 

@@ -192,8 +192,8 @@ def hashes(root: Path, slug: str = "injury-basics") -> dict[str, str]:
         (lambda d: edit(d / "course.toml", "pass_mark = 80", "pass_mark = 75"), {"zh_CN", "en"}),
         # Only what employees see is in the record; assignment settings are not.
         (lambda d: edit(d / "course.toml", "due_days = 14", "due_days = 10"), set()),
-        (lambda d: edit(d / "course.toml", "reacknowledge_on_new_version = true",
-                        "reacknowledge_on_new_version = false"), set()),
+        (lambda d: edit(d / "course.toml", "validity_months = 12", "validity_months = 24"), set()),
+        (lambda d: edit(d / "course.toml", "[title]", '[change]\nkind = "minor"\n\n[title]'), set()),
     ],
 )
 def test_an_edit_changes_exactly_the_hashes_of_what_it_touches(tmp_path, change, changed):
@@ -243,8 +243,10 @@ BAD_COURSES: list[tuple[str, Mutation, str, int | None, str]] = [
      "pass_mark"),
     ("pass_mark_over_100", lambda d: edit(d / "course.toml", "pass_mark = 80", "pass_mark = 101"), "x/course.toml",
      5, "pass_mark"),
-    ("reacknowledge_quoted", lambda d: edit(d / "course.toml", "= true", '= "yes"'), "x/course.toml", 6,
-     "true or false"),
+    ("validity_quoted", lambda d: edit(d / "course.toml", "validity_months = 12", 'validity_months = "12"'),
+     "x/course.toml", 6, "validity_months"),
+    ("change_kind_unknown", lambda d: edit(d / "course.toml", "[title]", '[change]\nkind = "small"\n\n[title]'),
+     "x/course.toml", 8, "minor"),
     ("title_without_en", lambda d: set_line(d / "course.toml", 10, None), "x/course.toml", 8, "no English"),
     ("summary_en_empty", lambda d: set_line(d / "course.toml", 14, 'en = "  "'), "x/course.toml", 14,
      "summary.en is empty"),

@@ -70,12 +70,61 @@ def test_edited_lesson_makes_a_new_version_and_old_receipts_keep_the_old_text(cl
     assert "第 2 版" in client.get("/learning/injury-basics").get_data(as_text=True)
 
 
-def test_no_reassignment_when_the_course_does_not_ask_for_it(app, course_dir, world):
+def mark_change(course_dir, slug, kind, note="Wording"):
+    settings = course_dir / slug / "course.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + f'\n[change]\nkind = "{kind}"\nby = "王芳"\nnote = "{note}"\n', encoding="utf-8")
+
+
+def ledger_payloads(event_type):
+    from portal.evidence.ledger import payload_of
+    from portal.evidence.models import EvidenceEvent
+    return [payload_of(e) for e in db.session.query(EvidenceEvent).filter_by(event_type=event_type).order_by(EvidenceEvent.id)]
+
+
+def test_a_minor_edit_keeps_everyone_acknowledged_and_the_receipt_says_it_still_applies(client, app, course_dir, world):
+    sync(app)
+    course = db.session.query(Course).filter_by(slug="injury-basics").one()
+    receipt = walk_through_course(assign_course(course, world.worker), world.user("worker").id)
+    edit_lesson(course_dir)
+    mark_change(course_dir, "injury-basics", "minor", "Typo in lesson 1")
+    result = sync(app)
+    assert "new version injury-basics zh_CN v2 (minor)" in result.output and "re-assigned 0" in result.output
+    assignments = db.session.query(Assignment).filter_by(employee_id=world.worker.id).all()
+    assert [(a.cycle, a.is_current, a.acknowledged_at is not None) for a in assignments] == [(1, True, True)]
+    [marked] = ledger_payloads("content_change_marked")
+    assert marked["change"] == "minor" and marked["by"] == "王芳" and marked["note"] == "Typo in lesson 1"
+    assert marked["previous"]["version"] == 1 and marked["diff"]["changed"] == ["lessons/1/markdown"]
+    assert marked["diff"]["lines_added"] == 2 and marked["diff"]["lines_removed"] == 0
+    login(client, "worker")
+    page = client.get(f"/learning/receipts/{receipt.receipt_number}").get_data(as_text=True)
+    assert "仍然有效" in page and "Typo in lesson 1" in page
+
+
+def test_a_material_edit_reassigns_exactly_those_who_acknowledged_in_either_language(app, course_dir, world):
+    sync(app)
+    course = db.session.query(Course).filter_by(slug="injury-basics").one()
+    world.outsider.preferred_locale = "en"
+    walk_through_course(assign_course(course, world.worker), world.user("worker").id)  # Chinese
+    walk_through_course(assign_course(course, world.outsider), world.user("outsider").id)  # English
+    assign_course(course, world.manager)  # assigned, not acknowledged: keeps their assignment
+    edit_lesson(course_dir, locale="zh_CN")
+    edit_lesson(course_dir, locale="en")
+    mark_change(course_dir, "injury-basics", "material", "New reporting deadline")
+    result = sync(app)
+    assert "re-assigned 2" in result.output
+    current = {a.employee_id: a for a in db.session.query(Assignment).filter_by(is_current=True)}
+    assert {e: (a.cycle, a.reason.value) for e, a in current.items()} == {
+        world.worker.id: (2, "new_version"), world.outsider.id: (2, "new_version"), world.manager.id: (1, "manual")}
+    assert current[world.outsider.id].due_date > current[world.outsider.id].assigned_at.date()
+    assert [p["change"] for p in ledger_payloads("content_change_marked")] == ["material", "material"]
+
+
+def test_an_unmarked_edit_counts_as_material(app, course_dir, world):
     sync(app)
     course = db.session.query(Course).filter_by(slug="suspension-pay").one()
     walk_through_course(assign_course(course, world.worker), world.user("worker").id)
     lesson = course_dir / "suspension-pay" / "01-what-it-is.zh_CN.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
     result = sync(app)
-    assert "new version suspension-pay zh_CN v2" in result.output and "re-assigned 0" in result.output
-    assert db.session.query(Assignment).filter_by(employee_id=world.worker.id).count() == 1
+    assert "new version suspension-pay zh_CN v2 (material)" in result.output and "re-assigned 1" in result.output

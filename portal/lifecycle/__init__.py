@@ -1,0 +1,1 @@
+"""The lifecycle of courses and notices: minor and material changes, validity and renewal."""
