@@ -52,8 +52,10 @@ class NoticeForm(FlaskForm):
     )
     change = RadioField(
         _l("This change is"), default=ChangeKind.MATERIAL.value,
-        choices=[(ChangeKind.MINOR.value, _l("Minor (typo, formatting): acknowledgements of earlier versions stay valid")),
-                 (ChangeKind.MATERIAL.value, _l("Material: everyone who acknowledged an earlier version is asked again"))],
+        choices=[SelectChoice(ChangeKind.MINOR.value,
+                              _l("Minor (typo, formatting): acknowledgements of earlier versions stay valid")),
+                 SelectChoice(ChangeKind.MATERIAL.value,
+                              _l("Material: everyone who acknowledged an earlier version is asked again"))],
     )
     change_note = StringField(_l("What changed"), validators=[CleanText(rules.CHANGE_NOTE_MAX, clean=rules.clean_title)],
                               description=_l("Kept in the ledger with the new version and shown on the receipts."))

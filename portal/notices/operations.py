@@ -302,7 +302,8 @@ class SyncReport:
                 + [f"unchanged {key}" for key in self.unchanged])
 
 
-def sync_scenario_notices(root: Path, origin: Origin, now: datetime | None = None) -> SyncReport:
+def sync_scenario_notices(root: Path, origin: Origin, now: datetime | None = None,
+                          change: ChangeKind = ChangeKind.MATERIAL, change_note: str = "") -> SyncReport:
     """Load ``root`` into scenario notices in one transaction; any bad file loads nothing.
 
     Raises :class:`portal.notices.content.NoticeErrors` naming every bad file and line.
@@ -314,7 +315,8 @@ def sync_scenario_notices(root: Path, origin: Origin, now: datetime | None = Non
         for source in sources:
             notice = notice_by_key(source.key)
             try:
-                version, created = save_notice(notice, source.title, source.body, None, origin, key=source.key, now=now)
+                version, created = save_notice(notice, source.title, source.body, None, origin, key=source.key, now=now,
+                                               change=change, change_note=change_note)
             except EarlierText as earlier:
                 raise NoticeErrors([NoticeFileError(
                     source.files["zh_CN"], None,
@@ -324,7 +326,7 @@ def sync_scenario_notices(root: Path, origin: Origin, now: datetime | None = Non
             if notice is None:
                 report.created.append(source.key)
             elif created:
-                report.new_versions.append(f"{source.key} v{version.number}")
+                report.new_versions.append(f"{source.key} v{version.number} ({change.value})")
             else:
                 report.unchanged.append(source.key)
         db.session.commit()

@@ -246,7 +246,7 @@ BAD_COURSES: list[tuple[str, Mutation, str, int | None, str]] = [
     ("validity_quoted", lambda d: edit(d / "course.toml", "validity_months = 12", 'validity_months = "12"'),
      "x/course.toml", 6, "validity_months"),
     ("change_kind_unknown", lambda d: edit(d / "course.toml", "[title]", '[change]\nkind = "small"\n\n[title]'),
-     "x/course.toml", 8, "minor"),
+     "x/course.toml", 9, "minor"),
     ("title_without_en", lambda d: set_line(d / "course.toml", 10, None), "x/course.toml", 8, "no English"),
     ("summary_en_empty", lambda d: set_line(d / "course.toml", 14, 'en = "  "'), "x/course.toml", 14,
      "summary.en is empty"),
