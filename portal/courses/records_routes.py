@@ -20,6 +20,7 @@ from portal.courses.records import MatrixFilter, acknowledgements_of, course_sum
 from portal.courses.rules import Status
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.lifecycle.operations import assignment_validity
 from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
 from portal.org.operations import all_departments, visible_departments
@@ -60,11 +61,12 @@ def detail(slug: str) -> Response:
     """Employees × status with filters; the search form swaps only ``#course-matrix``."""
     course = _course(slug)
     criteria = _filter()
+    today = operations.today_in_shanghai()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
-        course=course, criteria=criteria, result=matrix(course, criteria, operations.today_in_shanghai()),
+        course=course, criteria=criteria, result=matrix(course, criteria, today),
         departments=visible_departments(), status_labels=status_labels(), contract_labels=CONTRACT_LABELS,
-        locale=locale_code(), assign_form=AssignForm(),
+        locale=locale_code(), assign_form=AssignForm(), validity=lambda a: assignment_validity(a, today),
     )
 
 

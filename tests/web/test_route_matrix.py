@@ -66,6 +66,7 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "course_records.index": ("GET", "/records/courses/", {}, MANAGERS_AND_HR),
     "course_records.detail": ("GET", "/records/courses/injury-basics", {}, MANAGERS_AND_HR),
     "course_records.export": ("GET", "/records/courses/injury-basics/export.csv", {}, MANAGERS_AND_HR),
+    "renewals.index": ("GET", "/records/renewals/", {}, MANAGERS_AND_HR),
     "course_records.employee": (
         "GET", "/records/courses/injury-basics/employees/{worker}", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
