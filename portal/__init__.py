@@ -48,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
+    from portal.history.routes import bp as history_bp
     from portal.lifecycle import cli as _lifecycle_cli  # noqa: F401  (registers flask renewals run)
     from portal.lifecycle.routes import bp as renewals_bp
     from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
@@ -60,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
                       notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
-                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, renewals_bp):
+                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, renewals_bp, history_bp):
         app.register_blueprint(blueprint)
     return app
 

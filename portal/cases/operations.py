@@ -59,7 +59,11 @@ def policies() -> list[RegionalPolicy]:
 
 def policy_on(on_date: date) -> RegionalPolicy | None:
     """The version in force on ``on_date`` of the portal's pooling region (the newest version's region)."""
-    versions = policies()
+    return policy_among(policies(), on_date)
+
+
+def policy_among(versions: list[RegionalPolicy], on_date: date) -> RegionalPolicy | None:
+    """:func:`policy_on` over given versions, newest first (e.g. those saved by a past date)."""
     if not versions:
         return None
     try:
@@ -299,9 +303,13 @@ def monthly_personal_share(wage: Decimal, policy: RegionalPolicy) -> rules.Benef
 
 
 def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
-    today = today or local_today()
+    return case_view_from(case, policy_on(case.accident_date), monthly_wages(case.employee_id), today or local_today())
+
+
+def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[MonthlyWage], today: date) -> CaseView:
+    """:func:`case_view` from given inputs: the policy and wages as they were known on a past date
+    rebuild what the page said then."""
     facts = case.facts()
-    policy = policy_on(case.accident_date)
     timeline, status = [], None
     own, benefits, share, subsidy = None, [], None, None
     if policy is not None:
@@ -310,7 +318,6 @@ def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
             status = rules.case_status_sentence(facts, policy, today)
         except rules.CaseFactsError:  # facts valid when saved can turn invalid only by a clock change
             timeline, status = [], None
-        wages = monthly_wages(case.employee_id)
         try:
             own = rules.own_wage(wages, case.accident_date, policy)
         except ValueError:

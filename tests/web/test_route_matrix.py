@@ -67,6 +67,14 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "course_records.detail": ("GET", "/records/courses/injury-basics", {}, MANAGERS_AND_HR),
     "course_records.export": ("GET", "/records/courses/injury-basics/export.csv", {}, MANAGERS_AND_HR),
     "renewals.index": ("GET", "/records/renewals/", {}, MANAGERS_AND_HR),
+    "history.as_of": (
+        "GET", "/history/{worker}?on=2026-01-05", {},
+        {"anonymous": LOGIN, "worker": 200, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
+    ),
+    "history.record": (
+        "POST", "/history/{worker}/record?on=2026-01-05", {},
+        {"anonymous": LOGIN, "worker": 303, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
+    ),
     "course_records.employee": (
         "GET", "/records/courses/injury-basics/employees/{worker}", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
