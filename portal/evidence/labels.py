@@ -37,6 +37,8 @@ EVENT_LABELS = {
     "case_action_confirmed": _l("Action confirmed by HR"),
     "share_entry_recorded": _l("Personal share account entry"),
     "share_deduction_planned": _l("Personal share deduction planned"),
+    "content_change_marked": _l("New version marked minor or material"),
+    "history_reconstructed": _l("Reconstruction as of a past date recorded"),
 }
 
 
@@ -68,4 +70,6 @@ EVENT_PAIRS = {
     "case_action_confirmed": ("人事已确认事项", "Action confirmed by HR"),
     "share_entry_recorded": ("个人缴费账户记录", "Personal share account entry"),
     "share_deduction_planned": ("个人缴费部分抵扣计划", "Personal share deduction planned"),
+    "content_change_marked": ("新版本已标记为轻微或实质修改", "New version marked minor or material"),
+    "history_reconstructed": ("已记录某一历史日期的状态重建", "Reconstruction as of a past date recorded"),
 }
