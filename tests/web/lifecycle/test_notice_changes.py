@@ -58,6 +58,8 @@ def test_a_material_edit_pushes_again_to_exactly_those_who_acknowledged_in_both_
     assert edit(client, version, "material", "New deadline", validity_months="12").status_code == 303
     new = version.notice.newest
     assert new.number == 2 and new.change_kind == "material" and version.notice.validity_months == 12
+    detail = client.get(f"/records/notices/{version.notice_id}").get_data(as_text=True)
+    assert "实质修改: New deadline" in detail and "有效期为 12 个月" in detail
     pushed = db.session.query(NoticeDelivery).filter_by(version_id=new.id).all()
     assert sorted(d.employee_id for d in pushed) == sorted([world.worker.id, world.outsider.id])
     assert all(d.due_date == rules.due_date(shanghai_date()) for d in pushed)

@@ -77,3 +77,11 @@ def test_hr_lists_what_expires_and_the_matrix_shows_validity(client, courses, wo
     assert "HX-Request" in later.headers["Vary"]
     login_page = client.get("/records/courses/injury-basics").get_data(as_text=True)
     assert "badge-overdue" in login_page and "已过期" in login_page  # a year after 2025-01-10, today
+
+
+def test_the_renewal_command_reports_what_it_did(app, courses, world):
+    acknowledged_a_year_ago(courses, world)
+    output = app.test_cli_runner().invoke(args=["renewals", "run"]).output
+    assert "course injury-basics renewed for E001" in output
+    assert "renewed 1 course(s) and 0 notice(s)" in output
+    assert "renewed 0 course(s)" in app.test_cli_runner().invoke(args=["renewals", "run"]).output
