@@ -11,6 +11,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
+from portal.cases.models import InjuryCase
+from portal.cases.operations import record_view
 from portal.cases.presenters import helpers
 from portal.core.types import local_today
 from portal.courses.presenters import status_labels
@@ -52,6 +54,10 @@ def as_of(employee_id: int) -> tuple[str, int]:
     employee = _employee(employee_id)
     on, error = _day()
     result = operations.as_of(employee, on)
+    if result.case_view is not None:  # injury details are sensitive: every view is logged (PIPL Arts. 28–29)
+        record_view(db.session.get(InjuryCase, result.case_view.case.id), current_user.id, request_origin(),
+                    own=employee.id == current_user.employee_id)
+        db.session.commit()
     locale = locale_code()
     return render_template("history/as_of.html", result=result, error=error, raw=request.args.get("on", ""),
                            course_status_labels=status_labels(), notice_status_labels=STATUS_LABELS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 from portal.auth.access import requires, scope_filter
 from portal.core.types import local_today
@@ -18,7 +18,7 @@ MAX_WINDOW_DAYS = 730
 
 @bp.get("/")
 @requires("course.records")
-def index():
+def index() -> Response:
     """Courses and notices whose acknowledgement expires within ``days`` (default 90) or has expired."""
     days = request.args.get("days", type=int)
     if days is None or not 0 <= days <= MAX_WINDOW_DAYS:
