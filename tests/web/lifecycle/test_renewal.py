@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from portal.core.types import SHANGHAI
 from portal.courses.models import Assignment
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM, payload_of
@@ -38,7 +39,8 @@ def test_an_expired_course_is_reassigned_once_with_a_due_date(courses, world):
     cycles = db.session.query(Assignment).filter_by(employee_id=world.worker.id).order_by(Assignment.cycle).all()
     assert [(a.cycle, a.is_current, a.reason.value) for a in cycles] == [(1, False, "manual"), (2, True, "renewal")]
     assert first.acknowledgement is not None  # the acknowledged cycle stays as it was
-    assert cycles[1].due_date == cycles[1].assigned_at.date() + timedelta(days=courses["injury-basics"].due_days)
+    assigned_on = cycles[1].assigned_at.astimezone(SHANGHAI).date()
+    assert cycles[1].due_date == assigned_on + timedelta(days=courses["injury-basics"].due_days)
     assert [payload_of(e)["reason"] for e in events("course_assigned", world.worker.id)] == ["manual", "renewal"]
 
 
@@ -85,3 +87,14 @@ def test_the_renewal_command_reports_what_it_did(app, courses, world):
     assert "course injury-basics renewed for E001" in output
     assert "renewed 1 course(s) and 0 notice(s)" in output
     assert "renewed 0 course(s)" in app.test_cli_runner().invoke(args=["renewals", "run"]).output
+
+
+def test_the_nightly_job_renews(app, courses, world, monkeypatch):
+    from portal.lifecycle.jobs import renew_expired_nightly
+
+    acknowledged_a_year_ago(courses, world)
+    monkeypatch.setattr("portal.lifecycle.jobs.local_today", lambda: date(2026, 1, 10))
+    # Each scheduled minute runs once; the two engines' runs may fall in the same minute.
+    monkeypatch.setattr("portal.jobs.run_once_per_slot", lambda name, slot, **_: lambda func: func)
+    renew_expired_nightly.call_local()
+    assert [a.reason.value for a in db.session.query(Assignment).filter_by(is_current=True)] == ["renewal"]
