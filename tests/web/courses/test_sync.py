@@ -101,11 +101,11 @@ def test_a_minor_edit_keeps_everyone_acknowledged_and_the_receipt_says_it_still_
     assert "仍然有效" in page and "Typo in lesson 1" in page
 
 
-def test_a_material_edit_reassigns_exactly_those_who_acknowledged_in_either_language(app, course_dir, world):
+def test_a_material_edit_reassigns_exactly_those_who_acknowledged_in_either_language(client, app, course_dir, world):
     sync(app)
     course = db.session.query(Course).filter_by(slug="injury-basics").one()
     world.outsider.preferred_locale = "en"
-    walk_through_course(assign_course(course, world.worker), world.user("worker").id)  # Chinese
+    receipt = walk_through_course(assign_course(course, world.worker), world.user("worker").id)  # Chinese
     walk_through_course(assign_course(course, world.outsider), world.user("outsider").id)  # English
     assign_course(course, world.manager)  # assigned, not acknowledged: keeps their assignment
     edit_lesson(course_dir, locale="zh_CN")
@@ -118,6 +118,9 @@ def test_a_material_edit_reassigns_exactly_those_who_acknowledged_in_either_lang
         world.worker.id: (2, "new_version"), world.outsider.id: (2, "new_version"), world.manager.id: (1, "manual")}
     assert current[world.outsider.id].due_date > current[world.outsider.id].assigned_at.date()
     assert [p["change"] for p in ledger_payloads("content_change_marked")] == ["material", "material"]
+    login(client, "worker")
+    page = client.get(f"/learning/receipts/{receipt.receipt_number}").get_data(as_text=True)
+    assert "不适用于当前文本" in page and "New reporting deadline" in page
 
 
 def test_an_unmarked_edit_counts_as_material(app, course_dir, world):
