@@ -16,7 +16,8 @@ from portal.cases import operations as cases
 from portal.cases.models import CASE_FIELDS
 from portal.cases.rules import EntryKind
 from portal.core.types import SHANGHAI
-from portal.demo.operations import LI_CASE, LI_WAGES
+from portal.courses.operations import my_assignments
+from portal.demo.operations import LI_CASE, LI_WAGES, walk_through_course
 from portal.evidence.ledger import SYSTEM, payload_of
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
@@ -51,6 +52,16 @@ class Clock:
         self.now = datetime.combine(day, time(hour), SHANGHAI)
 
 
+STATES = re.compile(r'<strong>([^<]+)</strong>.*?<span class="badge badge-(\w+)">', re.S)
+
+
+def states(page: str, section_id: str) -> list[tuple[str, str]]:
+    """(title, status) of every course or notice listed in the section with ``section_id``."""
+    match = re.search(rf'id="{section_id}".*?</(table|section)>', page, re.S)
+    assert match, section_id
+    return sorted(STATES.findall(match.group(0)))
+
+
 def parts(page: str) -> dict[str, str]:
     found = {name: re.search(pattern, page, re.S) for name, pattern in PAGE_PARTS.items()}
     assert all(found.values()), [name for name, match in found.items() if match is None]
@@ -82,6 +93,7 @@ def stage(day: date, hr_id: int, li, li_user_id: int):
         cases.update_case(case, {k: LI_CASE[k] for k in keys}, hr_id, SYSTEM)
         (guide,) = case_notices(li.id)
         acknowledge_notice(guide, li.name, "zh_CN", li_user_id, SYSTEM)
+        walk_through_course(next(a for a in my_assignments(li.id) if a.course.slug == "suspension-pay"), li_user_id)
     if day == date(2026, 9, 15):
         cases.update_case(case, {k: LI_CASE[k] for k in ("assessment_applied_date", "assessment_concluded_date", "grade")},
                           hr_id, SYSTEM)
@@ -99,8 +111,9 @@ DATES = (date(2026, 3, 10), date(2026, 4, 1), date(2026, 6, 1), date(2026, 9, 15
 
 
 @pytest.fixture
-def history(app, client, world, monkeypatch):
-    """Builds Li's case date by date, recording his "My case" page at the end of each date."""
+def history(app, client, world, courses, monkeypatch):
+    """Builds Li's case date by date, recording his "My case", "My learning" and "My notices" at the
+    end of each date."""
     clock = Clock(monkeypatch)
     hr_id, li, li_user_id = world.user("hr").id, world.worker, world.user("worker").id
     login(client, "worker")
@@ -109,7 +122,9 @@ def history(app, client, world, monkeypatch):
         clock.set(day, 10)
         stage(day, hr_id, li, li_user_id)
         clock.set(day, 18)
-        recorded[day] = parts(client.get("/my-case/").get_data(as_text=True))
+        recorded[day] = {**parts(client.get("/my-case/").get_data(as_text=True)),
+                         "courses": states(client.get("/learning/").get_data(as_text=True), "learning-title"),
+                         "notices": states(client.get("/notices/").get_data(as_text=True), "notices-title")}
     clock.set(date(2026, 11, 29), 9)
     return recorded
 
@@ -117,10 +132,13 @@ def history(app, client, world, monkeypatch):
 def test_the_replay_shows_what_the_case_page_showed_on_five_dates(app, history, world):
     hr = app.test_client()
     login(hr, "hr")
-    assert len({tuple(recorded.values()) for recorded in history.values()}) == 5  # five different pages
+    assert len({str(recorded) for recorded in history.values()}) == 5  # five different pages
+    assert {status for day in history.values() for _title, status in day["courses"] + day["notices"]} >= {
+        "not_started", "overdue", "acknowledged", "unread"}
     for day, recorded in history.items():
         page = hr.get(f"/history/{world.worker.id}?on={day.isoformat()}").get_data(as_text=True)
-        assert parts(page) == recorded, day
+        replayed = {**parts(page), "courses": states(page, "asof-courses"), "notices": states(page, "asof-notices")}
+        assert replayed == recorded, day
         assert "根据证据账本重建" in page
     views = db.session.query(EvidenceEvent).filter_by(event_type="case_viewed", actor_user_id=world.user("hr").id).all()
     assert len(views) == len(DATES)  # every look at the injury details is logged
