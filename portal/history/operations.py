@@ -137,12 +137,16 @@ def summary(result: AsOf) -> dict[str, Any]:
     }
 
 
-def record_reconstruction(result: AsOf, by_user_id: int, origin: Origin) -> EvidenceEvent:
-    """Put the reconstruction into the employee's chain, named by the SHA-256 of its summary."""
+def record_reconstruction(result: AsOf, by_user_id: int, origin: Origin) -> str:
+    """Put the reconstruction into the employee's chain with the SHA-256 of its summary; returns it.
+
+    The summary travels in the event itself, so the content reference carries no hash: a pack's
+    content files are the texts that were shown, and a reconstruction was not shown to anyone.
+    """
     body = summary(result)
     digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
-    event = append_event("history_reconstructed", employee_id=result.employee.id, actor_user_id=by_user_id,
-                         origin=origin, content=ContentRef(kind="reconstruction", id=result.on.isoformat(), sha256=digest),
-                         payload=body)
+    append_event("history_reconstructed", employee_id=result.employee.id, actor_user_id=by_user_id, origin=origin,
+                 content=ContentRef(kind="reconstruction", id=result.on.isoformat()),
+                 payload={"summary": body, "sha256": digest})
     db.session.commit()
-    return event
+    return digest

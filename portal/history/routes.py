@@ -73,7 +73,7 @@ def record(employee_id: int) -> Response:
     if error:
         flash(error, "error")
         return redirect(url_for("history.as_of", employee_id=employee.id), 303)
-    event = operations.record_reconstruction(operations.as_of(employee, on), current_user.id, request_origin())
+    digest = operations.record_reconstruction(operations.as_of(employee, on), current_user.id, request_origin())
     flash(_("The reconstruction is recorded in the ledger (SHA-256 %(sha)s); every evidence pack of this employee "
-            "now carries it.", sha=event.content_sha256), "success")
+            "now carries it.", sha=digest), "success")
     return redirect(url_for("history.as_of", employee_id=employee.id, on=on.isoformat()), 303)

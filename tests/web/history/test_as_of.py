@@ -3,6 +3,7 @@ history is built, equals what the replay shows for those dates."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from datetime import date, datetime, time
@@ -18,6 +19,7 @@ from portal.cases.rules import EntryKind
 from portal.core.types import SHANGHAI
 from portal.courses.operations import my_assignments
 from portal.demo.operations import LI_CASE, LI_WAGES, walk_through_course
+from portal.evidence.chain import canonical_json
 from portal.evidence.ledger import SYSTEM, payload_of
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
@@ -25,6 +27,7 @@ from portal.notices.operations import acknowledge_notice, open_notice, respond, 
 from portal.notices.rules import ResponseKind
 from portal.cases.routes import case_notices
 from tests.conftest import login, post_form
+from tests.web.evidence.test_pack import download, run_verifier, unpack
 
 ORIGINAL_UTCNOW, ORIGINAL_TODAY = portal.core.types.utcnow, portal.core.types.local_today
 PAGE_PARTS = {
@@ -156,16 +159,22 @@ def test_the_replay_names_the_exact_notice_version_and_what_li_did_with_it(app, 
     assert f"第 {replayed[0].seq} 至 {replayed[-1].seq} 条" in before
 
 
-def test_a_reconstruction_is_recorded_in_the_employees_chain(app, client, history, world):
-    response = post_form(client, f"/history/{world.worker.id}/record?on=2026-09-15")
-    assert response.status_code == 303
+def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, client, history, world, tmp_path):
+    response = post_form(client, f"/history/{world.worker.id}/record?on=2026-09-15", follow_redirects=True)
     (event,) = db.session.query(EvidenceEvent).filter_by(event_type="history_reconstructed").all()
-    body = payload_of(event)
+    recorded = payload_of(event)
+    body = recorded["summary"]
+    assert recorded["sha256"] == hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    assert recorded["sha256"] in response.get_data(as_text=True)
     assert event.employee_id == world.worker.id and body["on"] == "2026-09-15"
     assert body["case"]["status"]["code"] == "subsidy_expected" and body["case"]["balance"] == "4836.00"
     assert [n["notice"] for n in body["notices"]][:1] == ["injury-process-guide"]
+    folder = unpack(download(client, world.worker.id), tmp_path)  # Li downloads his own pack
+    assert run_verifier(folder).returncode == 0
+    assert recorded["sha256"] in (folder / "events.jsonl").read_text()
 
 
-def test_a_date_in_the_future_is_refused_with_a_message(client, history, world):
-    response = client.get(f"/history/{world.worker.id}?on=2027-01-01")
+def test_a_date_in_the_future_is_refused_with_a_message(client, world):
+    login(client, "worker")
+    response = client.get(f"/history/{world.worker.id}?on=2999-01-01")
     assert response.status_code == 422 and 'id="on-error"' in response.get_data(as_text=True)
