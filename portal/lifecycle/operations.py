@@ -86,12 +86,15 @@ class Held:
         return self.title_en if locale == "en" and self.title_en else self.title_zh
 
 
-def _held_courses(employee_filter: sa.ColumnElement[bool] | None) -> Iterator[tuple[Held, Assignment]]:
+def _held_courses(employee_filter: sa.ColumnElement[bool] | None,
+                  lock: bool = False) -> Iterator[tuple[Held, Assignment]]:
     query = (sa.select(Assignment).join(Course).join(Employee, Employee.id == Assignment.employee_id)
              .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_not(None),
                     Course.validity_months.is_not(None)))
     if employee_filter is not None:
         query = query.where(employee_filter)
+    if lock:  # a concurrent run waits, then no longer finds the assignment current
+        query = query.with_for_update(of=Assignment)
     for assignment in db.session.execute(query.order_by(Assignment.id)).scalars():
         course = assignment.course
         acknowledged = _local(assignment.acknowledged_at)
@@ -153,7 +156,7 @@ def renew_expired(today: date, origin: Origin = SYSTEM, now: datetime | None = N
     by making a new current cycle, so the next run no longer sees it)."""
     now = now or utcnow()
     run = RenewalRun()
-    for held, assignment in list(_held_courses(None)):
+    for held, assignment in list(_held_courses(None, lock=True)):
         state = rules.validity(held.expires_on, today)
         if state is Validity.EXPIRED:
             renew_assignment(assignment, AssignmentReason.RENEWAL, origin, now)
@@ -165,20 +168,17 @@ def renew_expired(today: date, origin: Origin = SYSTEM, now: datetime | None = N
         state = rules.validity(held.expires_on, today)
         if state is Validity.EXPIRED:
             newest = delivery.version.notice.newest
-            cycle = 1 + max((d.cycle for d in _deliveries_of(newest, delivery.employee_id)), default=0)
-            push_notice(newest, [delivery.employee], notice_rules.due_date(today), None, origin, now=now,
-                        cycle=cycle, reason="renewal")
-            run.notices += 1
-            run.renewed.append(f"notice {newest.notice.ref_id} renewed for {held.employee.number}")
+            # The next cycle of the same version, or the first of a newer one; push_notice skips a
+            # cycle that a concurrent run already delivered.
+            cycle = delivery.cycle + 1 if newest.id == delivery.version_id else 1
+            if push_notice(newest, [delivery.employee], notice_rules.due_date(today), None, origin, now=now,
+                           cycle=cycle, reason="renewal"):
+                run.notices += 1
+                run.renewed.append(f"notice {newest.notice.ref_id} renewed for {held.employee.number}")
         elif rules.reminder_due(held.expires_on, today):
             run.reminders += _remind(held)
     db.session.commit()
     return run
-
-
-def _deliveries_of(version: NoticeVersion, employee_id: int) -> list[NoticeDelivery]:
-    return list(db.session.execute(sa.select(NoticeDelivery).where(
-        NoticeDelivery.version_id == version.id, NoticeDelivery.employee_id == employee_id)).scalars())
 
 
 def _remind(held: Held) -> int:
