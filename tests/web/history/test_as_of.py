@@ -132,7 +132,7 @@ def history(app, client, world, courses, monkeypatch):
     return recorded
 
 
-def test_the_replay_shows_what_the_case_page_showed_on_five_dates(app, history, world):
+def test_the_replay_shows_what_the_case_page_showed_on_five_dates(app, client, history, world):
     hr = app.test_client()
     login(hr, "hr")
     assert len({str(recorded) for recorded in history.values()}) == 5  # five different pages
@@ -145,9 +145,7 @@ def test_the_replay_shows_what_the_case_page_showed_on_five_dates(app, history, 
         assert "根据证据账本重建" in page
     views = db.session.query(EvidenceEvent).filter_by(event_type="case_viewed", actor_user_id=world.user("hr").id).all()
     assert len(views) == len(DATES)  # every look at the injury details is logged
-
-
-def test_the_replay_names_the_exact_notice_version_and_what_li_did_with_it(app, client, history, world):
+    # Li himself: the exact notice version, his objection, the receipt only once he acknowledged, the event range.
     guide = case_notices(world.worker.id)[0]
     before = client.get(f"/history/{world.worker.id}?on=2026-04-01").get_data(as_text=True)
     after = client.get(f"/history/{world.worker.id}?on=2026-06-01").get_data(as_text=True)
@@ -159,7 +157,9 @@ def test_the_replay_names_the_exact_notice_version_and_what_li_did_with_it(app, 
     assert f"第 {replayed[0].seq} 至 {replayed[-1].seq} 条" in before
 
 
-def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, client, history, world, tmp_path):
+
+def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, client, history, world, tmp_path,
+                                                                         monkeypatch):
     response = post_form(client, f"/history/{world.worker.id}/record?on=2026-09-15", follow_redirects=True)
     (event,) = db.session.query(EvidenceEvent).filter_by(event_type="history_reconstructed").all()
     recorded = payload_of(event)
@@ -169,6 +169,7 @@ def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, cl
     assert event.employee_id == world.worker.id and body["on"] == "2026-09-15"
     assert body["case"]["status"]["code"] == "subsidy_expected" and body["case"]["balance"] == "4836.00"
     assert [n["notice"] for n in body["notices"]][:1] == ["injury-process-guide"]
+    monkeypatch.setattr("portal.evidence.pack._pdf", lambda html: b"%PDF-")  # the PDF is tested with the packs
     folder = unpack(download(client, world.worker.id), tmp_path)  # Li downloads his own pack
     assert run_verifier(folder).returncode == 0
     assert recorded["sha256"] in (folder / "events.jsonl").read_text()
