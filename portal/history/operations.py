@@ -103,8 +103,9 @@ def _case_view_then(employee: Employee, replay: Replay, on: date) -> CaseView | 
         ShareEntry(case=case, employee_id=employee.id, kind=case_rules.EntryKind(entry["kind"]),
                    amount=Decimal(entry["amount"]), on_date=date.fromisoformat(entry["on"]),
                    period_year=year, period_month=month, source=entry["source"], note=entry["note"])
+    newest_first = sorted(enumerate(replay.policies), key=lambda ip: (ip[1]["valid_from"], ip[0]), reverse=True)
     policies = [policy_from_values(p["region"], date.fromisoformat(p["valid_from"]), p["source"], p["values"])
-                for p in sorted(replay.policies, key=lambda p: p["valid_from"], reverse=True)]
+                for _saved, p in newest_first]  # the order of ``policies()``: valid from, then saved, newest first
     wages = [case_rules.MonthlyWage(year, month, Decimal(wage)) for (year, month), wage in sorted(replay.wages.items())]
     return case_view_from(case, policy_among(policies, case.accident_date), wages, on)
 
