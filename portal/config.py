@@ -34,10 +34,15 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"  # reset and activation forms, per address
+    # Failed sign-ins only: per account, and per address (generous: a factory shares one address).
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 5 minutes;200 per hour"
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     RESET_LINK_HOURS = 72
+    INVITATION_HOURS = 14 * 24  # an e-mailed invitation link
+    ACTIVATION_CODE_DAYS = 30  # a printed activation code
     PROXY_FIX_HOPS = 0
     LOG_LEVEL = "INFO"
     COURSES_DIR: str | None = None  # default: the project's courses/
@@ -48,6 +53,7 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
+    BASE_URL = "http://127.0.0.1:5000"  # links in e-mail and on printed activation sheets
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:

@@ -45,3 +45,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from portal.auth import throttle
+
+    throttle.init_app(app)
