@@ -6,7 +6,10 @@ the same event never notifies the same person twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import sqlalchemy as sa
 
 from portal.auth.models import User
 from portal.auth.policy import Role
@@ -24,16 +27,21 @@ def tell_about_reset_link(sender: Any, **details: Any) -> None:
 
 
 def notify_about_evidence(sender: Any, **details: Any) -> None:
+    """Events about an employee tell that employee (when their account is in use) or HR."""
     event: EvidenceEvent = details["event"]
-    handler = HANDLERS.get(event.event_type)
-    if handler is not None and event.employee_id is not None:
-        handler(event)
+    if event.employee_id is None:
+        return
+    if event.event_type in FOR_HR:
+        FOR_HR[event.event_type](event)
+    elif event.event_type in FOR_THE_EMPLOYEE:
+        user = user_of(event.employee_id)  # first: most events of a fresh import have nobody to tell yet
+        message = FOR_THE_EMPLOYEE[event.event_type](event) if user is not None else None
+        if message is not None:
+            kind, text_key, params, link = message
+            notify(user.id, kind, text_key, params, link, event_key=f"{text_key}:{event.id}:{user.id}")
 
 
-def _employee_notice(event: EvidenceEvent, kind: str, text_key: str, params: dict[str, Any], link: str) -> None:
-    user = user_of(event.employee_id)
-    if user is not None:
-        notify(user.id, kind, text_key, params, link, event_key=f"{text_key}:{event.id}:{user.id}")
+Message = tuple[str, str, dict[str, Any], str] | None  # kind, text key, parameters, link
 
 
 def _locale_of(event: EvidenceEvent) -> str:
@@ -43,19 +51,19 @@ def _locale_of(event: EvidenceEvent) -> str:
     return employee.preferred_locale if employee is not None else "zh_CN"
 
 
-def _course_notified(event: EvidenceEvent) -> None:
+def _course_notified(event: EvidenceEvent) -> Message:
     from portal.courses.models import Assignment, Course
 
     slug = (event.content_ref or "").partition(":")[2]
-    course = db.session.query(Course).filter_by(slug=slug).one_or_none()
-    if course is None:
-        return
-    assignment = (db.session.query(Assignment).filter_by(course_id=course.id, employee_id=event.employee_id)
-                  .order_by(Assignment.id.desc()).first())
+    found = db.session.execute(
+        sa.select(Course, Assignment.due_date).join(Assignment, Assignment.course_id == Course.id)
+        .where(Course.slug == slug, Assignment.employee_id == event.employee_id, Assignment.is_current.is_(True))
+    ).first()
+    if found is None:
+        return None
+    course, due = found
     title = course.title_en if _locale_of(event) == "en" else course.title_zh
-    _employee_notice(event, "course", "course_assigned",
-                     {"title": title, "due": assignment.due_date.isoformat() if assignment else ""},
-                     path_for("courses.course", slug=slug))
+    return "course", "course_assigned", {"title": title, "due": due.isoformat()}, path_for("courses.course", slug=slug)
 
 
 def _notice_delivery(delivery_id: int) -> Any:
@@ -64,67 +72,72 @@ def _notice_delivery(delivery_id: int) -> Any:
     return db.session.get(NoticeDelivery, delivery_id)
 
 
-def _notice_notified(event: EvidenceEvent) -> None:
+def _notice_notified(event: EvidenceEvent) -> Message:
     delivery = _notice_delivery(payload_of(event)["delivery"])
-    _employee_notice(event, "notice", "notice_pushed",
-                     {"title": delivery.version.title(_locale_of(event)), "due": delivery.due_date.isoformat()},
-                     path_for("notices.detail", delivery_id=delivery.id))
+    return ("notice", "notice_pushed",
+            {"title": delivery.version.title(_locale_of(event)), "due": delivery.due_date.isoformat()},
+            path_for("notices.detail", delivery_id=delivery.id))
+
+
+def _notice_answered(event: EvidenceEvent) -> Message:
+    from portal.notices.models import NoticeResponse
+
+    delivery = db.session.get(NoticeResponse, payload_of(event)["response"]).delivery
+    return ("notice", "notice_answered", {"title": delivery.version.title(_locale_of(event))},
+            path_for("notices.detail", delivery_id=delivery.id))
+
+
+def _case_opened(event: EvidenceEvent) -> Message:
+    from portal.cases.models import InjuryCase
+
+    case = db.session.get(InjuryCase, payload_of(event)["case"])
+    return "case", "case_opened", {"date": case.accident_date.isoformat()}, path_for("cases.mine")
+
+
+def _case_changed(event: EvidenceEvent) -> Message:
+    return "case", "case_changed", {}, path_for("cases.mine")
+
+
+def _report_decided(event: EvidenceEvent) -> Message:
+    """The reporter hears when a step returns the report, and when the last step approves it."""
+    payload = payload_of(event)
+    if payload["decision"] == "return":
+        return ("report", "report_returned",
+                {"report": payload["report"], "step": payload["step"], "comment": payload["comment"]},
+                path_for("workbench.report", report_id=payload["report"]))
+    if payload["next"] is None:
+        return "report", "report_approved", {"report": payload["report"]}, path_for("cases.mine")
+    return None
+
+
+def _tell_hr(event: EvidenceEvent, kind: str, text_key: str, params: dict[str, Any], link: str) -> None:
+    for user in enabled_users_with_roles(Role.HR):
+        notify(user.id, kind, text_key, params, link, event_key=f"{text_key}:{event.id}:{user.id}")
 
 
 def _notice_responded(event: EvidenceEvent) -> None:
     payload = payload_of(event)
     delivery = _notice_delivery(payload["delivery"])
     text_key = "notice_objection" if payload["kind"] == "objection" else "notice_question"
-    params = {"name": delivery.employee.name, "title": delivery.version.title("zh_CN")}
-    for user in enabled_users_with_roles(Role.HR):
-        notify(user.id, "notice", text_key, params, path_for("notices_admin.responses"),
-               event_key=f"{text_key}:{event.id}:{user.id}")
-
-
-def _notice_answered(event: EvidenceEvent) -> None:
-    from portal.notices.models import NoticeResponse
-
-    response = db.session.get(NoticeResponse, payload_of(event)["response"])
-    delivery = response.delivery
-    _employee_notice(event, "notice", "notice_answered", {"title": delivery.version.title(_locale_of(event))},
-                     path_for("notices.detail", delivery_id=delivery.id))
-
-
-def _case_opened(event: EvidenceEvent) -> None:
-    from portal.cases.models import InjuryCase
-
-    case = db.session.get(InjuryCase, payload_of(event)["case"])
-    _employee_notice(event, "case", "case_opened", {"date": case.accident_date.isoformat()}, path_for("cases.mine"))
-
-
-def _case_changed(event: EvidenceEvent) -> None:
-    _employee_notice(event, "case", "case_changed", {}, path_for("cases.mine"))
+    _tell_hr(event, "notice", text_key, {"name": delivery.employee.name, "title": delivery.version.title("zh_CN")},
+             path_for("notices_admin.responses"))
 
 
 def _case_action_created(event: EvidenceEvent) -> None:
     payload = payload_of(event)
-    for user in enabled_users_with_roles(Role.HR):
-        notify(user.id, "action", "case_action_waiting", {"date": payload["effective_date"]},
-               path_for("cases_admin.detail", case_id=payload["case"]), event_key=f"case_action:{event.id}:{user.id}")
+    _tell_hr(event, "action", "case_action_waiting", {"date": payload["effective_date"]},
+             path_for("cases_admin.detail", case_id=payload["case"]))
 
 
-def _report_decided(event: EvidenceEvent) -> None:
-    payload = payload_of(event)
-    if payload["decision"] == "return":
-        _employee_notice(event, "report", "report_returned",
-                         {"report": payload["report"], "step": payload["step"], "comment": payload["comment"]},
-                         path_for("workbench.report", report_id=payload["report"]))
-    elif payload["next"] is None:
-        _employee_notice(event, "report", "report_approved", {"report": payload["report"]}, path_for("cases.mine"))
-
-
-HANDLERS = {
+FOR_THE_EMPLOYEE: dict[str, Callable[[EvidenceEvent], Message]] = {
     "course_notified": _course_notified,
     "notice_notified": _notice_notified,
-    "notice_responded": _notice_responded,
     "notice_answered": _notice_answered,
     "case_opened": _case_opened,
     "case_updated": _case_changed,
-    "case_action_created": _case_action_created,
     "report_step_decided": _report_decided,
+}
+FOR_HR: dict[str, Callable[[EvidenceEvent], None]] = {
+    "notice_responded": _notice_responded,
+    "case_action_created": _case_action_created,
 }

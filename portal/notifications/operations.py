@@ -30,9 +30,10 @@ def path_for(endpoint: str, **values: Any) -> str:
 
 
 def user_of(employee_id: int) -> User | None:
-    """The enabled account of an employee, if they have one."""
-    return db.session.execute(sa.select(User).where(User.employee_id == employee_id,
-                                                    User.is_enabled.is_(True))).scalar_one_or_none()
+    """The account of an employee that is in use: enabled and activated. Someone who has not set a
+    password yet gets one message, the invitation; what was assigned meanwhile waits on their home page."""
+    return db.session.execute(sa.select(User).where(User.employee_id == employee_id, User.is_enabled.is_(True),
+                                                    User.password_set.is_(True))).scalar_one_or_none()
 
 
 def enabled_users_with_roles(*roles: Any) -> list[User]:

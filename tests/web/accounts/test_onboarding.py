@@ -1,0 +1,67 @@
+"""Onboarding from every entry point: the form opens an account and assigns the courses, a contract
+change brings what the new contract needs, leaving deactivates the account (form and import)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from portal.accounts import operations as accounts
+from portal.core.types import local_today
+from portal.courses.models import Assignment
+from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
+from portal.org.models import Employee
+from portal.org.operations import EmployeeData, save_employee
+from portal.org.rules import ContractType, EmploymentStatus
+from portal.workbench import importing
+from portal.workbench import operations as workbench
+from tests.conftest import login
+
+CODE = re.compile(r"<code>([a-z0-9.-]+)</code><br>\s*[^<]*<code class=\"copyable\">([A-Z0-9-]+)</code>")
+ONBOARDING = {"injury-basics", "social-insurance-shares"}
+SHORT_TENURE = "short-tenure"
+
+
+def _table(count: int) -> list[list[str]]:
+    rows = [["number", "name", "hire_date", "department", "contract_type", "email"]]
+    for n in range(count):
+        email = f"w{n:04d}@company-a.example" if n % 2 else ""  # half of the shop floor has no e-mail
+        rows.append([f"W{n:04d}", f"工人{n:04d}", "2026-01-05", "MACH", "regular", email])
+    return rows
+
+
+def _data(employee: Employee, **changes) -> EmployeeData:
+    values = {name: getattr(employee, name) for name in EmployeeData.__dataclass_fields__}
+    return EmployeeData(**{**values, **changes})
+
+
+def test_the_form_opens_an_account_and_a_short_term_contract_brings_the_short_tenure_course(app, world, courses):
+    employee = save_employee(EmployeeData("N001", "新员工", date(2026, 1, 5), world.machining.id, ContractType.REGULAR,
+                                          "n001@company-a.example", None, "zh_CN", EmploymentStatus.ACTIVE, None),
+                             None, world.user("hr").id, SYSTEM)
+    account = accounts.account_of(employee)
+    assert account is not None and account.username == "n001" and not account.password_set
+    slugs = lambda: {a.course.slug for a in db.session.query(Assignment).filter_by(employee_id=employee.id)}  # noqa: E731
+    assert slugs() == ONBOARDING
+    save_employee(_data(employee, contract_type=ContractType.SHORT_TERM), employee, world.user("hr").id, SYSTEM)
+    assert slugs() == ONBOARDING | {SHORT_TENURE}
+
+
+@pytest.mark.parametrize("entry", ["form", "import"])
+def test_leaving_the_company_deactivates_the_account_from_every_entry_point(client, world, entry):
+    login(client, "worker")
+    worker = world.worker
+    if entry == "form":
+        save_employee(_data(worker, status=EmploymentStatus.LEFT, left_date=date(2026, 11, 1)), worker,
+                      world.user("hr").id, SYSTEM)
+    else:
+        table = [["number", "name", "hire_date", "department", "contract_type", "status", "left_date"],
+                 ["E001", "李强", "2024-03-01", "MACH", "regular", "left", "2026-11-01"]]
+        workbench.commit_import(workbench.preview(importing.Kind.EMPLOYEES, table, local_today()), None, SYSTEM)
+        db.session.commit()
+    assert not world.user("worker").is_enabled
+    assert client.get("/").status_code == 302  # signed out at once
+    assert login(client, "worker").status_code == 422
