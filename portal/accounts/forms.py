@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.auth import audit
@@ -23,7 +24,7 @@ AUDIT_LABELS = {
 
 
 def role_field() -> SelectField:
-    return SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+    return SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
                        validators=[DataRequired(_l("Choose a role."))])
 
 

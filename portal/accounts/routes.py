@@ -104,21 +104,13 @@ def change_role(user_id: int) -> Response:
     return redirect(url_for("accounts.index"), 303)
 
 
-@bp.post("/<int:user_id>/deactivate")
+@bp.post("/<int:user_id>/state")
 @requires("account.manage")
-def deactivate(user_id: int) -> Response:
-    return _set_enabled(user_id, False)
-
-
-@bp.post("/<int:user_id>/reactivate")
-@requires("account.manage")
-def reactivate(user_id: int) -> Response:
-    return _set_enabled(user_id, True)
-
-
-def _set_enabled(user_id: int, enabled: bool) -> Response:
-    if not ActionForm().validate_on_submit():
+def set_state(user_id: int) -> Response:
+    """Deactivate (``enabled=0``: every session ends at once) or reactivate an account."""
+    if not ActionForm().validate_on_submit() or request.form.get("enabled") not in ("0", "1"):
         abort(400)
+    enabled = request.form["enabled"] == "1"
     user = _manageable(user_id)
     operations.set_enabled(user, enabled, current_user)
     db.session.commit()
