@@ -110,6 +110,16 @@ def mark_read(rows: list[Notification]) -> None:
     db.session.commit()
 
 
+def smtp_settings() -> mailer.SmtpSettings | None:
+    """The mail server from the configuration; ``None`` when ``SMTP_HOST`` is not set."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return mailer.SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), username=config.get("SMTP_USERNAME"),
+                        password=config.get("SMTP_PASSWORD"), starttls=bool(config["SMTP_STARTTLS"]),
+                        sender=config["SMTP_SENDER"])
+
+
 @dataclass
 class OutboxRun:
     sent: int = 0
