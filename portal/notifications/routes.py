@@ -2,24 +2,72 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField
+from wtforms import BooleanField, DateField
+from wtforms.validators import Optional
 
 from portal.auth.access import requires
+from portal.core.types import local_today, utcnow
+from portal.evidence.web import request_origin
 from portal.extensions import db
-from portal.notifications import operations
+from portal.notifications import operations, reminding
 from portal.notifications.texts import notification_text
+from portal.web.i18n import locale_code
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 class PreferenceForm(FlaskForm):
     email = BooleanField(_l("Also send my notifications by e-mail"))
+
+
+class DutiesForm(FlaskForm):
+    new_due = DateField(_l("New due date"), validators=[Optional()])
+
+
+def _render_duties(form: DutiesForm, status: int = 200) -> tuple[str, int]:
+    locale = locale_code()
+    return render_template("notifications/duties.html", form=form, today=local_today(),
+                           duties=reminding.open_duties(sa.true(), locale)), status
+
+
+@bp.get("/duties")
+@requires("reminders.manage")
+def duties() -> tuple[str, int]:
+    """Every open course and notice, soonest due first, to remind people now or move due dates."""
+    return _render_duties(DutiesForm())
+
+
+@bp.post("/duties")
+@requires("reminders.manage")
+def act_on_duties() -> Response | tuple[str, int]:
+    """``action=remind``: remind the chosen people now; ``action=extend``: move their due dates."""
+    form = DutiesForm()
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("remind", "extend"):
+        return _render_duties(form, 422)
+    picked = reminding.chosen(request.form.getlist("item")[:500], locale_code())
+    if not picked:
+        form.form_errors.append(_("Choose at least one course or notice."))
+        return _render_duties(form, 422)
+    if action == "remind":
+        count = reminding.remind_now(picked, local_today(), current_user.id, request_origin())
+        db.session.commit()
+        flash(_("%(count)d people were reminded.", count=count), "success")
+    else:
+        if form.new_due.data is None or form.new_due.data <= local_today():
+            form.new_due.errors = [_("Choose a date after today.")]
+            return _render_duties(form, 422)
+        count = reminding.extend_due_dates(picked, form.new_due.data, current_user.id, request_origin(), utcnow())
+        db.session.commit()
+        flash(_("%(count)d due dates were moved.", count=count), "success")
+    return redirect(url_for("notifications.duties"), 303)
 
 
 @bp.get("/", endpoint="index")

@@ -18,6 +18,7 @@ TEXTS = {
     "notice_pushed": _l("A notice was sent to you: %(title)s, please read and acknowledge it by %(due)s."),
     "course_due_soon": _l("The course %(title)s is due on %(due)s."),
     "notice_due_soon": _l("The notice %(title)s is due on %(due)s."),
+    "approval_due_soon": _l("Injury report %(title)s waits for your decision (due %(due)s)."),
     "course_reminder": _l("Reminder: the course %(title)s was due on %(due)s."),
     "course_escalation": _l("A course of your department (%(title)s) is unacknowledged since %(due)s."),
     "notice_reminder": _l("Reminder: the notice %(title)s was due on %(due)s."),

@@ -392,13 +392,13 @@ def _reminder_link(kind: str, item_id: int) -> tuple[str, dict[str, Any]]:
     return url_for("workbench.report", report_id=item_id), {"title": f"#{item_id}"}
 
 
-def send_reminders(today: date, escalate_after_days: int) -> ReminderRun:
+def send_reminders(today: date, escalate_after_days: int, due_soon_days: int = 2) -> ReminderRun:
     """Create the reminders due today that were not sent before; each key is claimed first with an
     insert-or-ignore, so two servers running at once send each reminder once. E-mail goes through
     the notification outbox (``flask notifications deliver`` or the scheduled job sends it)."""
     run = ReminderRun()
     sent = set(db.session.execute(sa.select(SentReminder.key)).scalars())
-    for reminder in reminders_due(pending_items(), sent, today, escalate_after_days):
+    for reminder in reminders_due(pending_items(), sent, today, escalate_after_days, due_soon_days):
         claimed = db.session.execute(_insert(SentReminder).values(key=reminder.key, sent_at=utcnow())
                                      .on_conflict_do_nothing(index_elements=["key"])
                                      .returning(SentReminder.id)).scalar_one_or_none() is not None
@@ -408,7 +408,7 @@ def send_reminders(today: date, escalate_after_days: int) -> ReminderRun:
         user = db.session.execute(sa.select(User).where(User.employee_id == recipient.id)).scalar_one_or_none()
         link, params = _reminder_link(reminder.kind, reminder.item_id)
         params = {**params, "due": reminder.due.isoformat()}
-        text_key = f"{reminder.kind}_{'escalation' if reminder.escalation else 'reminder'}"
+        text_key = f"{reminder.kind}_{reminder.level}"
         subject_employee = _subject_employee(reminder.kind, reminder.item_id)
         channel, reference = "portal-inbox", None
         if user is not None:
@@ -422,6 +422,7 @@ def send_reminders(today: date, escalate_after_days: int) -> ReminderRun:
         append_event("reminder_sent", employee_id=subject_employee, actor_user_id=None, origin=Origin(channel=channel),
                      payload={"key": reminder.key, "kind": reminder.kind, "item": reminder.item_id,
                               "recipient": reminder.recipient_id, "escalation": reminder.escalation,
+                              "level": reminder.level,
                               "due": reminder.due.isoformat(), "message_id": reference})
     db.session.commit()
     return run
