@@ -29,12 +29,20 @@ the event concerns (a pushed course or notice, a question, an answer, a case cha
 def connect_handlers() -> None:
     """Connect the reacting domains once (idempotent: blinker keeps one connection per receiver)."""
     from portal.accounts.handlers import close_account_on_leaving, open_account_on_hire
+    from portal.courses import handlers as courses
     from portal.courses.handlers import assign_for_new_contract, assign_onboarding
+    from portal.notices import handlers as notices
     from portal.notifications.handlers import notify_about_evidence, tell_about_reset_link
+    from portal.workbench import handlers as workbench
 
-    employee_hired.connect(open_account_on_hire)  # first: the notifications of the courses need the account
+    employee_hired.connect(open_account_on_hire)
     employee_hired.connect(assign_onboarding)
     contract_changed.connect(assign_for_new_contract)
     employee_left.connect(close_account_on_leaving)
     reset_link_issued.connect(tell_about_reset_link)
     evidence_recorded.connect(notify_about_evidence)
+    # A paper receipt completes the course or notice and resolves its overdue alert (receivers run in
+    # no particular order, so each checks the receipt itself).
+    evidence_recorded.connect(courses.complete_on_paper)
+    evidence_recorded.connect(notices.complete_on_paper)
+    evidence_recorded.connect(workbench.resolve_on_paper)

@@ -4,21 +4,23 @@ change brings what the new contract needs, leaving deactivates the account (form
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.accounts import operations as accounts
 from portal.core.types import local_today
 from portal.courses.models import Assignment
-from portal.evidence.ledger import SYSTEM
+from portal.evidence.ledger import SYSTEM, ContentRef
+from portal.evidence.operations import PaperReceiptData, record_paper_receipt
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.operations import EmployeeData, save_employee
 from portal.org.rules import ContractType, EmploymentStatus
 from portal.workbench import importing
 from portal.workbench import operations as workbench
-from tests.conftest import login
+from portal.workbench.models import RiskAlert
+from tests.conftest import assign_course, login
 
 CODE = re.compile(r"<code>([a-z0-9.-]+)</code><br>\s*[^<]*<code class=\"copyable\">([A-Z0-9-]+)</code>")
 ONBOARDING = {"injury-basics", "social-insurance-shares"}
@@ -65,3 +67,21 @@ def test_leaving_the_company_deactivates_the_account_from_every_entry_point(clie
     assert not world.user("worker").is_enabled
     assert client.get("/").status_code == 302  # signed out at once
     assert login(client, "worker").status_code == 422
+
+
+def test_a_paper_receipt_completes_the_overdue_course_and_resolves_its_alert(app, world, courses):
+    assignment = assign_course(courses["injury-basics"], world.worker)
+    assignment.due_date = local_today() - timedelta(days=5)
+    db.session.commit()
+    workbench.scan(local_today())
+    alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_id=assignment.id).one()
+    version = assignment.course.versions[-1]
+    record_paper_receipt(PaperReceiptData(
+        employee_id=world.worker.id, content=ContentRef("course", "injury-basics", version.number, version.sha256),
+        signed_on=local_today(), note="在车间当面签字，本人确认已阅读", scan_filename="receipt.png",
+        scan_mimetype="image/png", scan=b"\x89PNG scan"), world.user("hr").id, SYSTEM)
+    db.session.refresh(assignment)
+    db.session.refresh(alert)
+    assert assignment.acknowledged_at is not None
+    assert (alert.status, alert.resolved_by_id) == ("resolved", world.user("hr").id)
+    assert workbench.scan(local_today()).new == 0  # the next scan does not raise it again
