@@ -53,6 +53,11 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
+    # Single sign-on through OpenID Connect: the issuer's discovery document names every endpoint.
+    OIDC_ISSUER: str | None = None  # e.g. https://login.company-a.example/realms/staff; unset: password only
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_NUMBER_CLAIM = "employee_number"  # the claim that carries the employee number, if the provider sends one
     BASE_URL = "http://127.0.0.1:5000"  # links in e-mail and on printed activation sheets
     REDIS_URL: str | None = None  # job broker and locks; the embedded default is a SQLite file
     JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING

@@ -1,7 +1,8 @@
-"""Sign-in, sign-out, password changes, one-time reset links."""
+"""Sign-in (password or single sign-on), sign-out, password changes, one-time links and activation codes."""
 
 from __future__ import annotations
 
+from authlib.integrations.base_client import OAuthError
 from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
@@ -10,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
-from portal.auth import audit, operations
+from portal.auth import audit, operations, sso
 from portal.auth.access import authorize, current_actor, public, requires
 from portal.auth.forms import ActivationForm, ChangePasswordForm, IssueResetLinkForm, LoginForm, ResetPasswordForm
 from portal.auth.models import User
@@ -99,6 +100,48 @@ def _start_session(user: User, remember: bool = False) -> None:
     if locale:
         session[LOCALE_KEY] = locale
     login_user(user, remember=remember)
+
+
+@bp.get("/login/sso")
+@public
+def sso_login() -> BaseResponse:
+    """Hand over to the company's identity provider (404 when single sign-on is not set up)."""
+    provider = sso.client()
+    if provider is None:
+        abort(404)
+    target = request.args.get("next")
+    session["sso_next"] = target if is_safe_next(target) else None
+    return provider.authorize_redirect(url_for("auth.sso_callback", _external=True))
+
+
+@bp.get("/login/sso/callback")
+@public
+def sso_callback() -> BaseResponse | tuple[str, int]:
+    """The provider sends the person back with a code: exchange it (with the PKCE verifier), check
+    the ID token, find the employee's account and sign them in."""
+    provider = sso.client()
+    if provider is None:
+        abort(404)
+    try:
+        token = provider.authorize_access_token()
+    except OAuthError:
+        return _sso_refused(_("The sign-in with your company account did not complete. Try again."))
+    claims = token.get("userinfo") or {}
+    user = sso.account_for(claims)
+    if user is None:
+        audit.record(audit.SIGN_IN_FAILED, username=str(claims.get("email") or claims.get("sub") or "")[:64], sso=True)
+        db.session.commit()
+        return _sso_refused(_("Your company account is not linked to an active account here. Ask HR."))
+    target = session.pop("sso_next", None)
+    _start_session(user)
+    operations.record_login(user, utcnow(), audit.SSO_SIGNED_IN)
+    return redirect(target if is_safe_next(target) else url_for("home.index"), 303)
+
+
+def _sso_refused(message: str) -> tuple[str, int]:
+    form = LoginForm()
+    form.form_errors.append(message)
+    return render_template("auth/login.html", form=form), 403
 
 
 @bp.post("/logout")

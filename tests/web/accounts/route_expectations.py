@@ -17,6 +17,9 @@ ACCOUNT_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]
     "accounts.change_role": ("POST", "/accounts/{worker_user}/role", {"role": "manager"}, HR_POST),
     "accounts.set_state": ("POST", "/accounts/{worker_user}/state", {"enabled": "0"}, HR_POST),
     "auth.activate": ("GET", "/activate", {}, dict.fromkeys(ROLES, 200)),
+    # Public: they start and finish single sign-on, which this portal has not set up (404).
+    "auth.sso_login": ("GET", "/login/sso", {}, dict.fromkeys(ROLES, 404)),
+    "auth.sso_callback": ("GET", "/login/sso/callback", {}, dict.fromkeys(ROLES, 404)),
     "notifications.duties": ("GET", "/notifications/duties", {}, HR_ONLY),
     "notifications.act_on_duties": ("POST", "/notifications/duties", {"action": "remind"},
                                     {**HR_ONLY, "hr": 422, "admin": 422}),  # nothing chosen
