@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from authlib.jose import JsonWebKey, jwt
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from flask import Flask, abort, jsonify, redirect, request
 from werkzeug.serving import make_server
 
@@ -32,8 +33,7 @@ IDENTITIES: dict[str, dict[str, Any]] = {
 @dataclass
 class Provider:
     issuer: str = ""
-    key: Any = field(default_factory=lambda: JsonWebKey.generate_key("RSA", 2048, is_private=True,
-                                                                      options={"kid": "test-key"}))
+    key: Any = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "test-key"}))
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -51,7 +51,7 @@ class Provider:
 
         @app.get("/jwks")
         def jwks():
-            return jsonify(keys=[self.key.as_dict(is_private=False)])
+            return jsonify(keys=[self.key.as_dict(private=False)])
 
         @app.route("/authorize", methods=["GET", "POST"])
         def authorize():
@@ -85,7 +85,7 @@ class Provider:
             now = int(time.time())
             id_token = jwt.encode({"alg": "RS256", "kid": "test-key"},
                                   {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 300,
-                                   "nonce": grant["nonce"], **grant["claims"]}, self.key).decode()
+                                   "nonce": grant["nonce"], **grant["claims"]}, self.key)
             return jsonify(access_token=secrets.token_urlsafe(16), token_type="Bearer", expires_in=300,
                            id_token=id_token)
 
