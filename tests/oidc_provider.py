@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import Flask, abort, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from flask import Flask, abort, jsonify, redirect, request
-from werkzeug.serving import make_server
+
+from tests.serving import serving
 
 CLIENT_ID, CLIENT_SECRET = "injury-portal", "test-client-secret"
 IDENTITIES: dict[str, dict[str, Any]] = {
@@ -95,15 +95,9 @@ class Provider:
 @contextmanager
 def running_provider() -> Iterator[Provider]:
     provider = Provider()
-    server = make_server("127.0.0.1", 0, provider.app(), threaded=True)
-    provider.issuer = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(provider.app()) as url:
+        provider.issuer = url
         yield provider
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def sso_config(provider: Provider) -> dict[str, str]:

@@ -65,17 +65,20 @@ def invite_command() -> None:
 @click.argument("username")
 def deactivate_command(username: str) -> None:
     """Deactivate an account and end its sessions."""
-    operations.set_enabled(_user(username), False, None)
-    db.session.commit()
-    click.echo(f"{username} deactivated.")
+    _set_enabled(username, False)
 
 
 @bp.cli.command("reactivate")
 @click.argument("username")
 def reactivate_command(username: str) -> None:
-    operations.set_enabled(_user(username), True, None)
+    """Let a deactivated account sign in again."""
+    _set_enabled(username, True)
+
+
+def _set_enabled(username: str, enabled: bool) -> None:
+    operations.set_enabled(_user(username), enabled, None)
     db.session.commit()
-    click.echo(f"{username} reactivated.")
+    click.echo(f"{username} {'reactivated' if enabled else 'deactivated'}.")
 
 
 @bp.cli.command("role")

@@ -3,16 +3,15 @@ phone, with and without JavaScript; the employee lands on their to-do home page.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from portal.extensions import db
 from tests.conftest import World, make_app
 from tests.oidc_provider import running_provider, sso_config
+from tests.serving import serving
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +26,8 @@ def sso_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             world.worker.email = "li.qiang@company-a.example"
             db.session.commit()
             db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join(timeout=5)
+        with serving(app) as url:
+            yield url
 
 
 def test_an_employee_signs_in_with_the_company_account(phone: Page, sso_portal: str):

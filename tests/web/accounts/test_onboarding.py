@@ -3,7 +3,6 @@ change brings what the new contract needs, leaving deactivates the account (form
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -22,17 +21,8 @@ from portal.workbench import operations as workbench
 from portal.workbench.models import RiskAlert
 from tests.conftest import assign_course, login
 
-CODE = re.compile(r"<code>([a-z0-9.-]+)</code><br>\s*[^<]*<code class=\"copyable\">([A-Z0-9-]+)</code>")
 ONBOARDING = {"injury-basics", "social-insurance-shares"}
 SHORT_TENURE = "short-tenure"
-
-
-def _table(count: int) -> list[list[str]]:
-    rows = [["number", "name", "hire_date", "department", "contract_type", "email"]]
-    for n in range(count):
-        email = f"w{n:04d}@company-a.example" if n % 2 else ""  # half of the shop floor has no e-mail
-        rows.append([f"W{n:04d}", f"工人{n:04d}", "2026-01-05", "MACH", "regular", email])
-    return rows
 
 
 def _data(employee: Employee, **changes) -> EmployeeData:
