@@ -1,5 +1,6 @@
 """HR's hand on reminders: the open courses and notices with their due dates, "remind now" for
-the ones chosen, and moving their due dates in one go. Each action is a ledger event on the
+the ones chosen, moving their due dates in one go, and recording an acknowledgement made outside
+the portal on the person's behalf. Each action is a ledger event on the
 employee's chain and a notification to them."""
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from portal.courses.models import Assignment, Course
-from portal.evidence.ledger import Origin, append_event
+from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
 from portal.notifications.operations import notify, path_for, user_of
 from portal.org.models import Employee
 
 KINDS = ("course", "notice")
+ON_BEHALF = "acknowledged_on_behalf"
 
 
 @dataclass(frozen=True)
@@ -109,3 +111,29 @@ def extend_due_dates(duties: list[Duty], new_due: date, by_user_id: int, origin:
             notify(user.id, "reminder", "due_extended", {"title": duty.title, "due": new_due.isoformat()}, duty.link)
         moved += 1
     return moved
+
+
+def acknowledge_on_behalf(duties: list[Duty], consent_note: str, by_user_id: int, origin: Origin, now: datetime) -> int:
+    """HR records that each person acknowledged the version they were given, outside the portal
+    (on the phone, at a meeting), with how their consent was obtained. Silence is never consent
+    (Civil Code Art. 140), so the note is required and kept in the ledger with the version's hash."""
+    from portal.courses.operations import current_version
+
+    done = 0
+    for duty in duties:
+        if duty.kind == "course":
+            record = db.session.get(Assignment, duty.item_id, with_for_update=True)
+            version = current_version(record.course, duty.employee.preferred_locale)
+            content = ContentRef("course", record.course.slug, version.number, version.sha256)
+        else:
+            record = db.session.get(NoticeDelivery, duty.item_id, with_for_update=True)
+            key = record.version.notice.key or str(record.version.notice_id)
+            content = ContentRef("notice", key, record.version.number, record.version.sha256)
+        if record.acknowledged_at is not None:
+            continue
+        record.acknowledged_at = now
+        append_event(ON_BEHALF, employee_id=duty.employee.id, actor_user_id=by_user_id, origin=origin,
+                     content=content, occurred_at=now,
+                     payload={"kind": duty.kind, "item": duty.item_id, "consent": consent_note})
+        done += 1
+    return done

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField
-from wtforms.validators import Optional
+from wtforms import BooleanField, DateField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from portal.auth.access import requires
 from portal.core.types import local_today, utcnow
@@ -29,6 +29,10 @@ class PreferenceForm(FlaskForm):
 
 class DutiesForm(FlaskForm):
     new_due = DateField(_l("New due date"), validators=[Optional()])
+    consent = TextAreaField(
+        _l("How the person acknowledged it"), validators=[Length(max=500, message=_l("At most %(max)d characters."))],
+        description=_l("Required to record an acknowledgement on their behalf: when, where and how they confirmed "
+                       "they read it (for example: read aloud at the shift meeting on 3 May, confirmed by phone)."))
 
 
 def _render_duties(form: DutiesForm, status: int = 200) -> tuple[str, int]:
@@ -47,10 +51,11 @@ def duties() -> tuple[str, int]:
 @bp.post("/duties")
 @requires("reminders.manage")
 def act_on_duties() -> Response | tuple[str, int]:
-    """``action=remind``: remind the chosen people now; ``action=extend``: move their due dates."""
+    """``action=remind``: remind the chosen people now; ``extend``: move their due dates;
+    ``on_behalf``: record their acknowledgement made outside the portal, with how they gave it."""
     form = DutiesForm()
     action = request.form.get("action")
-    if not form.validate_on_submit() or action not in ("remind", "extend"):
+    if not form.validate_on_submit() or action not in ("remind", "extend", "on_behalf"):
         return _render_duties(form, 422)
     picked = reminding.chosen(request.form.getlist("item")[:500], locale_code())
     if not picked:
@@ -60,6 +65,14 @@ def act_on_duties() -> Response | tuple[str, int]:
         count = reminding.remind_now(picked, local_today(), current_user.id, request_origin())
         db.session.commit()
         flash(_("%(count)d people were reminded.", count=count), "success")
+    elif action == "on_behalf":
+        note = (form.consent.data or "").strip()
+        if not note:
+            form.consent.errors = [_("Say how the person acknowledged it: silence or no answer is no acknowledgement.")]
+            return _render_duties(form, 422)
+        count = reminding.acknowledge_on_behalf(picked, note, current_user.id, request_origin(), utcnow())
+        db.session.commit()
+        flash(_("%(count)d acknowledgements were recorded on the people's behalf.", count=count), "success")
     else:
         if form.new_due.data is None or form.new_due.data <= local_today():
             form.new_due.errors = [_("Choose a date after today.")]

@@ -14,11 +14,12 @@ from portal.workbench.alerts import AlertCode
 from portal.workbench.models import RESOLVED, RiskAlert
 from portal.workbench.operations import resolve_alert
 
-PAPER_RECEIPT = "paper_acknowledgement_recorded"
+# A paper receipt, or an acknowledgement HR recorded on the person's behalf with how they consented.
+COMPLETING_EVENTS = {"paper_acknowledgement_recorded", "acknowledged_on_behalf"}
 
 
 def _covers(event: Any, alert: RiskAlert) -> bool:
-    """Whether the paper receipt is for the course or notice the alert is about."""
+    """Whether the receipt is for the course or notice the alert is about."""
     kind, _sep, ref = (event.content_ref or "").partition(":")
     if alert.subject_kind == "assignment" and kind == "course":
         assignment = db.session.get(Assignment, alert.subject_id)
@@ -31,10 +32,11 @@ def _covers(event: Any, alert: RiskAlert) -> bool:
 
 
 def resolve_on_paper(sender: Any, **details: Any) -> None:
-    """A paper receipt for an overdue course or notice resolves its "acknowledgement overdue" alert,
-    by whoever recorded the receipt (the courses and notices domains complete the item itself)."""
+    """A paper receipt (or an on-behalf acknowledgement) for an overdue course or notice resolves
+    its "acknowledgement overdue" alert, by whoever recorded it (the item itself is completed by the
+    courses and notices domains, or by the on-behalf operation)."""
     event = details["event"]
-    if event.event_type != PAPER_RECEIPT:
+    if event.event_type not in COMPLETING_EVENTS:
         return
     alerts = list(db.session.execute(sa.select(RiskAlert).where(
         RiskAlert.employee_id == event.employee_id, RiskAlert.code == AlertCode.ACKNOWLEDGEMENT_OVERDUE.value,

@@ -17,7 +17,8 @@ from portal.cases.models import InjuryCase
 from portal.cases.operations import update_case
 from portal.core.types import local_today, utcnow
 from portal.courses.models import Assignment
-from portal.evidence.ledger import SYSTEM
+from portal.evidence.ledger import SYSTEM, payload_of
+from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.jobs import queue
 from portal.notices.models import NoticeDelivery
@@ -28,6 +29,7 @@ from portal.notifications.jobs import deliver_outbox_job
 from portal.notifications.mailer import SmtpSettings
 from portal.notifications.models import Notification, OutboxMessage
 from portal.workbench import operations as workbench
+from portal.workbench.models import RiskAlert
 from portal.workbench.workflow import Decision
 from tests.conftest import assign_course, csrf_token, login, post_form
 from tests.unit.notifications.test_mailer import free_port, smtp_server  # noqa: F401  (fixture)
@@ -55,7 +57,8 @@ def test_every_event_kind_reaches_the_right_person_once_in_the_portal_and_by_mai
                                                                                    smtp_server):  # noqa: F811
     world, (inbox, port) = reachable, smtp_server
     hr_id = world.user("hr").id
-    assign_course(courses["injury-basics"], world.worker)                                    # pushed course
+    overdue = assign_course(courses["injury-basics"], world.worker)                          # pushed course
+    overdue.due_date = local_today() - timedelta(days=5)                                     # overdue, escalated
     version, _ = save_notice(None, {"zh_CN": "工伤报告须知"}, {"zh_CN": "受伤后立即报告主管。"}, hr_id, SYSTEM)
     (delivery,) = push_notice(version, [world.worker], local_today() + timedelta(days=1), hr_id, SYSTEM)  # notice
     question = respond(delivery, ResponseKind.QUESTION, "停工留薪期多长？", world.user("worker").id, SYSTEM)
@@ -78,8 +81,8 @@ def test_every_event_kind_reaches_the_right_person_once_in_the_portal_and_by_mai
     pushed = db.session.query(NoticeDelivery).filter_by(employee_id=world.worker.id).count()  # + the case's guide
     assert worker["notice_pushed"] == pushed and worker["notice_answered"] == 1
     assert worker["case_opened"] == 1 and worker["report_returned"] == 1 and worker["reset_link_issued"] == 1
-    assert worker["notice_due_soon"] == 1 and worker["case_changed"] == 1
-    assert manager["approval_waiting"] == 1 and manager["course_assigned"] == 0
+    assert worker["notice_due_soon"] == 1 and worker["case_changed"] == 1 and worker["course_reminder"] == 1
+    assert manager["approval_waiting"] == 1 and manager["course_escalation"] == 1 and manager["course_assigned"] == 0
     assert hr["notice_question"] == 1 and hr["notice_objection"] == 1 and hr["case_action_waiting"] == 1
     assert _received(world, "admin")["notice_question"] == 0  # HR answers questions; the admin is not copied
 
@@ -197,3 +200,24 @@ def test_hr_reminds_now_and_moves_due_dates_in_one_go(client, reachable, courses
     db.session.refresh(first)
     assert first.due_date == later and _received(world, "worker")["due_extended"] == 1
     assert post_form(client, "/notifications/duties", {"action": "remind"}).status_code == 422
+
+
+def test_hr_records_an_acknowledgement_on_behalf_only_with_how_it_was_given(client, reachable, courses):
+    world = reachable
+    assignment = assign_course(courses["injury-basics"], world.worker)
+    assignment.due_date = local_today() - timedelta(days=5)
+    db.session.commit()
+    workbench.scan(local_today())
+    login(client, "hr")
+    token = csrf_token(client, "/notifications/duties")
+    chosen = {"csrf_token": token, "action": "on_behalf", "item": f"course:{assignment.id}"}
+    silent = client.post("/notifications/duties", data=chosen)
+    assert silent.status_code == 422 and "沉默或未答复不构成确认" in silent.get_data(as_text=True)
+    note = "11月3日班前会上宣读，本人口头确认已理解"
+    assert client.post("/notifications/duties", data={**chosen, "consent": note}).status_code == 303
+    db.session.refresh(assignment)
+    assert assignment.acknowledged_at is not None
+    (event,) = db.session.query(EvidenceEvent).filter_by(event_type="acknowledged_on_behalf").all()
+    assert payload_of(event)["consent"] == note and event.content_sha256 and event.actor_user_id == world.user("hr").id
+    alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_id=assignment.id).one()
+    assert alert.status == "resolved"
