@@ -54,7 +54,7 @@ def create_command(username: str, role: str, number: str | None) -> None:
 @bp.cli.command("invite")
 def invite_command() -> None:
     """Invite every account still waiting; print the activation codes of those without e-mail."""
-    run = operations.invite(operations.waiting_for_invitation(utcnow()), None, utcnow())
+    run = operations.invite(operations.waiting_for_invitation(utcnow(), lock=True), None, utcnow())
     db.session.commit()
     click.echo(f"{run.emailed} invitations by e-mail, {len(run.codes)} activation codes:")
     for account, code in run.codes:

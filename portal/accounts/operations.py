@@ -109,15 +109,26 @@ def invite(users: Iterable[User], actor: User | None, now: datetime) -> Invitati
     return run
 
 
-def waiting_for_invitation(now: datetime) -> list[User]:
+def _waiting(now: datetime) -> sa.Select:
     """Enabled accounts without a password and without a usable invitation or code."""
     live = (sa.select(PasswordResetToken.user_id)
             .where(PasswordResetToken.used_at.is_(None), PasswordResetToken.revoked_at.is_(None),
                    PasswordResetToken.expires_at > now,
                    PasswordResetToken.purpose.in_([INVITATION, ACTIVATION_CODE])))
-    return list(db.session.execute(
-        sa.select(User).where(User.password_set.is_(False), User.is_enabled.is_(True), User.id.not_in(live))
-        .options(sa.orm.joinedload(User.employee)).order_by(User.username)).scalars())
+    return sa.select(User).where(User.password_set.is_(False), User.is_enabled.is_(True), User.id.not_in(live))
+
+
+def waiting_for_invitation(now: datetime, lock: bool = False) -> list[User]:
+    """With ``lock`` the accounts are locked until commit and accounts another HR officer is inviting
+    at this moment are skipped (PostgreSQL), so two clicks never print two sheets for one person."""
+    stmt = _waiting(now).options(sa.orm.joinedload(User.employee)).order_by(User.username)
+    if lock:
+        stmt = stmt.with_for_update(skip_locked=True, of=User)
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def count_waiting_for_invitation(now: datetime) -> int:
+    return db.session.execute(sa.select(sa.func.count()).select_from(_waiting(now).subquery())).scalar_one()
 
 
 def accounts(query: str = "", limit: int = 200) -> list[User]:

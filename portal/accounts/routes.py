@@ -41,7 +41,7 @@ def index() -> Response:
     rows = operations.accounts(query)
     return page_or_fragment("accounts/index.html", "accounts/_rows.html", "account-rows", accounts=rows, query=query,
                             role_labels=ROLE_LABELS, may=_may, role_form=RoleForm(), action_form=ActionForm(),
-                            waiting=len(operations.waiting_for_invitation(utcnow())))
+                            waiting=operations.count_waiting_for_invitation(utcnow()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,14 +80,15 @@ def create() -> Response | tuple[str, int]:
 def invite() -> Response | tuple[str, int] | str:
     """Invite every account still waiting: e-mail links, and one printable sheet of activation
     codes for those without e-mail (shown once: the portal keeps only their hashes)."""
-    waiting = [u for u in operations.waiting_for_invitation(utcnow()) if _may(u)]
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        waiting = [u for u in operations.waiting_for_invitation(utcnow(), lock=True) if _may(u)]
         run = operations.invite(waiting, current_user, utcnow())
         db.session.commit()
         return render_template("accounts/codes.html", codes=run.codes, emailed=run.emailed)
+    waiting = [u for u in operations.waiting_for_invitation(utcnow()) if _may(u)]
     return render_template("accounts/invite.html", waiting=waiting, form=form)
 
 

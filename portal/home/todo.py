@@ -49,7 +49,7 @@ def manager_todo(today: date, locale: str) -> ToDo:
 
 
 def hr_todo(user: User, today: date) -> ToDo:
-    from portal.accounts.operations import waiting_for_invitation
+    from portal.accounts.operations import count_waiting_for_invitation
     from portal.cases.models import CaseAction
     from portal.core.types import utcnow
     from portal.notices.models import NoticeResponse
@@ -65,7 +65,7 @@ def hr_todo(user: User, today: date) -> ToDo:
         "confirmations": count(sa.select(CaseAction.id).where(CaseAction.confirmed_at.is_(None))),
         "approvals": sum(may_decide(user, r) for r in waiting_reports),
         "questions": count(sa.select(NoticeResponse.id).where(NoticeResponse.answered_at.is_(None))),
-        "invitations": len(waiting_for_invitation(utcnow())),
+        "invitations": count_waiting_for_invitation(utcnow()),
     })
 
 

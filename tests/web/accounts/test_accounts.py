@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from portal.auth.models import AuditEntry, User
+from portal.auth.models import AuditEntry, PasswordResetToken, User
 from portal.auth.policy import Role
+from portal.core.types import utcnow
 from portal.extensions import db
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 
@@ -100,3 +102,14 @@ def test_the_password_still_works_after_the_old_remember_cookie_is_refused(clien
     post_form(client, "/logout")
     assert login(client, "worker", PASSWORD).status_code == 303
     assert client.get("/").status_code == 200
+
+
+def test_inviting_twice_prints_each_code_once(client, world):
+    login(client, "hr")
+    post_form(client, "/accounts/new", {"username": "e002b", "role": "employee", "employee_number": ""})
+    db.session.execute(sa.update(PasswordResetToken).values(revoked_at=utcnow()))  # as if the sheet was lost
+    db.session.commit()
+    first = client.post("/accounts/invite", data={"csrf_token": csrf_token(client, "/accounts/invite")})
+    assert len(CODE.findall(first.get_data(as_text=True))) == 1
+    second = client.post("/accounts/invite", data={"csrf_token": csrf_token(client, "/accounts/invite")})
+    assert CODE.findall(second.get_data(as_text=True)) == []
