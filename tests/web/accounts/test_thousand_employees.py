@@ -1,7 +1,6 @@
 """Onboarding a whole company: an import of 1,000 employees gives each an account and the onboarding
 courses; invitations go out (e-mail links, printed codes); one person activates from the link and one
-from a code, and each finds their
-courses at home. One engine (SQLite) only: the test is about volume and the journey, which the
+from a code, and each finds their courses at home. One engine (SQLite) only: the test is about volume and the journey, which the
 smaller onboarding tests cover on both engines."""
 
 from __future__ import annotations
