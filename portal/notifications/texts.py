@@ -30,7 +30,6 @@ TEXTS = {
     "notice_answered": _l("HR answered you about the notice %(title)s."),
     "case_opened": _l("Your injury case was opened (accident on %(date)s); see its next step."),
     "case_changed": _l("Your injury case changed: see its next step."),
-    "pack_ready": _l("The evidence pack of %(name)s is ready to download."),
     "reset_link_issued": _l("A one-time password link was created for your account by %(actor)s. If you did not ask for it, tell HR."),
     "due_extended": _l("The due date of %(title)s was moved to %(due)s."),
 }
