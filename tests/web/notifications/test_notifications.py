@@ -221,3 +221,16 @@ def test_hr_records_an_acknowledgement_on_behalf_only_with_how_it_was_given(clie
     assert payload_of(event)["consent"] == note and event.content_sha256 and event.actor_user_id == world.user("hr").id
     alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_id=assignment.id).one()
     assert alert.status == "resolved"
+
+
+def test_the_deliver_command_sends_and_fails_loudly(app, reachable, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    operations.notify(reachable.user("worker").id, "reminder", "course_due_soon", {"title": "T", "due": "2026-12-01"})
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "stays in the outbox" in runner.invoke(args=["notifications", "deliver"]).output
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_STARTTLS=False)  # nobody listens
+    failed = runner.invoke(args=["notifications", "deliver"])
+    assert failed.exit_code == 1 and db.session.query(OutboxMessage).one().attempts == 1
+    app.config.update(SMTP_PORT=port)
+    assert "Outbox: 1 sent." in runner.invoke(args=["notifications", "deliver"]).output and len(inbox.messages) == 1
