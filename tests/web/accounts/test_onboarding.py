@@ -13,6 +13,7 @@ from portal.courses.models import Assignment
 from portal.evidence.ledger import SYSTEM, ContentRef
 from portal.evidence.operations import PaperReceiptData, record_paper_receipt
 from portal.extensions import db
+from portal.notices.operations import push_notice, save_notice
 from portal.org.models import Employee
 from portal.org.operations import EmployeeData, save_employee
 from portal.org.rules import ContractType, EmploymentStatus
@@ -75,3 +76,18 @@ def test_a_paper_receipt_completes_the_overdue_course_and_resolves_its_alert(app
     assert assignment.acknowledged_at is not None
     assert (alert.status, alert.resolved_by_id) == ("resolved", world.user("hr").id)
     assert workbench.scan(local_today()).new == 0  # the next scan does not raise it again
+
+
+def test_a_paper_receipt_completes_the_overdue_notice_and_resolves_its_alert(app, world):
+    version, _ = save_notice(None, {"zh_CN": "工伤报告须知"}, {"zh_CN": "受伤后立即报告主管。"}, world.user("hr").id, SYSTEM)
+    (delivery,) = push_notice(version, [world.worker], local_today() - timedelta(days=3), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    workbench.scan(local_today())
+    alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_id=delivery.id).one()
+    record_paper_receipt(PaperReceiptData(
+        employee_id=world.worker.id, content=ContentRef("notice", str(version.notice_id), version.number, version.sha256),
+        signed_on=local_today(), note="车间当面签收", scan_filename="receipt.pdf", scan_mimetype="application/pdf",
+        scan=b"%PDF-1.4 scan"), world.user("hr").id, SYSTEM)
+    db.session.refresh(delivery)
+    db.session.refresh(alert)
+    assert delivery.acknowledged_at is not None and alert.status == "resolved"
