@@ -38,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     signals.connect_handlers()
     jobs.init_app(app)
 
+    from portal.accounts import cli as _accounts_cli  # noqa: F401  (registers flask accounts …)
+    from portal.accounts.routes import bp as accounts_bp
     from portal.auth.routes import bp as auth_bp
     from portal.cases.admin_routes import bp as cases_admin_bp
     from portal.cases.routes import bp as cases_bp
@@ -57,14 +59,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
     from portal.notices.admin_routes import bp as notices_admin_bp
     from portal.notices.routes import bp as notices_bp
+    from portal.notifications import cli as _notifications_cli  # noqa: F401  (registers flask notifications …)
+    from portal.notifications import jobs as _notification_jobs  # noqa: F401  (schedules the outbox)
+    from portal.notifications.routes import bp as notifications_bp
     from portal.org.routes import bp as org_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
+    from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the reminders)
     from portal.workbench.routes import bp as workbench_bp
-    from portal.workbench.routes import notifications_bp
 
-    for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
-                      notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
-                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp, renewals_bp, history_bp):
+    for blueprint in (auth_bp, accounts_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp,
+                      evidence_bp, notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
+                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp, _notifications_cli.bp,
+                      _accounts_cli.bp, renewals_bp, history_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -34,10 +34,15 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"  # reset and activation forms, per address
+    # Failed sign-ins only: per account, and per address (generous: a factory shares one address).
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 5 minutes;200 per hour"
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     RESET_LINK_HOURS = 72
+    INVITATION_HOURS = 14 * 24  # an e-mailed invitation link
+    ACTIVATION_CODE_DAYS = 30  # a printed activation code
     PROXY_FIX_HOPS = 0
     LOG_LEVEL = "INFO"
     COURSES_DIR: str | None = None  # default: the project's courses/
@@ -48,6 +53,12 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
+    # Single sign-on through OpenID Connect: the issuer's discovery document names every endpoint.
+    OIDC_ISSUER: str | None = None  # e.g. https://login.company-a.example/realms/staff; unset: password only
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_NUMBER_CLAIM = "employee_number"  # the claim that carries the employee number, if the provider sends one
+    BASE_URL = "http://127.0.0.1:5000"  # links in e-mail and on printed activation sheets
     REDIS_URL: str | None = None  # job broker and locks; the embedded default is a SQLite file
     JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING
     JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.sqlite3

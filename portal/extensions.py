@@ -45,3 +45,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from portal.auth import sso, throttle
+
+    throttle.init_app(app)
+    sso.init_app(app)

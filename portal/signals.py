@@ -9,11 +9,40 @@ _signals = Namespace()
 
 employee_hired = _signals.signal("employee-hired")
 """Sent with ``employee`` (just created, flushed) and ``by_user_id``, ``origin``: the courses domain
-assigns the onboarding courses in the same transaction."""
+assigns the onboarding courses and the accounts domain opens an account, in the same transaction."""
+
+contract_changed = _signals.signal("contract-changed")
+"""Sent with ``employee`` (its new contract type flushed), ``previous``, ``by_user_id``, ``origin``: the
+courses domain assigns what the new contract needs (the short-tenure course)."""
+
+employee_left = _signals.signal("employee-left")
+"""Sent with ``employee`` (status just set to left) and ``by_user_id``: the account is deactivated."""
+
+reset_link_issued = _signals.signal("reset-link-issued")
+"""Sent with ``user`` and ``issued_by``: the user is told that a link was created for them."""
+
+evidence_recorded = _signals.signal("evidence-recorded")
+"""Sent with ``event`` (an appended, flushed ledger event): the notifications domain tells the people
+the event concerns (a pushed course or notice, a question, an answer, a case change, a decision)."""
 
 
 def connect_handlers() -> None:
     """Connect the reacting domains once (idempotent: blinker keeps one connection per receiver)."""
-    from portal.courses.handlers import assign_onboarding
+    from portal.accounts.handlers import close_account_on_leaving, open_account_on_hire
+    from portal.courses import handlers as courses
+    from portal.courses.handlers import assign_for_new_contract, assign_onboarding
+    from portal.notices import handlers as notices
+    from portal.notifications.handlers import notify_about_evidence, tell_about_reset_link
+    from portal.workbench import handlers as workbench
 
+    employee_hired.connect(open_account_on_hire)
     employee_hired.connect(assign_onboarding)
+    contract_changed.connect(assign_for_new_contract)
+    employee_left.connect(close_account_on_leaving)
+    reset_link_issued.connect(tell_about_reset_link)
+    evidence_recorded.connect(notify_about_evidence)
+    # A paper receipt completes the course or notice and resolves its overdue alert (receivers run in
+    # no particular order, so each checks the receipt itself).
+    evidence_recorded.connect(courses.complete_on_paper)
+    evidence_recorded.connect(notices.complete_on_paper)
+    evidence_recorded.connect(workbench.resolve_on_paper)

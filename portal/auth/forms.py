@@ -62,3 +62,12 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 class IssueResetLinkForm(FlaskForm):
     submit = SubmitField(_l("Create a one-time reset link"))
+
+
+class ActivationForm(NewPasswordMixin, FlaskForm):
+    code = StringField(
+        _l("Activation code"),
+        validators=[DataRequired(_l("Enter the code from your sheet.")), Length(max=30, message=_l("At most %(max)d characters."))],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters"},
+    )
+    submit = SubmitField(_l("Set password"))

@@ -25,6 +25,9 @@ class User(UserMixin, db.Model):
     )
     employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employees.id"), unique=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    # An invited account has no password until its holder redeems the invitation.
+    password_set: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Sessions carry this value; changing the password rotates it and signs out every other session.
     session_token: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -61,8 +64,12 @@ class User(UserMixin, db.Model):
         return self.employee.name if self.employee else self.username
 
 
+RESET, INVITATION, ACTIVATION_CODE = "reset", "invitation", "activation-code"
+
+
 class PasswordResetToken(db.Model):
-    """A one-time link HR hands to an employee; only the SHA-256 of the token is stored."""
+    """A one-time link (a reset or an invitation) or a printed activation code; only the SHA-256
+    of the token is stored. Issuing a new one revokes the user's older unused ones."""
 
     __tablename__ = "password_reset_tokens"
 
@@ -73,5 +80,27 @@ class PasswordResetToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    purpose: Mapped[str] = mapped_column(sa.String(20), default=RESET, server_default=RESET)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class AuditEntry(db.Model):
+    """One account action (sign-in, failed sign-in, creation, role change, reset link, …) with who
+    did it, to whom, from which address and device."""
+
+    __tablename__ = "account_audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    target_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str] = mapped_column(sa.String(64), default="")  # as typed, for failed sign-ins
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    device: Mapped[str] = mapped_column(sa.String(300), default="")
+    detail_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_user_id])
+    target: Mapped[User | None] = relationship(foreign_keys=[target_user_id])

@@ -57,8 +57,11 @@ RULES: dict[str, dict[Role, Scope]] = {
     "employee.view": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "employee.list": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "employee.edit": {H: Scope.ALL, A: Scope.ALL},
-    # Accounts: HR hands out one-time password reset links.
+    # Accounts: HR and admin create, invite, deactivate and re-role accounts, hand out reset links
+    # and read the audit log; which accounts each may touch is ``may_manage_account``.
     "account.reset_link": {H: Scope.ALL, A: Scope.ALL},
+    "account.manage": {H: Scope.ALL, A: Scope.ALL},
+    "account.audit": {H: Scope.ALL, A: Scope.ALL},
     # Courses: one's own learning; receipts and course records; assigning courses.
     "learning.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "receipt.view": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
@@ -85,9 +88,22 @@ RULES: dict[str, dict[Role, Scope]] = {
     # Injury reports: everyone reports their own; deciding is per step role (checked by workflow.decide).
     "workflow.report": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "workflow.decide": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
-    # Everyone's own notification centre.
+    # Everyone's own notification centre; HR reminds people now and moves due dates.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    "reminders.manage": {H: Scope.ALL, A: Scope.ALL},
 }
+
+
+# HR manages the accounts of employees and managers; only an admin manages HR and admin accounts.
+MANAGEABLE_ROLES: dict[Role, frozenset[Role]] = {H: frozenset({E, M}), A: frozenset({E, M, H, A})}
+
+
+def may_manage_account(actor: Actor | None, account_role: Role, new_role: Role | None = None) -> bool:
+    """Whether ``actor`` may act on an account holding ``account_role`` (and give it ``new_role``)."""
+    if actor is None:
+        return False
+    allowed = MANAGEABLE_ROLES.get(actor.role, frozenset())
+    return account_role in allowed and (new_role is None or new_role in allowed)
 
 
 def scope(actor: Actor | None, action: str) -> Scope:

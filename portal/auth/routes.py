@@ -1,17 +1,22 @@
-"""Sign-in, sign-out, password changes, one-time reset links."""
+"""Sign-in (password or single sign-on), sign-out, password changes, one-time links and activation codes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, Response, current_app, flash, redirect, render_template, request, session, url_for
+from authlib.integrations.base_client import OAuthError
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
-from portal.auth import operations
-from portal.auth.access import authorize, public, requires
-from portal.auth.forms import ChangePasswordForm, IssueResetLinkForm, LoginForm, ResetPasswordForm
+from portal.auth import audit, operations, sso
+from portal.auth.access import authorize, current_actor, public, requires
+from portal.auth.forms import ActivationForm, ChangePasswordForm, IssueResetLinkForm, LoginForm, ResetPasswordForm
 from portal.auth.models import User
+from portal.auth.policy import may_manage_account
+from portal.auth.throttle import login_throttle
 from portal.core.types import utcnow
 from portal.extensions import db, limiter, login_manager
 from portal.web.htmx import client_redirect, is_htmx
@@ -46,39 +51,106 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
-    return render_template("auth/login.html", form=form), status
+def _render_login(form: LoginForm, status: int = 200, retry_after: int = 0) -> tuple[str, int] | Response:
+    if not retry_after:
+        return render_template("auth/login.html", form=form), status
+    minutes = max(1, -(-retry_after // 60))
+    form.form_errors.append(ngettext(
+        "Too many failed sign-ins. Try again in %(num)d minute.",
+        "Too many failed sign-ins. Try again in %(num)d minutes.", minutes))
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
 def login() -> BaseResponse | tuple[str, int]:
-    """Sign in with username and password; wrong credentials get one message for both cases."""
+    """Sign in with username and password; wrong credentials get one message for both cases.
+    Only failures count towards the limits, per account and per address (``throttle.py``)."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if not form.validate_on_submit():
         return _render_login(form, 422 if form.is_submitted() else 200)
-    user = operations.authenticate(form.username.data, form.password.data)
+    username, address = form.username.data, request.remote_addr or ""
+    throttle = login_throttle()
+    wait = throttle.retry_after(username, address)
+    if wait:
+        audit.record(audit.SIGN_IN_THROTTLED, username=username)
+        db.session.commit()
+        return _render_login(form, retry_after=wait)
+    user = operations.authenticate(username, form.password.data)
     if user is None:
-        current_app.logger.info("sign-in refused for %r from %s", form.username.data[:64], request.remote_addr)
+        throttle.failed(username, address)
+        audit.record(audit.SIGN_IN_FAILED, username=username)
+        db.session.commit()
         form.form_errors.append(_("Wrong username or password."))
         return _render_login(form, 422)
-    locale = session.get(LOCALE_KEY)
-    session.clear()  # a fresh session on sign-in, keeping only the language choice
-    if locale:
-        session[LOCALE_KEY] = locale
-    login_user(user, remember=form.remember.data)
+    _start_session(user, remember=form.remember.data)
     operations.record_login(user, utcnow())
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for("home.index"), 303)
 
 
+def _start_session(user: User, remember: bool = False) -> None:
+    """A fresh session on sign-in, keeping only the language choice."""
+    locale = session.get(LOCALE_KEY)
+    session.clear()
+    if locale:
+        session[LOCALE_KEY] = locale
+    login_user(user, remember=remember)
+
+
+@bp.get("/login/sso")
+@public
+def sso_login() -> BaseResponse:
+    """Hand over to the company's identity provider (404 when single sign-on is not set up)."""
+    provider = sso.client()
+    if provider is None:
+        abort(404)
+    target = request.args.get("next")
+    session["sso_next"] = target if is_safe_next(target) else None
+    return provider.authorize_redirect(url_for("auth.sso_callback", _external=True))
+
+
+@bp.get("/login/sso/callback")
+@public
+def sso_callback() -> BaseResponse | tuple[str, int]:
+    """The provider sends the person back with a code: exchange it (with the PKCE verifier), check
+    the ID token, find the employee's account and sign them in."""
+    provider = sso.client()
+    if provider is None:
+        abort(404)
+    try:
+        token = provider.authorize_access_token()
+    except OAuthError:
+        return _sso_refused(_("The sign-in with your company account did not complete. Try again."))
+    claims = token.get("userinfo") or {}
+    user = sso.account_for(claims)
+    if user is None:
+        audit.record(audit.SIGN_IN_FAILED, username=str(claims.get("email") or claims.get("sub") or "")[:64], sso=True)
+        db.session.commit()
+        return _sso_refused(_("Your company account is not linked to an active account here. Ask HR."))
+    target = session.pop("sso_next", None)
+    _start_session(user)
+    operations.record_login(user, utcnow(), audit.SSO_SIGNED_IN)
+    return redirect(target if is_safe_next(target) else url_for("home.index"), 303)
+
+
+def _sso_refused(message: str) -> tuple[str, int]:
+    form = LoginForm()
+    form.form_errors.append(message)
+    return render_template("auth/login.html", form=form), 403
+
+
 @bp.post("/logout")
 @requires("portal.use")
 def logout() -> BaseResponse:
-    """Sign out (POST only, so a link on another site cannot sign anyone out)."""
+    """Sign out everywhere (POST only, so a link on another site cannot sign anyone out): the
+    account's session token rotates, so no copy of this or any other session or remember-cookie
+    works afterwards."""
+    operations.sign_out(current_user._get_current_object())
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), 303)
@@ -106,24 +178,44 @@ def change_password() -> BaseResponse | tuple[str, int]:
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> BaseResponse | tuple[str, int]:
-    """Set a new password through a one-time link issued by HR."""
+    """Set a password through a one-time link (a reset issued by HR, or an invitation)."""
     record = operations.find_reset_token(token, utcnow())
     if record is None:
         return render_template("auth/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        operations.redeem_reset_token(record, form.new_password.data, utcnow())
+        if operations.redeem_token(token, form.new_password.data, utcnow()) is None:
+            return render_template("auth/reset_invalid.html"), 404
         flash(_("Your new password is set. Sign in with it."), "success")
         return redirect(url_for("auth.login"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form, token=token), status
+    return render_template("auth/reset_password.html", form=form, token=token, username=record.user.username), status
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def activate() -> BaseResponse | tuple[str, int]:
+    """Set the first password with the activation code printed by HR."""
+    form = ActivationForm()
+    if form.validate_on_submit():
+        code = operations.normalise_code(form.code.data)
+        if operations.redeem_token(code, form.new_password.data, utcnow()) is not None:
+            flash(_("Your password is set. Sign in with your username and it."), "success")
+            return redirect(url_for("auth.login"), 303)
+        form.code.errors.append(_("This code is wrong, used or expired. Ask HR for a new one."))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/activate.html", form=form), status
 
 
 @bp.post("/accounts/<int:user_id>/reset-link")
 @requires("account.reset_link")
 def issue_reset_link(user_id: int) -> Response | tuple[str, int]:
-    """HR creates a one-time reset link and hands it to the employee; it is shown only once."""
+    """HR creates a one-time reset link and hands it to the employee; it is shown only once.
+    HR reaches employee and manager accounts only (the policy); the holder is told."""
     user = db.get_or_404(User, user_id)
+    if not may_manage_account(current_actor(), user.role) or user.id == current_user.id:
+        abort(403)
     if user.employee is not None:
         authorize("account.reset_link", user.employee)
     form = IssueResetLinkForm()

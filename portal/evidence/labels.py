@@ -21,6 +21,8 @@ EVENT_LABELS = {
     "quiz_attempted": _l("Quiz attempt"),
     "course_acknowledged": _l("Acknowledged"),
     "paper_acknowledgement_recorded": _l("Paper acknowledgement recorded"),
+    "acknowledged_on_behalf": _l("Acknowledgement recorded on the employee's behalf"),
+    "due_date_extended": _l("Due date moved"),
     "notice_version_published": _l("Notice version published"),
     "notice_pushed": _l("Notice pushed"),
     "notice_notified": _l("Notice delivered to the portal inbox"),

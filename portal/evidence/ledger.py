@@ -19,6 +19,7 @@ from portal.core.types import utcnow
 from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash
 from portal.evidence.models import ChainHead, EvidenceEvent
 from portal.extensions import db
+from portal.signals import evidence_recorded
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def append_event(
     db.session.add(event)
     head.seq, head.hash = seq, event.hash
     db.session.flush()
+    evidence_recorded.send(None, event=event)
     return event
 
 

@@ -8,9 +8,13 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import public, requires
 from portal.extensions import db
+from portal.auth.policy import Role
+from portal.cases.presenters import item_label, status_text
+from portal.core.types import local_today
 from portal.home.summary import ROLE_LABELS, home_summary
+from portal.home.todo import todo_for, worker_todo
 from portal.web.forms import LocaleForm
-from portal.web.i18n import SESSION_KEY
+from portal.web.i18n import SESSION_KEY, locale_code
 from portal.web.navigation import is_safe_next
 
 bp = Blueprint("home", __name__)
@@ -19,11 +23,19 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @requires("portal.use")
 def index() -> str:
-    """What the signed-in user can do next, by role."""
+    """What the signed-in user should do next, by role (``todo.py``); a manager or HR officer who is
+    also an employee sees their own courses and notices too."""
+    user = current_user._get_current_object()
+    own = worker_todo(user.employee, local_today(), locale_code()) \
+        if user.employee is not None and user.role is not Role.EMPLOYEE else None
     return render_template(
         "home/index.html",
         summary=home_summary(current_user.employee),
         role_label=ROLE_LABELS[current_user.role],
+        todo=todo_for(user, local_today(), locale_code()),
+        own=own,
+        case_status=status_text,
+        case_item=item_label,
     )
 
 

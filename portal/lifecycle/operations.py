@@ -28,9 +28,9 @@ from portal.lifecycle.rules import LaterVersion, Standing, Validity
 from portal.notices import rules as notice_rules
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeVersion
 from portal.notices.operations import push_notice
+from portal.notifications.operations import notify, path_for
 from portal.org.models import Employee
 from portal.workbench.models import SentReminder
-from portal.workbench.operations import notify, path_for
 
 
 def _local(moment: datetime) -> date:

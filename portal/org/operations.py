@@ -12,7 +12,7 @@ from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus
-from portal.signals import employee_hired
+from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
 
@@ -90,15 +90,31 @@ class EmployeeData:
 def save_employee(
     data: EmployeeData, employee: Employee | None, by_user_id: int | None, origin: Origin
 ) -> Employee:
-    """Create or update an employee in one commit; a new hire gets their onboarding courses in it."""
-    hired = employee is None
+    """Create or update an employee in one commit; a new hire gets their account and onboarding
+    courses in it, a change of contract or a departure their consequences (``announce_changes``)."""
+    previous = None if employee is None else (employee.contract_type, employee.status)
     if employee is None:
         employee = Employee()
         db.session.add(employee)
     for field, value in data.__dict__.items():
         setattr(employee, field, value)
     db.session.flush()
-    if hired:
-        employee_hired.send(None, employee=employee, by_user_id=by_user_id, origin=origin)
+    announce_changes(employee, previous, by_user_id, origin)
     db.session.commit()
     return employee
+
+
+def announce_changes(employee: Employee, previous: tuple[ContractType, EmploymentStatus] | None,
+                     by_user_id: int | None, origin: Origin) -> None:
+    """Tell the other domains what a save changed (every entry point that saves employees calls
+    this): ``previous`` is the (contract, status) before the save, ``None`` for a new hire."""
+    if previous is None:
+        employee_hired.send(None, employee=employee, by_user_id=by_user_id, origin=origin)
+        if employee.status is EmploymentStatus.LEFT:
+            employee_left.send(None, employee=employee, by_user_id=by_user_id)
+        return
+    contract, status = previous
+    if employee.contract_type is not contract:
+        contract_changed.send(None, employee=employee, previous=contract, by_user_id=by_user_id, origin=origin)
+    if employee.status is EmploymentStatus.LEFT and status is not EmploymentStatus.LEFT:
+        employee_left.send(None, employee=employee, by_user_id=by_user_id)

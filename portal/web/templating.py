@@ -42,6 +42,8 @@ NAVIGATION = (
     NavItem("evidence.index", _l("Evidence"), "evidence.view"),
     NavItem("workbench.index", _l("Workbench"), "workbench.view"),
     NavItem("workbench.reports", _l("Injury reports"), "workflow.report"),
+    NavItem("notifications.duties", _l("Reminders"), "reminders.manage"),
+    NavItem("accounts.index", _l("Accounts"), "account.manage"),
 )
 
 
@@ -76,7 +78,7 @@ def _context() -> dict[str, Any]:
 
 def _unread() -> int:
     """The bell's count, read when the header renders (server-side on every navigation)."""
-    from portal.workbench.operations import unread_count
+    from portal.notifications.operations import unread_count
 
     return unread_count(current_user.id) if current_user.is_authenticated else 0
 

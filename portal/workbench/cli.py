@@ -8,7 +8,6 @@ from flask import Blueprint, current_app
 
 from portal.core.types import local_today
 from portal.workbench import operations
-from portal.workbench.mailer import SmtpSettings
 
 risks_bp = Blueprint("risks", __name__, cli_group="risks")
 reminders_bp = Blueprint("reminders", __name__, cli_group="reminders")
@@ -21,17 +20,8 @@ def scan_command() -> None:
     click.echo(f"Risk scan: {result.line()}.")
 
 
-def smtp_settings() -> SmtpSettings | None:
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return None
-    return SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), username=config.get("SMTP_USERNAME"),
-                        password=config.get("SMTP_PASSWORD"), starttls=bool(config["SMTP_STARTTLS"]),
-                        sender=config["SMTP_SENDER"])
-
-
 @reminders_bp.cli.command("send")
 def send_command() -> None:
     """Remind about overdue courses, notices and approval steps; escalate to the department manager."""
-    run = operations.send_reminders(local_today(), int(current_app.config["REMINDER_ESCALATION_DAYS"]), smtp_settings())
+    run = operations.send_reminders(local_today(), int(current_app.config["REMINDER_ESCALATION_DAYS"]))
     click.echo(f"Reminders: {run.portal} in the portal, {run.email} by e-mail, {run.escalations} escalations.")

@@ -1,4 +1,4 @@
-"""Workbench tables: risk alerts, in-portal notifications, sent reminders, the approval workflow's
+"""Workbench tables: risk alerts, sent reminders, the approval workflow's
 steps and the injury reports that run through it."""
 
 from __future__ import annotations
@@ -49,26 +49,6 @@ class RiskAlert(BelongsToEmployee, db.Model):
         return json.loads(self.params_json or "{}")
 
 
-class Notification(db.Model):
-    """One message in a user's notification centre; the text is a key plus parameters, worded
-    in the reader's language when shown."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(30))
-    text_key: Mapped[str] = mapped_column(sa.String(60))
-    params_json: Mapped[str] = mapped_column(sa.Text, default="{}")
-    link: Mapped[str] = mapped_column(sa.String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return json.loads(self.params_json or "{}")
-
-
 class SentReminder(db.Model):
     """The idempotency keys of reminders already sent (``reminders.Reminder.key``)."""
 
@@ -108,6 +88,8 @@ class InjuryReport(BelongsToEmployee, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The case opened from this report when its last step approved it.
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("injury_cases.id"))
 
     employee: Mapped[Employee] = relationship()
     decisions: Mapped[list[ReportDecision]] = relationship(back_populates="report", order_by="ReportDecision.id")

@@ -28,8 +28,10 @@ from portal.core.types import local_today, utcnow
 from portal.courses.models import Assignment
 from portal.evidence.ledger import Origin, append_event
 from portal.extensions import db
+from portal.notifications.operations import notify, path_for
 from portal.notices.models import NoticeDelivery
 from portal.org.models import Department, Employee
+from portal.org.operations import announce_changes
 from portal.org.rules import EmploymentStatus
 from portal.workbench import alerts as alert_rules
 from portal.workbench import importing, workflow
@@ -39,7 +41,6 @@ from portal.workbench.models import (
     OPEN,
     RESOLVED,
     InjuryReport,
-    Notification,
     ReportDecision,
     RiskAlert,
     SentReminder,
@@ -52,16 +53,6 @@ def _insert(model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the session's dialect (safe on several servers at once)."""
     dialect = db.session.get_bind().dialect.name
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
-
-
-def path_for(endpoint: str, **values: Any) -> str:
-    """A link to store in a notification, also from the CLI (no request there)."""
-    from flask import current_app, has_request_context, url_for
-
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 # --- Risk alerts --------------------------------------------------------------------------------
@@ -302,8 +293,27 @@ def decide_report(report: InjuryReport, step_key: str, role: Role, decision: wor
     for user in approvers(report):
         notify(user.id, "approval", "approval_waiting", {"report": report.id, "name": report.employee.name}, link)
     if progress.done(steps):
+        case = open_case_from_report(report, by_user_id, origin)
+        text_key = "report_filed" if case is None else "report_case_opened"
+        if case is not None:
+            link = path_for("cases_admin.detail", case_id=case.id)
         for user in users_with_role(Role.HR):
-            notify(user.id, "approval", "report_filed", {"report": report.id, "name": report.employee.name}, link)
+            notify(user.id, "approval", text_key, {"report": report.id, "name": report.employee.name}, link)
+
+
+def open_case_from_report(report: InjuryReport, by_user_id: int | None, origin: Origin) -> InjuryCase | None:
+    """The approved report opens its case, prefilled with the accident date, the report date and
+    what happened (Regulations Art. 17: the employer applies for recognition within 30 days). When
+    the values do not pass the case checks (no regional policy for that date), HR opens it by hand
+    from the report page instead."""
+    values = {"accident_date": report.accident_date,
+              "reported_date": report.created_at.astimezone(SHANGHAI).date(),
+              "description": f"{report.place}: {report.what_happened}"[:300]}
+    if cases.case_errors(values, local_today(), cases.policy_on(report.accident_date)):
+        return None
+    case = cases.open_case(report.employee, values, by_user_id, origin)
+    report.case_id = case.id
+    return case
 
 
 def users_with_role(role: Role) -> list[User]:
@@ -335,22 +345,6 @@ def may_decide(user: User, report: InjuryReport) -> bool:
     if user.role is not step.role:
         return False
     return any(u.id == user.id for u in approvers(report))
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-
-def notify(user_id: int, kind: str, text_key: str, params: dict[str, Any], link: str = "") -> Notification:
-    row = Notification(user_id=user_id, kind=kind, text_key=text_key, params_json=json.dumps(params, ensure_ascii=False),
-                       link=link, created_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def unread_count(user_id: int) -> int:
-    return db.session.execute(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))).scalar_one()
 
 
 # --- Reminders ----------------------------------------------------------------------------------
@@ -398,14 +392,13 @@ def _reminder_link(kind: str, item_id: int) -> tuple[str, dict[str, Any]]:
     return url_for("workbench.report", report_id=item_id), {"title": f"#{item_id}"}
 
 
-def send_reminders(today: date, escalate_after_days: int, smtp: Any | None) -> ReminderRun:
+def send_reminders(today: date, escalate_after_days: int, due_soon_days: int = 2) -> ReminderRun:
     """Create the reminders due today that were not sent before; each key is claimed first with an
-    insert-or-ignore, so two servers running at once send each reminder once."""
-    from portal.workbench import mailer
-
+    insert-or-ignore, so two servers running at once send each reminder once. E-mail goes through
+    the notification outbox (``flask notifications deliver`` or the scheduled job sends it)."""
     run = ReminderRun()
     sent = set(db.session.execute(sa.select(SentReminder.key)).scalars())
-    for reminder in reminders_due(pending_items(), sent, today, escalate_after_days):
+    for reminder in reminders_due(pending_items(), sent, today, escalate_after_days, due_soon_days):
         claimed = db.session.execute(_insert(SentReminder).values(key=reminder.key, sent_at=utcnow())
                                      .on_conflict_do_nothing(index_elements=["key"])
                                      .returning(SentReminder.id)).scalar_one_or_none() is not None
@@ -415,22 +408,21 @@ def send_reminders(today: date, escalate_after_days: int, smtp: Any | None) -> R
         user = db.session.execute(sa.select(User).where(User.employee_id == recipient.id)).scalar_one_or_none()
         link, params = _reminder_link(reminder.kind, reminder.item_id)
         params = {**params, "due": reminder.due.isoformat()}
-        text_key = f"{reminder.kind}_{'escalation' if reminder.escalation else 'reminder'}"
+        text_key = f"{reminder.kind}_{reminder.level}"
         subject_employee = _subject_employee(reminder.kind, reminder.item_id)
-        if user is not None:
-            notify(user.id, "reminder", text_key, params, link)
-            run.portal += 1
-        run.escalations += int(reminder.escalation)
         channel, reference = "portal-inbox", None
-        if smtp is not None and recipient.email:
-            message = mailer.compose(smtp, recipient.email, "工伤服务平台提醒 Portal reminder",
-                                     f"{reminder_text(text_key, params, 'zh_CN')}\n{reminder_text(text_key, params, 'en')}")
-            reference = mailer.send(smtp, message)
-            channel = "email"
-            run.email += 1
+        if user is not None:
+            notification = notify(user.id, "reminder", text_key, params, link, event_key=f"reminder:{reminder.key}")
+            run.portal += 1
+            mail = notification.outbox_message if notification is not None else None
+            if mail is not None:
+                channel, reference = "email", mail.message_id
+                run.email += 1
+        run.escalations += int(reminder.escalation)
         append_event("reminder_sent", employee_id=subject_employee, actor_user_id=None, origin=Origin(channel=channel),
                      payload={"key": reminder.key, "kind": reminder.kind, "item": reminder.item_id,
                               "recipient": reminder.recipient_id, "escalation": reminder.escalation,
+                              "level": reminder.level,
                               "due": reminder.due.isoformat(), "message_id": reference})
     db.session.commit()
     return run
@@ -439,23 +431,6 @@ def send_reminders(today: date, escalate_after_days: int, smtp: Any | None) -> R
 def _subject_employee(kind: str, item_id: int) -> int:
     model = {"course": Assignment, "notice": NoticeDelivery, "approval": InjuryReport}[kind]
     return db.session.get(model, item_id).employee_id
-
-
-def reminder_text(text_key: str, params: dict[str, Any], locale: str) -> str:
-    """The e-mail text in one language (outside a request, so not through gettext)."""
-    zh = {"course_reminder": "课程 {title} 已于 {due} 到期，请尽快完成并确认。",
-          "course_escalation": "您部门员工的课程 {title} 已于 {due} 到期仍未确认，请跟进。",
-          "notice_reminder": "告知书 {title} 已于 {due} 到期，请阅读并确认。",
-          "notice_escalation": "您部门员工的告知书 {title} 已于 {due} 到期仍未确认，请跟进。",
-          "approval_reminder": "工伤报告 {title} 等待您审批（{due} 到期）。",
-          "approval_escalation": "工伤报告 {title} 的审批已于 {due} 逾期，请跟进。"}
-    en = {"course_reminder": "The course {title} was due on {due}: please finish and acknowledge it.",
-          "course_escalation": "A course of your department ({title}) is unacknowledged since {due}: please follow up.",
-          "notice_reminder": "The notice {title} was due on {due}: please read and acknowledge it.",
-          "notice_escalation": "A notice of your department ({title}) is unacknowledged since {due}: please follow up.",
-          "approval_reminder": "The injury report {title} waits for your decision (due {due}).",
-          "approval_escalation": "The decision on injury report {title} is overdue since {due}: please follow up."}
-    return (zh if locale == "zh_CN" else en).get(text_key, text_key).format(**params)
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -502,14 +477,17 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
                           preferred_locale=r["preferred_locale"], status=r["status"], left_date=r["left_date"])
             row = existing.get(r["number"])
             if row is None:
-                row = Employee(number=r["number"], **values)
+                row, previous = Employee(number=r["number"], **values), None
                 db.session.add(row)
                 existing[r["number"]] = row
                 done.created += 1
             else:
+                previous = (row.contract_type, row.status)
                 for name, value in values.items():
                     setattr(row, name, value)
                 done.updated += 1
+            db.session.flush()
+            announce_changes(row, previous, by_user_id, origin)
     else:
         from portal.cases.models import WageMonth
 

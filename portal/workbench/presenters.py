@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.workbench.alerts import AlertCode
@@ -65,22 +62,3 @@ IMPORT_REASONS = {
     Reason.BAD_MONTH: _l("Not a valid year and month"),
     Reason.UNREADABLE: _l("The file cannot be read"),
 }
-
-
-def notification_text(text_key: str, params: dict[str, Any]) -> str:
-    texts = {
-        "approval_waiting": _("Injury report #%(report)s of %(name)s waits for your decision."),
-        "report_filed": _("Injury report #%(report)s of %(name)s passed every step: open a case from it."),
-        "course_reminder": _("Reminder: the course %(title)s was due on %(due)s."),
-        "course_escalation": _("A course of your department (%(title)s) is unacknowledged since %(due)s."),
-        "notice_reminder": _("Reminder: the notice %(title)s was due on %(due)s."),
-        "notice_escalation": _("A notice of your department (%(title)s) is unacknowledged since %(due)s."),
-        "approval_reminder": _("Reminder: injury report %(title)s waits for your decision (due %(due)s)."),
-        "approval_escalation": _("The decision on injury report %(title)s is overdue since %(due)s."),
-        "renewal_reminder": _("Your acknowledgement of %(title)s expires on %(due)s; you will be asked to renew it."),
-    }
-    template = texts.get(text_key)
-    if template is None:
-        return text_key
-    safe = {"report": "", "name": "", "title": "", "due": "", **params}
-    return template % safe

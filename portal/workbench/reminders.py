@@ -29,12 +29,17 @@ class Reminder:
     recipient_id: int
     escalation: bool
     due: date
+    soon: bool = False  # a heads-up before the due date, not an overdue reminder
+
+    @property
+    def level(self) -> str:
+        return "due_soon" if self.soon else "escalation" if self.escalation else "reminder"
 
     @property
     def key(self) -> str:
-        """One reminder per item, recipient, level and due date: the idempotency key."""
-        level = "escalation" if self.escalation else "reminder"
-        return f"{self.kind}:{self.item_id}:{level}:{self.recipient_id}:{self.due.isoformat()}"
+        """One reminder per item, recipient, level and due date: the idempotency key (a new due
+        date after an extension is a new key)."""
+        return f"{self.kind}:{self.item_id}:{self.level}:{self.recipient_id}:{self.due.isoformat()}"
 
 
 def reminders_due(
@@ -42,13 +47,21 @@ def reminders_due(
     already_sent: Collection[str],
     today: date,
     escalate_after_days: int = DEFAULT_ESCALATION_DAYS,
+    due_soon_days: int = 0,
 ) -> list[Reminder]:
-    """Reminders to send today that were not sent before (their keys are not in ``already_sent``)."""
+    """Reminders to send today that were not sent before (their keys are not in ``already_sent``);
+    with ``due_soon_days`` also a heads-up to whoever must act once the due date is that close."""
     if escalate_after_days < 1:
         raise ValueError("escalate_after_days must be at least 1")
     due_now = []
     for item in items:
-        if item.done or today <= item.due:
+        if item.done:
+            continue
+        if today <= item.due:
+            if due_soon_days > 0 and (item.due - today).days <= due_soon_days:
+                soon = Reminder(item.kind, item.item_id, item.recipient_id, False, item.due, soon=True)
+                if soon.key not in already_sent:
+                    due_now.append(soon)
             continue
         candidates = [Reminder(item.kind, item.item_id, item.recipient_id, False, item.due)]
         if item.manager_id is not None and item.manager_id != item.recipient_id \

@@ -1,5 +1,5 @@
 """The HR workbench: risk alerts, the cost report, injury reports and their approval workflow,
-imports and exports; and every user's notification centre."""
+imports and exports."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from portal.auth.access import current_actor, requires, scope_filter
 from portal.auth.policy import Role, can
 from portal.cases.models import InjuryCase
-from portal.core.types import local_today, utcnow
+from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
@@ -26,10 +26,9 @@ from portal.workbench import costs as cost_rules
 from portal.workbench import importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
 from portal.workbench.forms import DecisionForm, ImportForm, ReportForm, StepForm
-from portal.workbench.models import RESOLVED, InjuryReport, Notification, RiskAlert
+from portal.workbench.models import RESOLVED, InjuryReport, RiskAlert
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
-notifications_bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def _words() -> dict[str, Any]:
@@ -321,31 +320,3 @@ def export(what: str, fmt: str) -> Response:
         abort(404)
     header, rows = operations.export_rows(what, scope_filter("workbench.manage", Employee.id, Employee.department_id))
     return _export(header, rows, what, fmt)
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-
-@notifications_bp.get("/", endpoint="index")
-@requires("notifications.self")
-def notification_list() -> str:
-    """Every notification of the signed-in user; opening the page marks them read."""
-    rows = list(db.session.execute(sa.select(Notification).where(Notification.user_id == current_user.id)
-                                   .order_by(Notification.id.desc()).limit(200)).scalars())
-    unread = {n.id for n in rows if n.read_at is None}
-    texts = {n.id: presenters.notification_text(n.text_key, n.params) for n in rows}
-    now = utcnow()
-    for n in rows:
-        if n.read_at is None:
-            n.read_at = now
-    db.session.commit()
-    return render_template("workbench/notifications.html", notifications=rows, unread=unread, texts=texts)
-
-
-@notifications_bp.get("/bell")
-@requires("notifications.self")
-def bell() -> Response:
-    """The bell with the unread count: the header includes it, htmx polls it every minute."""
-    response = make_response(render_template("workbench/_bell.html", unread_count=operations.unread_count(current_user.id)))
-    response.vary.add("HX-Request")
-    return response

@@ -10,6 +10,7 @@ import pytest
 
 from portal.auth.access import PUBLIC
 from portal.demo.operations import walk_through_course
+from tests.web.accounts.route_expectations import ACCOUNT_EXPECTED
 from tests.web.cases.route_expectations import CASE_EXPECTED, prepare_cases
 from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evidence
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
@@ -94,6 +95,7 @@ EXPECTED.update(NOTICE_EXPECTED)
 EXPECTED.update(EVIDENCE_EXPECTED)
 EXPECTED.update(CASE_EXPECTED)
 EXPECTED.update(WORKBENCH_EXPECTED)
+EXPECTED.update(ACCOUNT_EXPECTED)
 
 
 def test_every_route_has_a_decision(app):
@@ -106,7 +108,8 @@ def test_every_route_has_a_decision(app):
 
 def test_public_routes_are_exactly_the_expected_ones(app):
     public = {e for e, v in app.view_functions.items() if getattr(v, "access_action", None) == PUBLIC}
-    assert public == {"auth.login", "auth.reset_password", "home.set_locale", "health.healthz"}
+    assert public == {"auth.login", "auth.reset_password", "auth.activate", "auth.sso_login", "auth.sso_callback",
+                      "home.set_locale", "health.healthz"}
 
 
 @pytest.mark.parametrize("role", ROLES)

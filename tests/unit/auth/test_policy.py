@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.auth.policy import RULES, Actor, Role, Scope, can, scope
+from portal.auth.policy import RULES, Actor, Role, Scope, can, may_manage_account, scope
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,19 @@ def test_plain_employees_only_ever_reach_their_own_records(actor, record):
     for action in RULES:
         if can(employee, action, record):
             assert record.subject_employee_id == employee.employee_id
+
+
+@pytest.mark.parametrize("account_role,allowed", [(Role.EMPLOYEE, True), (Role.MANAGER, True), (Role.HR, False),
+                                                  (Role.ADMIN, False)])
+def test_hr_manages_employee_and_manager_accounts_only(account_role, allowed):
+    assert may_manage_account(HR, account_role) is allowed
+    assert may_manage_account(ADMIN, account_role) is True
+
+
+@given(st.sampled_from(list(Role)), st.sampled_from(list(Role)), st.sampled_from(list(Role)))
+def test_no_one_hands_out_a_role_above_their_own_reach(actor_role, account_role, new_role):
+    actor = Actor(actor_role, employee_id=1)
+    if may_manage_account(actor, account_role, new_role):
+        assert actor_role in (Role.HR, Role.ADMIN)
+        assert actor_role is Role.ADMIN or {account_role, new_role} <= {Role.EMPLOYEE, Role.MANAGER}
+    assert not may_manage_account(None, account_role)

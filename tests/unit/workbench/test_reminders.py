@@ -58,3 +58,15 @@ def test_keys_are_unique_and_sending_is_idempotent(days):
         assert len(set(keys)) == len(keys) and not set(keys) & sent
         sent |= set(keys)
     assert len(sent) <= 2
+
+
+def test_a_heads_up_before_the_due_date_once_per_due_date():
+    item = PendingItem("course", 5, 7, 3, date(2026, 11, 20))
+    assert reminders_due([item], set(), date(2026, 11, 17), due_soon_days=2) == []
+    (soon,) = reminders_due([item], set(), date(2026, 11, 18), due_soon_days=2)
+    assert soon.level == "due_soon" and soon.recipient_id == 7
+    assert reminders_due([item], {soon.key}, date(2026, 11, 20), due_soon_days=2) == []
+    moved = PendingItem("course", 5, 7, 3, date(2026, 11, 30))  # a new due date is a new heads-up
+    assert reminders_due([moved], {soon.key}, date(2026, 11, 29), due_soon_days=2)[0].key != soon.key
+    assert reminders_due([PendingItem("course", 5, 7, 3, date(2026, 11, 20), done=True)], set(),
+                         date(2026, 11, 19), due_soon_days=2) == []

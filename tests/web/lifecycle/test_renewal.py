@@ -14,7 +14,7 @@ from portal.lifecycle.operations import renew_expired
 from portal.notices import rules as notice_rules
 from portal.notices.models import NoticeDelivery
 from portal.notices.operations import acknowledge_notice, open_notice, push_notice
-from portal.workbench.models import Notification
+from portal.notifications.models import Notification
 from tests.conftest import assign_course, login
 from tests.web.notices.conftest import events, version  # noqa: F401 (fixture)
 
@@ -49,7 +49,8 @@ def test_a_reminder_comes_once_thirty_days_before_expiry(courses, world):
     assert renew_expired(date(2025, 12, 10)).reminders == 0  # 31 days before
     assert renew_expired(date(2025, 12, 11)).reminders == 1
     assert renew_expired(date(2025, 12, 12)).reminders == 0
-    (note,) = db.session.query(Notification).filter_by(user_id=world.user("worker").id).all()
+    (note,) = db.session.query(Notification).filter_by(user_id=world.user("worker").id,
+                                                       text_key="renewal_reminder").all()
     assert note.text_key == "renewal_reminder" and note.link == "/learning/injury-basics"
     assert [payload_of(e)["kind"] for e in events("reminder_sent", world.worker.id)] == ["renewal_course"]
 

@@ -1,4 +1,4 @@
-"""E-mail delivery of reminders through SMTP, when configured. No Flask: settings come in."""
+"""E-mail delivery through SMTP, when configured. No Flask: settings come in."""
 
 from __future__ import annotations
 
@@ -21,13 +21,18 @@ class SmtpSettings:
     timeout: float = 10.0
 
 
-def compose(settings: SmtpSettings, to: str, subject: str, text: str) -> EmailMessage:
-    """A plain-text UTF-8 message; the Message-ID is recorded as delivery evidence."""
+def new_message_id(sender: str) -> str:
+    return make_msgid(domain=sender.split("@")[-1] or "localhost")
+
+
+def compose(settings: SmtpSettings, to: str, subject: str, text: str, message_id: str | None = None) -> EmailMessage:
+    """A plain-text UTF-8 message; the Message-ID is recorded as delivery evidence (an outbox
+    message brings the one it was given when written, so a resend keeps its identity)."""
     message = EmailMessage()
     message["From"] = formataddr((settings.sender_name, settings.sender))
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=settings.sender.split("@")[-1] or "localhost")
+    message["Message-ID"] = message_id or new_message_id(settings.sender)
     message.set_content(text, charset="utf-8")
     return message
 

@@ -1,0 +1,153 @@
+"""Recording notifications once, writing their e-mail to the outbox, and delivering the outbox."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from portal.auth.models import User
+from portal.core.types import utcnow
+from portal.core.upsert import insert_ignoring_conflicts
+from portal.extensions import db
+from portal.notifications import mailer
+from portal.notifications.models import Notification, OutboxMessage
+from portal.notifications.texts import notification_text
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """A link to store in a notification, also from the CLI or a job (no request there)."""
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def user_of(employee_id: int) -> User | None:
+    """The account of an employee that is in use: enabled and activated. Someone who has not set a
+    password yet gets one message, the invitation; what was assigned meanwhile waits on their home page."""
+    return db.session.execute(sa.select(User).where(User.employee_id == employee_id, User.is_enabled.is_(True),
+                                                    User.password_set.is_(True))).scalar_one_or_none()
+
+
+def enabled_users_with_roles(*roles: Any) -> list[User]:
+    return list(db.session.execute(sa.select(User).where(User.role.in_(roles), User.is_enabled.is_(True))
+                                   .order_by(User.id)).scalars())
+
+
+def notify(user_id: int, kind: str, text_key: str, params: dict[str, Any], link: str = "",
+           event_key: str | None = None) -> Notification | None:
+    """Record one notification (and its e-mail in the outbox, when the person wants e-mail and has
+    an address) in the caller's transaction. With ``event_key`` the same event is recorded once:
+    a second call returns ``None``."""
+    values = dict(user_id=user_id, kind=kind, text_key=text_key, link=link, created_at=utcnow(),
+                  params_json=json.dumps(params, ensure_ascii=False, sort_keys=True), event_key=event_key)
+    if event_key is None:
+        row = Notification(**values)
+        db.session.add(row)
+        db.session.flush()
+    else:
+        new_id = db.session.execute(insert_ignoring_conflicts(Notification, ["event_key"]).values(**values)
+                                    .returning(Notification.id)).scalar_one_or_none()
+        if new_id is None:
+            return None
+        row = db.session.get(Notification, new_id)
+    _write_email(row)
+    return row
+
+
+def _write_email(notification: Notification) -> None:
+    user = db.session.get(User, notification.user_id)
+    address = user.employee.email if user is not None and user.employee is not None else None
+    if user is None or not user.email_notifications or not address:
+        return
+    locale = user.employee.preferred_locale or "zh_CN"
+    with force_locale(locale):
+        text = notification_text(notification.text_key, notification.params)
+        subject = email_subject()
+    link = notification.link
+    if link.startswith("/"):
+        link = current_app.config["BASE_URL"].rstrip("/") + link
+    queue_email(address, subject, f"{text}\n\n{link}\n" if link else f"{text}\n", notification.id)
+
+
+def queue_email(address: str, subject: str, body: str, notification_id: int | None = None) -> OutboxMessage:
+    """Write one e-mail to the outbox in the caller's transaction; it is sent only if that commits."""
+    message = OutboxMessage(notification_id=notification_id, to_address=address, subject=subject, body=body,
+                            message_id=mailer.new_message_id(current_app.config["SMTP_SENDER"]), created_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def email_subject() -> str:
+    from flask_babel import gettext as _
+
+    return _("Injury portal: a message for you")
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.execute(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))).scalar_one()
+
+
+def recent(user_id: int, limit: int = 200) -> list[Notification]:
+    return list(db.session.execute(sa.select(Notification).where(Notification.user_id == user_id)
+                                   .order_by(Notification.id.desc()).limit(limit)).scalars())
+
+
+def mark_read(rows: list[Notification]) -> None:
+    now = utcnow()
+    for row in rows:
+        if row.read_at is None:
+            row.read_at = now
+    db.session.commit()
+
+
+def smtp_settings() -> mailer.SmtpSettings | None:
+    """The mail server from the configuration; ``None`` when ``SMTP_HOST`` is not set."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return mailer.SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), username=config.get("SMTP_USERNAME"),
+                        password=config.get("SMTP_PASSWORD"), starttls=bool(config["SMTP_STARTTLS"]),
+                        sender=config["SMTP_SENDER"])
+
+
+@dataclass
+class OutboxRun:
+    sent: int = 0
+    failed: bool = False
+    error: str = ""
+
+
+def deliver_outbox(settings: mailer.SmtpSettings, batch: int = 200) -> OutboxRun:
+    """Send unsent outbox messages oldest first, committing each as it is sent: a failing server
+    stops the run, what was sent stays sent and the rest waits for the next run. Rows are locked
+    (skipping rows another server holds), so two runners never send the same message."""
+    run = OutboxRun()
+    while True:
+        query = (sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                 .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True))
+        message = db.session.execute(query).scalar_one_or_none()
+        if message is None or run.sent >= batch:
+            db.session.commit()
+            return run
+        message.attempts += 1
+        try:
+            mailer.send(settings, mailer.compose(settings, message.to_address, message.subject, message.body,
+                                                 message.message_id))
+        except (OSError, mailer.smtplib.SMTPException) as error:
+            message.last_error = str(error)[:300]
+            db.session.commit()
+            run.failed, run.error = True, message.last_error
+            return run
+        message.sent_at = utcnow()
+        db.session.commit()
+        run.sent += 1
