@@ -16,7 +16,11 @@ class EvidenceEvent(db.Model):
     """One append-only ledger record; ``body`` is the canonical JSON that ``hash`` covers."""
 
     __tablename__ = "evidence_events"
-    __table_args__ = (sa.UniqueConstraint("chain", "seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("chain", "seq"),
+        # One employee's events of one type (the evidence page's filter) without a scan of the type.
+        sa.Index("ix_evidence_events_employee_type", "employee_id", "event_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[str] = mapped_column(sa.String(40))
