@@ -148,7 +148,7 @@ class Gunicorn:
         self.port = free_port()
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--timeout", "120", "--log-level", "warning", "bench.serve:app"], env=app_env(url), cwd=ROOT)
+             "--timeout", "120", "--log-level", "warning", "--no-control-socket", "bench.serve:app"], env=app_env(url), cwd=ROOT)
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -352,12 +352,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed requests per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
+    parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")
     args = parser.parse_args()
     size = Size(args.employees, args.events, min(args.ack, args.employees // 4))
     OUT.mkdir(parents=True, exist_ok=True)
     engines = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
     for name in args.engines.split(","):
-        run_engine(engines[name](size), size, args)
+        engine = engines[name](size)
+        if args.build_only:
+            engine.prepare()
+            engine.close()
+        else:
+            run_engine(engine, size, args)
 
 
 if __name__ == "__main__":

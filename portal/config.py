@@ -32,7 +32,8 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL: str | None = None  # several app servers: shared rate limits, job broker and locks
+    RATELIMIT_STORAGE_URI = "memory://"  # default: REDIS_URL when that is set
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
     PASSWORD_HASH_METHOD = "scrypt"
@@ -67,6 +68,8 @@ def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         from portal import PROJECT_ROOT
 
         app.config["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == DefaultConfig.RATELIMIT_STORAGE_URI:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     _require_secret_key(app)

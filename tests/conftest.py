@@ -26,6 +26,7 @@ from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType
 from tests.postgres import PostgresServer
+from tests.redis import RedisServer
 
 PASSWORD = "correct horse battery"
 ENGINES = ("sqlite", "postgresql")
@@ -34,6 +35,14 @@ ENGINES = ("sqlite", "postgresql")
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     server = PostgresServer()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    server = RedisServer()
     url = server.start()
     yield url
     server.stop()
