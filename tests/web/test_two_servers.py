@@ -7,6 +7,7 @@ duplicates nothing. Bounded request counts only: nothing here depends on how fas
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from portal.extensions import db
 from portal.org.models import Employee
 from tests.conftest import PASSWORD, World, assign_course, make_app
 
-LEARNERS = 12
+LEARNERS = 8
 LOGIN_LIMIT = 10
 ACKNOWLEDGE = "/learning/injury-basics/acknowledge"
 
@@ -101,7 +102,7 @@ def servers(shared_database: str, redis_url: str) -> Iterator[list[int]]:
         yield ports
     finally:
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         for process in processes:
             process.wait(30)
 
