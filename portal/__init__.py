@@ -8,7 +8,10 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGED = Path(__file__).resolve().parent / "_resources"
+# Templates, static files, migrations, courses, notices and translations: the checkout's folders,
+# or their copies inside an installed wheel (see setup.py).
+PROJECT_ROOT = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,7 +20,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        # Installed from a wheel, the instance folder is Flask's default, outside the package.
+        instance_path=None if PROJECT_ROOT == _PACKAGED else str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
     from portal.config import apply_config
