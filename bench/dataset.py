@@ -48,6 +48,14 @@ class Size:
 def build(size: Size, today: date) -> None:
     """Fill an empty, migrated database (inside an app context)."""
     load_demo(today)
+    existing = db.session.execute(sa.select(sa.func.count(Employee.id))).scalar_one()
+    existing_events = db.session.execute(sa.select(sa.func.count(EvidenceEvent.id))).scalar_one()
+    add_employees(max(size.employees - existing, 0), size.events - existing_events, size.ack_pool, today)
+
+
+def add_employees(count: int, events: int, ack_pool: int, today: date) -> None:
+    """``count`` employees with ``events`` ledger events between them (at least one each), in
+    departments of a thousand; needs the courses synced (and uses the first notice when there is one)."""
     course = db.session.execute(sa.select(Course).where(Course.slug == "injury-basics")).scalar_one()
     version = db.session.execute(sa.select(CourseVersion).where(CourseVersion.course_id == course.id,
                                                                 CourseVersion.locale == "zh_CN")
@@ -55,14 +63,12 @@ def build(size: Size, today: date) -> None:
     notice = db.session.execute(sa.select(NoticeVersion).order_by(NoticeVersion.id)).scalars().first()
     lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
     first_id = (db.session.execute(sa.select(sa.func.max(Employee.id))).scalar_one() or 0) + 1
-    extra = max(size.employees - (first_id - 1), 0)
-    existing_events = db.session.execute(sa.select(sa.func.count(EvidenceEvent.id))).scalar_one()
-    per_employee = max(-(-(size.events - existing_events) // max(extra, 1)), 1)
+    per_employee = max(-(-events // max(count, 1)), 1)
     password_hash = generate_password_hash(BENCH_PASSWORD, method="pbkdf2:sha256:1000")
     ids = Ids.start()
-    for start in range(0, extra, BATCH):
-        batch = range(first_id + start, first_id + min(start + BATCH, extra))
-        _insert_batch(batch, first_id, extra, size, today, course.id, version, notice, lessons, per_employee,
+    for start in range(0, count, BATCH):
+        batch = range(first_id + start, first_id + min(start + BATCH, count))
+        _insert_batch(batch, first_id, count, ack_pool, today, course.id, version, notice, lessons, per_employee,
                       password_hash, ids)
         db.session.commit()
     _reset_sequences()
@@ -89,14 +95,14 @@ class Ids:
                    after(NoticeAcknowledgement))
 
 
-def _insert_batch(batch: range, first_id: int, extra: int, size: Size, today: date, course_id: int,
+def _insert_batch(batch: range, first_id: int, extra: int, ack_pool: int, today: date, course_id: int,
                   version: CourseVersion, notice: NoticeVersion | None, lessons: list[int], per_employee: int,
                   password_hash: str, ids: Ids) -> None:
     rows: dict[Any, list[dict]] = {m: [] for m in (Department, Employee, User, Assignment, Acknowledgement,
                                                     LessonProgress, QuizAttempt, NoticeDelivery,
                                                     NoticeAcknowledgement, EvidenceEvent, ChainHead)}
     managers = []
-    pool_start = first_id + extra - size.ack_pool
+    pool_start = first_id + extra - ack_pool
     for employee_id in batch:
         offset = employee_id - first_id
         if offset % PER_DEPARTMENT == 0:

@@ -84,12 +84,13 @@ def case_snapshot(case: InjuryCase, today: date) -> tuple[alert_rules.CaseSnapsh
 BATCH = 500  # rows per statement and per commit in the batch jobs: constant memory at any size
 
 
-def keyset_batches(statement: sa.Select[Any], key: Any, size: int = BATCH) -> Iterator[list[Any]]:
-    """The rows of ``statement`` in lists of ``size``, ordered by ``key`` (its first column); each
-    list is a fresh query after the last key seen, so callers may commit between lists."""
+def keyset_batches(statement: sa.Select[Any], key: Any, size: int | None = None) -> Iterator[list[Any]]:
+    """The rows of ``statement`` in lists of ``size`` (default ``BATCH``), ordered by ``key`` (its
+    first column); each list is a fresh query after the last key seen, so callers may commit
+    between lists."""
     last = None
     while True:
-        page = statement.order_by(key).limit(size)
+        page = statement.order_by(key).limit(size or BATCH)
         rows = db.session.execute(page if last is None else page.where(key > last)).all()
         if not rows:
             return
@@ -110,7 +111,7 @@ def overdue_acknowledgements(today: date) -> Iterator[list[alert_rules.PendingAc
 
 
 def case_alerts(today: date) -> Iterator[list[alert_rules.Alert]]:
-    for rows in keyset_batches(sa.select(InjuryCase.id, InjuryCase), InjuryCase.id, size=100):
+    for rows in keyset_batches(sa.select(InjuryCase.id, InjuryCase), InjuryCase.id, size=min(BATCH, 100)):
         found: list[alert_rules.Alert] = []
         for _, case in rows:
             snapshot = case_snapshot(case, today)
