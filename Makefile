@@ -15,9 +15,10 @@ run: setup instance/secret_key
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask notices sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask demo load
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask risks scan
-	@echo "Serving the portal on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \
-		--access-logfile - wsgi:app
+	@echo "Serving the portal on http://$(HOST):$(PORT) with a job worker beside it (Ctrl+C stops both)"
+	@export PORTAL_SECRET_KEY="$$(cat instance/secret_key)"; \
+		$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: setup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notices.routes import bp as notices_bp
     from portal.org.routes import bp as org_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
+    from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the daily scan and reminders)
     from portal.workbench.routes import bp as workbench_bp
     from portal.workbench.routes import notifications_bp
 

@@ -32,7 +32,6 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    REDIS_URL: str | None = None  # several app servers: shared rate limits, job broker and locks
     RATELIMIT_STORAGE_URI = "memory://"  # default: REDIS_URL when that is set
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
@@ -49,7 +48,7 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
-    REDIS_URL: str | None = None  # job broker and locks; the embedded default is a SQLite file
+    REDIS_URL: str | None = None  # job broker, locks and rate limits shared by several app servers
     JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING
     JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.sqlite3
 

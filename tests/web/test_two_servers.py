@@ -192,3 +192,28 @@ def test_acknowledgements_split_across_both_servers_lose_and_duplicate_nothing(
         assert verify_ledger(None).ok
         db.session.remove()
         db.engine.dispose()
+
+
+SCHEDULER = """
+from datetime import datetime, timezone
+from portal import create_app
+from portal.core.types import local_today
+from portal.jobs import run_once_per_slot
+from portal.workbench import operations
+app = create_app()
+with app.app_context():
+    slot = datetime(2026, 11, 29, 17, 30, tzinfo=timezone.utc)
+    result = run_once_per_slot("risks-scan", slot)(lambda: operations.scan(local_today()))()
+    print("ran" if result is not None else "skipped")
+"""
+
+
+def test_a_scheduled_run_happens_once_across_two_schedulers(shared_database: str, redis_url: str) -> None:
+    """Two schedulers on two hosts both fire the daily scan for the same minute: one runs it."""
+    env = {**os.environ, "DATABASE_URL": shared_database, "PORTAL_REDIS_URL": redis_url,
+           "PORTAL_SECRET_KEY": "two-servers-test-secret", "PORTAL_JOBS_IMMEDIATE": "false",
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    schedulers = [subprocess.Popen([sys.executable, "-c", SCHEDULER], env=env, cwd=PROJECT_ROOT,
+                                   stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = sorted(process.communicate(timeout=120)[0].strip() for process in schedulers)
+    assert outputs == ["ran", "skipped"]

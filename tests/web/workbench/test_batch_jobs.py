@@ -134,3 +134,11 @@ def test_the_batch_writer_continues_each_chain_and_the_ledger_verifies(app, worl
                               .order_by(EvidenceEvent.seq)).scalars().all()
     assert seqs == [1, 2, 3]
     assert verify_ledger(None).ok
+
+
+def test_the_scheduled_scan_and_reminders_run_the_batch_jobs(app, world, courses):
+    from portal.workbench.jobs import scheduled_reminders, scheduled_risk_scan
+
+    _overdue_learners(world, courses["injury-basics"], 3)
+    assert scheduled_risk_scan.call_local() == "Risk scan: 3 new, 0 still raised, 0 resolved."
+    assert scheduled_reminders.call_local().startswith("Reminders: 3 in the portal, 0 by e-mail, 3 escalations")
