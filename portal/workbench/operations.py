@@ -55,6 +55,13 @@ def _insert(model: Any) -> Any:
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
+def _claim(model: Any, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose ``key`` is new and return those keys: rows another run inserted first
+    are skipped by the unique key (one statement, executed for many rows)."""
+    statement = _insert(model).on_conflict_do_nothing(index_elements=["key"]).returning(model.key)
+    return set(db.session.scalars(statement, rows))
+
+
 def path_for(endpoint: str, **values: Any) -> str:
     """A link to store in a notification, also from the CLI (no request there)."""
     from flask import current_app, has_request_context, url_for
@@ -157,8 +164,7 @@ def _upsert_alerts(alerts: dict[str, alert_rules.Alert], now: datetime, result: 
                    subject_id=a.subject_id, employee_id=a.employee_id, due=a.due, owner_role=a.owner_role,
                    article_zh=a.article_zh, article_en=a.article_en, params_json=json.dumps(dict(a.params)),
                    status=OPEN, first_seen_at=now, last_seen_at=now) for key, a in alerts.items()]
-    inserted = set(db.session.execute(_insert(RiskAlert).values(values).on_conflict_do_nothing(index_elements=["key"])
-                                      .returning(RiskAlert.key)).scalars())
+    inserted = _claim(RiskAlert, values)
     seen_again = [key for key in alerts if key not in inserted]
     if seen_again:
         db.session.execute(sa.update(RiskAlert).where(RiskAlert.key.in_(seen_again), RiskAlert.last_seen_at < now)
@@ -462,9 +468,7 @@ def _send_batch(subjects: list[ReminderSubject], today: date, escalate_after_day
     if not due:
         return
     now = utcnow()
-    claimed = set(db.session.execute(_insert(SentReminder).values([{"key": r.key, "sent_at": now} for r in due])
-                                     .on_conflict_do_nothing(index_elements=["key"]).returning(SentReminder.key))
-                  .scalars())
+    claimed = _claim(SentReminder, [{"key": r.key, "sent_at": now} for r in due])
     due = [r for r in due if r.key in claimed]
     recipients = {r.recipient_id for r in due}
     users = dict(db.session.execute(sa.select(User.employee_id, User.id).where(User.employee_id.in_(recipients))).all())
