@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
     from portal.jobs.cli import bp as jobs_cli_bp
+    from portal.jobs.routes import bp as jobs_bp
     from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
     from portal.notices.admin_routes import bp as notices_admin_bp
     from portal.notices.routes import bp as notices_bp
@@ -65,7 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
                       notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
-                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp):
+                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp,
+                      jobs_bp):
         app.register_blueprint(blueprint)
     return app
 

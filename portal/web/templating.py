@@ -42,6 +42,7 @@ NAVIGATION = (
     NavItem("evidence.index", _l("Evidence"), "evidence.view"),
     NavItem("workbench.index", _l("Workbench"), "workbench.view"),
     NavItem("workbench.reports", _l("Injury reports"), "workflow.report"),
+    NavItem("jobs.index", _l("Background jobs"), "jobs.view"),
 )
 
 

@@ -5,6 +5,7 @@ same work stays available to cron as ``flask risks scan`` and ``flask reminders 
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from portal.core.types import local_today
 from portal.jobs import crontab, periodic_job
@@ -17,12 +18,12 @@ SCAN_SCHEDULE = crontab(hour="17", minute="30")
 REMINDER_SCHEDULE = crontab(hour="0", minute="0")
 
 
-@periodic_job(SCAN_SCHEDULE, lock="risks-scan")
+@periodic_job(SCAN_SCHEDULE, lock="risks-scan", label=_l("Daily risk scan (01:30)"))
 def scheduled_risk_scan() -> str:
     return f"Risk scan: {operations.scan(local_today()).line()}."
 
 
-@periodic_job(REMINDER_SCHEDULE, lock="reminders-send")
+@periodic_job(REMINDER_SCHEDULE, lock="reminders-send", label=_l("Reminders (08:00)"))
 def scheduled_reminders() -> str:
     run = operations.send_reminders(local_today(), int(current_app.config["REMINDER_ESCALATION_DAYS"]),
                                     smtp_settings())
