@@ -316,29 +316,33 @@ def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse
         subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
                        capture_output=True)  # the cached data set may predate the newest migrations
         print(f"\n## {engine.name}: {size.employees:,} employees, {size.events:,} ledger events\n", flush=True)
+        parts = set(args.parts.split(","))
         server = Gunicorn(url, args.workers)
         try:
-            rows = measure_pages(server.port, url, args.rounds)
-            print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
-            for label, seconds, ratio, status, queries, table_rows in rows:
-                print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.1f}× | {status} | {queries} | {table_rows} |")
-            print(flush=True)
-            jobs = [("flask risks scan", ("risks", "scan")), ("flask reminders send", ("reminders", "send")),
-                    ("flask reminders send (again)", ("reminders", "send")),
-                    ("flask evidence checkpoint", ("evidence", "checkpoint"))]
-            print("| Job | Time | Peak memory | Output |\n|---|---|---|---|")
-            for label, command in jobs:
-                seconds, peak, output = run_cli(url, *command)
-                print(f"| {label} | {seconds:.1f} s | {peak} MB | {output[:90]} |", flush=True)
-            load = acknowledgement_load(server.port, url, size, args.concurrency)
+            if "pages" in parts:
+                rows = measure_pages(server.port, url, args.rounds)
+                print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
+                for label, seconds, ratio, status, queries, table_rows in rows:
+                    print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.1f}× | {status} | {queries} | {table_rows} |")
+                print(flush=True)
+            if "jobs" in parts:
+                jobs = [("flask risks scan", ("risks", "scan")), ("flask reminders send", ("reminders", "send")),
+                        ("flask reminders send (again)", ("reminders", "send")),
+                        ("flask evidence checkpoint", ("evidence", "checkpoint"))]
+                print("| Job | Time | Peak memory | Output |\n|---|---|---|---|")
+                for label, command in jobs:
+                    seconds, peak, output = run_cli(url, *command)
+                    print(f"| {label} | {seconds:.1f} s | {peak} MB | {output[:90]} |", flush=True)
+            load = acknowledgement_load(server.port, url, size, args.concurrency) if "acks" in parts else None
         finally:
             server.stop()
-        seconds, peak, output = run_cli(url, "evidence", "verify")
-        print(f"| flask evidence verify (after the load) | {seconds:.1f} s | {peak} MB | {output[:90]} |\n")
-        print(f"Acknowledgements over HTTP ({args.concurrency} clients, {args.workers} gunicorn workers): "
-              f"{load['requests']} requests in {load['seconds']:.1f} s = {load['per_second']:.0f}/s, "
-              f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, statuses {load['statuses']}; "
-              f"lost {load['lost']}, duplicated {load['duplicated']}.", flush=True)
+        if load is not None:
+            seconds, peak, output = run_cli(url, "evidence", "verify")
+            print(f"| flask evidence verify (after the load) | {seconds:.1f} s | {peak} MB | {output[:90]} |\n")
+            print(f"Acknowledgements over HTTP ({args.concurrency} clients, {args.workers} gunicorn workers): "
+                  f"{load['requests']} requests in {load['seconds']:.1f} s = {load['per_second']:.0f}/s, "
+                  f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, statuses {load['statuses']}; "
+                  f"lost {load['lost']}, duplicated {load['duplicated']}.", flush=True)
     finally:
         engine.close()
 
@@ -352,6 +356,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed requests per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
+    parser.add_argument("--parts", default="pages,jobs,acks", help="what to measure: pages, jobs, acks")
     parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")
     args = parser.parse_args()
     size = Size(args.employees, args.events, min(args.ack, args.employees // 4))
