@@ -409,7 +409,8 @@ def overdue_items(today: date) -> Iterator[list[ReminderSubject]]:
     courses = (sa.select(Assignment.id, Assignment.employee_id, manager, Assignment.due_date, Course.slug)
                .join(Course, Course.id == Assignment.course_id).join(Employee, Employee.id == Assignment.employee_id)
                .outerjoin(department_managers, department_managers.c.department_id == Employee.department_id)
-               .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_(None), Assignment.due_date < today))
+               .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_(None),
+                      Assignment.due_date < today))
     links: dict[str, str] = {}
     for rows in keyset_batches(courses, Assignment.id):
         for slug in {row.slug for row in rows} - links.keys():
@@ -486,8 +487,8 @@ def _send_batch(subjects: list[ReminderSubject], today: date, escalate_after_day
         run.escalations += int(reminder.escalation)
         channel, reference = "portal-inbox", None
         if reminder.recipient_id in emails:
-            message = mailer.compose(smtp, emails[reminder.recipient_id], "工伤服务平台提醒 Portal reminder",
-                                     f"{reminder_text(text_key, params, 'zh_CN')}\n{reminder_text(text_key, params, 'en')}")
+            text = f"{reminder_text(text_key, params, 'zh_CN')}\n{reminder_text(text_key, params, 'en')}"
+            message = mailer.compose(smtp, emails[reminder.recipient_id], "工伤服务平台提醒 Portal reminder", text)
             reference = mailer.send(smtp, message)
             channel = "email"
             run.email += 1
