@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from bench.dataset import add_employees
 from portal.courses.models import Acknowledgement
 from portal.demo.operations import walk_through_course
-from portal.extensions import db
 from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
 from portal.notices.models import Notice
 from portal.notices.operations import push_notice
-from tests.conftest import assign_course, login
+from tests.conftest import assign_course, counted_statements, login
 from tests.web.cases.route_expectations import prepare_cases
 
 TODAY = date(2026, 11, 26)
@@ -24,16 +24,8 @@ WITHIN_EIGHT = {"my learning", "quiz", "receipt", "my notices"}
 
 
 def _statements(client, path: str) -> int:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_statements() as statements:
         response = client.get(path)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200, path
     return len(statements)
 

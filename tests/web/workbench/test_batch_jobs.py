@@ -4,8 +4,6 @@ across batch boundaries, and two runs at once never undo each other."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -19,24 +17,10 @@ from portal.extensions import db
 from portal.org.models import Employee
 from portal.workbench import operations
 from portal.workbench.models import OPEN, RESOLVED, Notification, RiskAlert, SentReminder
-from tests.conftest import assign_course
+from tests.conftest import assign_course, counted_statements
 
 TODAY = date(2026, 11, 26)
 OVERDUE = TODAY - timedelta(days=10)  # past the escalation days too
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _overdue_learners(world, course, count: int, start: int = 0) -> list[Employee]:
@@ -80,10 +64,10 @@ def test_reminders_cross_batches_once_each_with_escalation_and_a_verifying_ledge
 def test_reminders_take_the_same_statements_per_batch_at_any_size(app, world, courses):
     course = courses["injury-basics"]
     _overdue_learners(world, course, 3)
-    with counted() as few:
+    with counted_statements() as few:
         operations.send_reminders(TODAY, 3, None)
     _overdue_learners(world, course, 30, start=100)
-    with counted() as many:
+    with counted_statements() as many:
         run = operations.send_reminders(TODAY, 3, None)
     assert (run.portal, run.escalations) == (30, 30)  # only the new ones
     assert len(many) == len(few)
@@ -93,13 +77,13 @@ def test_scan_raises_across_batches_resolves_what_is_gone_and_keeps_its_statemen
                                                                                         small_batches):
     course = courses["injury-basics"]
     learners = _overdue_learners(world, course, 5)
-    with counted() as few:
+    with counted_statements() as few:
         first = operations.scan(TODAY)
     assert (first.new, first.resolved) == (5, 0)
     done = db.session.execute(sa.select(Assignment).where(Assignment.employee_id == learners[0].id)).scalar_one()
     done.acknowledged_at = datetime(2026, 11, 25, tzinfo=timezone.utc)
     db.session.commit()
-    with counted() as same:
+    with counted_statements() as same:
         second = operations.scan(TODAY)
     assert (second.new, second.still_open, second.resolved) == (0, 4, 1)
     assert len(same) <= len(few)
