@@ -89,7 +89,7 @@ def append_events(events: Sequence[NewEvent], occurred_at: datetime | None = Non
         sa.select(ChainHead).where(ChainHead.chain.in_(chains)).order_by(ChainHead.chain).with_for_update()
         .execution_options(populate_existing=True)).scalars()}
     rows = [_linked_row(heads[chain_key(spec.employee_id)], spec, moment) for spec in events]
-    db.session.execute(sa.insert(EvidenceEvent), rows)
+    db.session.execute(EvidenceEvent.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
     db.session.flush()
     return [row["hash"] for row in rows]
 
