@@ -9,14 +9,16 @@ export FLASK_APP := wsgi
 .PHONY: run test setup install translations compile-translations db demo system-deps screenshots bench clean
 
 run: setup instance/secret_key
+	@./scripts/system-deps.sh run
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask db upgrade
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask courses sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask notices sync
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask demo load
 	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask risks scan
-	@echo "Serving the portal on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	@PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \
-		--access-logfile - wsgi:app
+	@echo "Serving the portal on http://$(HOST):$(PORT) with a job worker beside it (Ctrl+C stops both)"
+	@export PORTAL_SECRET_KEY="$$(cat instance/secret_key)"; \
+		$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: setup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -46,7 +48,8 @@ translations: install
 compile-translations: install
 	@$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep -v '^$$' || true
 
-# Chromium and CJK fonts for the browser tests, PostgreSQL server binaries for the PostgreSQL run.
+# Chromium and CJK fonts for the browser tests, PostgreSQL and Redis server binaries for the
+# throwaway servers of the suite (`make run` checks only the fonts and libraries of PDF reports).
 system-deps:
 	@./scripts/system-deps.sh
 

@@ -8,7 +8,10 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGED = Path(__file__).resolve().parent / "_resources"
+# Templates, static files, migrations, courses, notices and translations: the checkout's folders,
+# or their copies inside an installed wheel (see setup.py).
+PROJECT_ROOT = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,7 +20,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        # Installed from a wheel, the instance folder is Flask's default, outside the package.
+        instance_path=None if PROJECT_ROOT == _PACKAGED else str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
     from portal.config import apply_config
@@ -56,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.lifecycle import cli as _lifecycle_cli  # noqa: F401  (registers flask renewals run)
     from portal.lifecycle import jobs as _lifecycle_jobs  # noqa: F401  (schedules the nightly renewal run)
     from portal.lifecycle.routes import bp as renewals_bp
+    from portal.jobs.routes import bp as jobs_bp
     from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
     from portal.notices.admin_routes import bp as notices_admin_bp
     from portal.notices.routes import bp as notices_bp
@@ -64,13 +69,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notifications.routes import bp as notifications_bp
     from portal.org.routes import bp as org_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
-    from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the reminders)
+    from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the daily scan and reminders)
     from portal.workbench.routes import bp as workbench_bp
 
     for blueprint in (auth_bp, accounts_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp,
                       evidence_bp, notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
                       _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp, _notifications_cli.bp,
-                      _accounts_cli.bp, renewals_bp, history_bp):
+                      _accounts_cli.bp, renewals_bp, history_bp, jobs_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -32,7 +32,7 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # default: REDIS_URL when that is set
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"  # reset and activation forms, per address
     # Failed sign-ins only: per account, and per address (generous: a factory shares one address).
@@ -59,7 +59,7 @@ class DefaultConfig:
     OIDC_CLIENT_SECRET: str | None = None
     OIDC_NUMBER_CLAIM = "employee_number"  # the claim that carries the employee number, if the provider sends one
     BASE_URL = "http://127.0.0.1:5000"  # links in e-mail and on printed activation sheets
-    REDIS_URL: str | None = None  # job broker and locks; the embedded default is a SQLite file
+    REDIS_URL: str | None = None  # job broker, locks and rate limits shared by several app servers
     JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING
     JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.sqlite3
 
@@ -81,6 +81,8 @@ def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         from portal import PROJECT_ROOT
 
         app.config["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == DefaultConfig.RATELIMIT_STORAGE_URI:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     _require_secret_key(app)

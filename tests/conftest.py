@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType
 from tests.postgres import PostgresServer
+from tests.redis import RedisServer
 
 PASSWORD = "correct horse battery"
 ENGINES = ("sqlite", "postgresql")
@@ -34,6 +36,14 @@ ENGINES = ("sqlite", "postgresql")
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     server = PostgresServer()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    server = RedisServer()
     url = server.start()
     yield url
     server.stop()
@@ -137,6 +147,21 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -88,6 +88,8 @@ RULES: dict[str, dict[Role, Scope]] = {
     # Injury reports: everyone reports their own; deciding is per step role (checked by workflow.decide).
     "workflow.report": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "workflow.decide": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    # The background job queue and the last run of each scheduled job.
+    "jobs.view": {H: Scope.ALL, A: Scope.ALL},
     # Everyone's own notification centre; HR reminds people now and moves due dates.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "reminders.manage": {H: Scope.ALL, A: Scope.ALL},

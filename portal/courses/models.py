@@ -76,7 +76,9 @@ class Assignment(BelongsToEmployee, db.Model):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
     cycle: Mapped[int] = mapped_column(default=1)
-    is_current: Mapped[bool] = mapped_column(default=True, index=True)
+    # No index of its own: most assignments are current, and SQLite's planner would pick a boolean
+    # index over the selective ones (employee, course), scanning every assignment.
+    is_current: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[AssignmentReason] = mapped_column(_enum(AssignmentReason))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

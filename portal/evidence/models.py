@@ -16,14 +16,19 @@ class EvidenceEvent(db.Model):
     """One append-only ledger record; ``body`` is the canonical JSON that ``hash`` covers."""
 
     __tablename__ = "evidence_events"
-    __table_args__ = (sa.UniqueConstraint("chain", "seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("chain", "seq"),
+        # One employee's events, and of one type (the evidence page's filter) without a scan of the type.
+        sa.Index("ix_evidence_events_employee_type", "employee_id", "event_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[str] = mapped_column(sa.String(40))
     seq: Mapped[int]
     event_type: Mapped[str] = mapped_column(sa.String(40), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    # Indexed by ix_evidence_events_employee_type, whose first column it is.
+    employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employees.id"))
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     content_kind: Mapped[str | None] = mapped_column(sa.String(20))
     content_ref: Mapped[str | None] = mapped_column(sa.String(80), index=True)

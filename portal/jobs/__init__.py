@@ -112,13 +112,37 @@ def run_once_per_slot(name: str, slot: datetime, *, lock_seconds: int = 3600) ->
             if not _acquire(f"periodic.{name}.running", lock_seconds):
                 return None
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+            except Exception as error:
+                _note_run(name, ok=False, outcome=f"{type(error).__name__}: {error}")
+                raise
+            else:
+                _note_run(name, ok=True, outcome="" if result is None else str(result))
+                return result
             finally:
                 queue.delete(f"periodic.{name}.running")
 
         return wrapper
 
     return decorator
+
+
+SCHEDULED: dict[str, Any] = {}
+"""Scheduled jobs by lock name, with the label the jobs page shows (see ``periodic_job``)."""
+
+
+def _note_run(name: str, *, ok: bool, outcome: str) -> None:
+    """Keep the latest run of a scheduled job in the queue's storage, for the jobs page."""
+    queue.put(_last_run_key(name), {"finished_at": datetime.now(timezone.utc).isoformat(), "ok": ok,
+                                    "outcome": outcome[:300]})
+
+
+def last_run(name: str) -> dict[str, Any] | None:
+    return queue.get(_last_run_key(name), peek=True)
+
+
+def _last_run_key(name: str) -> str:
+    return f"periodic.{name}.last-run"
 
 
 def _slot_key(name: str, slot: datetime) -> str:
@@ -137,8 +161,10 @@ def _acquire(key: str, lock_seconds: int) -> bool:
 
 
 def periodic_job(schedule: Callable[[datetime], bool], *, lock: str, lock_seconds: int = 3600,
-                 retries: int = 0) -> Callable:
-    """Schedule ``func`` (no arguments) with a crontab; each scheduled minute runs once, never overlapping."""
+                 retries: int = 0, label: Any = None) -> Callable:
+    """Schedule ``func`` (no arguments) with a crontab; each scheduled minute runs once, never overlapping.
+    ``label`` (a lazy gettext string) names it on the jobs page."""
+    SCHEDULED[lock] = label or lock
 
     def decorator(func: Callable[..., Any]):
         def scheduled() -> Any:

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.notifications import mailer
 from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.texts import notification_text
+from portal.org.models import Employee
 
 
 def path_for(endpoint: str, **values: Any) -> str:
@@ -62,6 +63,57 @@ def notify(user_id: int, kind: str, text_key: str, params: dict[str, Any], link:
     return row
 
 
+@dataclass(frozen=True)
+class NewNotification:
+    user_id: int
+    kind: str
+    text_key: str
+    params: dict[str, Any]
+    link: str
+    event_key: str
+
+
+def notify_many(items: list[NewNotification]) -> dict[str, str | None]:
+    """Record many notifications, each once by its event key, with their e-mail in the outbox, in a
+    fixed number of statements whatever their number (batch jobs). Returns, for each one recorded now,
+    the Message-ID of its e-mail, or ``None`` when it has none."""
+    if not items:
+        return {}
+    now = utcnow()
+    table = Notification.__table__
+    rows = [dict(user_id=i.user_id, kind=i.kind, text_key=i.text_key, link=i.link, created_at=now,
+                 params_json=json.dumps(i.params, ensure_ascii=False, sort_keys=True), event_key=i.event_key)
+            for i in items]
+    recorded = dict(db.session.execute(insert_ignoring_conflicts(table, ["event_key"])
+                                       .returning(table.c.event_key, table.c.id), rows).all())
+    readers = {row.id: row for row in db.session.execute(
+        sa.select(User.id, User.email_notifications, Employee.email, Employee.preferred_locale)
+        .join(Employee, Employee.id == User.employee_id)
+        .where(User.id.in_({i.user_id for i in items if i.event_key in recorded})))}
+    message_ids: dict[str, str | None] = {key: None for key in recorded}
+    outbox = []
+    for item in items:
+        reader = readers.get(item.user_id)
+        if item.event_key not in recorded or reader is None or not reader.email_notifications or not reader.email:
+            continue
+        with force_locale(reader.preferred_locale or "zh_CN"):
+            text, subject = notification_text(item.text_key, item.params), email_subject()
+        message_id = mailer.new_message_id(current_app.config["SMTP_SENDER"])
+        outbox.append(dict(notification_id=recorded[item.event_key], to_address=reader.email, subject=subject,
+                           body=_email_body(text, item.link), message_id=message_id, created_at=now,
+                           attempts=0, last_error=""))
+        message_ids[item.event_key] = message_id
+    if outbox:
+        db.session.execute(OutboxMessage.__table__.insert(), outbox)
+    return message_ids
+
+
+def _email_body(text: str, link: str) -> str:
+    if link.startswith("/"):
+        link = current_app.config["BASE_URL"].rstrip("/") + link
+    return f"{text}\n\n{link}\n" if link else f"{text}\n"
+
+
 def _write_email(notification: Notification) -> None:
     user = db.session.get(User, notification.user_id)
     address = user.employee.email if user is not None and user.employee is not None else None
@@ -71,10 +123,7 @@ def _write_email(notification: Notification) -> None:
     with force_locale(locale):
         text = notification_text(notification.text_key, notification.params)
         subject = email_subject()
-    link = notification.link
-    if link.startswith("/"):
-        link = current_app.config["BASE_URL"].rstrip("/") + link
-    queue_email(address, subject, f"{text}\n\n{link}\n" if link else f"{text}\n", notification.id)
+    queue_email(address, subject, _email_body(text, notification.link), notification.id)
 
 
 def queue_email(address: str, subject: str, body: str, notification_id: int | None = None) -> OutboxMessage:

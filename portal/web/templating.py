@@ -44,6 +44,7 @@ NAVIGATION = (
     NavItem("workbench.reports", _l("Injury reports"), "workflow.report"),
     NavItem("notifications.duties", _l("Reminders"), "reminders.manage"),
     NavItem("accounts.index", _l("Accounts"), "account.manage"),
+    NavItem("jobs.index", _l("Background jobs"), "jobs.view"),
 )
 
 

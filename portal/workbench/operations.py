@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -25,12 +26,12 @@ from portal.cases import rules
 from portal.cases.models import InjuryCase
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today, utcnow
-from portal.courses.models import Assignment
-from portal.evidence.ledger import Origin, append_event
+from portal.courses.models import Assignment, Course
+from portal.evidence.ledger import NewEvent, Origin, append_event, append_events
 from portal.extensions import db
-from portal.notifications.operations import notify, path_for
-from portal.notices.models import NoticeDelivery
-from portal.org.models import Department, Employee
+from portal.notices.models import Notice, NoticeDelivery, NoticeVersion
+from portal.notifications.operations import NewNotification, notify, notify_many, path_for
+from portal.org.models import Department, Employee, department_managers
 from portal.org.operations import announce_changes
 from portal.org.rules import EmploymentStatus
 from portal.workbench import alerts as alert_rules
@@ -55,6 +56,14 @@ def _insert(model: Any) -> Any:
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
+def _claim(model: Any, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose ``key`` is new and return those keys: rows another run inserted first
+    are skipped by the unique key (one statement, executed for many rows)."""
+    table = model.__table__  # Core statements: the ORM's bulk bookkeeping would double the cost
+    statement = _insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    return set(db.session.execute(statement, rows).scalars())
+
+
 # --- Risk alerts --------------------------------------------------------------------------------
 
 
@@ -71,24 +80,43 @@ def case_snapshot(case: InjuryCase, today: date) -> tuple[alert_rules.CaseSnapsh
     return alert_rules.CaseSnapshot(case.id, case.employee_id, view.facts, stop, confirmed, view.account.balance), view.policy
 
 
-def pending_acknowledgements() -> list[alert_rules.PendingAcknowledgement]:
-    items = [alert_rules.PendingAcknowledgement("course", a.id, a.employee_id, a.due_date, False)
-             for a in db.session.execute(sa.select(Assignment).where(
-                 Assignment.is_current.is_(True), Assignment.acknowledged_at.is_(None))).scalars()]
-    items += [alert_rules.PendingAcknowledgement("notice", d.id, d.employee_id, d.due_date, False)
-              for d in db.session.execute(sa.select(NoticeDelivery).where(
-                  NoticeDelivery.acknowledged_at.is_(None))).scalars()]
-    return items
+BATCH = 500  # rows per statement and per commit in the batch jobs: constant memory at any size
 
 
-def raised_alerts(today: date) -> list[alert_rules.Alert]:
-    found: list[alert_rules.Alert] = []
-    for case in db.session.execute(sa.select(InjuryCase).order_by(InjuryCase.id)).scalars():
-        snapshot = case_snapshot(case, today)
-        if snapshot is not None:
-            found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today))
-    found.extend(alert_rules.acknowledgement_alerts(pending_acknowledgements(), today))
-    return found
+def keyset_batches(statement: sa.Select[Any], key: Any, size: int | None = None) -> Iterator[list[Any]]:
+    """The rows of ``statement`` in lists of ``size`` (default ``BATCH``), ordered by ``key`` (its
+    first column); each list is a fresh query after the last key seen, so callers may commit
+    between lists."""
+    last = None
+    while True:
+        page = statement.order_by(key).limit(size or BATCH)
+        rows = db.session.execute(page if last is None else page.where(key > last)).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def overdue_acknowledgements(today: date) -> Iterator[list[alert_rules.PendingAcknowledgement]]:
+    """Courses and notices still unacknowledged after their due date, in batches."""
+    courses = sa.select(Assignment.id, Assignment.employee_id, Assignment.due_date).where(
+        Assignment.is_current.is_(True), Assignment.acknowledged_at.is_(None), Assignment.due_date < today)
+    for rows in keyset_batches(courses, Assignment.id):
+        yield [alert_rules.PendingAcknowledgement("course", *row, False) for row in rows]
+    notices = sa.select(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.due_date).where(
+        NoticeDelivery.acknowledged_at.is_(None), NoticeDelivery.due_date < today)
+    for rows in keyset_batches(notices, NoticeDelivery.id):
+        yield [alert_rules.PendingAcknowledgement("notice", *row, False) for row in rows]
+
+
+def case_alerts(today: date) -> Iterator[list[alert_rules.Alert]]:
+    for rows in keyset_batches(sa.select(InjuryCase.id, InjuryCase), InjuryCase.id, size=min(BATCH, 100)):
+        found: list[alert_rules.Alert] = []
+        for _, case in rows:
+            snapshot = case_snapshot(case, today)
+            if snapshot is not None:
+                found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today))
+        yield found
 
 
 @dataclass
@@ -102,33 +130,39 @@ class ScanResult:
 
 
 def scan(today: date) -> ScanResult:
-    """Run the rules and upsert by key: new alerts are inserted (insert-or-ignore on the unique
-    key), alerts seen again get ``last_seen_at``, open alerts no longer raised are resolved.
-    An alert HR resolved stays resolved while it is raised again (its key carries the deadline,
-    so a new deadline is a new alert)."""
+    """Run the rules and upsert by key, a batch at a time (one commit each): new alerts are
+    inserted (insert-or-ignore on the unique key), alerts seen again get ``last_seen_at``; at the
+    end, open alerts this run did not see are resolved. An alert HR resolved stays resolved while
+    it is raised again (its key carries the deadline, so a new deadline is a new alert).
+    ``last_seen_at`` only moves forward, so two scans at once never resolve what either saw."""
     result = ScanResult()
     now = utcnow()
-    raised = {a.key: a for a in raised_alerts(today)}
-    for key, alert in raised.items():
-        statement = _insert(RiskAlert).values(
-            key=key, code=alert.code.value, severity=int(alert.severity), subject_kind=alert.subject_kind,
-            subject_id=alert.subject_id, employee_id=alert.employee_id, due=alert.due, owner_role=alert.owner_role,
-            article_zh=alert.article_zh, article_en=alert.article_en, params_json=json.dumps(dict(alert.params)),
-            status=OPEN, first_seen_at=now, last_seen_at=now,
-        ).on_conflict_do_nothing(index_elements=["key"]).returning(RiskAlert.id)
-        inserted = db.session.execute(statement).scalar_one_or_none() is not None
-        if inserted:
-            result.new += 1
-        else:
-            result.still_open += 1
-            db.session.execute(sa.update(RiskAlert).where(RiskAlert.key == key).values(last_seen_at=now))
-    stale = db.session.execute(sa.select(RiskAlert).where(RiskAlert.status != RESOLVED)).scalars().all()
-    for row in stale:
-        if row.key not in raised:
-            row.status, row.resolved_at = RESOLVED, now
-            result.resolved += 1
+    batches = itertools.chain(case_alerts(today), (alert_rules.acknowledgement_alerts(items, today)
+                                                   for items in overdue_acknowledgements(today)))
+    for alerts in batches:
+        _upsert_alerts({a.key: a for a in alerts}, now, result)
+        db.session.commit()
+    resolved = db.session.execute(sa.update(RiskAlert).where(RiskAlert.status != RESOLVED, RiskAlert.last_seen_at < now)
+                                  .values(status=RESOLVED, resolved_at=now))
+    result.resolved = resolved.rowcount
     db.session.commit()
     return result
+
+
+def _upsert_alerts(alerts: dict[str, alert_rules.Alert], now: datetime, result: ScanResult) -> None:
+    if not alerts:
+        return
+    values = [dict(key=key, code=a.code.value, severity=int(a.severity), subject_kind=a.subject_kind,
+                   subject_id=a.subject_id, employee_id=a.employee_id, due=a.due, owner_role=a.owner_role,
+                   article_zh=a.article_zh, article_en=a.article_en, params_json=json.dumps(dict(a.params)),
+                   status=OPEN, first_seen_at=now, last_seen_at=now) for key, a in alerts.items()]
+    inserted = _claim(RiskAlert, values)
+    seen_again = [key for key in alerts if key not in inserted]
+    if seen_again:
+        db.session.execute(sa.update(RiskAlert).where(RiskAlert.key.in_(seen_again), RiskAlert.last_seen_at < now)
+                           .values(last_seen_at=now))
+    result.new += len(inserted)
+    result.still_open += len(seen_again)
 
 
 class AlertStateError(ValueError):
@@ -350,28 +384,59 @@ def may_decide(user: User, report: InjuryReport) -> bool:
 # --- Reminders ----------------------------------------------------------------------------------
 
 
-def _manager_employee(employee: Employee) -> int | None:
-    manager = employee.department.manager
-    return manager.id if manager is not None else None
-
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APPROVAL_DAYS = 2  # a waiting step is overdue after this many days (house default)
 
 
-def pending_items() -> list[PendingItem]:
-    items = []
-    for a in db.session.execute(sa.select(Assignment).where(Assignment.is_current.is_(True),
-                                                            Assignment.acknowledged_at.is_(None))).scalars():
-        items.append(PendingItem("course", a.id, a.employee_id, _manager_employee(a.employee), a.due_date))
-    for d in db.session.execute(sa.select(NoticeDelivery).where(NoticeDelivery.acknowledged_at.is_(None))).scalars():
-        items.append(PendingItem("notice", d.id, d.employee_id, _manager_employee(d.employee), d.due_date))
-    for r in db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_(None))).scalars():
-        due = r.waiting_since.astimezone(SHANGHAI).date() + timedelta(days=APPROVAL_DAYS)
-        for user in approvers(r):
+@dataclass(frozen=True)
+class ReminderSubject:
+    """What a reminder about one item says and links to, and whose record it belongs to."""
+
+    item: PendingItem
+    link: str
+    title: str
+    employee_id: int
+
+
+def pending_subjects(today: date, due_soon_days: int) -> Iterator[list[ReminderSubject]]:
+    """Courses, notices and approval steps that are overdue or due within ``due_soon_days``, in
+    batches, each with its manager for escalation."""
+    horizon = today + timedelta(days=due_soon_days)
+    manager = department_managers.c.employee_id
+    courses = (sa.select(Assignment.id, Assignment.employee_id, manager, Assignment.due_date, Course.slug)
+               .join(Course, Course.id == Assignment.course_id).join(Employee, Employee.id == Assignment.employee_id)
+               .outerjoin(department_managers, department_managers.c.department_id == Employee.department_id)
+               .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_(None),
+                      Assignment.due_date <= horizon))
+    links: dict[str, str] = {}
+    for rows in keyset_batches(courses, Assignment.id):
+        for slug in {row.slug for row in rows} - links.keys():
+            links[slug] = path_for("courses.course", slug=slug)
+        yield [ReminderSubject(PendingItem("course", item_id, employee_id, manager_id, due), links[slug], slug,
+                               employee_id)
+               for item_id, employee_id, manager_id, due, slug in rows]
+    notices = (sa.select(NoticeDelivery.id, NoticeDelivery.employee_id, manager, NoticeDelivery.due_date,
+                         NoticeVersion.notice_id, Notice.key)
+               .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+               .join(Notice, Notice.id == NoticeVersion.notice_id)
+               .join(Employee, Employee.id == NoticeDelivery.employee_id)
+               .outerjoin(department_managers, department_managers.c.department_id == Employee.department_id)
+               .where(NoticeDelivery.acknowledged_at.is_(None), NoticeDelivery.due_date <= horizon))
+    index = path_for("notices.index")
+    for rows in keyset_batches(notices, NoticeDelivery.id):
+        yield [ReminderSubject(PendingItem("notice", item_id, employee_id, manager_id, due), index,
+                               key or f"#{notice_id}", employee_id)
+               for item_id, employee_id, manager_id, due, notice_id, key in rows]
+    approvals = []
+    for report in db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_(None))).scalars():
+        due = report.waiting_since.astimezone(SHANGHAI).date() + timedelta(days=APPROVAL_DAYS)
+        for user in approvers(report):
             if user.employee_id is not None:
-                items.append(PendingItem("approval", r.id, user.employee_id, _manager_employee(user.employee), due))
-    return items
+                manager_of = user.employee.department.manager
+                approvals.append(ReminderSubject(
+                    PendingItem("approval", report.id, user.employee_id, manager_of.id if manager_of else None, due),
+                    path_for("workbench.report", report_id=report.id), f"#{report.id}", report.employee_id))
+    yield approvals
 
 
 @dataclass
@@ -381,56 +446,48 @@ class ReminderRun:
     escalations: int = 0
 
 
-def _reminder_link(kind: str, item_id: int) -> tuple[str, dict[str, Any]]:
-    url_for = path_for
-    if kind == "course":
-        assignment = db.session.get(Assignment, item_id)
-        return url_for("courses.course", slug=assignment.course.slug), {"title": assignment.course.slug}
-    if kind == "notice":
-        delivery = db.session.get(NoticeDelivery, item_id)
-        return url_for("notices.index"), {"title": delivery.version.notice.key or f"#{delivery.version.notice_id}"}
-    return url_for("workbench.report", report_id=item_id), {"title": f"#{item_id}"}
-
-
 def send_reminders(today: date, escalate_after_days: int, due_soon_days: int = 2) -> ReminderRun:
-    """Create the reminders due today that were not sent before; each key is claimed first with an
-    insert-or-ignore, so two servers running at once send each reminder once. E-mail goes through
+    """Create the reminders due today that were not sent before, a batch at a time (one commit
+    each). Each key is claimed first with an insert-or-ignore, so two servers running at once send
+    each reminder once, and a run that stops half-way sends the rest next time. E-mail goes through
     the notification outbox (``flask notifications deliver`` or the scheduled job sends it)."""
     run = ReminderRun()
-    sent = set(db.session.execute(sa.select(SentReminder.key)).scalars())
-    for reminder in reminders_due(pending_items(), sent, today, escalate_after_days, due_soon_days):
-        claimed = db.session.execute(_insert(SentReminder).values(key=reminder.key, sent_at=utcnow())
-                                     .on_conflict_do_nothing(index_elements=["key"])
-                                     .returning(SentReminder.id)).scalar_one_or_none() is not None
-        if not claimed:
-            continue
-        recipient = db.session.get(Employee, reminder.recipient_id)
-        user = db.session.execute(sa.select(User).where(User.employee_id == recipient.id)).scalar_one_or_none()
-        link, params = _reminder_link(reminder.kind, reminder.item_id)
-        params = {**params, "due": reminder.due.isoformat()}
-        text_key = f"{reminder.kind}_{reminder.level}"
-        subject_employee = _subject_employee(reminder.kind, reminder.item_id)
-        channel, reference = "portal-inbox", None
-        if user is not None:
-            notification = notify(user.id, "reminder", text_key, params, link, event_key=f"reminder:{reminder.key}")
-            run.portal += 1
-            mail = notification.outbox_message if notification is not None else None
-            if mail is not None:
-                channel, reference = "email", mail.message_id
-                run.email += 1
-        run.escalations += int(reminder.escalation)
-        append_event("reminder_sent", employee_id=subject_employee, actor_user_id=None, origin=Origin(channel=channel),
-                     payload={"key": reminder.key, "kind": reminder.kind, "item": reminder.item_id,
-                              "recipient": reminder.recipient_id, "escalation": reminder.escalation,
-                              "level": reminder.level,
-                              "due": reminder.due.isoformat(), "message_id": reference})
-    db.session.commit()
+    for subjects in pending_subjects(today, due_soon_days):
+        _send_batch(subjects, today, escalate_after_days, due_soon_days, run)
+        db.session.commit()
     return run
 
 
-def _subject_employee(kind: str, item_id: int) -> int:
-    model = {"course": Assignment, "notice": NoticeDelivery, "approval": InjuryReport}[kind]
-    return db.session.get(model, item_id).employee_id
+def _send_batch(subjects: list[ReminderSubject], today: date, escalate_after_days: int, due_soon_days: int,
+                run: ReminderRun) -> None:
+    by_item = {(s.item.kind, s.item.item_id): s for s in subjects}
+    due = reminders_due([s.item for s in subjects], (), today, escalate_after_days, due_soon_days)
+    if not due:
+        return
+    now = utcnow()
+    claimed = _claim(SentReminder, [{"key": r.key, "sent_at": now} for r in due])
+    due = [r for r in due if r.key in claimed]
+    recipients = {r.recipient_id for r in due}
+    users = dict(db.session.execute(sa.select(User.employee_id, User.id).where(User.employee_id.in_(recipients))).all())
+    messages = notify_many([
+        NewNotification(users[r.recipient_id], "reminder", f"{r.kind}_{r.level}",
+                        {"title": by_item[(r.kind, r.item_id)].title, "due": r.due.isoformat()},
+                        by_item[(r.kind, r.item_id)].link, f"reminder:{r.key}")
+        for r in due if r.recipient_id in users])
+    events = []
+    for reminder in due:
+        subject = by_item[(reminder.kind, reminder.item_id)]
+        message_id = messages.get(f"reminder:{reminder.key}")
+        run.portal += int(f"reminder:{reminder.key}" in messages)
+        run.email += int(message_id is not None)
+        run.escalations += int(reminder.escalation)
+        events.append(NewEvent("reminder_sent", subject.employee_id, None,
+                               Origin(channel="email" if message_id else "portal-inbox"),
+                               payload={"key": reminder.key, "kind": reminder.kind, "item": reminder.item_id,
+                                        "recipient": reminder.recipient_id, "escalation": reminder.escalation,
+                                        "level": reminder.level, "due": reminder.due.isoformat(),
+                                        "message_id": message_id}))
+    append_events(events, occurred_at=now)
 
 
 # --- Import -------------------------------------------------------------------------------------

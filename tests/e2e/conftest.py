@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from portal.demo.operations import load_demo
 from portal.extensions import db
@@ -30,6 +30,30 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     }
+
+
+PATIENCE_MS = 180_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patient_browser() -> Iterator[None]:
+    """Steps wait for what they expect, not for a clock: on a machine whose cores are busy with other
+    work a page or an evidence pack may take many times its usual time. Playwright's defaults (5 s
+    for an expectation, 30 s for an action or a download) made such runs fail; the bound stays only
+    so that a real hang still ends the run."""
+    expect.set_options(timeout=PATIENCE_MS)
+    original = Browser.new_context
+
+    def new_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        context = original(self, *args, **kwargs)
+        context.set_default_timeout(PATIENCE_MS)
+        context.set_default_navigation_timeout(PATIENCE_MS)
+        return context
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Browser, "new_context", new_context)
+        yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,8 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
 }
 
 
+EXPECTED["jobs.index"] = ("GET", "/jobs/", {}, {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200,
+                                                 "admin": 200})
 EXPECTED.update(NOTICE_EXPECTED)
 EXPECTED.update(EVIDENCE_EXPECTED)
 EXPECTED.update(CASE_EXPECTED)

@@ -1,0 +1,375 @@
+"""The portal benchmark (``make bench``): pages, CLI jobs and acknowledgement load, on SQLite and
+on PostgreSQL, against a data set built once and cached under ``bench/out/``.
+
+    python bench/run_all.py                                   # 100,000 employees, 1,000,000 events
+    python bench/run_all.py --employees 2000 --events 20000   # a small run, about a minute
+    python bench/run_all.py --engines sqlite
+
+For each engine it copies the cached database, serves it with gunicorn (``bench.serve:app``) and
+prints one table: each page's median time, its ratio to a bare endpoint measured in the same run,
+its SQL query count and the table rows it shows; then ``flask risks scan``, ``flask reminders
+send``, ``flask evidence checkpoint`` and ``flask evidence verify`` (time and peak memory); then
+acknowledgements over HTTP from many clients at once, with lost and duplicated ones counted from
+the database afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench.client import Client  # noqa: E402
+from bench.dataset import BENCH_PASSWORD, Size  # noqa: E402
+from tests.postgres import PostgresServer  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+DEMO_PASSWORD = "portal-demo-2026"
+SECRET = "bench-secret-not-for-production"
+TODAY = date(2026, 11, 20)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def app_env(url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": url, "PORTAL_SECRET_KEY": SECRET, "PORTAL_RATELIMIT_ENABLED": "false",
+            "PORTAL_LOG_LEVEL": "WARNING", "FLASK_APP": "bench.serve", "PYTHONPATH": str(ROOT)}
+
+
+# --- Data set, built once per engine and size ----------------------------------------------------
+
+
+def build_database(url: str, size: Size) -> None:
+    """Migrate and fill ``url`` in a child process (the parent keeps no app or engine around)."""
+    code = ("import sys; from datetime import date; from flask_migrate import upgrade; from portal import create_app;"
+            "from bench.dataset import Size, build, summary;"
+            f"app = create_app(); ctx = app.app_context(); ctx.push(); upgrade();"
+            f"build(Size({size.employees}, {size.events}, {size.ack_pool}), date.fromisoformat('{TODAY}'));"
+            "print(summary())")
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-c", code], env=app_env(url), cwd=ROOT, check=True)
+    print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+class SqliteEngine:
+    name = "sqlite"
+
+    def __init__(self, size: Size) -> None:
+        self.cached = OUT / f"sqlite-{size.label}.sqlite3"
+        self.size = size
+        self.work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+
+    def prepare(self) -> str:
+        if not self.cached.exists():
+            print(f"Building the SQLite data set ({self.size.label}) …", flush=True)
+            partial = self.cached.with_suffix(".partial")
+            partial.unlink(missing_ok=True)
+            build_database(f"sqlite:///{partial}", self.size)
+            partial.rename(self.cached)
+        run_copy = self.work / "run.sqlite3"
+        shutil.copyfile(self.cached, run_copy)
+        return f"sqlite:///{run_copy}"
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class PostgresEngine:
+    """A PostgreSQL cluster kept under bench/out/; each run works on a copy (CREATE DATABASE … TEMPLATE)."""
+
+    name = "postgresql"
+
+    def __init__(self, size: Size) -> None:
+        self.size = size
+        self.server = PostgresServer()
+        self.server.base = OUT / "postgres"
+        self.server.data = self.server.base / "data"
+        self.base_db = f"bench_{size.employees}_{size.events}"
+
+    def _psql(self, sql: str, database: str = "postgres") -> str:
+        return subprocess.run([str(self.server.bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(self.server.port),
+                               "-U", "portal", "-d", database, "-tAc", sql],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    def prepare(self) -> str:
+        server = self.server
+        server.base.mkdir(parents=True, exist_ok=True)
+        if server.run_as:
+            shutil.chown(server.base, server.run_as, server.run_as)
+        if not server.data.exists():
+            server._run("initdb", "-D", str(server.data), "-U", "portal", "--auth=trust", "-E", "UTF8", "--no-locale")
+        # Production durability (fsync, synchronous commit): the acknowledgement rate is what a company gets.
+        options = f"-p {server.port} -k /tmp -h 127.0.0.1 -c shared_buffers=256MB -c max_connections=200"
+        server._run("pg_ctl", "-D", str(server.data), "-o", options, "-l", "/tmp/portal-bench-pg.log", "-w", "start")
+        url = f"postgresql+psycopg://portal@127.0.0.1:{server.port}"
+        if self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.base_db}'") != "1":
+            print(f"Building the PostgreSQL data set ({self.size.label}) …", flush=True)
+            self._psql(f"DROP DATABASE IF EXISTS {self.base_db}_partial")
+            self._psql(f"CREATE DATABASE {self.base_db}_partial")
+            build_database(f"{url}/{self.base_db}_partial", self.size)
+            self._psql(f"VACUUM ANALYZE", f"{self.base_db}_partial")
+            self._psql(f"ALTER DATABASE {self.base_db}_partial RENAME TO {self.base_db}")
+        self._psql("DROP DATABASE IF EXISTS bench_run")
+        self._psql(f"CREATE DATABASE bench_run TEMPLATE {self.base_db}")
+        return f"{url}/bench_run"
+
+    def close(self) -> None:
+        try:
+            self._psql("DROP DATABASE IF EXISTS bench_run")
+        finally:
+            self.server._run("pg_ctl", "-D", str(self.server.data), "-m", "fast", "-w", "stop")
+
+
+# --- Serving ------------------------------------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self, url: str, workers: int) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--timeout", "120", "--log-level", "warning", "--no-control-socket", "bench.serve:app"], env=app_env(url), cwd=ROOT)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if Client(self.port).get("/healthz").status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+def page_list(url: str) -> list[tuple[str, str, str]]:
+    """(who, label, path) of every page measured, with ids looked up in the data set."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        def one(sql: str) -> object:
+            return connection.execute(sa.text(sql)).scalar()
+        li = one("SELECT id FROM employees WHERE number = 'A0101'")
+        receipt = one(f"SELECT receipt_number FROM course_acknowledgements WHERE employee_id = {li} "
+                      "ORDER BY id LIMIT 1")
+        course = one(f"SELECT c.slug FROM course_acknowledgements a JOIN course_assignments s ON s.id = a.assignment_id "
+                     f"JOIN courses c ON c.id = s.course_id WHERE a.employee_id = {li} ORDER BY a.id LIMIT 1")
+        department = one("SELECT id FROM departments ORDER BY id LIMIT 1")
+        notice = one("SELECT v.notice_id FROM notice_deliveries d JOIN notice_versions v ON v.id = d.version_id "
+                     "GROUP BY v.notice_id ORDER BY count(*) DESC LIMIT 1")
+        big = one("SELECT max(id) FROM employees")
+    engine.dispose()
+    return [
+        ("li.qiang", "My learning", "/learning/"),
+        ("li.qiang", "Lesson", f"/learning/{course}/lessons/1"),
+        ("li.qiang", "Quiz", f"/learning/{course}/quiz"),
+        ("li.qiang", "Receipt", f"/learning/receipts/{receipt}"),
+        ("li.qiang", "My case", "/my-case/"),
+        ("li.qiang", "My notices", "/notices/"),
+        ("hr.wang", "Course matrix, unfiltered", "/records/courses/injury-basics"),
+        ("hr.wang", "Course matrix, one department", f"/records/courses/injury-basics?department={department}"),
+        ("hr.wang", "Notice deliveries", f"/records/notices/{notice}"),
+        ("hr.wang", "Workbench (alerts)", "/workbench/"),
+        ("hr.wang", "Cost report", "/workbench/costs"),
+        ("hr.wang", "Injury cases list", "/records/cases/"),
+        ("hr.wang", "Evidence of one employee", f"/evidence/employees/{big}"),
+        ("hr.wang", "Employee search", "/employees?q=%E5%91%98%E5%B7%A55"),
+    ]
+
+
+def measure_pages(port: int, url: str, rounds: int) -> list[tuple[str, float, float, int, int, int]]:
+    pages = page_list(url)
+    clients = {}
+    for who in {who for who, _, _ in pages}:
+        clients[who] = Client(port)
+        clients[who].login(who, DEMO_PASSWORD)
+    bare_client = Client(port)
+    bare_times: list[float] = []
+    page_times: dict[str, list[float]] = {label: [] for _, label, _ in pages}
+    last = {}
+    for round_number in range(rounds + 1):  # the first round warms the caches and is not counted
+        for who, label, path in pages:
+            bare = bare_client.get("/bench/bare")
+            answer = clients[who].get(path)
+            if round_number:
+                bare_times.append(bare.seconds)
+                page_times[label].append(answer.seconds)
+            last[label] = answer
+    bare_median = statistics.median(bare_times)
+    rows = [("Bare endpoint (one indexed query)", bare_median, 1.0, 200, 1, 0)]
+    for _, label, _ in pages:
+        answer = last[label]
+        median = statistics.median(page_times[label])
+        rows.append((label, median, median / bare_median, answer.status, answer.queries,
+                     max(answer.body.count("<tr") - 1, 0)))
+    return rows
+
+
+# --- CLI jobs -----------------------------------------------------------------------------------
+
+
+def run_cli(url: str, *args: str) -> tuple[float, int, str]:
+    """Wall time, peak memory (MB) and last output line of ``flask <args>``."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", PYTHON, "-m", "flask", *args], env=app_env(url), cwd=ROOT,
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak_kb = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else 0
+    output = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    if result.returncode:
+        output = f"exit {result.returncode}: " + " ".join(result.stderr.strip().splitlines()[-3:-1])
+    return seconds, peak_kb // 1024, output
+
+
+# --- Acknowledgement load ------------------------------------------------------------------------
+
+
+def acknowledgement_load(port: int, url: str, size: Size, concurrency: int) -> dict[str, object]:
+    """Every pool employee acknowledges once, one in ten twice at the same time; count what arrived."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        usernames = ack_pool_usernames_from(connection, size)
+    path = "/learning/injury-basics/acknowledge"
+
+    def ready(username: str) -> tuple[Client, str, str]:
+        client = Client(port)
+        client.login(username, BENCH_PASSWORD)
+        return client, client.csrf_token(path), f"员工{username[1:]}"
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        prepared = list(pool.map(ready, usernames))
+    submissions = [(c, t, n) for c, t, n in prepared] + [(c, t, n) for c, t, n in prepared[::10]]
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def submit(item: tuple[Client, str, str]) -> None:
+        client, token, name = item
+        fresh = Client(port)
+        fresh.cookies = dict(client.cookies)
+        answer = fresh.request("POST", path, {"csrf_token": token, "typed_name": name})
+        fresh.close()
+        with lock:
+            statuses[answer.status] = statuses.get(answer.status, 0) + 1
+            latencies.append(answer.seconds)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(submit, submissions))
+    elapsed = time.perf_counter() - started
+    for client, _, _ in prepared:
+        client.close()
+    numbers = ", ".join(f"'B{int(u[1:]):07d}'" for u in usernames)
+    with engine.connect() as connection:
+        acknowledged = connection.execute(sa.text(
+            "SELECT count(*), count(DISTINCT a.assignment_id) FROM course_acknowledgements a "
+            f"JOIN employees e ON e.id = a.employee_id WHERE e.number IN ({numbers})")).one()
+        events = connection.execute(sa.text(
+            "SELECT count(*), count(DISTINCT v.employee_id) FROM evidence_events v JOIN employees e ON e.id = v.employee_id "
+            f"WHERE v.event_type = 'course_acknowledged' AND v.body LIKE '%\"receipt\"%' AND e.number IN ({numbers})"
+        )).one()
+    engine.dispose()
+    return {"requests": len(submissions), "seconds": elapsed, "per_second": len(submissions) / elapsed,
+            "p50_ms": statistics.median(latencies) * 1000,
+            "p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000, "statuses": statuses,
+            "lost": len(usernames) - acknowledged[1], "duplicated": (acknowledged[0] - acknowledged[1])
+            + (events[0] - events[1])}
+
+
+def ack_pool_usernames_from(connection: sa.Connection, size: Size) -> list[str]:
+    last = connection.execute(sa.text("SELECT max(id) FROM employees")).scalar_one()
+    return [f"b{i}" for i in range(last - size.ack_pool + 1, last + 1)]
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse.Namespace) -> None:
+    url = engine.prepare()
+    try:
+        subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
+                       capture_output=True)  # the cached data set may predate the newest migrations
+        print(f"\n## {engine.name}: {size.employees:,} employees, {size.events:,} ledger events\n", flush=True)
+        parts = set(args.parts.split(","))
+        server = Gunicorn(url, args.workers)
+        try:
+            if "pages" in parts:
+                rows = measure_pages(server.port, url, args.rounds)
+                print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
+                for label, seconds, ratio, status, queries, table_rows in rows:
+                    print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.1f}× | {status} | {queries} | {table_rows} |")
+                print(flush=True)
+            if "jobs" in parts:
+                jobs = [("flask risks scan", ("risks", "scan")), ("flask reminders send", ("reminders", "send")),
+                        ("flask reminders send (again)", ("reminders", "send")),
+                        ("flask evidence checkpoint", ("evidence", "checkpoint"))]
+                print("| Job | Time | Peak memory | Output |\n|---|---|---|---|")
+                for label, command in jobs:
+                    seconds, peak, output = run_cli(url, *command)
+                    print(f"| {label} | {seconds:.1f} s | {peak} MB | {output[:90]} |", flush=True)
+            load = acknowledgement_load(server.port, url, size, args.concurrency) if "acks" in parts else None
+        finally:
+            server.stop()
+        if load is not None:
+            seconds, peak, output = run_cli(url, "evidence", "verify")
+            print(f"| flask evidence verify (after the load) | {seconds:.1f} s | {peak} MB | {output[:90]} |\n")
+            print(f"Acknowledgements over HTTP ({args.concurrency} clients, {args.workers} gunicorn workers): "
+                  f"{load['requests']} requests in {load['seconds']:.1f} s = {load['per_second']:.0f}/s, "
+                  f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, statuses {load['statuses']}; "
+                  f"lost {load['lost']}, duplicated {load['duplicated']}.", flush=True)
+    finally:
+        engine.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--ack", type=int, default=600, help="employees who acknowledge during the load")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--rounds", type=int, default=5, help="timed requests per page")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
+    parser.add_argument("--parts", default="pages,jobs,acks", help="what to measure: pages, jobs, acks")
+    parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")
+    args = parser.parse_args()
+    size = Size(args.employees, args.events, min(args.ack, args.employees // 4))
+    OUT.mkdir(parents=True, exist_ok=True)
+    engines = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
+    for name in args.engines.split(","):
+        engine = engines[name](size)
+        if args.build_only:
+            engine.prepare()
+            engine.close()
+        else:
+            run_engine(engine, size, args)
+
+
+if __name__ == "__main__":
+    main()
