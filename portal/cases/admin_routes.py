@@ -18,7 +18,8 @@ from portal.auth.policy import can
 from portal.cases import operations
 from portal.cases.forms import CaseForm, EntryForm, PlanForm, PolicyForm, WageForm
 from portal.cases.models import CaseAction, InjuryCase, policy_from_values, policy_values
-from portal.cases.presenters import error_message, helpers
+from portal.cases import rules
+from portal.cases.presenters import error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
 from portal.core.types import local_today
@@ -236,15 +237,23 @@ def deduction_plan(case_id: int) -> Response:
     if form.validate_on_submit():
         try:
             operations.apply_deduction_plan(case, form.instalments.data, form.first_date.data, current_user.id,
-                                            request_origin())
+                                            request_origin(), form.token.data, form.amount.data)
         except operations.NothingToDeduct:
-            form.instalments.errors = [_("Nothing to deduct: no balance owed, or no one-time subsidy yet.")]
+            form.instalments.errors = [_("Nothing to deduct: nothing is owed once the scheduled deductions are "
+                                         "made, or no one-time subsidy is left.")]
+        except rules.OverDeduction as refused:
+            excess = money(refused.excess)
+            form.amount.errors = [
+                _("This is %(excess)s yuan more than the worker still owes once the scheduled deductions are made.",
+                  excess=excess) if refused.limit == "debt" else
+                _("This is %(excess)s yuan more than what remains of the one-time subsidy.", excess=excess)]
         else:
             db.session.commit()
             if wants_fragment("case-account"):
                 return _account_response(case)
             flash(_("Deduction plan recorded."), "success")
             return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-account"), 303)
+    db.session.rollback()
     return _account_response(case, 422, plan_form=form)
 
 

@@ -10,7 +10,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from uuid import uuid4
+
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -113,6 +124,12 @@ class PlanForm(FlaskForm):
     instalments = IntegerField(_l("Instalments"), validators=[
         InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 (at once) to 24 instalments."))])
     first_date = _date(_l("First deduction on"), required=True)
+    amount = DecimalField(_l("Amount to deduct (yuan)"), places=2,
+                          description=_l("Leave empty to deduct everything still owed."),
+                          validators=[Optional(), NumberRange(min=0.01, message=_l("More than 0."))])
+    # A new token each time the form is shown: a double click or a retry sends the same one.
+    token = HiddenField(default=lambda: uuid4().hex,
+                        validators=[InputRequired(_l("Reload the page and try again.")), Length(max=64)])
     submit = SubmitField(_l("Deduct from the one-time subsidy"))
 
 

@@ -269,3 +269,32 @@ class ShareEntry(BelongsToEmployee, db.Model):
 
     def to_entry(self) -> LedgerEntry:
         return LedgerEntry(self.kind, self.amount, self.on_date, self.period, self.source, self.note)
+
+
+class DeductionPlanRecord(db.Model):
+    """One deduction plan submitted from the form; its ``token`` makes a double click or a retry do nothing."""
+
+    __tablename__ = "case_deduction_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("injury_cases.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    instalments: Mapped[int]
+    first_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class HolidayOverride(db.Model):
+    """A day HR marks as a public holiday or as an adjusted working day (调休) when the maintained
+    calendar does not yet carry the State Council's announcement."""
+
+    __tablename__ = "holiday_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    working: Mapped[bool]  # True: an adjusted working day; False: a public holiday
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

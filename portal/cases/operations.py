@@ -20,6 +20,7 @@ from portal.cases import rules
 from portal.cases.models import (
     CASE_FIELDS,
     CaseAction,
+    DeductionPlanRecord,
     InjuryCase,
     PolicyVersion,
     ShareEntry,
@@ -273,7 +274,7 @@ class CaseView:
     own_wage: rules.OwnWage | None
     benefits: list[rules.BenefitResult]
     monthly_share: rules.BenefitResult | None
-    account: rules.PersonalAccount
+    account: rules.CaseAccount
     subsidy: rules.BenefitResult | None
 
     @property
@@ -328,7 +329,7 @@ def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
             share = monthly_personal_share(own.average, policy)
         if facts.care_level is not None and facts.final_grade is not None:
             benefits.append(rules.care_fee(facts.care_level, policy))
-    account = rules.personal_account(case.ledger_entries())
+    account = rules.case_account(case.ledger_entries(), today, subsidy.amount if subsidy else None)
     return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy)
 
 
@@ -395,21 +396,51 @@ class NothingToDeduct(ValueError):
     pass
 
 
+def lock_case(case: InjuryCase) -> InjuryCase:
+    """Lock the case until commit, so two changes to its account queue instead of both reading the
+    same balance: SELECT … FOR UPDATE on PostgreSQL; on SQLite a write to the row, which takes the
+    database's write lock (SQLite has no row locks). The case and its entries are then re-read."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(InjuryCase.id).where(InjuryCase.id == case.id).with_for_update())
+    else:
+        db.session.execute(sa.update(InjuryCase).where(InjuryCase.id == case.id)
+                           .values(updated_at=InjuryCase.updated_at))
+    db.session.refresh(case)
+    db.session.expire(case, ["entries", "actions"])
+    return case
+
+
 def apply_deduction_plan(case: InjuryCase, instalments: int, first_date: date, by_user_id: int | None,
-                         origin: Origin) -> rules.DeductionPlan:
-    """Deduct the balance from the fund-paid one-time disability subsidy, at once or in
-    ``instalments`` monthly parts from ``first_date`` (多退少补, the source case)."""
+                         origin: Origin, token: str, amount: Decimal | None = None) -> rules.DeductionPlan | None:
+    """Deduct ``amount`` (default: everything still owed once the schedule is made) from what remains
+    of the fund-paid one-time disability subsidy, at once or in ``instalments`` monthly parts from
+    ``first_date`` (多退少补, the source case; Social Insurance Law Art. 60).
+
+    The case is locked first; a ``token`` already used returns ``None`` and changes nothing (a double
+    click or a retry). Raises :class:`NothingToDeduct` when nothing is owed or no subsidy is left, and
+    ``rules.OverDeduction`` (with the excess) for an amount above the debt or the subsidy left.
+    """
+    lock_case(case)
+    if db.session.execute(sa.select(DeductionPlanRecord.id).where(DeductionPlanRecord.token == token)).first():
+        return None
     view = case_view(case)
-    if view.subsidy is None or view.account.balance <= 0:
+    account = view.account
+    if view.subsidy is None or account.after_schedule <= 0 or account.subsidy_left <= 0:
         raise NothingToDeduct
-    plan = rules.deduction_plan(view.account.balance, view.subsidy.amount, instalments)
+    if amount is None:
+        amount = min(account.after_schedule, account.subsidy_left)
+    rules.check_deduction(account, amount)
+    plan = rules.deduction_plan(amount, account.subsidy_left, instalments)
     dates = [rules.add_months(first_date, i) for i in range(len(plan.instalments))]
     case.deduction_instalments = instalments
+    db.session.add(DeductionPlanRecord(case_id=case.id, token=token, amount=plan.total, instalments=instalments,
+                                       first_date=first_date, created_by_id=by_user_id))
     append_event("share_deduction_planned", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
                  payload={"case": case.id, "instalments": [str(i) for i in plan.instalments],
-                          "dates": [d.isoformat() for d in dates], "balance": str(plan.balance),
-                          "source_amount": str(plan.source_amount), "to_collect": str(plan.to_collect)})
-    for entry in rules.deduction_entries(plan, dates, view.subsidy.code):
+                          "dates": [d.isoformat() for d in dates], "balance": str(account.after_schedule),
+                          "source_amount": str(account.subsidy_left),
+                          "to_collect": str(account.after_schedule - plan.total)})
+    for entry in rules.deduction_entries(plan, dates, rules.SUBSIDY_SOURCE):
         add_entry(case, entry.kind, entry.amount, entry.on, by_user_id, origin, source=entry.source)
     return plan
 

@@ -218,15 +218,12 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
             while month <= _month(today):
                 add(month, category, benefit.amount)
                 month = rules.add_months(month, 1)
-    for entry in case.entries:
-        if entry.on_date > today:
-            continue
+    for entry in view.account.entries_to_date():
         if entry.kind is EntryKind.WITHHELD:
-            add(entry.on_date, Category.PERSONAL_WITHHELD, entry.amount)
+            add(entry.on, Category.PERSONAL_WITHHELD, entry.amount)
         elif entry.kind is EntryKind.DEDUCTED:
-            add(entry.on_date, Category.PERSONAL_DEDUCTED, entry.amount)
-    outstanding = rules.personal_account([e.to_entry() for e in case.entries if e.on_date <= today]).worker_owes
-    add(today, Category.PERSONAL_OUTSTANDING, outstanding)
+            add(entry.on, Category.PERSONAL_DEDUCTED, entry.amount)
+    add(today, Category.PERSONAL_OUTSTANDING, view.account.worker_owes)
     return lines
 
 
@@ -590,12 +587,14 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
         return header, [[c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
                          c.suspension_months, c.assessment_concluded_date, c.grade]
                         for c in db.session.execute(query).scalars()]
-    header = ["case", "number", "name", "owed", "withheld", "deducted", "collected", "refunded", "balance"]
+    header = ["case", "number", "name", "owed", "withheld", "deducted", "collected", "refunded", "balance",
+              "scheduled_deductions", "balance_after_schedule"]
     rows = []
     for c in db.session.execute(query).scalars():
-        account = rules.personal_account(c.ledger_entries())
+        account = cases.case_view(c, today()).account
         rows.append([c.id, c.employee.number, c.employee.name, account.owed, account.withheld, account.deducted,
-                     account.collected, account.refunded, account.balance])
+                     account.collected, account.refunded, account.balance, account.scheduled_deductions,
+                     account.after_schedule])
     return header, rows
 
 

@@ -56,7 +56,12 @@ from portal.cases.rules.dates import (
     worker_filing_deadline,
 )
 from portal.cases.rules.ledger import (
+    SUBSIDY_SOURCE,
+    CaseAccount,
     DeductionPlan,
+    OverDeduction,
+    case_account,
+    check_deduction,
     EntryKind,
     LedgerEntry,
     PersonalAccount,
@@ -96,7 +101,8 @@ from portal.cases.rules.timeline import (
 from portal.cases.rules.wages import MonthlyWage, OwnWage, own_wage, pre_injury_average_wage
 
 __all__ = [
-    "ALLOWANCE_RATES", "DEMO_POLICY", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
+    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "OverDeduction", "case_account",
+    "check_deduction", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
     "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
     "Contributions", "DeathBenefits", "DeductionPlan", "Dependant", "DependantPensions", "EntryKind", "Frequency",
     "Insurance", "ItemKind", "ItemStatus", "LedgerEntry", "MonthlyWage", "OwnWage", "OwnWageRule", "PayStopRule",

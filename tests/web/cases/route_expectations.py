@@ -35,7 +35,8 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
     ),
     "cases_admin.record_owed": ("POST", "/records/cases/{case}/account/owed", {}, HR_POST),
     "cases_admin.deduction_plan": (
-        "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25"}, HR_POST,
+        "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25", "token": "matrix-plan"},
+        HR_POST,
     ),
     "cases_admin.policy": ("GET", "/records/cases/policy", {}, HR_ONLY),
 }

@@ -124,18 +124,19 @@ def test_personal_account_owed_withheld_instalments_and_balance(client, cases_re
                     {"kind": "owed", "amount": "-5", "on_date": "2026-03-31"}, headers=ACCOUNT)
     assert bad.status_code == 422 and 'id="amount-error"' in bad.get_data(as_text=True)
     assert post_form(client, f"/records/cases/{case.id}/account/plan",
-                     {"instalments": "3", "first_date": "2026-09-25"}).status_code == 303
+                     {"instalments": "3", "first_date": "2026-09-25", "token": "t1"}).status_code == 303
     deducted = db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED).order_by(ShareEntry.on_date).all()
     assert [e.amount for e in deducted] == [Decimal("1343.33"), Decimal("1343.33"), Decimal("1343.34")]
     assert [e.on_date for e in deducted] == [date(2026, 9, 25), date(2026, 10, 25), date(2026, 11, 25)]
     assert len(events("share_entry_recorded", world.worker.id)) == 6 + 1 + 3
     assert len(events("share_deduction_planned", world.worker.id)) == 1
     # Nothing is left to deduct: the plan is refused with a field message.
-    again = post_form(client, f"/records/cases/{case.id}/account/plan", {"instalments": "1", "first_date": "2026-11-25"})
+    again = post_form(client, f"/records/cases/{case.id}/account/plan",
+                      {"instalments": "1", "first_date": "2026-11-25", "token": "t2"})
     assert again.status_code == 422 and 'id="instalments-error"' in again.get_data(as_text=True)
     client = client.application.test_client()
     login(client, "worker")
-    assert "余额：0.00 元，已结清" in client.get("/my-case/").get_data(as_text=True)
+    assert "今日余额：0.00 元，已结清" in client.get("/my-case/").get_data(as_text=True)
 
 
 def test_each_role_sees_only_the_cases_in_reach(client, cases_ready):
@@ -242,4 +243,4 @@ def test_the_source_case_end_to_end(client, app):
     login(client, "li.qiang", "portal-demo-2026")
     body = client.get("/my-case/").get_data(as_text=True)
     assert "伤残等级 9 级" in body and "46,800.00" in body and "《工伤保险条例》第三十七条" in body
-    assert "余额：0.00 元，已结清" in body and "已确认" in body
+    assert "今日余额：0.00 元，已结清" in body and "已确认" in body

@@ -105,7 +105,7 @@ def test_acknowledge_and_resolve_are_ledger_events_and_stale_alerts_resolve(clie
 def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     case = db.session.query(cases.InjuryCase).one()
     cases.add_entry(case, cases.EntryKind.WITHHELD, Decimal("806.00"), date(2026, 3, 31), None, SYSTEM, period=(2026, 3))
-    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), None, SYSTEM)
+    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), None, SYSTEM, token="plan-1")
     db.session.commit()
     view = cases.case_view(case, TODAY)
     lines = operations.case_cost_lines(case, TODAY)
