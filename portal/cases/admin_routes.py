@@ -55,7 +55,7 @@ def index() -> Response:
     views.sort(key=lambda v: not v.case.pending_actions)
     return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
                             views=views, departments=all_departments(), department_id=department_id, status_filter=status,
-                            **helpers(locale_code()))
+                            **helpers(locale_code(), third_person=True))
 
 
 # --- Opening and editing --------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def create() -> Response | tuple[str, int]:
                         name=employee.name), "success")
                 return redirect(url_for("cases_admin.detail", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("cases/admin/form.html", form=form, case=None, **helpers(locale_code())), status
+    return render_template("cases/admin/form.html", form=form, case=None, **helpers(locale_code(), third_person=True)), status
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -119,7 +119,7 @@ def update(case_id: int) -> Response | tuple[str, int]:
                 flash(_("The assessment is recorded: confirm when original pay stops."), "warning")
             return redirect(url_for("cases_admin.detail", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("cases/admin/form.html", form=form, case=case, **helpers(locale_code())), status
+    return render_template("cases/admin/form.html", form=form, case=case, **helpers(locale_code(), third_person=True)), status
 
 
 # --- One case -------------------------------------------------------------------------------------
@@ -142,7 +142,8 @@ def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
         wage_form=forms.get("wage_form") or WageForm(formdata=None),
         entry_form=forms.get("entry_form") or EntryForm(formdata=None, data={"on_date": local_today()}),
         plan_form=forms.get("plan_form") or PlanForm(formdata=None, data=plan_default),
-        **helpers(locale_code()),
+        field_labels={f.name: f.label.text for f in CaseForm(formdata=None)},
+        **helpers(locale_code(), third_person=True),
     )
 
 

@@ -26,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.cases.models import CASE_FIELDS
-from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS
+from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS_HR
 from portal.cases.rules import OwnWageRule, PayStopRule, PersonalShareHandling
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
@@ -109,7 +109,7 @@ class WageForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS_HR.items()])
     amount = DecimalField(_l("Amount (yuan)"), places=2,
                           validators=[InputRequired(AMOUNT_MESSAGE),
                                       NumberRange(min=0.01, message=_l("More than 0; the kind gives the sign."))])

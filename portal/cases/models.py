@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
 MONEY = sa.Numeric(12, 2)
+STOP_ORIGINAL_PAY = "stop_original_pay"
 
 
 def _enum(kind: type) -> sa.Enum:
@@ -180,7 +181,9 @@ class InjuryCase(BelongsToEmployee, db.Model):
         return {name: getattr(self, name) for name in CASE_FIELDS}
 
     def facts(self) -> CaseFacts:
-        return facts_from(self.values())
+        stops = [a for a in self.actions if a.kind == STOP_ORIGINAL_PAY]
+        confirmed = bool(stops) and stops[-1].confirmed_at is not None  # the newest trigger, as HR left it
+        return facts_from({**self.values(), "pay_stop_confirmed": confirmed})
 
     @property
     def pending_actions(self) -> list[CaseAction]:
@@ -221,6 +224,7 @@ def facts_from(values: dict[str, Any]) -> CaseFacts:
         returned_to_work_date=values.get("returned_to_work_date"),
         left_date=values.get("left_date"),
         death_date=values.get("death_date"),
+        pay_stop_confirmed=bool(values.get("pay_stop_confirmed")),
     )
 
 

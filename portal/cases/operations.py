@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from portal.cases import rules
 from portal.cases.models import (
     CASE_FIELDS,
+    STOP_ORIGINAL_PAY,
     CaseAction,
     DeductionPlanRecord,
     InjuryCase,
@@ -41,7 +42,6 @@ from portal.extensions import db
 from portal.notices.operations import push_scenario_notice
 from portal.org.models import Employee
 
-STOP_ORIGINAL_PAY = "stop_original_pay"
 SUSPENSION_MONTHS_MAX = 12
 EXTENSION_MONTHS_MAX = 12
 

@@ -83,6 +83,7 @@ from portal.cases.rules.policy import (
     policy_in_force,
 )
 from portal.cases.rules.timeline import (
+    Actor,
     Applicant,
     CaseFacts,
     CaseFactsError,
@@ -103,7 +104,7 @@ from portal.cases.rules.wages import MonthlyWage, OwnWage, own_wage, pre_injury_
 __all__ = [
     "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "OverDeduction", "case_account",
     "check_deduction", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
-    "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
+    "Actor", "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
     "Contributions", "DeathBenefits", "DeductionPlan", "Dependant", "DependantPensions", "EntryKind", "Frequency",
     "Insurance", "ItemKind", "ItemStatus", "LedgerEntry", "MonthlyWage", "OwnWage", "OwnWageRule", "PayStopRule",
     "Payer", "PersonalAccount", "PersonalShareHandling", "RegionalPolicy", "Relation", "ShareRates", "StatusCode",
