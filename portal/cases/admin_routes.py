@@ -16,8 +16,16 @@ from werkzeug.wrappers import Response
 from portal.auth.access import authorize, current_actor, requires, scope_filter
 from portal.auth.policy import can
 from portal.cases import operations
-from portal.cases.forms import CaseForm, EntryForm, PlanForm, PolicyForm, WageForm
-from portal.cases.models import CaseAction, InjuryCase, policy_from_values, policy_values
+from portal.cases.forms import (
+    CaseForm,
+    EntryForm,
+    PlanForm,
+    PolicyForm,
+    WageCorrectionForm,
+    WageDeleteForm,
+    WageForm,
+)
+from portal.cases.models import CaseAction, InjuryCase, WageMonth, policy_from_values, policy_values
 from portal.cases import rules
 from portal.cases.presenters import error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
@@ -131,12 +139,35 @@ def _case(case_id: int, action: str) -> InjuryCase:
     return case
 
 
+def _row_ids(form: Any, row_id: int) -> Any:
+    """Give the fields of one row's form ids of their own (every month has the same form on the page)."""
+    for f in form:
+        f.id = f.label.field_id = f"{f.name}-{row_id}"
+    return form
+
+
+def _wage_forms(wages: list[WageMonth], submitted: Any = None) -> dict[int, tuple[Any, Any]]:
+    """A correction and a delete form per recorded month, the submitted one kept with its errors."""
+    forms = {}
+    for w in wages:
+        forms[w.id] = (_row_ids(WageCorrectionForm(formdata=None, data={"wage": w.wage}), w.id),
+                       _row_ids(WageDeleteForm(formdata=None), w.id))
+    if submitted is not None:
+        row_id, form = submitted
+        correction, delete = forms[row_id]
+        form = _row_ids(form, row_id)
+        forms[row_id] = (form, delete) if isinstance(form, WageCorrectionForm) else (correction, form)
+    return forms
+
+
 def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
     view = operations.case_view(case)
+    wages = operations.wage_history(case.employee_id)
     plan_default = {"instalments": view.policy.deduction_instalments if view.policy else 1,
                     "first_date": local_today()}
     return dict(
-        view=view, case=case, events=operations.events_of_case(case), wages=operations.wage_history(case.employee_id),
+        view=view, case=case, events=operations.events_of_case(case), wages=wages,
+        wage_forms=_wage_forms(wages, forms.get("wage_row_form")),
         notices=case_notices(case.employee_id),
         can_manage=can(current_actor(), "case.manage", case),
         wage_form=forms.get("wage_form") or WageForm(formdata=None),
@@ -174,6 +205,43 @@ def add_wage(case_id: int) -> Response | tuple[str, int]:
             flash(_("Wage month added."), "success")
             return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
     return render_template("cases/admin/detail.html", **_context(case, wage_form=form)), 422
+
+
+def _wage_row(case: InjuryCase, wage_id: int) -> WageMonth:
+    row = db.get_or_404(WageMonth, wage_id)
+    if row.employee_id != case.employee_id:
+        refuse(404, _("This wage month belongs to another employee."))
+    return row
+
+
+@bp.post("/<int:case_id>/wages/<int:wage_id>")
+@requires("case.manage")
+def correct_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
+    """Correct one month's wage with a reason; the ledger keeps the old and the new value."""
+    case = _case(case_id, "case.manage")
+    row = _wage_row(case, wage_id)
+    form = WageCorrectionForm()
+    if form.validate_on_submit():
+        if operations.correct_wage(row, form.wage.data, form.reason.data.strip(), current_user.id, request_origin()):
+            db.session.commit()
+            flash(_("Wage corrected."), "success")
+        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
+
+
+@bp.post("/<int:case_id>/wages/<int:wage_id>/delete")
+@requires("case.manage")
+def delete_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
+    """Delete a month entered by mistake, with a reason; the ledger keeps its value."""
+    case = _case(case_id, "case.manage")
+    row = _wage_row(case, wage_id)
+    form = WageDeleteForm()
+    if form.validate_on_submit():
+        operations.delete_wage(row, form.reason.data.strip(), current_user.id, request_origin())
+        db.session.commit()
+        flash(_("Wage month deleted."), "success")
+        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
 
 
 @bp.post("/<int:case_id>/actions/<int:action_id>/confirm")

@@ -108,6 +108,23 @@ class WageForm(FlaskForm):
     submit = SubmitField(_l("Add the month"))
 
 
+REASON_MESSAGE = _l("Give the reason: the record keeps it with the old value.")
+
+
+class WageCorrectionForm(FlaskForm):
+    """Correct one recorded month (prefixed per row: every month has its own form)."""
+
+    wage = DecimalField(_l("Corrected wage (yuan)"), places=2,
+                        validators=[InputRequired(AMOUNT_MESSAGE), NumberRange(min=0, message=_l("Must not be negative."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
+    submit = SubmitField(_l("Correct"))
+
+
+class WageDeleteForm(FlaskForm):
+    reason = StringField(_l("Reason for deleting"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
+    submit = SubmitField(_l("Delete the month"))
+
+
 class EntryForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS_HR.items()])
     amount = DecimalField(_l("Amount (yuan)"), places=2,

@@ -127,6 +127,30 @@ def add_wage(employee: Employee, year: int, month: int, wage: Decimal, by_user_i
     return row
 
 
+def correct_wage(row: WageMonth, wage: Decimal, reason: str, by_user_id: int | None, origin: Origin) -> bool:
+    """Correct a month's wage; the ledger keeps the old and the new value and the reason. An
+    unchanged value records nothing (a second save of the same form)."""
+    wage = rules.yuan(wage, "wage")
+    if wage == row.wage:
+        return False
+    old = row.wage
+    row.wage = wage
+    db.session.flush()
+    append_event("wage_corrected", employee_id=row.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"year": row.year, "month": row.month, "old": str(rules.quantize(old)), "new": str(wage),
+                          "reason": reason})
+    return True
+
+
+def delete_wage(row: WageMonth, reason: str, by_user_id: int | None, origin: Origin) -> None:
+    """Delete a month entered by mistake; the ledger keeps its value and the reason."""
+    append_event("wage_deleted", employee_id=row.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"year": row.year, "month": row.month, "old": str(rules.quantize(row.wage)),
+                          "reason": reason})
+    db.session.delete(row)
+    db.session.flush()
+
+
 # --- Cases --------------------------------------------------------------------------------------
 
 
@@ -248,10 +272,23 @@ def confirm_action(action: CaseAction, by_user_id: int, origin: Origin) -> None:
                           "effective_date": action.effective_date.isoformat()})
 
 
-def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> None:
-    """Who opened the case: sensitive personal information (PIPL Arts. 28–29), so every view is logged."""
+VIEW_LOG_INTERVAL = timedelta(hours=1)
+
+
+def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> bool:
+    """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
+    person per case per hour, so the pages HR returns to after each save do not bury the record
+    in repeats; returns whether this view was logged."""
+    from portal.evidence.models import EvidenceEvent
+
+    recent = db.session.execute(sa.select(EvidenceEvent.body).where(
+        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == case.employee_id,
+        EvidenceEvent.actor_user_id == by_user_id, EvidenceEvent.occurred_at > utcnow() - VIEW_LOG_INTERVAL)).scalars()
+    if any(json.loads(body)["payload"].get("case") == case.id for body in recent):
+        return False
     append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
                  payload={"case": case.id, "own": own})
+    return True
 
 
 def cases_of(employee_id: int) -> list[InjuryCase]:
@@ -446,9 +483,11 @@ def apply_deduction_plan(case: InjuryCase, instalments: int, first_date: date, b
 
 
 def events_of_case(case: InjuryCase) -> list[Any]:
-    """The case's ledger events: the subject employee's events that name this case."""
+    """The case's ledger events: the subject employee's events that name this case, and the
+    corrections of the wages its figures rest on."""
     from portal.evidence.models import EvidenceEvent
 
     rows = db.session.execute(sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == case.employee_id)
                               .order_by(EvidenceEvent.seq.desc())).scalars()
-    return [e for e in rows if json.loads(e.body)["payload"].get("case") == case.id]
+    return [e for e in rows if e.event_type in ("wage_corrected", "wage_deleted")
+            or json.loads(e.body)["payload"].get("case") == case.id]
