@@ -15,10 +15,11 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, current_actor, requires, scope_filter
 from portal.auth.policy import can
-from portal.cases import operations
+from portal.cases import calendar, operations
 from portal.cases.forms import (
     CaseForm,
     EntryForm,
+    HolidayForm,
     PlanForm,
     PolicyForm,
     WageCorrectionForm,
@@ -403,3 +404,20 @@ def policy() -> Response | tuple[str, int]:
     status = 422 if form.is_submitted() else 200
     return render_template("cases/admin/policy.html", form=form, versions=operations.policy_versions(),
                            today=local_today(), in_force=operations.policy_on(local_today())), status
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@requires("policy.manage")
+def holidays() -> Response | tuple[str, int]:
+    """Public holidays and adjusted working days HR adds before the maintained calendar carries them."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        calendar.save_override(form.day.data, form.working.data == "working", form.name.data.strip(), current_user.id,
+                               request_origin())
+        db.session.commit()
+        flash(_("Saved: deadlines are computed with this day from now on."), "success")
+        return redirect(url_for("cases_admin.holidays"), 303)
+    rest_days = calendar.holiday_calendar()
+    return render_template("cases/admin/holidays.html", form=form, overrides=calendar.holiday_overrides(),
+                           years=sorted(rest_days.years), this_year=local_today().year,
+                           covered=rest_days.covers(local_today().year + 1)), 422 if form.is_submitted() else 200

@@ -125,6 +125,17 @@ class WageDeleteForm(FlaskForm):
     submit = SubmitField(_l("Delete the month"))
 
 
+class HolidayForm(FlaskForm):
+    """A day the State Council's announcement makes a public holiday or a working day (调休)."""
+
+    day = _date(_l("Day"), required=True)
+    working = SelectField(_l("The day is"), choices=[SelectChoice("holiday", _l("a public holiday")),
+                                                     SelectChoice("working", _l("an adjusted working day"))])
+    name = StringField(_l("Name or announcement"), validators=[DataRequired(_l("Name the holiday or the announcement.")),
+                                                               Length(max=100)])
+    submit = SubmitField(_l("Save the day"))
+
+
 class EntryForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS_HR.items()])
     amount = DecimalField(_l("Amount (yuan)"), places=2,

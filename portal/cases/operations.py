@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.cases import rules
+from portal.cases.calendar import holiday_calendar
 from portal.cases.models import (
     CASE_FIELDS,
     STOP_ORIGINAL_PAY,
@@ -343,9 +344,10 @@ def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
     timeline, status = [], None
     own, benefits, share, subsidy = None, [], None, None
     if policy is not None:
+        rest_days = holiday_calendar()
         try:
-            timeline = rules.case_timeline(facts, policy, today)
-            status = rules.case_status_sentence(facts, policy, today)
+            timeline = rules.case_timeline(facts, policy, today, rest_days)
+            status = rules.case_status_sentence(facts, policy, today, rest_days)
         except rules.CaseFactsError:  # facts valid when saved can turn invalid only by a clock change
             timeline, status = [], None
         wages = monthly_wages(case.employee_id)

@@ -152,6 +152,25 @@ def day(value: str | date) -> str:
     return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "medium")
 
 
+# Rest days as the maintained calendar names them (chinese-calendar), and the engine's two fallbacks.
+REST_DAY_NAMES = {
+    "New Year's Day": _l("New Year's Day"), "Spring Festival": _l("Spring Festival"),
+    "Tomb-sweeping Day": _l("Tomb-sweeping Day"), "Labour Day": _l("Labour Day"),
+    "Dragon Boat Festival": _l("Dragon Boat Festival"), "National Day": _l("National Day"),
+    "Mid-autumn Festival": _l("Mid-autumn Festival"), "Anti-Fascist 70th Day": _l("Anti-Fascist 70th Day"),
+    "weekend": _l("a weekend"), "holiday": _l("a public holiday"),
+}
+
+
+def moved_note(item: TimelineItem) -> str:
+    """Why a deadline is later than the period's end: it fell on a rest day (Civil Code Art. 203)."""
+    if "moved_from" not in item.params:
+        return ""
+    reason = item.params.get("moved_reason", "holiday")
+    return _("The period ended on %(day)s, %(reason)s, so the deadline moved to the next working day "
+             "(Civil Code Art. 203).", day=day(item.params["moved_from"]), reason=str(REST_DAY_NAMES.get(reason, reason)))
+
+
 def change_value(value: Any) -> str:
     """A recorded field value in words: dates in the reader's format, yes/no, labels for codes."""
     if value is None or value == "":
@@ -298,6 +317,6 @@ def helpers(locale: str, third_person: bool = False) -> dict[str, Any]:
         item_label=lambda i: item_label(i, third_person), item_state=item_state, formula=formula,
         own_wage_formula=own_wage_formula, article=lambda r: article(r, locale), money=money, locale=locale,
         third_person=third_person,
-        day=day, change_value=change_value,
+        day=day, change_value=change_value, moved_note=moved_note,
         entry_kind_labels={k.value: v for k, v in (ENTRY_LABELS_HR if third_person else ENTRY_LABELS).items()},
     )

@@ -22,6 +22,7 @@ from portal.auth.models import User
 from portal.auth.policy import Role
 from portal.cases import operations as cases
 from portal.cases import rules
+from portal.cases.calendar import holiday_calendar
 from portal.cases.models import InjuryCase
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today, utcnow
@@ -92,10 +93,11 @@ def pending_acknowledgements() -> list[alert_rules.PendingAcknowledgement]:
 
 def raised_alerts(today: date) -> list[alert_rules.Alert]:
     found: list[alert_rules.Alert] = []
+    rest_days = holiday_calendar()
     for case in db.session.execute(sa.select(InjuryCase).order_by(InjuryCase.id)).scalars():
         snapshot = case_snapshot(case, today)
         if snapshot is not None:
-            found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today))
+            found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today, rest_days))
     found.extend(alert_rules.acknowledgement_alerts(pending_acknowledgements(), today))
     return found
 

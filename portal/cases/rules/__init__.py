@@ -10,6 +10,7 @@ refused. Import everything from here; the submodules are an implementation detai
 * ``wages``: the own wage (Regulations Art. 64);
 * ``benefits``: the benefits of Regulations Arts. 33–39;
 * ``contributions``: social-insurance and housing-fund shares;
+* ``holidays``: rest days that move deadlines (Civil Code Art. 203);
 * ``ledger``: the worker's personal-share account and its deduction plan;
 * ``timeline``: case facts, their validation, the timeline and the status sentence.
 """
@@ -55,6 +56,7 @@ from portal.cases.rules.dates import (
     suspension_end,
     worker_filing_deadline,
 )
+from portal.cases.rules.holidays import HolidayCalendar, Override
 from portal.cases.rules.ledger import (
     SUBSIDY_SOURCE,
     CaseAccount,
@@ -102,7 +104,7 @@ from portal.cases.rules.timeline import (
 from portal.cases.rules.wages import MonthlyWage, OwnWage, own_wage, pre_injury_average_wage
 
 __all__ = [
-    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "OverDeduction", "case_account",
+    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "HolidayCalendar", "Override", "OverDeduction", "case_account",
     "check_deduction", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
     "Actor", "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
     "Contributions", "DeathBenefits", "DeductionPlan", "Dependant", "DependantPensions", "EntryKind", "Frequency",

@@ -19,7 +19,7 @@ A deadline met is shown once, as the event that met it (with its deadline beside
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,6 +28,7 @@ from typing import Any
 from portal.cases.rules import citations
 from portal.cases.rules.benefits import DISABILITY_SUBSIDY_MONTHS, GRADES
 from portal.cases.rules.citations import Citation
+from portal.cases.rules.holidays import HolidayCalendar
 from portal.cases.rules.dates import (
     NO_HOLIDAYS,
     Interval,
@@ -403,14 +404,16 @@ class _Builder:
         self.items.append(TimelineItem(code, ItemKind.DEADLINE, due, status, citation.zh, citation.en,
                                        optional=optional, params=params, actor=actor))
 
-    def step(self, event_code: Code, deadline_code: Code, due: date, done: date | None, citation: Citation,
-             actor: Actor, *, optional: bool = False, event_params: dict[str, str] | None = None,
-             **params: str) -> None:
-        """A deadline and the act that meets it, shown once: the event when done, else the deadline."""
+    def step(self, event_code: Code, deadline_code: Code, due: tuple[date, dict[str, str]], done: date | None,
+             citation: Citation, actor: Actor, *, optional: bool = False,
+             event_params: dict[str, str] | None = None, **params: str) -> None:
+        """A deadline and the act that meets it, shown once: the event when done, else the deadline.
+        ``due`` is the deadline and, when a rest day moved it, where from and why."""
+        day, moved = due
         if done is not None:
-            self.event(event_code, done, citation, actor=actor, due=due, **(event_params or {}))
+            self.event(event_code, done, citation, actor=actor, due=day, **moved, **(event_params or {}))
         else:
-            self.deadline(deadline_code, due, citation, actor, optional=optional, **params)
+            self.deadline(deadline_code, day, citation, actor, optional=optional, **moved, **params)
 
     def expected(self, code: Code, on: date, citation: Citation, *, status: ItemStatus | None = None,
                  actor: Actor | None = None, **params: str) -> None:
@@ -457,6 +460,17 @@ def _pay_stop_state(facts: CaseFacts, stop: date, conclusion: date | None, today
     return {"status": ItemStatus.UPCOMING, "actor": None, "confirmed": "no"}
 
 
+def _due(deadline: Callable[..., date], start: date, holidays: Collection[date], **options: Any
+         ) -> tuple[date, dict[str, str]]:
+    """The deadline, and when a rest day moved it (Civil Code Art. 203) the date it fell on and why."""
+    day = deadline(start, holidays, **options)
+    unmoved = deadline(start, NO_HOLIDAYS, **options)
+    if day == unmoved:
+        return day, {}
+    reason = holidays.reason(unmoved) if isinstance(holidays, HolidayCalendar) else "holiday"
+    return day, {"moved_from": unmoved.isoformat(), "moved_reason": reason}
+
+
 def case_timeline(
     facts: CaseFacts,
     policy: RegionalPolicy,
@@ -483,9 +497,10 @@ def case_timeline(
     # Recognition (Regulations Arts. 17–20; Recognition Measures Arts. 8, 22).
     applied = facts.recognition_applied_date
     applicant = facts.recognition_applicant
-    employer_due = employer_filing_deadline(t0, holidays, extension_days=facts.filing_extension_days,
-                                            extension_cap_days=policy.recognition_extension_cap_days)
-    worker_due = worker_filing_deadline(t0, holidays, suspensions=facts.filing_suspensions)
+    employer_due, employer_moved = _due(employer_filing_deadline, t0, holidays,
+                                        extension_days=facts.filing_extension_days,
+                                        extension_cap_days=policy.recognition_extension_cap_days)
+    worker_due, worker_moved = _due(worker_filing_deadline, t0, holidays, suspensions=facts.filing_suspensions)
     filed_or_today = applied if applied is not None else today
     missed = filed_or_today > employer_due
     employer_citation = citations.joined([citations.EMPLOYER_FILING, citations.LATE_FILING_COSTS]) if missed \
@@ -495,9 +510,9 @@ def case_timeline(
     extension = {"extension_days": str(facts.filing_extension_days)} if facts.filing_extension_days else {}
     if applied is not None and applicant is Applicant.EMPLOYER:
         b.event(Code.RECOGNITION_APPLIED, applied, employer_citation, actor=Actor.EMPLOYER, due=employer_due,
-                applicant=applicant.value, **extension)
+                applicant=applicant.value, **extension, **employer_moved)
         b.deadline(Code.WORKER_FILING_DEADLINE, worker_due, worker_citation, Actor.WORKER, optional=True,
-                   status=ItemStatus.NOT_APPLICABLE)
+                   status=ItemStatus.NOT_APPLICABLE, **worker_moved)
     else:
         # The employer's duty stays open (or missed) until someone files; a filing by the worker,
         # a relative or the union before the employer's deadline makes the employer's not needed.
@@ -505,15 +520,16 @@ def case_timeline(
         if applied is not None:
             employer_status = ItemStatus.OVERDUE if missed else ItemStatus.NOT_APPLICABLE
         b.deadline(Code.EMPLOYER_FILING_DEADLINE, employer_due, employer_citation, Actor.EMPLOYER,
-                   status=employer_status, **extension)
+                   status=employer_status, **extension, **employer_moved)
         if applied is not None:
             b.event(Code.RECOGNITION_APPLIED, applied, worker_citation, actor=Actor.WORKER, due=worker_due,
-                    applicant=applicant.value if applicant else "")
+                    applicant=applicant.value if applicant else "", **worker_moved)
         else:
-            b.deadline(Code.WORKER_FILING_DEADLINE, worker_due, worker_citation, Actor.WORKER, optional=True)
+            b.deadline(Code.WORKER_FILING_DEADLINE, worker_due, worker_citation, Actor.WORKER, optional=True,
+                       **worker_moved)
     accepted = facts.recognition_accepted_date
     if applied:
-        b.step(Code.RECOGNITION_ACCEPTED, Code.ACCEPTANCE_DEADLINE, acceptance_deadline(applied, holidays), accepted,
+        b.step(Code.RECOGNITION_ACCEPTED, Code.ACCEPTANCE_DEADLINE, _due(acceptance_deadline, applied, holidays), accepted,
                citations.ACCEPTANCE, Actor.DEPARTMENT)
     decided = facts.recognition_decided_date
     outcome = {"recognized": "yes" if facts.recognized else "no"}
@@ -521,14 +537,14 @@ def case_timeline(
         decision_citation = citations.joined([citations.RECOGNITION_DECISION, citations.RECOGNITION_PAUSE]) \
             if facts.recognition_pauses else citations.RECOGNITION_DECISION
         b.step(Code.RECOGNITION_DECIDED, Code.RECOGNITION_DECISION_DEADLINE,
-               recognition_decision_deadline(accepted, holidays, simple=facts.recognition_simple,
-                                             pauses=facts.recognition_pauses),
+               _due(recognition_decision_deadline, accepted, holidays, simple=facts.recognition_simple,
+                    pauses=facts.recognition_pauses),
                decided, decision_citation, Actor.DEPARTMENT, event_params=outcome,
                simple="yes" if facts.recognition_simple else "no")
     elif decided:
         b.event(Code.RECOGNITION_DECIDED, decided, citations.RECOGNITION_DECISION, actor=Actor.DEPARTMENT, **outcome)
     if decided:
-        b.step(Code.DECISION_SERVED, Code.DECISION_SERVICE_DEADLINE, decision_service_deadline(decided, holidays),
+        b.step(Code.DECISION_SERVED, Code.DECISION_SERVICE_DEADLINE, _due(decision_service_deadline, decided, holidays),
                facts.decision_served_date, citations.DECISION_SERVICE, Actor.DEPARTMENT)
 
     # Paid suspension periods (Regulations Arts. 33, 38).
@@ -558,8 +574,8 @@ def case_timeline(
     if facts.assessment_applied_date:
         b.event(Code.ASSESSMENT_APPLIED, facts.assessment_applied_date, citations.ASSESSMENT_APPLICATION)
         b.step(Code.ASSESSMENT_CONCLUDED, Code.ASSESSMENT_CONCLUSION_DEADLINE,
-               assessment_conclusion_deadline(facts.assessment_applied_date, holidays,
-                                              extended=facts.assessment_extended),
+               _due(assessment_conclusion_deadline, facts.assessment_applied_date, holidays,
+                    extended=facts.assessment_extended),
                concluded, citations.ASSESSMENT_CONCLUSION, Actor.COMMITTEE, event_params=grade_params,
                extended="yes" if facts.assessment_extended else "no")
     elif concluded:
@@ -568,12 +584,12 @@ def case_timeline(
     r_applied = facts.reassessment_applied_date
     if concluded:
         b.step(Code.REASSESSMENT_APPLIED, Code.REASSESSMENT_REQUEST_DEADLINE,
-               reassessment_request_deadline(facts.assessment_received_date or concluded, holidays),
+               _due(reassessment_request_deadline, facts.assessment_received_date or concluded, holidays),
                r_applied, citations.REASSESSMENT, Actor.WORKER, optional=True)
     if r_applied:
         params = {"grade": str(facts.reassessment_grade)} if facts.reassessment_grade is not None else {}
         b.step(Code.REASSESSMENT_CONCLUDED, Code.REASSESSMENT_CONCLUSION_DEADLINE,
-               assessment_conclusion_deadline(r_applied, holidays, extended=facts.reassessment_extended),
+               _due(assessment_conclusion_deadline, r_applied, holidays, extended=facts.reassessment_extended),
                facts.reassessment_concluded_date, citations.REASSESSMENT, Actor.COMMITTEE, event_params=params,
                extended="yes" if facts.reassessment_extended else "no")
     final_conclusion = facts.reassessment_concluded_date or concluded

@@ -43,6 +43,8 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
         HR_POST,
     ),
     "cases_admin.policy": ("GET", "/records/cases/policy", {}, HR_ONLY),
+    "cases_admin.holidays": ("POST", "/records/cases/holidays",
+                             {"day": "2027-10-01", "working": "holiday", "name": "National Day"}, HR_POST),
 }
 
 

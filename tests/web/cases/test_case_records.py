@@ -83,3 +83,23 @@ def test_hr_reads_the_case_in_the_third_person_and_in_words(client, cases_ready)
     login(worker, "worker")
     mine = worker.get("/my-case/").get_data(as_text=True)
     assert "我可以领取的" in mine and "员工可领取的待遇" not in mine
+
+
+def test_deadlines_move_for_public_holidays_and_hr_overrides(client, cases_ready):
+    world = cases_ready
+    # 60 days from 2 Aug 2026 end on 1 Oct, National Day: the conclusion is due on 8 Oct.
+    case = open_case_for(world.worker, assessment_applied_date=date(2026, 8, 2))
+    login(client, "hr")
+    body = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    assert "2026年10月8日" in body and "期间届满日 2026年10月1日 为国庆节，期限顺延至下一个工作日" in body
+    page = client.get("/records/cases/holidays").get_data(as_text=True)
+    assert "维护的日历收录 2004 年至 2026 年" in page
+    bad = post_form(client, "/records/cases/holidays", {"day": "2026-10-08", "working": "holiday", "name": ""})
+    assert bad.status_code == 422 and 'id="name-error"' in bad.get_data(as_text=True)
+    saved = post_form(client, "/records/cases/holidays",
+                      {"day": "2026-10-08", "working": "holiday", "name": "国办发明电〔2026〕1号"})
+    assert saved.status_code == 303 and len(events("holiday_override_saved")) == 1
+    body = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    assert "2026年10月9日" in body
+    item = {i.code.value: i for i in operations.case_view(case).timeline}["assessment_conclusion_deadline"]
+    assert item.date == date(2026, 10, 9)
