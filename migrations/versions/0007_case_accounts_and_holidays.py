@@ -1,4 +1,4 @@
-"""case deduction plans and holiday overrides
+"""case deduction plans, holiday overrides and the contract wage of a first-month injury
 
 Revision ID: 0007
 Revises: 0006
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('injury_cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contract_monthly_wage', sa.Numeric(precision=12, scale=2), nullable=True))
+
     op.create_table('case_deduction_plans',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -52,3 +55,5 @@ def downgrade():
     with op.batch_alter_table('case_deduction_plans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_deduction_plans_case_id'))
     op.drop_table('case_deduction_plans')
+    with op.batch_alter_table('injury_cases', schema=None) as batch_op:
+        batch_op.drop_column('contract_monthly_wage')

@@ -335,7 +335,8 @@ def _policy_data() -> dict[str, Any]:
     policy = versions[0].to_policy() if versions else DEMO_POLICY
     values = policy_values(policy)
     data: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, dict)}
-    data.update(region=policy.region, source=policy.source, valid_from=local_today())
+    data.update(region=policy.region, source=policy.source, valid_from=local_today(),
+                personal_share_includes_housing_fund="yes" if policy.personal_share_includes_housing_fund else "no")
     for insurance in ("pension", "medical", "unemployment"):
         rates = values["insurance_rates"].get(insurance, {"employer": "0", "personal": "0"})
         data[f"{insurance}_employer"] = Decimal(rates["employer"])
@@ -357,9 +358,10 @@ def _policy_from_form(form: PolicyForm) -> Any:
     for name in ("average_monthly_wage", "minimum_monthly_wage", "national_disposable_income",
                  "contribution_base_floor", "contribution_base_ceiling", "housing_fund_employer_rate",
                  "housing_fund_personal_rate", "personal_share_handling", "personal_share_instalments",
-                 "pay_stop_rule", "own_wage_rule"):
+                 "pay_stop_rule", "own_wage_rule", "first_month_rule"):
         value = getattr(form, name).data
         values[name] = str(value) if isinstance(value, Decimal) else value
+    values["personal_share_includes_housing_fund"] = form.personal_share_includes_housing_fund.data == "yes"
     rates = dict(values["insurance_rates"])
     for insurance in ("pension", "medical", "unemployment"):
         rates[insurance] = {"employer": str(getattr(form, f"{insurance}_employer").data),

@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.cases.models import CASE_FIELDS
 from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS_HR
-from portal.cases.rules import OwnWageRule, PayStopRule, PersonalShareHandling
+from portal.cases.rules import FirstMonthRule, OwnWageRule, PayStopRule, PersonalShareHandling
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 WHOLE_MESSAGE = _l("Enter a whole number.")
@@ -73,6 +73,10 @@ class CaseForm(FlaskForm):
     returned_to_work_date = _date(_l("Returned to work on"))
     left_date = _date(_l("Left the company on"))
     death_date = _date(_l("Date of death"))
+    contract_monthly_wage = DecimalField(
+        _l("Contract monthly wage (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, message=_l(
+            "Must not be negative."))],
+        description=_l("Only for an injury in the first month, before a full month of wages is on record."))
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
@@ -206,6 +210,12 @@ class PolicyForm(FlaskForm):
         SelectChoice(OwnWageRule.MONTHS_WORKED.value, _l("Average of the months worked")),
         SelectChoice(OwnWageRule.MONTHS_CONTRIBUTED.value, _l("Average of the months with contributions")),
         SelectChoice(OwnWageRule.TWELVE_MONTHS.value, _l("Sum divided by 12"))])
+    first_month_rule = SelectField(_l("Own wage of an injury in the first month"), choices=[
+        SelectChoice(FirstMonthRule.CONTRACT_WAGE.value, _l("The contract wage")),
+        SelectChoice(FirstMonthRule.REGIONAL_FLOOR.value, _l("60% of the regional average wage"))])
+    personal_share_includes_housing_fund = SelectField(_l("The personal share the employer recovers"), choices=[
+        SelectChoice("no", _l("Social insurance only")),
+        SelectChoice("yes", _l("Social insurance and the housing fund"))])
     submit = SubmitField(_l("Save as a new version"))
 
     RATE_FIELDS = ("pension", "medical", "unemployment")

@@ -133,7 +133,7 @@ CASE_FIELDS = (
     "suspension_start", "suspension_months", "extension_months", "extension_confirmed_date",
     "assessment_applied_date", "assessment_concluded_date", "grade", "care_level",
     "reassessment_applied_date", "reassessment_concluded_date", "reassessment_grade",
-    "returned_to_work_date", "left_date", "death_date",
+    "returned_to_work_date", "left_date", "death_date", "contract_monthly_wage",
 )
 
 
@@ -168,6 +168,7 @@ class InjuryCase(BelongsToEmployee, db.Model):
     returned_to_work_date: Mapped[date | None]
     left_date: Mapped[date | None]
     death_date: Mapped[date | None]
+    contract_monthly_wage: Mapped[Decimal | None] = mapped_column(MONEY)  # only for an injury in the first month
     deduction_instalments: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -322,19 +322,19 @@ class CaseView:
         return min(open_items, key=lambda i: i.date) if open_items else None
 
 
-def monthly_personal_share(wage: Decimal, policy: RegionalPolicy) -> rules.BenefitResult:
-    """The worker's own share of one month: social insurance plus housing fund, both withheld from
-    pay (Social Insurance Law Art. 60; Housing Fund Regulations Art. 18)."""
-    c = rules.contributions(wage, policy)
-    total = c.personal.amount + c.housing_fund_personal.amount
-    return rules.BenefitResult(
-        "personal_share_monthly", total, rules.Payer.EMPLOYEE, rules.Frequency.MONTHLY,
-        f"{c.personal.formula}; {c.housing_fund_personal.formula}; together {total}",
-        {"wage": str(c.wage), "base": str(c.base), "social_insurance": str(c.personal.amount),
-         "housing_fund": str(c.housing_fund_personal.amount), "amount": str(total)},
-        f"{c.personal.article_zh}；{c.housing_fund_personal.article_zh}",
-        f"{c.personal.article_en}; {c.housing_fund_personal.article_en}",
-    )
+def death_items(facts: CaseFacts, policy: RegionalPolicy) -> list[rules.BenefitResult]:
+    """The funeral and one-time work-death subsidies on the figures in force on the date of death;
+    a grade 1–4 worker who dies after the paid suspension period gets no work-death subsidy
+    (Regulations Art. 39 ¶3). The dependants' pensions depend on who the dependants are and are
+    computed when they are known (Art. 39 ¶1(2))."""
+    assert facts.death_date is not None
+    on_death = policy_on(facts.death_date) or policy
+    after = bool(facts.suspensions) and facts.death_date > facts.suspensions[0].end
+    grade = facts.final_grade
+    items = [rules.funeral_subsidy(on_death)]
+    if not (after and grade is not None and grade <= 4):
+        items.append(rules.death_subsidy(on_death))
+    return items
 
 
 def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
@@ -351,23 +351,26 @@ def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
         except rules.CaseFactsError:  # facts valid when saved can turn invalid only by a clock change
             timeline, status = [], None
         wages = monthly_wages(case.employee_id)
+        contract = case.contract_monthly_wage
         try:
-            own = rules.own_wage(wages, case.accident_date, policy)
+            own = rules.own_wage(wages, case.accident_date, policy, contract_wage=contract)
         except ValueError:
             own = None
         if own is not None:
             if facts.suspension_start is not None:
-                benefits.append(rules.suspension_wage(rules.pre_injury_average_wage(wages, case.accident_date,
-                                                                                    rule=policy.own_wage_rule)))
+                benefits.append(rules.suspension_wage(rules.pre_injury_average_wage(
+                    wages, case.accident_date, rule=policy.own_wage_rule, contract_wage=contract)))
             grade = facts.final_grade
             if grade is not None:
                 subsidy = rules.one_time_disability_subsidy(grade, own)
                 benefits.append(subsidy)
                 if rules.has_disability_allowance(grade):
                     benefits.append(rules.disability_allowance(grade, own, policy.minimum_monthly_wage))
-            share = monthly_personal_share(own.average, policy)
+            share = rules.personal_share(own.average, policy)
         if facts.care_level is not None and facts.final_grade is not None:
             benefits.append(rules.care_fee(facts.care_level, policy))
+        if facts.death_date is not None:
+            benefits.extend(death_items(facts, policy))
     account = rules.case_account(case.ledger_entries(), today, subsidy.amount if subsidy else None)
     return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy)
 

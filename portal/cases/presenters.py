@@ -89,6 +89,8 @@ BENEFIT_LABELS = {
     "disability_allowance": _l("Monthly disability allowance"),
     "care_fee": _l("Monthly life-care fee"),
     "personal_share_monthly": _l("My personal share each month"),
+    "funeral_subsidy": _l("Funeral subsidy"),
+    "death_subsidy": _l("One-time work-death subsidy"),
 }
 # HR's pages speak about the worker in the third person.
 BENEFIT_LABELS_HR = {**BENEFIT_LABELS, "personal_share_monthly": _l("The worker's personal share each month")}
@@ -286,14 +288,33 @@ def formula(result: BenefitResult) -> str:
         return _("%(rate)s × regional average monthly wage %(wage)s = %(amount)s yuan", rate=i["rate"],
                  wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
     if code == "personal_share_monthly":
-        return _("On the contribution base %(base)s yuan: social insurance %(si)s + housing fund %(hf)s = %(amount)s "
-                 "yuan, withheld from pay by the employer", base=money(i["base"]), si=money(i["social_insurance"]),
-                 hf=money(i["housing_fund"]), amount=money(i["amount"]))
+        branches = _("pension %(pension)s, medical %(medical)s, unemployment %(unemployment)s",
+                     pension=money(i.get("pension", "0")), medical=money(i.get("medical", "0")),
+                     unemployment=money(i.get("unemployment", "0")))
+        if i.get("includes_housing_fund") == "yes":
+            return _("On the contribution base %(base)s yuan: social insurance %(si)s (%(branches)s) + housing fund "
+                     "%(hf)s = %(amount)s yuan, withheld from pay by the employer", base=money(i["base"]),
+                     si=money(i["social_insurance"]), branches=branches, hf=money(i["housing_fund"]),
+                     amount=money(i["amount"]))
+        return _("On the contribution base %(base)s yuan: social insurance only, %(branches)s = %(amount)s yuan, "
+                 "withheld from pay by the employer; the employer does not recover the housing-fund share this way",
+                 base=money(i["base"]), branches=branches, amount=money(i["amount"]))
+    if code == "funeral_subsidy":
+        return _("%(months)s months × regional average monthly wage %(wage)s = %(amount)s yuan", months=i["months"],
+                 wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
+    if code == "death_subsidy":
+        return _("%(multiple)s × national urban per-capita disposable income of the prior year %(income)s = "
+                 "%(amount)s yuan", multiple=i["multiple"], income=money(i["national_disposable_income"]),
+                 amount=money(i["amount"]))
     return result.formula
 
 
 def own_wage_formula(own: Any) -> str:
     i = own.inputs
+    if i["months_counted"] == "0":
+        return _("Injured in the first month, before a full month of wages: %(average)s yuan as the region's rule "
+                 "sets; kept within 60%%–300%% of the regional average wage %(regional)s: own wage %(amount)s yuan",
+                 average=money(i["average"]), regional=money(i["regional_average_wage"]), amount=money(i["own_wage"]))
     return _("Average monthly contribution wage over %(months)s months before the injury: %(average)s yuan; "
              "kept within 60%%–300%% of the regional average wage %(regional)s: own wage %(amount)s yuan",
              months=i["months_counted"], average=money(i["average"]), regional=money(i["regional_average_wage"]),

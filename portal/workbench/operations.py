@@ -206,7 +206,8 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
     if view.own_wage is not None and view.policy is not None:
         c = rules.contributions(view.own_wage.average, view.policy)
         for month in months:
-            add(month, Category.EMPLOYER_SOCIAL_INSURANCE, c.employer_with_housing_fund)
+            add(month, Category.EMPLOYER_SOCIAL_INSURANCE, c.employer.amount)
+            add(month, Category.EMPLOYER_HOUSING_FUND, c.housing_fund_employer.amount)
     concluded = case.assessment_concluded_date
     stop = cases.pay_stop_date(case, view.policy) if view.policy else None
     for benefit in view.benefits:
@@ -589,14 +590,17 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
         return header, [[c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
                          c.suspension_months, c.assessment_concluded_date, c.grade]
                         for c in db.session.execute(query).scalars()]
-    header = ["case", "number", "name", "owed", "withheld", "deducted", "collected", "refunded", "balance",
-              "scheduled_deductions", "balance_after_schedule"]
+    header = ["case", "number", "name", "share_covers", "owed", "withheld", "deducted", "collected", "refunded",
+              "balance", "scheduled_deductions", "balance_after_schedule"]
     rows = []
     for c in db.session.execute(query).scalars():
-        account = cases.case_view(c, today()).account
-        rows.append([c.id, c.employee.number, c.employee.name, account.owed, account.withheld, account.deducted,
-                     account.collected, account.refunded, account.balance, account.scheduled_deductions,
-                     account.after_schedule])
+        view = cases.case_view(c, today())
+        account = view.account
+        covers = "social insurance + housing fund" if view.policy and view.policy.personal_share_includes_housing_fund \
+            else "social insurance"
+        rows.append([c.id, c.employee.number, c.employee.name, covers, account.owed, account.withheld,
+                     account.deducted, account.collected, account.refunded, account.balance,
+                     account.scheduled_deductions, account.after_schedule])
     return header, rows
 
 

@@ -25,5 +25,5 @@ def test_li_reads_his_case_on_a_phone(phone: Page, live_server: str):
     expect(explanation).to_be_visible()
     expect(subsidy).to_contain_text("9 个月 × 本人工资 5,200.00")
     expect(phone.locator("#share-balance")).to_have_text("今日余额：0.00 元，已结清")
-    expect(phone.locator("#case-account")).to_contain_text("4,030.00 元")
+    expect(phone.locator("#case-account")).to_contain_text("2,730.00 元")
     screenshot(phone, "14-case")

@@ -39,7 +39,13 @@ from portal.cases.rules.benefits import (
     suspension_wage_total,
 )
 from portal.cases.rules.citations import Citation
-from portal.cases.rules.contributions import ContributionLine, Contributions, contribution_base, contributions
+from portal.cases.rules.contributions import (
+    ContributionLine,
+    Contributions,
+    contribution_base,
+    contributions,
+    personal_share,
+)
 from portal.cases.rules.dates import (
     NO_HOLIDAYS,
     acceptance_deadline,
@@ -75,6 +81,7 @@ from portal.cases.rules.money import BenefitResult, Frequency, Payer, quantize, 
 from portal.cases.rules.policy import (
     DEMO_POLICY,
     CareLevel,
+    FirstMonthRule,
     Insurance,
     OwnWageRule,
     PayStopRule,
@@ -104,7 +111,7 @@ from portal.cases.rules.timeline import (
 from portal.cases.rules.wages import MonthlyWage, OwnWage, own_wage, pre_injury_average_wage
 
 __all__ = [
-    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "HolidayCalendar", "Override", "OverDeduction", "case_account",
+    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "FirstMonthRule", "personal_share", "HolidayCalendar", "Override", "OverDeduction", "case_account",
     "check_deduction", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
     "Actor", "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
     "Contributions", "DeathBenefits", "DeductionPlan", "Dependant", "DependantPensions", "EntryKind", "Frequency",

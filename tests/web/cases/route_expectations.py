@@ -35,7 +35,7 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
     "cases_admin.confirm_action": ("POST", "/records/cases/{case}/actions/{action}/confirm", {}, HR_POST),
     "cases_admin.add_entry": (
         "POST", "/records/cases/{case}/account/entries",
-        {"kind": "withheld", "amount": "806.00", "on_date": "2026-03-31", "period": "2026-03"}, HR_POST,
+        {"kind": "withheld", "amount": "546.00", "on_date": "2026-03-31", "period": "2026-03"}, HR_POST,
     ),
     "cases_admin.record_owed": ("POST", "/records/cases/{case}/account/owed", {}, HR_POST),
     "cases_admin.deduction_plan": (

@@ -75,7 +75,7 @@ def test_hr_reads_the_case_in_the_third_person_and_in_words(client, cases_ready)
     body = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
     assert "员工可领取的待遇" in body and "员工应缴部分" in body and "员工每月个人缴费部分" in body
     assert "我可以领取的" not in body and "我应承担的" not in body and "由本人承担" not in body
-    for code in ("stop_original_pay", "department_review", "one_time_disability_subsidy 2026", "owed 806",
+    for code in ("stop_original_pay", "department_review", "one_time_disability_subsidy 2026", "owed 546",
                  "suspension_months:", "assessment_concluded_date"):
         assert code not in body
     assert "自 2026年9月3日 起停发原工资" in body

@@ -113,20 +113,20 @@ def test_personal_account_owed_withheld_instalments_and_balance(client, cases_re
     assert post_form(client, f"/records/cases/{case.id}/account/owed").status_code == 303
     owed = db.session.query(ShareEntry).filter_by(kind=EntryKind.OWED).order_by(ShareEntry.on_date).all()
     assert [e.period for e in owed] == [(2026, m) for m in range(3, 9)]
-    assert {e.amount for e in owed} == {Decimal("806.00")}  # 10.5% social insurance + 5% housing fund of 5,200
+    assert {e.amount for e in owed} == {Decimal("546.00")}  # 10.5% social insurance of 5,200 (no housing fund)
     response = post_form(client, f"/records/cases/{case.id}/account/entries",
-                         {"kind": "withheld", "amount": "806.00", "on_date": "2026-03-31", "period": "2026-03"},
+                         {"kind": "withheld", "amount": "546.00", "on_date": "2026-03-31", "period": "2026-03"},
                          headers=ACCOUNT)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="case-account"' in body
-    assert "HX-Request" in response.headers["Vary"] and "4,030.00" in body
+    assert "HX-Request" in response.headers["Vary"] and "2,730.00" in body
     bad = post_form(client, f"/records/cases/{case.id}/account/entries",
                     {"kind": "owed", "amount": "-5", "on_date": "2026-03-31"}, headers=ACCOUNT)
     assert bad.status_code == 422 and 'id="amount-error"' in bad.get_data(as_text=True)
     assert post_form(client, f"/records/cases/{case.id}/account/plan",
                      {"instalments": "3", "first_date": "2026-09-25", "token": "t1"}).status_code == 303
     deducted = db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED).order_by(ShareEntry.on_date).all()
-    assert [e.amount for e in deducted] == [Decimal("1343.33"), Decimal("1343.33"), Decimal("1343.34")]
+    assert [e.amount for e in deducted] == [Decimal("910.00"), Decimal("910.00"), Decimal("910.00")]
     assert [e.on_date for e in deducted] == [date(2026, 9, 25), date(2026, 10, 25), date(2026, 11, 25)]
     assert len(events("share_entry_recorded", world.worker.id)) == 6 + 1 + 3
     assert len(events("share_deduction_planned", world.worker.id)) == 1
@@ -210,7 +210,8 @@ def test_policy_new_version_and_validation(client, cases_ready):
             "unemployment_personal": "0.005", "work_injury_employer": "0.009", "housing_fund_employer_rate": "0.05",
             "housing_fund_personal_rate": "0.05", "medical_subsidy_months": "16,14,12,10,8,6",
             "employment_subsidy_months": "30,25,20,15,10,5", "personal_share_handling": "instalments",
-            "personal_share_instalments": "3", "pay_stop_rule": "day_after", "own_wage_rule": "months_worked"}
+            "personal_share_instalments": "3", "pay_stop_rule": "day_after", "own_wage_rule": "months_worked",
+            "first_month_rule": "contract_wage", "personal_share_includes_housing_fund": "yes"}
     bad = client.post("/records/cases/policy", data={**form, "contribution_base_floor": "30000"})
     assert bad.status_code == 422 and 'id="contribution_base_floor-error"' in bad.get_data(as_text=True)
     bad = client.post("/records/cases/policy", data={**form, "pension_personal": "8"})
@@ -220,6 +221,7 @@ def test_policy_new_version_and_validation(client, cases_ready):
     versions = db.session.query(PolicyVersion).order_by(PolicyVersion.valid_from).all()
     assert [v.valid_from for v in versions] == [date(2025, 7, 1), date(2026, 7, 1)]
     assert versions[1].to_policy().average_monthly_wage == Decimal("8600.00")
+    assert versions[1].to_policy().personal_share_includes_housing_fund is True
     assert events("policy_version_saved")[-1].employee_id is None
     assert client.post("/records/cases/policy", data=form).status_code == 422  # same region and date
 
@@ -238,7 +240,7 @@ def test_the_source_case_end_to_end(client, app):
                                                              scenario="disability-benefit-explanation").one()
     assert explanation.acknowledgement is not None
     owed = [e for e in case.entries if e.kind is EntryKind.OWED]
-    assert len(owed) == 6 and all(Decimal("750") <= e.amount <= Decimal("850") for e in owed)
+    assert len(owed) == 6 and all(e.amount == Decimal("546.00") for e in owed)
     assert len([e for e in case.entries if e.kind is EntryKind.DEDUCTED]) == 3
     login(client, "li.qiang", "portal-demo-2026")
     body = client.get("/my-case/").get_data(as_text=True)

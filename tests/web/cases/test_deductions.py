@@ -23,7 +23,7 @@ from tests.conftest import ENGINES, login, make_app, post_form
 from tests.web.cases.conftest import events, open_case_for
 
 GRADE_9 = {"assessment_applied_date": date(2026, 8, 10), "assessment_concluded_date": date(2026, 9, 10), "grade": 9}
-OWED = Decimal("4836.00")  # 6 × 806.00
+OWED = Decimal("3276.00")  # 6 × 546.00: the social-insurance share on 5,200
 
 
 @pytest.fixture(params=ENGINES)
@@ -55,7 +55,7 @@ def test_a_plan_starting_later_leaves_the_balance_owed_on_every_surface(client, 
     assert view.account.balance == OWED and view.account.scheduled_deductions == OWED
     assert view.account.after_schedule == 0
     body = client.get(f"/records/cases/{owed_case.id}").get_data(as_text=True)
-    assert "今日余额：4,836.00 元尚欠" in body and "4,836.00" in body and "完成后：已结清" in body
+    assert "今日余额：3,276.00 元尚欠" in body and "3,276.00" in body and "完成后：已结清" in body
     report = costs.by_case(workbench.case_cost_lines(owed_case, local_today()))[owed_case.id]
     assert report[costs.Category.PERSONAL_OUTSTANDING] == view.account.worker_owes == OWED
     assert report[costs.Category.PERSONAL_DEDUCTED] == 0
@@ -78,14 +78,14 @@ def test_the_same_form_token_twice_records_one_plan(client, owed_case):
 
 def test_an_over_deduction_is_refused_saying_by_how_much(client, owed_case):
     login(client, "hr")
-    response = plan(client, owed_case, amount="5000.00")
+    response = plan(client, owed_case, amount="3440.00")
     assert response.status_code == 422
     assert "比员工在计划扣款完成后仍欠的金额多 164.00 元" in response.get_data(as_text=True)
     assert db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED).count() == 0
     assert plan(client, owed_case, amount="1000.00", instalments="1").status_code == 303
-    assert plan(client, owed_case, token="t2", instalments="1").status_code == 303  # the rest: 3,836.00
+    assert plan(client, owed_case, token="t2", instalments="1").status_code == 303  # the rest: 2,276.00
     amounts = sorted(e.amount for e in db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED))
-    assert amounts == [Decimal("1000.00"), Decimal("3836.00")]
+    assert amounts == [Decimal("1000.00"), Decimal("2276.00")]
 
 
 def test_two_simultaneous_plans_deduct_once(app, owed_case, database_url):
