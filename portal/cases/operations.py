@@ -187,6 +187,8 @@ def case_errors(values: dict[str, Any], today: date, policy: RegionalPolicy | No
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(rules.quantize(value))
     return value.isoformat() if isinstance(value, date) else value
 
 

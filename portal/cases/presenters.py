@@ -90,7 +90,7 @@ BENEFIT_LABELS = {
     "care_fee": _l("Monthly life-care fee"),
     "personal_share_monthly": _l("My personal share each month"),
     "funeral_subsidy": _l("Funeral subsidy"),
-    "death_subsidy": _l("One-time work-death subsidy"),
+    "one_time_death_subsidy": _l("One-time work-death subsidy"),
 }
 # HR's pages speak about the worker in the third person.
 BENEFIT_LABELS_HR = {**BENEFIT_LABELS, "personal_share_monthly": _l("The worker's personal share each month")}
@@ -302,7 +302,7 @@ def formula(result: BenefitResult) -> str:
     if code == "funeral_subsidy":
         return _("%(months)s months × regional average monthly wage %(wage)s = %(amount)s yuan", months=i["months"],
                  wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
-    if code == "death_subsidy":
+    if code == "one_time_death_subsidy":
         return _("%(multiple)s × national urban per-capita disposable income of the prior year %(income)s = "
                  "%(amount)s yuan", multiple=i["multiple"], income=money(i["national_disposable_income"]),
                  amount=money(i["amount"]))
