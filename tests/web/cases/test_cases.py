@@ -3,6 +3,7 @@ what, htmx fragments, view logging, the regional policy and the source case end 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from portal.cases.models import CaseAction, InjuryCase, PolicyVersion, ShareEntry, WageMonth
 from portal.cases.rules import EntryKind
+from portal.core.types import local_today
 from portal.courses.models import Assignment
 from portal.evidence.ledger import payload_of
 from portal.extensions import db
@@ -246,3 +248,22 @@ def test_the_source_case_end_to_end(client, app):
     body = client.get("/my-case/").get_data(as_text=True)
     assert "伤残等级 9 级" in body and "46,800.00" in body and "《工伤保险条例》第三十七条" in body
     assert "今日余额：0.00 元，已结清" in body and "已确认" in body
+    hr = client.application.test_client()
+    login(hr, "hr.wang", "portal-demo-2026")
+    hr_body = hr.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    review = "upcoming" if local_today() < date(2027, 9, 11) else "done"
+    expected = {  # Li's facts: the employer filed in time, HR confirmed the pay stop, no re-assessment asked
+        "accident": "done", "reported": "done", "recognition_applied": "done",
+        "worker_filing_deadline": "not_applicable", "recognition_accepted": "done", "recognition_decided": "done",
+        "decision_served": "done", "suspension_started": "done", "assessment_applied": "done",
+        "suspension_ends": "done", "original_pay_stops": "done", "assessment_concluded": "done",
+        "reassessment_request_deadline": "overdue", "review_assessment_possible": review,
+    }
+    for page, own_deadline in ((body, "您本人的申请期限"), (hr_body, "员工本人的申请期限")):
+        status = re.search(r'id="case-status">([^<]*)<', page).group(1)
+        assert "停工留薪期于 2026年9月2日 届满，因此自 2026年9月3日 起停发原工资福利待遇" in status
+        assert "《工伤保险条例》第三十三条第二款" in status
+        rows = re.findall(r'data-code="([^"]+)" data-state="([^"]+)"', page)
+        assert len(rows) == len({code for code, _ in rows})  # no step twice
+        assert dict(rows) == expected
+        assert own_deadline in page and "期限已过" in page  # the re-assessment window, unused
