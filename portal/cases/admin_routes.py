@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -106,7 +107,24 @@ def create() -> Response | tuple[str, int]:
                         name=employee.name), "success")
                 return redirect(url_for("cases_admin.detail", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("cases/admin/form.html", form=form, case=None, **helpers(locale_code(), third_person=True)), status
+    query = request.args.get("q", "").strip()[:50]
+    return page_or_fragment("cases/admin/form.html", "cases/admin/_employee_choices.html", "employee-choices",
+                            status=status, form=form, case=None, query=query, matches=_employee_matches(query),
+                            **helpers(locale_code(), third_person=True))
+
+
+PICKER_LIMIT = 10
+
+
+def _employee_matches(query: str) -> list[Employee]:
+    """Employees whose number or name contains ``query`` (the picker of the case form), within reach."""
+    if not query:
+        return []
+    pattern = f"%{query.replace('%', '').replace('_', '')}%"
+    return list(db.session.execute(
+        sa.select(Employee).where(sa.or_(Employee.number.ilike(pattern), Employee.name.ilike(pattern)),
+                                  scope_filter("case.manage", Employee.id, Employee.department_id))
+        .order_by(Employee.number).limit(PICKER_LIMIT)).scalars())
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -175,6 +193,8 @@ def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
         entry_form=forms.get("entry_form") or EntryForm(formdata=None, data={"on_date": local_today()}),
         plan_form=forms.get("plan_form") or PlanForm(formdata=None, data=plan_default),
         field_labels={f.name: f.label.text for f in CaseForm(formdata=None)},
+        table_months=wage_table_months(case), table_errors=forms.get("table_errors", {}),
+        table_values=forms.get("table_values", {}),
         **helpers(locale_code(), third_person=True),
     )
 
@@ -206,6 +226,45 @@ def add_wage(case_id: int) -> Response | tuple[str, int]:
             flash(_("Wage month added."), "success")
             return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
     return render_template("cases/admin/detail.html", **_context(case, wage_form=form)), 422
+
+
+WAGE_TABLE_ROWS = 12
+WAGE_ROW_ERRORS = {
+    "month": _l("Enter the month as YYYY-MM."),
+    "wage": _l("Enter the wage as an amount in yuan, such as 5200.00."),
+    "repeated": _l("This month appears twice."),
+}
+
+
+def wage_table_months(case: InjuryCase) -> list[str]:
+    """The twelve months before the accident, oldest first: the rows of the wage table."""
+    first = rules.add_months(case.accident_date.replace(day=1), -WAGE_TABLE_ROWS)
+    return [rules.add_months(first, i).strftime("%Y-%m") for i in range(WAGE_TABLE_ROWS)]
+
+
+@bp.post("/<int:case_id>/wages/table")
+@requires("case.manage")
+def add_wage_table(case_id: int) -> Response | tuple[str, int]:
+    """Save the wage table (twelve months) and any pasted lines in one go, all or nothing."""
+    case = _case(case_id, "case.manage")
+    rows = [(request.form.get(f"month-{i}", ""), request.form.get(f"wage-{i}", "")) for i in range(WAGE_TABLE_ROWS)]
+    months, errors = operations.parse_wage_rows(rows, request.form.get("pasted", "")[:5000])
+    messages = {key: str(WAGE_ROW_ERRORS[code]) for key, code in errors.items()}
+    if not errors and not months:
+        messages["table"] = _("Enter at least one month.")
+    if not messages:
+        try:
+            operations.add_wages(case.employee, months, current_user.id, request_origin())
+        except operations.DuplicateMonth as clash:
+            messages["table"] = _("Already on record: %(months)s. Correct those months in the list instead.",
+                                  months=str(clash))
+        else:
+            db.session.commit()
+            flash(_("%(count)d wage month(s) saved.", count=len(months)), "success")
+            return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    db.session.rollback()
+    return render_template("cases/admin/detail.html", **_context(case, table_errors=messages,
+                                                                 table_values=request.form)), 422
 
 
 def _wage_row(case: InjuryCase, wage_id: int) -> WageMonth:

@@ -128,6 +128,56 @@ def add_wage(employee: Employee, year: int, month: int, wage: Decimal, by_user_i
     return row
 
 
+PASTE_SEPARATORS = "\t ,，"
+
+
+def parse_wage_rows(rows: list[tuple[str, str]], pasted: str) -> tuple[list[tuple[int, int, Decimal]], dict[str, str]]:
+    """Wage months from the form's table (``(month, wage)`` text pairs, rows without a wage skipped) and from
+    pasted lines ("2025-09 5100.00", tab, comma or space separated). Returns the months and, keyed
+    by the field that holds the problem, the error codes: ``month`` (not YYYY-MM), ``wage`` (not a
+    non-negative amount), ``repeated`` (the same month twice)."""
+    found: list[tuple[str, str, str]] = [(f"row-{i}", month.strip(), wage.strip()) for i, (month, wage) in
+                                         enumerate(rows) if wage.strip()]  # the months come prefilled
+    for number, line in enumerate(pasted.splitlines(), start=1):
+        if line.strip():
+            month_text, _, wage_text = line.strip().partition(next((c for c in line.strip() if c in PASTE_SEPARATORS), " "))
+            found.append((f"line-{number}", month_text, wage_text.strip(" ,，\t")))
+    months: list[tuple[int, int, Decimal]] = []
+    errors: dict[str, str] = {}
+    seen: set[tuple[int, int]] = set()
+    for key, month_text, wage_text in found:
+        try:
+            year, month = (int(part) for part in month_text.split("-"))
+            if not 1 <= month <= 12 or not 1990 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            errors[key] = "month"
+            continue
+        try:
+            wage = rules.yuan(Decimal(wage_text.replace("¥", "").replace(",", "").replace("，", "")), "wage")
+        except (ArithmeticError, ValueError, TypeError):
+            errors[key] = "wage"
+            continue
+        if (year, month) in seen:
+            errors[key] = "repeated"
+            continue
+        seen.add((year, month))
+        months.append((year, month, wage))
+    return months, errors
+
+
+def add_wages(employee: Employee, months: list[tuple[int, int, Decimal]], by_user_id: int | None,
+              origin: Origin) -> None:
+    """Record several months in one go, all or nothing: a month already on record raises
+    :class:`DuplicateMonth` before anything is written."""
+    have = {(w.year, w.month) for w in wage_history(employee.id)}
+    clash = sorted(m[:2] for m in months if m[:2] in have)
+    if clash:
+        raise DuplicateMonth(", ".join(f"{y}-{m:02d}" for y, m in clash))
+    for year, month, wage in months:
+        add_wage(employee, year, month, wage, by_user_id, origin)
+
+
 def correct_wage(row: WageMonth, wage: Decimal, reason: str, by_user_id: int | None, origin: Origin) -> bool:
     """Correct a month's wage; the ledger keeps the old and the new value and the reason. An
     unchanged value records nothing (a second save of the same form)."""

@@ -28,6 +28,8 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
     "cases_admin.update": ("GET", "/records/cases/{case}/edit", {}, HR_ONLY),
     "cases_admin.add_wage": ("POST", "/records/cases/{case}/wages", {"year": "2026", "month": "3", "wage": "5000"},
                              HR_POST),
+    "cases_admin.add_wage_table": ("POST", "/records/cases/{case}/wages/table",
+                                   {"month-0": "2025-03", "wage-0": "5100"}, HR_POST),
     "cases_admin.correct_wage": ("POST", "/records/cases/{case}/wages/{wage}", {"wage": "5300", "reason": "typo"},
                                  HR_POST),
     "cases_admin.delete_wage": ("POST", "/records/cases/{case}/wages/{wage}/delete", {"reason": "entered twice"},

@@ -103,3 +103,41 @@ def test_deadlines_move_for_public_holidays_and_hr_overrides(client, cases_ready
     assert "2026年10月9日" in body
     item = {i.code.value: i for i in operations.case_view(case).timeline}["assessment_conclusion_deadline"]
     assert item.date == date(2026, 10, 9)
+
+
+def test_the_employee_picker_searches_with_and_without_javascript(client, cases_ready):
+    login(client, "hr")
+    page = client.get("/records/cases/new?q=李").get_data(as_text=True)  # the plain form's submit
+    assert "<html" in page and 'href="/records/cases/new?employee=E001"' in page
+    fragment = client.get("/records/cases/new?q=e00",
+                          headers={"HX-Request": "true", "HX-Target": "employee-choices"})
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "E001" in body and "E002" in body and "M001" not in body
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert "没有找到符合条件的员工" in client.get("/records/cases/new?q=nobody").get_data(as_text=True)
+    chosen = client.get("/records/cases/new?employee=E001").get_data(as_text=True)
+    assert 'value="E001"' in chosen
+
+
+def test_wage_months_in_one_table_or_pasted_all_or_nothing(client, cases_ready):
+    world = cases_ready
+    case = open_case_for(world.worker)
+    login(client, "hr")
+    page = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    assert 'value="2025-03"' in page and 'value="2026-02"' in page  # the twelve months before the accident
+    before = db.session.query(WageMonth).count()
+    bad = post_form(client, f"/records/cases/{case.id}/wages/table",
+                    {"month-0": "2025-03", "wage-0": "5100", "month-1": "2025-04", "wage-1": "abc",
+                     "pasted": "2025-05\t5000\n2025-13 5000"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="row-1-error"' in body and "第 2 行" in body
+    assert db.session.query(WageMonth).count() == before
+    clash = post_form(client, f"/records/cases/{case.id}/wages/table", {"month-0": "2026-02", "wage-0": "5100"})
+    assert clash.status_code == 422 and "2026-02" in clash.get_data(as_text=True)
+    saved = post_form(client, f"/records/cases/{case.id}/wages/table",
+                      {"month-0": "2025-03", "wage-0": "5100", "month-1": "2025-04", "wage-1": "",
+                       "pasted": "2025-05\t5,000.00\n2025-06, 5050"})
+    assert saved.status_code == 303
+    months = {(w.year, w.month): w.wage for w in db.session.query(WageMonth).filter_by(employee_id=world.worker.id)}
+    assert months[(2025, 3)] == Decimal("5100.00") and months[(2025, 6)] == Decimal("5050.00")
+    assert (2025, 4) not in months and len(events("wage_recorded", world.worker.id)) == 6 + 3
