@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -274,34 +275,41 @@ def _wage_row(case: InjuryCase, wage_id: int) -> WageMonth:
     return row
 
 
+def _change_wage(case_id: int, wage_id: int, form_class: Any,
+                 change: Callable[[WageMonth, Any], str | None]) -> Response | tuple[str, int]:
+    """Correct or delete one month with a reason; ``change`` applies the valid form and returns the
+    message to flash, or None when nothing changed (the same value saved twice)."""
+    case = _case(case_id, "case.manage")
+    row = _wage_row(case, wage_id)
+    form = form_class()
+    if form.validate_on_submit():
+        message = change(row, form)
+        if message:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
+
+
 @bp.post("/<int:case_id>/wages/<int:wage_id>")
 @requires("case.manage")
 def correct_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
     """Correct one month's wage with a reason; the ledger keeps the old and the new value."""
-    case = _case(case_id, "case.manage")
-    row = _wage_row(case, wage_id)
-    form = WageCorrectionForm()
-    if form.validate_on_submit():
-        if operations.correct_wage(row, form.wage.data, form.reason.data.strip(), current_user.id, request_origin()):
-            db.session.commit()
-            flash(_("Wage corrected."), "success")
-        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
-    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
+    def change(row: WageMonth, form: Any) -> str | None:
+        changed = operations.correct_wage(row, form.wage.data, form.reason.data.strip(), current_user.id,
+                                          request_origin())
+        return _("Wage corrected.") if changed else None
+    return _change_wage(case_id, wage_id, WageCorrectionForm, change)
 
 
 @bp.post("/<int:case_id>/wages/<int:wage_id>/delete")
 @requires("case.manage")
 def delete_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
     """Delete a month entered by mistake, with a reason; the ledger keeps its value."""
-    case = _case(case_id, "case.manage")
-    row = _wage_row(case, wage_id)
-    form = WageDeleteForm()
-    if form.validate_on_submit():
+    def change(row: WageMonth, form: Any) -> str:
         operations.delete_wage(row, form.reason.data.strip(), current_user.id, request_origin())
-        db.session.commit()
-        flash(_("Wage month deleted."), "success")
-        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
-    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
+        return _("Wage month deleted.")
+    return _change_wage(case_id, wage_id, WageDeleteForm, change)
 
 
 @bp.post("/<int:case_id>/actions/<int:action_id>/confirm")

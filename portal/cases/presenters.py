@@ -83,6 +83,31 @@ STATUS_FILTER_LABELS = {
     StatusCode.RECOGNITION_OVERDUE: _l("Recognition overdue"),
 }
 
+STATUS_SENTENCES = {
+    StatusCode.DECEASED: _l("The worker died on %(date)s; the death benefits apply."),
+    StatusCode.LEFT: _l("Left the company on %(date)s."),
+    StatusCode.RECOGNITION_REFUSED: _l("The injury was not recognized as a work injury (decision of %(decided)s)."),
+    StatusCode.REASSESSMENT_SUBMITTED: _l(
+        "Re-assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s."),
+    StatusCode.SUBSIDY_EXPECTED: _l("Assessed disability grade %(grade)s on %(concluded)s: the fund pays a one-time "
+                                    "disability subsidy of %(subsidy_months)s months of own wage."),
+    StatusCode.ASSESSED_WITHOUT_GRADE: _l("The assessment of %(concluded)s found no disability grade."),
+    StatusCode.ASSESSMENT_SUBMITTED: _l(
+        "Assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s."),
+    StatusCode.SUSPENSION_PAID_UNTIL: _l(
+        "In the paid suspension period since %(start)s: original wages are paid up to %(until)s."),
+    StatusCode.RETURNED_TO_WORK: _l("Returned to work on %(date)s."),
+    StatusCode.SUSPENSION_ENDED: _l("The paid suspension period ended on %(ended)s; the assessment is awaited."),
+    StatusCode.RECOGNIZED: _l("Recognized as a work injury on %(decided)s."),
+    StatusCode.RECOGNITION_PENDING: _l(
+        "Application accepted on %(accepted)s; the decision is expected by %(expected_by)s."),
+    StatusCode.RECOGNITION_APPLIED: _l(
+        "Recognition applied for on %(applied)s; acceptance is decided by %(acceptance_by)s."),
+    StatusCode.RECOGNITION_DUE: _l("The employer must apply for injury recognition by %(due)s."),
+    StatusCode.RECOGNITION_OVERDUE: _l(
+        "The employer's deadline (%(due)s) passed; the worker or family may apply until %(worker_due)s."),
+}
+
 BENEFIT_LABELS = {
     "suspension_wage_monthly": _l("Original wage during the paid suspension period"),
     "one_time_disability_subsidy": _l("One-time disability subsidy"),
@@ -202,46 +227,15 @@ def status_text(sentence: StatusSentence | None, locale: str = "zh_CN") -> str:
     p = {k: (day(v) if k not in ("grade", "subsidy_months", "pay_stop_cause") else v)
          for k, v in sentence.params.items()}
     code = sentence.code
-    if code is StatusCode.DECEASED:
-        text = _("The worker died on %(date)s; the death benefits apply.", **p)
-    elif code is StatusCode.LEFT:
-        text = _("Left the company on %(date)s.", **p)
-    elif code is StatusCode.RECOGNITION_REFUSED:
-        text = _("The injury was not recognized as a work injury (decision of %(decided)s).", **p)
-    elif code is StatusCode.REASSESSMENT_SUBMITTED:
-        text = _("Re-assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
-    elif code is StatusCode.SUBSIDY_EXPECTED:
-        text = _("Assessed disability grade %(grade)s on %(concluded)s: the fund pays a one-time disability "
-                 "subsidy of %(subsidy_months)s months of own wage.", **p)
-        if p.get("pay_stop_cause") == "period_ended":
-            text += " " + _("The paid suspension period ended on %(period_end)s, so original pay stops from "
-                            "%(pay_stops_from)s.", **p)
-        elif "pay_stops_from" in p:
-            text += " " + _("The grade was assessed within the paid suspension period, so original pay stops from "
-                            "%(pay_stops_from)s.", **p)
-    elif code is StatusCode.ASSESSED_WITHOUT_GRADE:
-        text = _("The assessment of %(concluded)s found no disability grade.", **p)
-    elif code is StatusCode.ASSESSMENT_SUBMITTED:
-        text = _("Assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
-        if "paid_until" in p:
-            text += " " + _("Suspension wages are paid up to %(paid_until)s.", **p)
-    elif code is StatusCode.SUSPENSION_PAID_UNTIL:
-        text = _("In the paid suspension period since %(start)s: original wages are paid up to %(until)s.", **p)
-    elif code is StatusCode.RETURNED_TO_WORK:
-        text = _("Returned to work on %(date)s.", **p)
-    elif code is StatusCode.SUSPENSION_ENDED:
-        text = _("The paid suspension period ended on %(ended)s; the assessment is awaited.", **p)
-    elif code is StatusCode.RECOGNIZED:
-        text = _("Recognized as a work injury on %(decided)s.", **p)
-    elif code is StatusCode.RECOGNITION_PENDING:
-        text = _("Application accepted on %(accepted)s; the decision is expected by %(expected_by)s.", **p)
-    elif code is StatusCode.RECOGNITION_APPLIED:
-        text = _("Recognition applied for on %(applied)s; acceptance is decided by %(acceptance_by)s.", **p)
-    elif code is StatusCode.RECOGNITION_DUE:
-        text = _("The employer must apply for injury recognition by %(due)s.", **p)
-    else:
-        text = _("The employer's deadline (%(due)s) passed; the worker or family may apply until %(worker_due)s.",
-                 **p)
+    text = str(STATUS_SENTENCES[code]) % p
+    if code is StatusCode.SUBSIDY_EXPECTED and p.get("pay_stop_cause") == "period_ended":
+        text += " " + _("The paid suspension period ended on %(period_end)s, so original pay stops from "
+                        "%(pay_stops_from)s.", **p)
+    elif code is StatusCode.SUBSIDY_EXPECTED and "pay_stops_from" in p:
+        text += " " + _("The grade was assessed within the paid suspension period, so original pay stops from "
+                        "%(pay_stops_from)s.", **p)
+    elif code is StatusCode.ASSESSMENT_SUBMITTED and "paid_until" in p:
+        text += " " + _("Suspension wages are paid up to %(paid_until)s.", **p)
     return _("%(sentence)s (Basis: %(article)s)", sentence=text,
              article=sentence.article_en if locale == "en" else sentence.article_zh)
 

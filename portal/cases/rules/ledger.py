@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from portal.cases.rules.money import ZERO, as_decimal, fmt, quantize, quantize_down, yuan
 
@@ -88,6 +89,10 @@ def personal_account(entries: Iterable[LedgerEntry]) -> PersonalAccount:
 SUBSIDY_SOURCE = "one_time_disability_subsidy"
 
 
+def _to_date(name: str) -> Any:
+    return property(lambda self: getattr(self.to_date, name))
+
+
 @dataclass(frozen=True)
 class CaseAccount:
     """The one computed personal-share account of a case on ``today``: what every surface shows.
@@ -105,17 +110,15 @@ class CaseAccount:
     subsidy: Decimal | None  # the one-time disability subsidy, None while no grade is assessed
     subsidy_used: Decimal
 
-    @property
-    def balance(self) -> Decimal:
-        return self.to_date.balance
-
-    @property
-    def worker_owes(self) -> Decimal:
-        return self.to_date.worker_owes
-
-    @property
-    def refund_due(self) -> Decimal:
-        return self.to_date.refund_due
+    # Today's figures are those of the entries made up to today.
+    owed = _to_date("owed")
+    withheld = _to_date("withheld")
+    deducted = _to_date("deducted")
+    collected = _to_date("collected")
+    refunded = _to_date("refunded")
+    balance = _to_date("balance")
+    worker_owes = _to_date("worker_owes")
+    refund_due = _to_date("refund_due")
 
     @property
     def scheduled_deductions(self) -> Decimal:
@@ -129,26 +132,6 @@ class CaseAccount:
     @property
     def subsidy_left(self) -> Decimal:
         return max((self.subsidy or ZERO) - self.subsidy_used, ZERO)
-
-    @property
-    def owed(self) -> Decimal:
-        return self.to_date.owed
-
-    @property
-    def withheld(self) -> Decimal:
-        return self.to_date.withheld
-
-    @property
-    def deducted(self) -> Decimal:
-        return self.to_date.deducted
-
-    @property
-    def collected(self) -> Decimal:
-        return self.to_date.collected
-
-    @property
-    def refunded(self) -> Decimal:
-        return self.to_date.refunded
 
     @property
     def settled(self) -> bool:
