@@ -193,7 +193,7 @@ def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
         wage_form=forms.get("wage_form") or WageForm(formdata=None),
         entry_form=forms.get("entry_form") or EntryForm(formdata=None, data={"on_date": local_today()}),
         plan_form=forms.get("plan_form") or PlanForm(formdata=None, data=plan_default),
-        field_labels={f.name: f.label.text for f in CaseForm(formdata=None)},
+        field_labels={f.name: f.label.text for f in CaseForm(formdata=None)}, recorded_by=operations.recorded_by(case),
         table_months=wage_table_months(case), table_errors=forms.get("table_errors", {}),
         table_values=forms.get("table_values", {}),
         **helpers(locale_code(), third_person=True),

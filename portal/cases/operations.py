@@ -548,3 +548,39 @@ def events_of_case(case: InjuryCase) -> list[Any]:
                               .order_by(EvidenceEvent.seq.desc())).scalars()
     return [e for e in rows if e.event_type in ("wage_corrected", "wage_deleted")
             or json.loads(e.body)["payload"].get("case") == case.id]
+
+
+# The case field each timeline event is recorded in.
+EVENT_FIELDS = {
+    rules.Code.ACCIDENT: "accident_date", rules.Code.REPORTED: "reported_date",
+    rules.Code.RECOGNITION_APPLIED: "recognition_applied_date",
+    rules.Code.RECOGNITION_ACCEPTED: "recognition_accepted_date",
+    rules.Code.RECOGNITION_DECIDED: "recognition_decided_date", rules.Code.DECISION_SERVED: "decision_served_date",
+    rules.Code.SUSPENSION_STARTED: "suspension_start", rules.Code.ASSESSMENT_APPLIED: "assessment_applied_date",
+    rules.Code.ASSESSMENT_CONCLUDED: "assessment_concluded_date",
+    rules.Code.REASSESSMENT_APPLIED: "reassessment_applied_date",
+    rules.Code.REASSESSMENT_CONCLUDED: "reassessment_concluded_date",
+    rules.Code.RETURNED_TO_WORK: "returned_to_work_date", rules.Code.LEFT: "left_date", rules.Code.DEATH: "death_date",
+}
+
+
+def recorded_by(case: InjuryCase) -> dict[rules.Code, str]:
+    """Who recorded each done step: the last person who set its date on the case, and for the pay
+    stop the person who confirmed it (from the case's ledger events)."""
+    from portal.auth.models import User
+
+    setters: dict[str, int | None] = {}
+    for event in reversed(events_of_case(case)):  # oldest first: the last setter wins
+        payload = json.loads(event.body)["payload"]
+        if event.event_type == "case_opened":
+            setters.update(dict.fromkeys(payload.get("fields", {}), event.actor_user_id))
+        elif event.event_type == "case_updated":
+            setters.update(dict.fromkeys(payload.get("changes", {}), event.actor_user_id))
+    stops = [a for a in case.actions if a.kind == STOP_ORIGINAL_PAY and a.confirmed_by_id is not None]
+    actors = {code: setters.get(name) for code, name in EVENT_FIELDS.items()}
+    if stops:
+        actors[rules.Code.ORIGINAL_PAY_STOPS] = stops[-1].confirmed_by_id
+    ids = {i for i in actors.values() if i is not None}
+    names = {u.id: u.display_name for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()} \
+        if ids else {}
+    return {code: names[i] for code, i in actors.items() if i in names}

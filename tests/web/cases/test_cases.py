@@ -267,3 +267,4 @@ def test_the_source_case_end_to_end(client, app):
         assert len(rows) == len({code for code, _ in rows})  # no step twice
         assert dict(rows) == expected
         assert own_deadline in page and "期限已过" in page  # the re-assessment window, unused
+        assert page.count("由 王芳 登记") >= 10  # each step done says who recorded it (HR 王芳 in the demo)
