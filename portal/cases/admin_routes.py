@@ -343,6 +343,7 @@ def add_entry(case_id: int) -> Response:
     if not form.validate_on_submit():
         return _account_response(case, 422, entry_form=form)
     period = tuple(int(x) for x in form.period.data.split("-")) if form.period.data else None
+    operations.lock_case(case)
     operations.add_entry(case, EntryKind(form.kind.data), form.amount.data, form.on_date.data, current_user.id,
                          request_origin(), period=period, note=(form.note.data or "").strip())
     db.session.commit()

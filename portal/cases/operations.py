@@ -471,7 +471,9 @@ def suspension_months(case: InjuryCase) -> list[tuple[int, int]]:
 
 def record_owed_for_suspension(case: InjuryCase, by_user_id: int | None, origin: Origin) -> list[ShareEntry]:
     """OWED entries for each suspension month not yet on the account, at the monthly personal share
-    on the pre-injury average wage (the employer keeps paying contributions during the period)."""
+    on the pre-injury average wage (the employer keeps paying contributions during the period).
+    The case is locked first, so two clicks at once record each month once."""
+    lock_case(case)
     view = case_view(case)
     if view.monthly_share is None:
         return []

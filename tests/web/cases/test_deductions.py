@@ -88,36 +88,56 @@ def test_an_over_deduction_is_refused_saying_by_how_much(client, owed_case):
     assert amounts == [Decimal("1000.00"), Decimal("2276.00")]
 
 
-def test_two_simultaneous_plans_deduct_once(app, owed_case, database_url):
-    case_id = owed_case.id
-    apps = [make_app(database_url) for _ in range(2)]  # built before the threads start
-    start = threading.Barrier(2)
+def run_at_once(database_url: str, case_id: int, steps) -> list[str]:
+    """Run each step in its own app and thread, started together; each returns what it did."""
+    apps = [make_app(database_url) for _ in steps]  # built before the threads start
+    start = threading.Barrier(len(steps))
     outcomes: list[str] = []
 
-    def deduct(other, token: str) -> None:
+    def run(other, step) -> None:
         with other.app_context():
             try:
                 case = db.session.get(InjuryCase, case_id)
                 start.wait(timeout=30)
-                try:
-                    operations.apply_deduction_plan(case, 1, date(2026, 9, 25), None, SYSTEM, token)
-                    db.session.commit()
-                    outcomes.append("planned")
-                except operations.NothingToDeduct:
-                    db.session.rollback()
-                    outcomes.append("nothing")
+                outcomes.append(step(case))
+                db.session.commit()
             except BaseException as error:  # pragma: no cover - reported below
                 outcomes.append(repr(error))
             finally:
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=deduct, args=(other, f"tab-{n}")) for n, other in enumerate(apps)]
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(apps, steps)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(outcomes) == ["nothing", "planned"]
     db.session.expire_all()
+    return sorted(outcomes)
+
+
+def test_two_simultaneous_plans_deduct_once(app, owed_case, database_url):
+    def plan_from_tab(token: str):
+        def step(case) -> str:
+            try:
+                operations.apply_deduction_plan(case, 1, date(2026, 9, 25), None, SYSTEM, token)
+            except operations.NothingToDeduct:
+                db.session.rollback()
+                return "nothing"
+            return "planned"
+        return step
+
+    assert run_at_once(database_url, owed_case.id, [plan_from_tab("tab-1"), plan_from_tab("tab-2")]) == [
+        "nothing", "planned"]
     deducted = db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED).all()
     assert [e.amount for e in deducted] == [OWED]
+
+
+def test_two_simultaneous_owed_records_record_each_month_once(app, cases_ready, database_url):
+    case = open_case_for(cases_ready.worker, **GRADE_9)
+
+    def record(case) -> str:
+        return str(len(operations.record_owed_for_suspension(case, None, SYSTEM)))
+
+    assert run_at_once(database_url, case.id, [record, record]) == ["0", "6"]
+    assert db.session.query(ShareEntry).filter_by(kind=EntryKind.OWED).count() == 6
