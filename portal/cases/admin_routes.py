@@ -5,20 +5,32 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, current_actor, requires, scope_filter
 from portal.auth.policy import can
-from portal.cases import operations
-from portal.cases.forms import CaseForm, EntryForm, PlanForm, PolicyForm, WageForm
-from portal.cases.models import CaseAction, InjuryCase, policy_from_values, policy_values
-from portal.cases.presenters import error_message, helpers
+from portal.cases import calendar, operations
+from portal.cases.forms import (
+    CaseForm,
+    EntryForm,
+    HolidayForm,
+    PlanForm,
+    PolicyForm,
+    WageCorrectionForm,
+    WageDeleteForm,
+    WageForm,
+)
+from portal.cases.models import CaseAction, InjuryCase, WageMonth, policy_from_values, policy_values
+from portal.cases import rules
+from portal.cases.presenters import error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
 from portal.core.types import local_today
@@ -54,7 +66,7 @@ def index() -> Response:
     views.sort(key=lambda v: not v.case.pending_actions)
     return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
                             views=views, departments=all_departments(), department_id=department_id, status_filter=status,
-                            **helpers(locale_code()))
+                            **helpers(locale_code(), third_person=True))
 
 
 # --- Opening and editing --------------------------------------------------------------------------
@@ -96,7 +108,24 @@ def create() -> Response | tuple[str, int]:
                         name=employee.name), "success")
                 return redirect(url_for("cases_admin.detail", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("cases/admin/form.html", form=form, case=None, **helpers(locale_code())), status
+    query = request.args.get("q", "").strip()[:50]
+    return page_or_fragment("cases/admin/form.html", "cases/admin/_employee_choices.html", "employee-choices",
+                            status=status, form=form, case=None, query=query, matches=_employee_matches(query),
+                            **helpers(locale_code(), third_person=True))
+
+
+PICKER_LIMIT = 10
+
+
+def _employee_matches(query: str) -> list[Employee]:
+    """Employees whose number or name contains ``query`` (the picker of the case form), within reach."""
+    if not query:
+        return []
+    pattern = f"%{query.replace('%', '').replace('_', '')}%"
+    return list(db.session.execute(
+        sa.select(Employee).where(sa.or_(Employee.number.ilike(pattern), Employee.name.ilike(pattern)),
+                                  scope_filter("case.manage", Employee.id, Employee.department_id))
+        .order_by(Employee.number).limit(PICKER_LIMIT)).scalars())
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -118,7 +147,7 @@ def update(case_id: int) -> Response | tuple[str, int]:
                 flash(_("The assessment is recorded: confirm when original pay stops."), "warning")
             return redirect(url_for("cases_admin.detail", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("cases/admin/form.html", form=form, case=case, **helpers(locale_code())), status
+    return render_template("cases/admin/form.html", form=form, case=case, **helpers(locale_code(), third_person=True)), status
 
 
 # --- One case -------------------------------------------------------------------------------------
@@ -130,18 +159,44 @@ def _case(case_id: int, action: str) -> InjuryCase:
     return case
 
 
+def _row_ids(form: Any, row_id: int) -> Any:
+    """Give the fields of one row's form ids of their own (every month has the same form on the page)."""
+    for f in form:
+        f.id = f.label.field_id = f"{f.name}-{row_id}"
+    return form
+
+
+def _wage_forms(wages: list[WageMonth], submitted: Any = None) -> dict[int, tuple[Any, Any]]:
+    """A correction and a delete form per recorded month, the submitted one kept with its errors."""
+    forms = {}
+    for w in wages:
+        forms[w.id] = (_row_ids(WageCorrectionForm(formdata=None, data={"wage": w.wage}), w.id),
+                       _row_ids(WageDeleteForm(formdata=None), w.id))
+    if submitted is not None:
+        row_id, form = submitted
+        correction, delete = forms[row_id]
+        form = _row_ids(form, row_id)
+        forms[row_id] = (form, delete) if isinstance(form, WageCorrectionForm) else (correction, form)
+    return forms
+
+
 def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
     view = operations.case_view(case)
+    wages = operations.wage_history(case.employee_id)
     plan_default = {"instalments": view.policy.deduction_instalments if view.policy else 1,
                     "first_date": local_today()}
     return dict(
-        view=view, case=case, events=operations.events_of_case(case), wages=operations.wage_history(case.employee_id),
+        view=view, case=case, events=operations.events_of_case(case), wages=wages,
+        wage_forms=_wage_forms(wages, forms.get("wage_row_form")),
         notices=case_notices(case.employee_id),
         can_manage=can(current_actor(), "case.manage", case),
         wage_form=forms.get("wage_form") or WageForm(formdata=None),
         entry_form=forms.get("entry_form") or EntryForm(formdata=None, data={"on_date": local_today()}),
         plan_form=forms.get("plan_form") or PlanForm(formdata=None, data=plan_default),
-        **helpers(locale_code()),
+        field_labels={f.name: f.label.text for f in CaseForm(formdata=None)}, recorded_by=operations.recorded_by(case),
+        table_months=wage_table_months(case), table_errors=forms.get("table_errors", {}),
+        table_values=forms.get("table_values", {}),
+        **helpers(locale_code(), third_person=True),
     )
 
 
@@ -172,6 +227,89 @@ def add_wage(case_id: int) -> Response | tuple[str, int]:
             flash(_("Wage month added."), "success")
             return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
     return render_template("cases/admin/detail.html", **_context(case, wage_form=form)), 422
+
+
+WAGE_TABLE_ROWS = 12
+WAGE_ROW_ERRORS = {
+    "month": _l("Enter the month as YYYY-MM."),
+    "wage": _l("Enter the wage as an amount in yuan, such as 5200.00."),
+    "repeated": _l("This month appears twice."),
+}
+
+
+def wage_table_months(case: InjuryCase) -> list[str]:
+    """The twelve months before the accident, oldest first: the rows of the wage table."""
+    first = rules.add_months(case.accident_date.replace(day=1), -WAGE_TABLE_ROWS)
+    return [rules.add_months(first, i).strftime("%Y-%m") for i in range(WAGE_TABLE_ROWS)]
+
+
+@bp.post("/<int:case_id>/wages/table")
+@requires("case.manage")
+def add_wage_table(case_id: int) -> Response | tuple[str, int]:
+    """Save the wage table (twelve months) and any pasted lines in one go, all or nothing."""
+    case = _case(case_id, "case.manage")
+    rows = [(request.form.get(f"month-{i}", ""), request.form.get(f"wage-{i}", "")) for i in range(WAGE_TABLE_ROWS)]
+    months, errors = operations.parse_wage_rows(rows, request.form.get("pasted", "")[:5000])
+    messages = {key: str(WAGE_ROW_ERRORS[code]) for key, code in errors.items()}
+    if not errors and not months:
+        messages["table"] = _("Enter at least one month.")
+    if not messages:
+        try:
+            operations.add_wages(case.employee, months, current_user.id, request_origin())
+        except operations.DuplicateMonth as clash:
+            messages["table"] = _("Already on record: %(months)s. Correct those months in the list instead.",
+                                  months=str(clash))
+        else:
+            db.session.commit()
+            flash(_("%(count)d wage month(s) saved.", count=len(months)), "success")
+            return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    db.session.rollback()
+    return render_template("cases/admin/detail.html", **_context(case, table_errors=messages,
+                                                                 table_values=request.form)), 422
+
+
+def _wage_row(case: InjuryCase, wage_id: int) -> WageMonth:
+    row = db.get_or_404(WageMonth, wage_id)
+    if row.employee_id != case.employee_id:
+        refuse(404, _("This wage month belongs to another employee."))
+    return row
+
+
+def _change_wage(case_id: int, wage_id: int, form_class: Any,
+                 change: Callable[[WageMonth, Any], str | None]) -> Response | tuple[str, int]:
+    """Correct or delete one month with a reason; ``change`` applies the valid form and returns the
+    message to flash, or None when nothing changed (the same value saved twice)."""
+    case = _case(case_id, "case.manage")
+    row = _wage_row(case, wage_id)
+    form = form_class()
+    if form.validate_on_submit():
+        message = change(row, form)
+        if message:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-wages"), 303)
+    return render_template("cases/admin/detail.html", **_context(case, wage_row_form=(row.id, form))), 422
+
+
+@bp.post("/<int:case_id>/wages/<int:wage_id>")
+@requires("case.manage")
+def correct_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
+    """Correct one month's wage with a reason; the ledger keeps the old and the new value."""
+    def change(row: WageMonth, form: Any) -> str | None:
+        changed = operations.correct_wage(row, form.wage.data, form.reason.data.strip(), current_user.id,
+                                          request_origin())
+        return _("Wage corrected.") if changed else None
+    return _change_wage(case_id, wage_id, WageCorrectionForm, change)
+
+
+@bp.post("/<int:case_id>/wages/<int:wage_id>/delete")
+@requires("case.manage")
+def delete_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
+    """Delete a month entered by mistake, with a reason; the ledger keeps its value."""
+    def change(row: WageMonth, form: Any) -> str:
+        operations.delete_wage(row, form.reason.data.strip(), current_user.id, request_origin())
+        return _("Wage month deleted.")
+    return _change_wage(case_id, wage_id, WageDeleteForm, change)
 
 
 @bp.post("/<int:case_id>/actions/<int:action_id>/confirm")
@@ -205,6 +343,7 @@ def add_entry(case_id: int) -> Response:
     if not form.validate_on_submit():
         return _account_response(case, 422, entry_form=form)
     period = tuple(int(x) for x in form.period.data.split("-")) if form.period.data else None
+    operations.lock_case(case)
     operations.add_entry(case, EntryKind(form.kind.data), form.amount.data, form.on_date.data, current_user.id,
                          request_origin(), period=period, note=(form.note.data or "").strip())
     db.session.commit()
@@ -236,15 +375,23 @@ def deduction_plan(case_id: int) -> Response:
     if form.validate_on_submit():
         try:
             operations.apply_deduction_plan(case, form.instalments.data, form.first_date.data, current_user.id,
-                                            request_origin())
+                                            request_origin(), form.token.data, form.amount.data)
         except operations.NothingToDeduct:
-            form.instalments.errors = [_("Nothing to deduct: no balance owed, or no one-time subsidy yet.")]
+            form.instalments.errors = [_("Nothing to deduct: nothing is owed once the scheduled deductions are "
+                                         "made, or no one-time subsidy is left.")]
+        except rules.OverDeduction as refused:
+            excess = money(refused.excess)
+            form.amount.errors = [
+                _("This is %(excess)s yuan more than the worker still owes once the scheduled deductions are made.",
+                  excess=excess) if refused.limit == "debt" else
+                _("This is %(excess)s yuan more than what remains of the one-time subsidy.", excess=excess)]
         else:
             db.session.commit()
             if wants_fragment("case-account"):
                 return _account_response(case)
             flash(_("Deduction plan recorded."), "success")
             return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-account"), 303)
+    db.session.rollback()
     return _account_response(case, 422, plan_form=form)
 
 
@@ -256,7 +403,8 @@ def _policy_data() -> dict[str, Any]:
     policy = versions[0].to_policy() if versions else DEMO_POLICY
     values = policy_values(policy)
     data: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, dict)}
-    data.update(region=policy.region, source=policy.source, valid_from=local_today())
+    data.update(region=policy.region, source=policy.source, valid_from=local_today(),
+                personal_share_includes_housing_fund="yes" if policy.personal_share_includes_housing_fund else "no")
     for insurance in ("pension", "medical", "unemployment"):
         rates = values["insurance_rates"].get(insurance, {"employer": "0", "personal": "0"})
         data[f"{insurance}_employer"] = Decimal(rates["employer"])
@@ -278,9 +426,10 @@ def _policy_from_form(form: PolicyForm) -> Any:
     for name in ("average_monthly_wage", "minimum_monthly_wage", "national_disposable_income",
                  "contribution_base_floor", "contribution_base_ceiling", "housing_fund_employer_rate",
                  "housing_fund_personal_rate", "personal_share_handling", "personal_share_instalments",
-                 "pay_stop_rule", "own_wage_rule"):
+                 "pay_stop_rule", "own_wage_rule", "first_month_rule"):
         value = getattr(form, name).data
         values[name] = str(value) if isinstance(value, Decimal) else value
+    values["personal_share_includes_housing_fund"] = form.personal_share_includes_housing_fund.data == "yes"
     rates = dict(values["insurance_rates"])
     for insurance in ("pension", "medical", "unemployment"):
         rates[insurance] = {"employer": str(getattr(form, f"{insurance}_employer").data),
@@ -325,3 +474,20 @@ def policy() -> Response | tuple[str, int]:
     status = 422 if form.is_submitted() else 200
     return render_template("cases/admin/policy.html", form=form, versions=operations.policy_versions(),
                            today=local_today(), in_force=operations.policy_on(local_today())), status
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@requires("policy.manage")
+def holidays() -> Response | tuple[str, int]:
+    """Public holidays and adjusted working days HR adds before the maintained calendar carries them."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        calendar.save_override(form.day.data, form.working.data == "working", form.name.data.strip(), current_user.id,
+                               request_origin())
+        db.session.commit()
+        flash(_("Saved: deadlines are computed with this day from now on."), "success")
+        return redirect(url_for("cases_admin.holidays"), 303)
+    rest_days = calendar.holiday_calendar()
+    return render_template("cases/admin/holidays.html", form=form, overrides=calendar.holiday_overrides(),
+                           years=sorted(rest_days.years), this_year=local_today().year,
+                           covered=rest_days.covers(local_today().year + 1)), 422 if form.is_submitted() else 200

@@ -10,13 +10,24 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from uuid import uuid4
+
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.cases.models import CASE_FIELDS
-from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS
-from portal.cases.rules import OwnWageRule, PayStopRule, PersonalShareHandling
+from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS_HR
+from portal.cases.rules import FirstMonthRule, OwnWageRule, PayStopRule, PersonalShareHandling
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 WHOLE_MESSAGE = _l("Enter a whole number.")
@@ -62,6 +73,10 @@ class CaseForm(FlaskForm):
     returned_to_work_date = _date(_l("Returned to work on"))
     left_date = _date(_l("Left the company on"))
     death_date = _date(_l("Date of death"))
+    contract_monthly_wage = DecimalField(
+        _l("Contract monthly wage (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, message=_l(
+            "Must not be negative."))],
+        description=_l("Only for an injury in the first month, before a full month of wages is on record."))
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
@@ -97,8 +112,36 @@ class WageForm(FlaskForm):
     submit = SubmitField(_l("Add the month"))
 
 
+REASON_MESSAGE = _l("Give the reason: the record keeps it with the old value.")
+
+
+class WageCorrectionForm(FlaskForm):
+    """Correct one recorded month (prefixed per row: every month has its own form)."""
+
+    wage = DecimalField(_l("Corrected wage (yuan)"), places=2,
+                        validators=[InputRequired(AMOUNT_MESSAGE), NumberRange(min=0, message=_l("Must not be negative."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
+    submit = SubmitField(_l("Correct"))
+
+
+class WageDeleteForm(FlaskForm):
+    reason = StringField(_l("Reason for deleting"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
+    submit = SubmitField(_l("Delete the month"))
+
+
+class HolidayForm(FlaskForm):
+    """A day the State Council's announcement makes a public holiday or a working day (调休)."""
+
+    day = _date(_l("Day"), required=True)
+    working = SelectField(_l("The day is"), choices=[SelectChoice("holiday", _l("a public holiday")),
+                                                     SelectChoice("working", _l("an adjusted working day"))])
+    name = StringField(_l("Name or announcement"), validators=[DataRequired(_l("Name the holiday or the announcement.")),
+                                                               Length(max=100)])
+    submit = SubmitField(_l("Save the day"))
+
+
 class EntryForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS_HR.items()])
     amount = DecimalField(_l("Amount (yuan)"), places=2,
                           validators=[InputRequired(AMOUNT_MESSAGE),
                                       NumberRange(min=0.01, message=_l("More than 0; the kind gives the sign."))])
@@ -113,6 +156,12 @@ class PlanForm(FlaskForm):
     instalments = IntegerField(_l("Instalments"), validators=[
         InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 (at once) to 24 instalments."))])
     first_date = _date(_l("First deduction on"), required=True)
+    amount = DecimalField(_l("Amount to deduct (yuan)"), places=2,
+                          description=_l("Leave empty to deduct everything still owed."),
+                          validators=[Optional(), NumberRange(min=0.01, message=_l("More than 0."))])
+    # A new token each time the form is shown: a double click or a retry sends the same one.
+    token = HiddenField(default=lambda: uuid4().hex,
+                        validators=[InputRequired(_l("Reload the page and try again.")), Length(max=64)])
     submit = SubmitField(_l("Deduct from the one-time subsidy"))
 
 
@@ -161,6 +210,12 @@ class PolicyForm(FlaskForm):
         SelectChoice(OwnWageRule.MONTHS_WORKED.value, _l("Average of the months worked")),
         SelectChoice(OwnWageRule.MONTHS_CONTRIBUTED.value, _l("Average of the months with contributions")),
         SelectChoice(OwnWageRule.TWELVE_MONTHS.value, _l("Sum divided by 12"))])
+    first_month_rule = SelectField(_l("Own wage of an injury in the first month"), choices=[
+        SelectChoice(FirstMonthRule.CONTRACT_WAGE.value, _l("The contract wage")),
+        SelectChoice(FirstMonthRule.REGIONAL_FLOOR.value, _l("60 percent of the regional average wage"))])
+    personal_share_includes_housing_fund = SelectField(_l("The personal share the employer recovers"), choices=[
+        SelectChoice("no", _l("Social insurance only")),
+        SelectChoice("yes", _l("Social insurance and the housing fund"))])
     submit = SubmitField(_l("Save as a new version"))
 
     RATE_FIELDS = ("pension", "medical", "unemployment")

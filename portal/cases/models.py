@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
 MONEY = sa.Numeric(12, 2)
+STOP_ORIGINAL_PAY = "stop_original_pay"
 
 
 def _enum(kind: type) -> sa.Enum:
@@ -132,7 +133,7 @@ CASE_FIELDS = (
     "suspension_start", "suspension_months", "extension_months", "extension_confirmed_date",
     "assessment_applied_date", "assessment_concluded_date", "grade", "care_level",
     "reassessment_applied_date", "reassessment_concluded_date", "reassessment_grade",
-    "returned_to_work_date", "left_date", "death_date",
+    "returned_to_work_date", "left_date", "death_date", "contract_monthly_wage",
 )
 
 
@@ -167,6 +168,7 @@ class InjuryCase(BelongsToEmployee, db.Model):
     returned_to_work_date: Mapped[date | None]
     left_date: Mapped[date | None]
     death_date: Mapped[date | None]
+    contract_monthly_wage: Mapped[Decimal | None] = mapped_column(MONEY)  # only for an injury in the first month
     deduction_instalments: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -180,7 +182,9 @@ class InjuryCase(BelongsToEmployee, db.Model):
         return {name: getattr(self, name) for name in CASE_FIELDS}
 
     def facts(self) -> CaseFacts:
-        return facts_from(self.values())
+        stops = [a for a in self.actions if a.kind == STOP_ORIGINAL_PAY]
+        confirmed = bool(stops) and stops[-1].confirmed_at is not None  # the newest trigger, as HR left it
+        return facts_from({**self.values(), "pay_stop_confirmed": confirmed})
 
     @property
     def pending_actions(self) -> list[CaseAction]:
@@ -221,6 +225,7 @@ def facts_from(values: dict[str, Any]) -> CaseFacts:
         returned_to_work_date=values.get("returned_to_work_date"),
         left_date=values.get("left_date"),
         death_date=values.get("death_date"),
+        pay_stop_confirmed=bool(values.get("pay_stop_confirmed")),
     )
 
 
@@ -269,3 +274,32 @@ class ShareEntry(BelongsToEmployee, db.Model):
 
     def to_entry(self) -> LedgerEntry:
         return LedgerEntry(self.kind, self.amount, self.on_date, self.period, self.source, self.note)
+
+
+class DeductionPlanRecord(db.Model):
+    """One deduction plan submitted from the form; its ``token`` makes a double click or a retry do nothing."""
+
+    __tablename__ = "case_deduction_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("injury_cases.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    instalments: Mapped[int]
+    first_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class HolidayOverride(db.Model):
+    """A day HR marks as a public holiday or as an adjusted working day (调休) when the maintained
+    calendar does not yet carry the State Council's announcement."""
+
+    __tablename__ = "holiday_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    working: Mapped[bool]  # True: an adjusted working day; False: a public holiday
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.cases import rules
+from portal.cases.calendar import holiday_calendar
 from portal.cases.models import (
     CASE_FIELDS,
+    STOP_ORIGINAL_PAY,
     CaseAction,
+    DeductionPlanRecord,
     InjuryCase,
     PolicyVersion,
     ShareEntry,
@@ -40,7 +43,6 @@ from portal.extensions import db
 from portal.notices.operations import push_scenario_notice
 from portal.org.models import Employee
 
-STOP_ORIGINAL_PAY = "stop_original_pay"
 SUSPENSION_MONTHS_MAX = 12
 EXTENSION_MONTHS_MAX = 12
 
@@ -130,6 +132,80 @@ def add_wage(employee: Employee, year: int, month: int, wage: Decimal, by_user_i
     return row
 
 
+PASTE_SEPARATORS = "\t ,，"
+
+
+def parse_wage_rows(rows: list[tuple[str, str]], pasted: str) -> tuple[list[tuple[int, int, Decimal]], dict[str, str]]:
+    """Wage months from the form's table (``(month, wage)`` text pairs, rows without a wage skipped) and from
+    pasted lines ("2025-09 5100.00", tab, comma or space separated). Returns the months and, keyed
+    by the field that holds the problem, the error codes: ``month`` (not YYYY-MM), ``wage`` (not a
+    non-negative amount), ``repeated`` (the same month twice)."""
+    found: list[tuple[str, str, str]] = [(f"row-{i}", month.strip(), wage.strip()) for i, (month, wage) in
+                                         enumerate(rows) if wage.strip()]  # the months come prefilled
+    for number, line in enumerate(pasted.splitlines(), start=1):
+        if line.strip():
+            month_text, _, wage_text = line.strip().partition(next((c for c in line.strip() if c in PASTE_SEPARATORS), " "))
+            found.append((f"line-{number}", month_text, wage_text.strip(" ,，\t")))
+    months: list[tuple[int, int, Decimal]] = []
+    errors: dict[str, str] = {}
+    seen: set[tuple[int, int]] = set()
+    for key, month_text, wage_text in found:
+        try:
+            year, month = (int(part) for part in month_text.split("-"))
+            if not 1 <= month <= 12 or not 1990 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            errors[key] = "month"
+            continue
+        try:
+            wage = rules.yuan(Decimal(wage_text.replace("¥", "").replace(",", "").replace("，", "")), "wage")
+        except (ArithmeticError, ValueError, TypeError):
+            errors[key] = "wage"
+            continue
+        if (year, month) in seen:
+            errors[key] = "repeated"
+            continue
+        seen.add((year, month))
+        months.append((year, month, wage))
+    return months, errors
+
+
+def add_wages(employee: Employee, months: list[tuple[int, int, Decimal]], by_user_id: int | None,
+              origin: Origin) -> None:
+    """Record several months in one go, all or nothing: a month already on record raises
+    :class:`DuplicateMonth` before anything is written."""
+    have = {(w.year, w.month) for w in wage_history(employee.id)}
+    clash = sorted(m[:2] for m in months if m[:2] in have)
+    if clash:
+        raise DuplicateMonth(", ".join(f"{y}-{m:02d}" for y, m in clash))
+    for year, month, wage in months:
+        add_wage(employee, year, month, wage, by_user_id, origin)
+
+
+def correct_wage(row: WageMonth, wage: Decimal, reason: str, by_user_id: int | None, origin: Origin) -> bool:
+    """Correct a month's wage; the ledger keeps the old and the new value and the reason. An
+    unchanged value records nothing (a second save of the same form)."""
+    wage = rules.yuan(wage, "wage")
+    if wage == row.wage:
+        return False
+    old = row.wage
+    row.wage = wage
+    db.session.flush()
+    append_event("wage_corrected", employee_id=row.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"year": row.year, "month": row.month, "old": str(rules.quantize(old)), "new": str(wage),
+                          "reason": reason})
+    return True
+
+
+def delete_wage(row: WageMonth, reason: str, by_user_id: int | None, origin: Origin) -> None:
+    """Delete a month entered by mistake; the ledger keeps its value and the reason."""
+    append_event("wage_deleted", employee_id=row.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"year": row.year, "month": row.month, "old": str(rules.quantize(row.wage)),
+                          "reason": reason})
+    db.session.delete(row)
+    db.session.flush()
+
+
 # --- Cases --------------------------------------------------------------------------------------
 
 
@@ -165,6 +241,8 @@ def case_errors(values: dict[str, Any], today: date, policy: RegionalPolicy | No
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(rules.quantize(value))
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -251,10 +329,23 @@ def confirm_action(action: CaseAction, by_user_id: int, origin: Origin) -> None:
                           "effective_date": action.effective_date.isoformat()})
 
 
-def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> None:
-    """Who opened the case: sensitive personal information (PIPL Arts. 28–29), so every view is logged."""
+VIEW_LOG_INTERVAL = timedelta(hours=1)
+
+
+def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> bool:
+    """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
+    person per case per hour, so the pages HR returns to after each save do not bury the record
+    in repeats; returns whether this view was logged."""
+    from portal.evidence.models import EvidenceEvent
+
+    recent = db.session.execute(sa.select(EvidenceEvent.body).where(
+        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == case.employee_id,
+        EvidenceEvent.actor_user_id == by_user_id, EvidenceEvent.occurred_at > utcnow() - VIEW_LOG_INTERVAL)).scalars()
+    if any(json.loads(body)["payload"].get("case") == case.id for body in recent):
+        return False
     append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
                  payload={"case": case.id, "own": own})
+    return True
 
 
 def cases_of(employee_id: int) -> list[InjuryCase]:
@@ -277,7 +368,7 @@ class CaseView:
     own_wage: rules.OwnWage | None
     benefits: list[rules.BenefitResult]
     monthly_share: rules.BenefitResult | None
-    account: rules.PersonalAccount
+    account: rules.CaseAccount
     subsidy: rules.BenefitResult | None
 
     @property
@@ -287,19 +378,19 @@ class CaseView:
         return min(open_items, key=lambda i: i.date) if open_items else None
 
 
-def monthly_personal_share(wage: Decimal, policy: RegionalPolicy) -> rules.BenefitResult:
-    """The worker's own share of one month: social insurance plus housing fund, both withheld from
-    pay (Social Insurance Law Art. 60; Housing Fund Regulations Art. 18)."""
-    c = rules.contributions(wage, policy)
-    total = c.personal.amount + c.housing_fund_personal.amount
-    return rules.BenefitResult(
-        "personal_share_monthly", total, rules.Payer.EMPLOYEE, rules.Frequency.MONTHLY,
-        f"{c.personal.formula}; {c.housing_fund_personal.formula}; together {total}",
-        {"wage": str(c.wage), "base": str(c.base), "social_insurance": str(c.personal.amount),
-         "housing_fund": str(c.housing_fund_personal.amount), "amount": str(total)},
-        f"{c.personal.article_zh}；{c.housing_fund_personal.article_zh}",
-        f"{c.personal.article_en}; {c.housing_fund_personal.article_en}",
-    )
+def death_items(facts: CaseFacts, policy: RegionalPolicy) -> list[rules.BenefitResult]:
+    """The funeral and one-time work-death subsidies on the figures in force on the date of death;
+    a grade 1–4 worker who dies after the paid suspension period gets no work-death subsidy
+    (Regulations Art. 39 ¶3). The dependants' pensions depend on who the dependants are and are
+    computed when they are known (Art. 39 ¶1(2))."""
+    assert facts.death_date is not None
+    on_death = policy_on(facts.death_date) or policy
+    after = bool(facts.suspensions) and facts.death_date > facts.suspensions[0].end
+    grade = facts.final_grade
+    items = [rules.funeral_subsidy(on_death)]
+    if not (after and grade is not None and grade <= 4):
+        items.append(rules.death_subsidy(on_death))
+    return items
 
 
 def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
@@ -313,29 +404,33 @@ def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[
     timeline, status = [], None
     own, benefits, share, subsidy = None, [], None, None
     if policy is not None:
+        rest_days = holiday_calendar()
         try:
-            timeline = rules.case_timeline(facts, policy, today)
-            status = rules.case_status_sentence(facts, policy, today)
+            timeline = rules.case_timeline(facts, policy, today, rest_days)
+            status = rules.case_status_sentence(facts, policy, today, rest_days)
         except rules.CaseFactsError:  # facts valid when saved can turn invalid only by a clock change
             timeline, status = [], None
+        contract = case.contract_monthly_wage
         try:
-            own = rules.own_wage(wages, case.accident_date, policy)
+            own = rules.own_wage(wages, case.accident_date, policy, contract_wage=contract)
         except ValueError:
             own = None
         if own is not None:
             if facts.suspension_start is not None:
-                benefits.append(rules.suspension_wage(rules.pre_injury_average_wage(wages, case.accident_date,
-                                                                                    rule=policy.own_wage_rule)))
+                benefits.append(rules.suspension_wage(rules.pre_injury_average_wage(
+                    wages, case.accident_date, rule=policy.own_wage_rule, contract_wage=contract)))
             grade = facts.final_grade
             if grade is not None:
                 subsidy = rules.one_time_disability_subsidy(grade, own)
                 benefits.append(subsidy)
                 if rules.has_disability_allowance(grade):
                     benefits.append(rules.disability_allowance(grade, own, policy.minimum_monthly_wage))
-            share = monthly_personal_share(own.average, policy)
+            share = rules.personal_share(own.average, policy)
         if facts.care_level is not None and facts.final_grade is not None:
             benefits.append(rules.care_fee(facts.care_level, policy))
-    account = rules.personal_account(case.ledger_entries())
+        if facts.death_date is not None:
+            benefits.extend(death_items(facts, policy))
+    account = rules.case_account(case.ledger_entries(), today, subsidy.amount if subsidy else None)
     return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy)
 
 
@@ -383,7 +478,9 @@ def suspension_months(case: InjuryCase) -> list[tuple[int, int]]:
 
 def record_owed_for_suspension(case: InjuryCase, by_user_id: int | None, origin: Origin) -> list[ShareEntry]:
     """OWED entries for each suspension month not yet on the account, at the monthly personal share
-    on the pre-injury average wage (the employer keeps paying contributions during the period)."""
+    on the pre-injury average wage (the employer keeps paying contributions during the period).
+    The case is locked first, so two clicks at once record each month once."""
+    lock_case(case)
     view = case_view(case)
     if view.monthly_share is None:
         return []
@@ -402,29 +499,102 @@ class NothingToDeduct(ValueError):
     pass
 
 
+def lock_case(case: InjuryCase) -> InjuryCase:
+    """Lock the case until commit, so two changes to its account queue instead of both reading the
+    same balance: SELECT … FOR UPDATE on PostgreSQL; on SQLite a write to the row, which takes the
+    database's write lock (SQLite has no row locks). The case and its entries are then re-read."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(InjuryCase.id).where(InjuryCase.id == case.id).with_for_update())
+    else:
+        db.session.execute(sa.update(InjuryCase).where(InjuryCase.id == case.id)
+                           .values(updated_at=InjuryCase.updated_at))
+    db.session.refresh(case)
+    db.session.expire(case, ["entries", "actions"])
+    return case
+
+
 def apply_deduction_plan(case: InjuryCase, instalments: int, first_date: date, by_user_id: int | None,
-                         origin: Origin) -> rules.DeductionPlan:
-    """Deduct the balance from the fund-paid one-time disability subsidy, at once or in
-    ``instalments`` monthly parts from ``first_date`` (多退少补, the source case)."""
+                         origin: Origin, token: str, amount: Decimal | None = None) -> rules.DeductionPlan | None:
+    """Deduct ``amount`` (default: everything still owed once the schedule is made) from what remains
+    of the fund-paid one-time disability subsidy, at once or in ``instalments`` monthly parts from
+    ``first_date`` (多退少补, the source case; Social Insurance Law Art. 60).
+
+    The case is locked first; a ``token`` already used returns ``None`` and changes nothing (a double
+    click or a retry). Raises :class:`NothingToDeduct` when nothing is owed or no subsidy is left, and
+    ``rules.OverDeduction`` (with the excess) for an amount above the debt or the subsidy left.
+    """
+    lock_case(case)
+    if db.session.execute(sa.select(DeductionPlanRecord.id).where(DeductionPlanRecord.token == token)).first():
+        return None
     view = case_view(case)
-    if view.subsidy is None or view.account.balance <= 0:
+    account = view.account
+    if view.subsidy is None or account.after_schedule <= 0 or account.subsidy_left <= 0:
         raise NothingToDeduct
-    plan = rules.deduction_plan(view.account.balance, view.subsidy.amount, instalments)
+    if amount is None:
+        amount = min(account.after_schedule, account.subsidy_left)
+    rules.check_deduction(account, amount)
+    plan = rules.deduction_plan(amount, account.subsidy_left, instalments)
     dates = [rules.add_months(first_date, i) for i in range(len(plan.instalments))]
     case.deduction_instalments = instalments
+    db.session.add(DeductionPlanRecord(case_id=case.id, token=token, amount=plan.total, instalments=instalments,
+                                       first_date=first_date, created_by_id=by_user_id))
     append_event("share_deduction_planned", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
                  payload={"case": case.id, "instalments": [str(i) for i in plan.instalments],
-                          "dates": [d.isoformat() for d in dates], "balance": str(plan.balance),
-                          "source_amount": str(plan.source_amount), "to_collect": str(plan.to_collect)})
-    for entry in rules.deduction_entries(plan, dates, view.subsidy.code):
+                          "dates": [d.isoformat() for d in dates], "balance": str(account.after_schedule),
+                          "source_amount": str(account.subsidy_left),
+                          "to_collect": str(account.after_schedule - plan.total)})
+    for entry in rules.deduction_entries(plan, dates, rules.SUBSIDY_SOURCE):
         add_entry(case, entry.kind, entry.amount, entry.on, by_user_id, origin, source=entry.source)
     return plan
 
 
 def events_of_case(case: InjuryCase) -> list[Any]:
-    """The case's ledger events: the subject employee's events that name this case."""
+    """The case's ledger events: the subject employee's events that name this case, and the
+    corrections of the wages its figures rest on."""
     from portal.evidence.models import EvidenceEvent
 
     rows = db.session.execute(sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == case.employee_id)
                               .order_by(EvidenceEvent.seq.desc())).scalars()
-    return [e for e in rows if json.loads(e.body)["payload"].get("case") == case.id]
+    return [e for e in rows if e.event_type in ("wage_corrected", "wage_deleted")
+            or json.loads(e.body)["payload"].get("case") == case.id]
+
+
+# The case field each timeline event is recorded in.
+EVENT_FIELDS = {
+    rules.Code.ACCIDENT: "accident_date", rules.Code.REPORTED: "reported_date",
+    rules.Code.RECOGNITION_APPLIED: "recognition_applied_date",
+    rules.Code.RECOGNITION_ACCEPTED: "recognition_accepted_date",
+    rules.Code.RECOGNITION_DECIDED: "recognition_decided_date", rules.Code.DECISION_SERVED: "decision_served_date",
+    rules.Code.SUSPENSION_STARTED: "suspension_start", rules.Code.ASSESSMENT_APPLIED: "assessment_applied_date",
+    rules.Code.ASSESSMENT_CONCLUDED: "assessment_concluded_date",
+    rules.Code.REASSESSMENT_APPLIED: "reassessment_applied_date",
+    rules.Code.REASSESSMENT_CONCLUDED: "reassessment_concluded_date",
+    rules.Code.RETURNED_TO_WORK: "returned_to_work_date", rules.Code.LEFT: "left_date", rules.Code.DEATH: "death_date",
+}
+
+
+def recorded_by(case: InjuryCase, until: datetime | None = None) -> dict[rules.Code, str]:
+    """Who recorded each done step: the last person who set its date on the case, and for the pay
+    stop the person who confirmed it; read from the case's ledger events (those recorded by
+    ``until``, for a reconstruction of an earlier day)."""
+    from portal.auth.models import User
+
+    setters: dict[str, int | None] = {}
+    stop_confirmed_by: int | None = None
+    for event in reversed(events_of_case(case)):  # oldest first: the last setter wins
+        if until is not None and event.occurred_at > until:
+            break
+        payload = json.loads(event.body)["payload"]
+        if event.event_type == "case_opened":
+            setters.update(dict.fromkeys(payload.get("fields", {}), event.actor_user_id))
+        elif event.event_type == "case_updated":
+            setters.update(dict.fromkeys(payload.get("changes", {}), event.actor_user_id))
+        elif event.event_type == "case_action_confirmed" and payload.get("kind") == STOP_ORIGINAL_PAY:
+            stop_confirmed_by = event.actor_user_id
+    actors = {code: setters.get(name) for code, name in EVENT_FIELDS.items()}
+    if stop_confirmed_by is not None:
+        actors[rules.Code.ORIGINAL_PAY_STOPS] = stop_confirmed_by
+    ids = {i for i in actors.values() if i is not None}
+    names = {u.id: u.display_name for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()} \
+        if ids else {}
+    return {code: names[i] for code, i in actors.items() if i in names}

@@ -11,7 +11,16 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.cases.rules import BenefitResult, Code, EntryKind, ItemStatus, StatusCode, StatusSentence, TimelineItem
+from portal.cases.rules import (
+    Actor,
+    BenefitResult,
+    Code,
+    EntryKind,
+    ItemStatus,
+    StatusCode,
+    StatusSentence,
+    TimelineItem,
+)
 
 TIMELINE_LABELS = {
     Code.ACCIDENT: _l("Accident at work"),
@@ -46,6 +55,14 @@ ITEM_STATUS_LABELS = {
     ItemStatus.DUE: _l("Due soon"),
     ItemStatus.OVERDUE: _l("Overdue"),
     ItemStatus.UPCOMING: _l("Upcoming"),
+    ItemStatus.WAITING: _l("Waiting"),
+    ItemStatus.NOT_APPLICABLE: _l("Not needed"),
+}
+
+WAITING_FOR = {
+    Actor.DEPARTMENT: _l("Waiting for the social insurance department"),
+    Actor.COMMITTEE: _l("Waiting for the labour capacity assessment committee"),
+    Actor.HR: _l("Waiting for HR to confirm"),
 }
 
 STATUS_FILTER_LABELS = {
@@ -66,16 +83,46 @@ STATUS_FILTER_LABELS = {
     StatusCode.RECOGNITION_OVERDUE: _l("Recognition overdue"),
 }
 
+STATUS_SENTENCES = {
+    StatusCode.DECEASED: _l("The worker died on %(date)s; the death benefits apply."),
+    StatusCode.LEFT: _l("Left the company on %(date)s."),
+    StatusCode.RECOGNITION_REFUSED: _l("The injury was not recognized as a work injury (decision of %(decided)s)."),
+    StatusCode.REASSESSMENT_SUBMITTED: _l(
+        "Re-assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s."),
+    StatusCode.SUBSIDY_EXPECTED: _l("Assessed disability grade %(grade)s on %(concluded)s: the fund pays a one-time "
+                                    "disability subsidy of %(subsidy_months)s months of own wage."),
+    StatusCode.ASSESSED_WITHOUT_GRADE: _l("The assessment of %(concluded)s found no disability grade."),
+    StatusCode.ASSESSMENT_SUBMITTED: _l(
+        "Assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s."),
+    StatusCode.SUSPENSION_PAID_UNTIL: _l(
+        "In the paid suspension period since %(start)s: original wages are paid up to %(until)s."),
+    StatusCode.RETURNED_TO_WORK: _l("Returned to work on %(date)s."),
+    StatusCode.SUSPENSION_ENDED: _l("The paid suspension period ended on %(ended)s; the assessment is awaited."),
+    StatusCode.RECOGNIZED: _l("Recognized as a work injury on %(decided)s."),
+    StatusCode.RECOGNITION_PENDING: _l(
+        "Application accepted on %(accepted)s; the decision is expected by %(expected_by)s."),
+    StatusCode.RECOGNITION_APPLIED: _l(
+        "Recognition applied for on %(applied)s; acceptance is decided by %(acceptance_by)s."),
+    StatusCode.RECOGNITION_DUE: _l("The employer must apply for injury recognition by %(due)s."),
+    StatusCode.RECOGNITION_OVERDUE: _l(
+        "The employer's deadline (%(due)s) passed; the worker or family may apply until %(worker_due)s."),
+}
+
 BENEFIT_LABELS = {
     "suspension_wage_monthly": _l("Original wage during the paid suspension period"),
     "one_time_disability_subsidy": _l("One-time disability subsidy"),
     "disability_allowance": _l("Monthly disability allowance"),
     "care_fee": _l("Monthly life-care fee"),
     "personal_share_monthly": _l("My personal share each month"),
+    "funeral_subsidy": _l("Funeral subsidy"),
+    "one_time_death_subsidy": _l("One-time work-death subsidy"),
 }
+# HR's pages speak about the worker in the third person.
+BENEFIT_LABELS_HR = {**BENEFIT_LABELS, "personal_share_monthly": _l("The worker's personal share each month")}
 
 PAYER_LABELS = {"fund": _l("paid by the work-injury insurance fund"), "employer": _l("paid by the employer"),
                 "employee": _l("paid by me")}
+PAYER_LABELS_HR = {**PAYER_LABELS, "employee": _l("paid by the worker")}
 
 FREQUENCY_LABELS = {"monthly": _l("a month"), "once": _l("once")}
 
@@ -86,6 +133,8 @@ ENTRY_LABELS = {
     EntryKind.REFUNDED: _l("Refunded to me"),
     EntryKind.COLLECTED: _l("Paid in by me"),
 }
+ENTRY_LABELS_HR = {**ENTRY_LABELS, EntryKind.REFUNDED: _l("Refunded to the worker"),
+                   EntryKind.COLLECTED: _l("Paid in by the worker")}
 
 APPLICANT_LABELS = {"employer": _l("The employer"), "worker": _l("The worker"), "relative": _l("A close relative"),
                     "union": _l("The trade union")}
@@ -130,61 +179,89 @@ def day(value: str | date) -> str:
     return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "medium")
 
 
+# Rest days as the maintained calendar names them (chinese-calendar), and the engine's two fallbacks.
+REST_DAY_NAMES = {
+    "New Year's Day": _l("New Year's Day"), "Spring Festival": _l("Spring Festival"),
+    "Tomb-sweeping Day": _l("Tomb-sweeping Day"), "Labour Day": _l("Labour Day"),
+    "Dragon Boat Festival": _l("Dragon Boat Festival"), "National Day": _l("National Day"),
+    "Mid-autumn Festival": _l("Mid-autumn Festival"), "Anti-Fascist 70th Day": _l("Anti-Fascist 70th Day"),
+    "weekend": _l("a weekend"), "holiday": _l("a public holiday"),
+}
+
+
+def moved_note(item: TimelineItem) -> str:
+    """Why a deadline is later than the period's end: it fell on a rest day (Civil Code Art. 203)."""
+    if "moved_from" not in item.params:
+        return ""
+    reason = item.params.get("moved_reason", "holiday")
+    return _("The period ended on %(day)s, %(reason)s, so the deadline moved to the next working day "
+             "(Civil Code Art. 203).", day=day(item.params["moved_from"]), reason=str(REST_DAY_NAMES.get(reason, reason)))
+
+
+def change_value(value: Any) -> str:
+    """A recorded field value in words: dates in the reader's format, yes/no, labels for codes."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        if value in APPLICANT_LABELS:
+            return str(APPLICANT_LABELS[value])
+        if value in CARE_LABELS:
+            return str(CARE_LABELS[value])
+        try:
+            return day(value)
+        except ValueError:
+            return value
+    return str(value)
+
+
 def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, code))
 
 
-def status_text(sentence: StatusSentence | None) -> str:
-    """The case's status in one sentence, in the reader's language."""
+def status_text(sentence: StatusSentence | None, locale: str = "zh_CN") -> str:
+    """The case's status in one sentence with its cause and article, in the reader's language."""
     if sentence is None:
         return _("The case cannot be computed: check its dates.")
-    p = {k: (day(v) if k not in ("grade", "subsidy_months") else v) for k, v in sentence.params.items()}
+    p = {k: (day(v) if k not in ("grade", "subsidy_months", "pay_stop_cause") else v)
+         for k, v in sentence.params.items()}
     code = sentence.code
-    if code is StatusCode.DECEASED:
-        return _("The worker died on %(date)s; the death benefits apply (Regulations Art. 39).", **p)
-    if code is StatusCode.LEFT:
-        return _("Left the company on %(date)s.", **p)
-    if code is StatusCode.RECOGNITION_REFUSED:
-        return _("The injury was not recognized as a work injury (decision of %(decided)s).", **p)
-    if code is StatusCode.REASSESSMENT_SUBMITTED:
-        return _("Re-assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
-    if code is StatusCode.SUBSIDY_EXPECTED:
-        text = _("Assessed disability grade %(grade)s on %(concluded)s: the fund pays a one-time disability "
-                 "subsidy of %(subsidy_months)s months of own wage.", **p)
-        if "pay_stops_from" in p:
-            text += " " + _("Original pay stops from %(pay_stops_from)s.", **p)
-        return text
-    if code is StatusCode.ASSESSED_WITHOUT_GRADE:
-        return _("The assessment of %(concluded)s found no disability grade.", **p)
-    if code is StatusCode.ASSESSMENT_SUBMITTED:
-        text = _("Assessment submitted on %(applied)s; the conclusion is expected by %(expected_by)s.", **p)
-        if "paid_until" in p:
-            text += " " + _("Suspension wages are paid up to %(paid_until)s.", **p)
-        return text
-    if code is StatusCode.SUSPENSION_PAID_UNTIL:
-        return _("In the paid suspension period since %(start)s: original wages are paid up to %(until)s.", **p)
-    if code is StatusCode.RETURNED_TO_WORK:
-        return _("Returned to work on %(date)s.", **p)
-    if code is StatusCode.SUSPENSION_ENDED:
-        return _("The paid suspension period ended on %(ended)s; the assessment is awaited.", **p)
-    if code is StatusCode.RECOGNIZED:
-        return _("Recognized as a work injury on %(decided)s.", **p)
-    if code is StatusCode.RECOGNITION_PENDING:
-        return _("Application accepted on %(accepted)s; the decision is expected by %(expected_by)s.", **p)
-    if code is StatusCode.RECOGNITION_APPLIED:
-        return _("Recognition applied for on %(applied)s; acceptance is decided by %(acceptance_by)s.", **p)
-    if code is StatusCode.RECOGNITION_DUE:
-        return _("The employer must apply for injury recognition by %(due)s.", **p)
-    return _("The employer's deadline (%(due)s) passed; the worker or family may apply until %(worker_due)s.", **p)
+    text = str(STATUS_SENTENCES[code]) % p
+    if code is StatusCode.SUBSIDY_EXPECTED and p.get("pay_stop_cause") == "period_ended":
+        text += " " + _("The paid suspension period ended on %(period_end)s, so original pay stops from "
+                        "%(pay_stops_from)s.", **p)
+    elif code is StatusCode.SUBSIDY_EXPECTED and "pay_stops_from" in p:
+        text += " " + _("The grade was assessed within the paid suspension period, so original pay stops from "
+                        "%(pay_stops_from)s.", **p)
+    elif code is StatusCode.ASSESSMENT_SUBMITTED and "paid_until" in p:
+        text += " " + _("Suspension wages are paid up to %(paid_until)s.", **p)
+    return _("%(sentence)s (Basis: %(article)s)", sentence=text,
+             article=sentence.article_en if locale == "en" else sentence.article_zh)
 
 
-def item_label(item: TimelineItem) -> str:
+def item_label(item: TimelineItem, third_person: bool = False) -> str:
     label = str(TIMELINE_LABELS.get(item.code, item.code.value))
     if item.code in (Code.ASSESSMENT_CONCLUDED, Code.REASSESSMENT_CONCLUDED) and "grade" in item.params:
         label += " · " + _("grade %(grade)s", grade=item.params["grade"])
     if item.code is Code.RECOGNITION_DECIDED:
         label += " · " + (_("recognized") if item.params.get("recognized") == "yes" else _("not recognized"))
+    if item.code is Code.RECOGNITION_APPLIED and item.params.get("applicant") in APPLICANT_LABELS:
+        label += " · " + str(APPLICANT_LABELS[item.params["applicant"]])
+    if item.actor is Actor.WORKER and item.kind.value == "deadline":
+        label += " · " + (_("the worker's own deadline") if third_person else _("your own deadline"))
     return label
+
+
+def item_state(item: TimelineItem) -> str:
+    """The state in words: who is awaited for a waiting step, "window closed" for an unused right."""
+    if item.status is ItemStatus.WAITING and item.actor in WAITING_FOR:
+        return str(WAITING_FOR[item.actor])
+    if item.status is ItemStatus.OVERDUE and item.optional:
+        return _("Window closed")
+    if item.status is ItemStatus.OVERDUE and item.kind.value == "deadline":
+        return _("Missed")
+    return str(ITEM_STATUS_LABELS[item.status])
 
 
 def formula(result: BenefitResult) -> str:
@@ -205,14 +282,33 @@ def formula(result: BenefitResult) -> str:
         return _("%(rate)s × regional average monthly wage %(wage)s = %(amount)s yuan", rate=i["rate"],
                  wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
     if code == "personal_share_monthly":
-        return _("On the contribution base %(base)s yuan: social insurance %(si)s + housing fund %(hf)s = %(amount)s "
-                 "yuan, withheld from pay by the employer", base=money(i["base"]), si=money(i["social_insurance"]),
-                 hf=money(i["housing_fund"]), amount=money(i["amount"]))
+        branches = _("pension %(pension)s, medical %(medical)s, unemployment %(unemployment)s",
+                     pension=money(i.get("pension", "0")), medical=money(i.get("medical", "0")),
+                     unemployment=money(i.get("unemployment", "0")))
+        if i.get("includes_housing_fund") == "yes":
+            return _("On the contribution base %(base)s yuan: social insurance %(si)s (%(branches)s) + housing fund "
+                     "%(hf)s = %(amount)s yuan, withheld from pay by the employer", base=money(i["base"]),
+                     si=money(i["social_insurance"]), branches=branches, hf=money(i["housing_fund"]),
+                     amount=money(i["amount"]))
+        return _("On the contribution base %(base)s yuan: social insurance only, %(branches)s = %(amount)s yuan, "
+                 "withheld from pay by the employer; the employer does not recover the housing-fund share this way",
+                 base=money(i["base"]), branches=branches, amount=money(i["amount"]))
+    if code == "funeral_subsidy":
+        return _("%(months)s months × regional average monthly wage %(wage)s = %(amount)s yuan", months=i["months"],
+                 wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
+    if code == "one_time_death_subsidy":
+        return _("%(multiple)s × national urban per-capita disposable income of the prior year %(income)s = "
+                 "%(amount)s yuan", multiple=i["multiple"], income=money(i["national_disposable_income"]),
+                 amount=money(i["amount"]))
     return result.formula
 
 
 def own_wage_formula(own: Any) -> str:
     i = own.inputs
+    if i["months_counted"] == "0":
+        return _("Injured in the first month, before a full month of wages: %(average)s yuan as the region's rule "
+                 "sets; kept within 60%%–300%% of the regional average wage %(regional)s: own wage %(amount)s yuan",
+                 average=money(i["average"]), regional=money(i["regional_average_wage"]), amount=money(i["own_wage"]))
     return _("Average monthly contribution wage over %(months)s months before the injury: %(average)s yuan; "
              "kept within 60%%–300%% of the regional average wage %(regional)s: own wage %(amount)s yuan",
              months=i["months_counted"], average=money(i["average"]), regional=money(i["regional_average_wage"]),
@@ -223,12 +319,19 @@ def article(result: Any, locale: str) -> str:
     return result.article_en if locale == "en" else result.article_zh
 
 
-def helpers(locale: str) -> dict[str, Any]:
-    """Everything the case templates need to put codes into words."""
+def helpers(locale: str, third_person: bool = False) -> dict[str, Any]:
+    """Everything the case templates need to put codes into words; HR's pages (``third_person``)
+    speak about the worker, the worker's own page to the worker."""
     return dict(
-        timeline_labels=TIMELINE_LABELS, item_status_labels=ITEM_STATUS_LABELS, benefit_labels=BENEFIT_LABELS,
-        payer_labels=PAYER_LABELS, frequency_labels=FREQUENCY_LABELS, entry_labels=ENTRY_LABELS,
+        timeline_labels=TIMELINE_LABELS, item_status_labels=ITEM_STATUS_LABELS,
+        benefit_labels=BENEFIT_LABELS_HR if third_person else BENEFIT_LABELS,
+        payer_labels=PAYER_LABELS_HR if third_person else PAYER_LABELS, frequency_labels=FREQUENCY_LABELS,
+        entry_labels=ENTRY_LABELS_HR if third_person else ENTRY_LABELS,
         applicant_labels=APPLICANT_LABELS, care_labels=CARE_LABELS, action_labels=ACTION_LABELS,
-        status_filter_labels=STATUS_FILTER_LABELS, status_text=status_text, item_label=item_label, formula=formula,
+        status_filter_labels=STATUS_FILTER_LABELS, status_text=lambda s: status_text(s, locale),
+        item_label=lambda i: item_label(i, third_person), item_state=item_state, formula=formula,
         own_wage_formula=own_wage_formula, article=lambda r: article(r, locale), money=money, locale=locale,
+        third_person=third_person,
+        day=day, change_value=change_value, moved_note=moved_note,
+        entry_kind_labels={k.value: v for k, v in (ENTRY_LABELS_HR if third_person else ENTRY_LABELS).items()},
     )

@@ -41,4 +41,5 @@ def mine() -> str:
     operations.record_view(case, current_user.id, request_origin(), own=True)
     db.session.commit()
     return render_template("cases/mine.html", view=operations.case_view(case), notices=case_notices(case.employee_id),
+                           recorded_by=operations.recorded_by(case),
                            earlier=cases[1:], **helpers(locale_code()))

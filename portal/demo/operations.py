@@ -173,7 +173,7 @@ def _demo_case(today: date) -> None:
     march = next(e for e in case.entries if e.kind is EntryKind.OWED and e.period == (2026, 3))
     cases.add_entry(case, EntryKind.WITHHELD, march.amount, date(2026, 3, 31), hr.id, DEMO_ORIGIN,
                     period=(2026, 3), note="withheld from the March wage")
-    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), hr.id, DEMO_ORIGIN)
+    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), hr.id, DEMO_ORIGIN, token="demo-li-plan")
     db.session.commit()
 
 

@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.cases import rules as case_rules
-from portal.cases.models import InjuryCase, ShareEntry, policy_from_values
-from portal.cases.operations import CaseView, case_view_from, policy_among
+from portal.cases.models import CaseAction, InjuryCase, ShareEntry, policy_from_values
+from portal.cases.operations import CaseView, case_view_from, events_of_case, policy_among, recorded_by
 from portal.core.types import SHANGHAI
 from portal.courses.models import Course, CourseVersion
 from portal.evidence.chain import canonical_json, chain_key
@@ -52,6 +52,7 @@ class AsOf:
     on: date
     replay: Replay
     case_view: CaseView | None
+    recorded_by: dict[Any, str]
 
     def course_title(self, slug: str, sha256: str | None, locale: str) -> str:
         """The title of the exact version shown, or of the course when no version was shown yet."""
@@ -82,7 +83,9 @@ def as_of(employee: Employee, on: date) -> AsOf:
                                                       EvidenceEvent.event_type == "policy_version_saved")),
         until,
     )
-    return AsOf(employee, on, replay, _case_view_then(employee, replay, on))
+    view = _case_view_then(employee, replay, on, until)
+    recorders = recorded_by(db.session.get(InjuryCase, view.case.id), until) if view is not None else {}
+    return AsOf(employee, on, replay, view, recorders)
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -92,7 +95,7 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def _case_view_then(employee: Employee, replay: Replay, on: date) -> CaseView | None:
+def _case_view_then(employee: Employee, replay: Replay, on: date, until: datetime) -> CaseView | None:
     then = replay.case
     if then is None:
         return None
@@ -103,11 +106,27 @@ def _case_view_then(employee: Employee, replay: Replay, on: date) -> CaseView | 
         ShareEntry(case=case, employee_id=employee.id, kind=case_rules.EntryKind(entry["kind"]),
                    amount=Decimal(entry["amount"]), on_date=date.fromisoformat(entry["on"]),
                    period_year=year, period_month=month, source=entry["source"], note=entry["note"])
+    _actions_then(case, until)
     newest_first = sorted(enumerate(replay.policies), key=lambda ip: (ip[1]["valid_from"], ip[0]), reverse=True)
     policies = [policy_from_values(p["region"], date.fromisoformat(p["valid_from"]), p["source"], p["values"])
                 for _saved, p in newest_first]  # the order of ``policies()``: valid from, then saved, newest first
     wages = [case_rules.MonthlyWage(year, month, Decimal(wage)) for (year, month), wage in sorted(replay.wages.items())]
     return case_view_from(case, policy_among(policies, case.accident_date), wages, on)
+
+
+def _actions_then(case: InjuryCase, until: datetime) -> None:
+    """The case's triggered actions (the pay stop) and their confirmations as the ledger had them."""
+    actions: dict[int, CaseAction] = {}
+    for event in reversed(events_of_case(case)):  # oldest first
+        if event.occurred_at > until:
+            break
+        payload = json.loads(event.body)["payload"]
+        if event.event_type == "case_action_created":
+            actions[payload["action"]] = CaseAction(case=case, employee_id=case.employee_id, kind=payload["kind"],
+                                                    effective_date=date.fromisoformat(payload["effective_date"]))
+        elif event.event_type == "case_action_confirmed" and payload["action"] in actions:
+            actions[payload["action"]].confirmed_at = event.occurred_at
+            actions[payload["action"]].confirmed_by_id = event.actor_user_id
 
 
 # --- Recording a reconstruction -------------------------------------------------------------------

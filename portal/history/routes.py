@@ -60,6 +60,7 @@ def as_of(employee_id: int) -> tuple[str, int]:
         db.session.commit()
     locale = locale_code()
     return render_template("history/as_of.html", result=result, error=error, raw=request.args.get("on", ""),
+                           recorded_by=result.recorded_by,
                            course_status_labels=status_labels(), notice_status_labels=STATUS_LABELS,
                            response_labels=KIND_LABELS, **helpers(locale)), 422 if error else 200
 

@@ -19,6 +19,7 @@ ZERO = Decimal("0.00")
 class Category(str, enum.Enum):
     SUSPENSION_WAGES = "suspension_wages"  # employer, Regulations Art. 33 ¶1
     EMPLOYER_SOCIAL_INSURANCE = "employer_social_insurance"  # Social Insurance Law Art. 60
+    EMPLOYER_HOUSING_FUND = "employer_housing_fund"  # Housing Fund Regulations Art. 18 (not a social insurance)
     FUND_BENEFITS = "fund_benefits"  # Regulations Arts. 30, 34–37, 39
     EMPLOYER_ALLOWANCES = "employer_allowances"  # grade 5–6 allowance, employment subsidy (Arts. 36–37)
     PERSONAL_WITHHELD = "personal_withheld"
@@ -26,7 +27,8 @@ class Category(str, enum.Enum):
     PERSONAL_OUTSTANDING = "personal_outstanding"
 
 
-EMPLOYER_COST = (Category.SUSPENSION_WAGES, Category.EMPLOYER_SOCIAL_INSURANCE, Category.EMPLOYER_ALLOWANCES)
+EMPLOYER_COST = (Category.SUSPENSION_WAGES, Category.EMPLOYER_SOCIAL_INSURANCE, Category.EMPLOYER_HOUSING_FUND,
+                 Category.EMPLOYER_ALLOWANCES)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from portal.auth.models import User
 from portal.auth.policy import Role
 from portal.cases import operations as cases
 from portal.cases import rules
+from portal.cases.calendar import holiday_calendar
 from portal.cases.models import InjuryCase
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today, utcnow
@@ -110,12 +111,13 @@ def overdue_acknowledgements(today: date) -> Iterator[list[alert_rules.PendingAc
 
 
 def case_alerts(today: date) -> Iterator[list[alert_rules.Alert]]:
+    rest_days = holiday_calendar()
     for rows in keyset_batches(sa.select(InjuryCase.id, InjuryCase), InjuryCase.id, size=min(BATCH, 100)):
         found: list[alert_rules.Alert] = []
         for _, case in rows:
             snapshot = case_snapshot(case, today)
             if snapshot is not None:
-                found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today))
+                found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today, rest_days))
         yield found
 
 
@@ -229,7 +231,8 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
     if view.own_wage is not None and view.policy is not None:
         c = rules.contributions(view.own_wage.average, view.policy)
         for month in months:
-            add(month, Category.EMPLOYER_SOCIAL_INSURANCE, c.employer_with_housing_fund)
+            add(month, Category.EMPLOYER_SOCIAL_INSURANCE, c.employer.amount)
+            add(month, Category.EMPLOYER_HOUSING_FUND, c.housing_fund_employer.amount)
     concluded = case.assessment_concluded_date
     stop = cases.pay_stop_date(case, view.policy) if view.policy else None
     for benefit in view.benefits:
@@ -243,15 +246,12 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
             while month <= _month(today):
                 add(month, category, benefit.amount)
                 month = rules.add_months(month, 1)
-    for entry in case.entries:
-        if entry.on_date > today:
-            continue
+    for entry in view.account.entries_to_date():
         if entry.kind is EntryKind.WITHHELD:
-            add(entry.on_date, Category.PERSONAL_WITHHELD, entry.amount)
+            add(entry.on, Category.PERSONAL_WITHHELD, entry.amount)
         elif entry.kind is EntryKind.DEDUCTED:
-            add(entry.on_date, Category.PERSONAL_DEDUCTED, entry.amount)
-    outstanding = rules.personal_account([e.to_entry() for e in case.entries if e.on_date <= today]).worker_owes
-    add(today, Category.PERSONAL_OUTSTANDING, outstanding)
+            add(entry.on, Category.PERSONAL_DEDUCTED, entry.amount)
+    add(today, Category.PERSONAL_OUTSTANDING, view.account.worker_owes)
     return lines
 
 
@@ -625,12 +625,17 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
         return header, [[c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
                          c.suspension_months, c.assessment_concluded_date, c.grade]
                         for c in db.session.execute(query).scalars()]
-    header = ["case", "number", "name", "owed", "withheld", "deducted", "collected", "refunded", "balance"]
+    header = ["case", "number", "name", "share_covers", "owed", "withheld", "deducted", "collected", "refunded",
+              "balance", "scheduled_deductions", "balance_after_schedule"]
     rows = []
     for c in db.session.execute(query).scalars():
-        account = rules.personal_account(c.ledger_entries())
-        rows.append([c.id, c.employee.number, c.employee.name, account.owed, account.withheld, account.deducted,
-                     account.collected, account.refunded, account.balance])
+        view = cases.case_view(c, today())
+        account = view.account
+        covers = "social insurance + housing fund" if view.policy and view.policy.personal_share_includes_housing_fund \
+            else "social insurance"
+        rows.append([c.id, c.employee.number, c.employee.name, covers, account.owed, account.withheld,
+                     account.deducted, account.collected, account.refunded, account.balance,
+                     account.scheduled_deductions, account.after_schedule])
     return header, rows
 
 

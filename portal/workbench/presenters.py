@@ -25,6 +25,7 @@ OWNER_LABELS = {"hr": _l("HR"), "manager": _l("Manager"), "employee": _l("Employ
 CATEGORY_LABELS = {
     Category.SUSPENSION_WAGES: _l("Suspension wages (employer)"),
     Category.EMPLOYER_SOCIAL_INSURANCE: _l("Employer social insurance"),
+    Category.EMPLOYER_HOUSING_FUND: _l("Employer housing fund"),
     Category.EMPLOYER_ALLOWANCES: _l("Allowances and subsidies (employer)"),
     Category.FUND_BENEFITS: _l("Fund-paid benefits"),
     Category.PERSONAL_WITHHELD: _l("Personal share withheld"),

@@ -24,6 +24,20 @@ def test_li_reads_his_case_on_a_phone(phone: Page, live_server: str):
     subsidy.locator("summary").click()
     expect(explanation).to_be_visible()
     expect(subsidy).to_contain_text("9 个月 × 本人工资 5,200.00")
-    expect(phone.locator("#share-balance")).to_have_text("余额：0.00 元，已结清")
-    expect(phone.locator("#case-account")).to_contain_text("4,030.00 元")
+    expect(phone.locator("#share-balance")).to_have_text("今日余额：0.00 元，已结清")
+    expect(phone.locator("#case-account")).to_contain_text("2,730.00 元")
     screenshot(phone, "14-case")
+
+
+def test_hr_picks_the_employee_for_a_new_case(phone: Page, live_server: str):
+    """Active search with JavaScript; without it the same form submits and the page lists the matches."""
+    sign_in(phone, live_server, "hr.wang")
+    phone.goto(f"{live_server}/records/cases/new")
+    search = phone.get_by_label("按工号或姓名查找员工")
+    if phone.javascript:  # type: ignore[attr-defined]
+        search.press_sequentially("李强")
+    else:
+        search.fill("李强")
+        phone.get_by_role("button", name="查找").click()
+    phone.locator("#employee-choices").get_by_role("link", name="A0101 李强").click()
+    expect(phone.get_by_label("工号", exact=True)).to_have_value("A0101")

@@ -10,6 +10,7 @@ refused. Import everything from here; the submodules are an implementation detai
 * ``wages``: the own wage (Regulations Art. 64);
 * ``benefits``: the benefits of Regulations Arts. 33–39;
 * ``contributions``: social-insurance and housing-fund shares;
+* ``holidays``: rest days that move deadlines (Civil Code Art. 203);
 * ``ledger``: the worker's personal-share account and its deduction plan;
 * ``timeline``: case facts, their validation, the timeline and the status sentence.
 """
@@ -38,7 +39,13 @@ from portal.cases.rules.benefits import (
     suspension_wage_total,
 )
 from portal.cases.rules.citations import Citation
-from portal.cases.rules.contributions import ContributionLine, Contributions, contribution_base, contributions
+from portal.cases.rules.contributions import (
+    ContributionLine,
+    Contributions,
+    contribution_base,
+    contributions,
+    personal_share,
+)
 from portal.cases.rules.dates import (
     NO_HOLIDAYS,
     acceptance_deadline,
@@ -55,8 +62,14 @@ from portal.cases.rules.dates import (
     suspension_end,
     worker_filing_deadline,
 )
+from portal.cases.rules.holidays import HolidayCalendar, Override
 from portal.cases.rules.ledger import (
+    SUBSIDY_SOURCE,
+    CaseAccount,
     DeductionPlan,
+    OverDeduction,
+    case_account,
+    check_deduction,
     EntryKind,
     LedgerEntry,
     PersonalAccount,
@@ -68,6 +81,7 @@ from portal.cases.rules.money import BenefitResult, Frequency, Payer, quantize, 
 from portal.cases.rules.policy import (
     DEMO_POLICY,
     CareLevel,
+    FirstMonthRule,
     Insurance,
     OwnWageRule,
     PayStopRule,
@@ -78,6 +92,7 @@ from portal.cases.rules.policy import (
     policy_in_force,
 )
 from portal.cases.rules.timeline import (
+    Actor,
     Applicant,
     CaseFacts,
     CaseFactsError,
@@ -96,8 +111,9 @@ from portal.cases.rules.timeline import (
 from portal.cases.rules.wages import MonthlyWage, OwnWage, own_wage, pre_injury_average_wage
 
 __all__ = [
-    "ALLOWANCE_RATES", "DEMO_POLICY", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
-    "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
+    "ALLOWANCE_RATES", "DEMO_POLICY", "SUBSIDY_SOURCE", "CaseAccount", "FirstMonthRule", "personal_share", "HolidayCalendar", "Override", "OverDeduction", "case_account",
+    "check_deduction", "DISABILITY_SUBSIDY_MONTHS", "NO_HOLIDAYS",
+    "Actor", "Applicant", "BenefitResult", "CareLevel", "CaseFacts", "CaseFactsError", "Citation", "Code", "ContributionLine",
     "Contributions", "DeathBenefits", "DeductionPlan", "Dependant", "DependantPensions", "EntryKind", "Frequency",
     "Insurance", "ItemKind", "ItemStatus", "LedgerEntry", "MonthlyWage", "OwnWage", "OwnWageRule", "PayStopRule",
     "Payer", "PersonalAccount", "PersonalShareHandling", "RegionalPolicy", "Relation", "ShareRates", "StatusCode",

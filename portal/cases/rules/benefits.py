@@ -288,13 +288,15 @@ def dependants_pensions(
     own wage × 40% for the spouse, 30% for each other dependant, 10% more for an orphan or a lone
     elderly person, the total capped at the worker's wage.
 
-    Art. 39 caps the total at the worker's wage before death (生前的工资); by default the own wage
-    is used, pass ``cap`` for the actual pre-death wage. When the cap bites, every pension is cut in
+    Art. 39 ¶1(2) caps the total at the worker's wage before death (生前的工资), not at the own
+    wage: by default the worker's average wage before the injury, unclamped (``OwnWage.average``);
+    pass ``cap`` for the actual pre-death wage. When the cap bites, every pension is cut in
     proportion (rounded down to fen; the last one takes the remaining fen), as the Regulations do
     not say how to share the cut.
     """
     wage = _wage(own_wage)
-    limit = wage if cap is None else yuan(cap, "cap")
+    before_death = own_wage.average if isinstance(own_wage, OwnWage) else wage
+    limit = before_death if cap is None else yuan(cap, "cap")
     if sum(1 for d in dependants if Relation(d.relation) is Relation.SPOUSE) > 1:
         raise ValueError("dependants may include at most one spouse")
     citation = citations.DEPENDANTS_PENSION

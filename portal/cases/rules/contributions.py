@@ -148,3 +148,28 @@ def contributions(wage: Decimal, policy: RegionalPolicy) -> Contributions:
         citations.HOUSING_FUND,
     )
     return Contributions(declared, base, clamp, hf_base, lines, employer, personal, hf_employer, hf_personal)
+
+
+def personal_share(wage: Decimal, policy: RegionalPolicy) -> BenefitResult:
+    """The worker's own share of one month that stays owed while it cannot be withheld from pay:
+    the social-insurance share by branch (pension, medical, unemployment; Social Insurance Law
+    Art. 60), plus the housing-fund share only where the employer's policy version says it
+    withholds that too (``personal_share_includes_housing_fund``; Housing Fund Regulations Art. 18).
+    """
+    c = contributions(wage, policy)
+    branches = {f"{line.insurance.value}": plain(line.personal) for line in c.lines if line.personal_rate}
+    with_fund = policy.personal_share_includes_housing_fund
+    housing = c.housing_fund_personal.amount if with_fund else ZERO
+    total = c.personal.amount + housing
+    formula = c.personal.formula
+    citation = citations.WITHHOLDING
+    if with_fund:
+        formula += f"; {c.housing_fund_personal.formula}; together {fmt(total)}"
+        citation = citations.joined([citations.WITHHOLDING, citations.HOUSING_FUND])
+    return result(
+        "personal_share_monthly", total, Payer.EMPLOYEE, Frequency.MONTHLY, formula,
+        {"wage": plain(c.wage), "base": plain(c.base), "social_insurance": plain(c.personal.amount),
+         "housing_fund": plain(housing), "includes_housing_fund": "yes" if with_fund else "no",
+         "amount": plain(total), **branches},
+        citation,
+    )

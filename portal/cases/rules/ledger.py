@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from portal.cases.rules.money import ZERO, as_decimal, fmt, quantize, quantize_down, yuan
 
@@ -83,6 +84,93 @@ def personal_account(entries: Iterable[LedgerEntry]) -> PersonalAccount:
         totals[EntryKind.OWED], totals[EntryKind.WITHHELD], totals[EntryKind.DEDUCTED],
         totals[EntryKind.COLLECTED], totals[EntryKind.REFUNDED],
     )
+
+
+SUBSIDY_SOURCE = "one_time_disability_subsidy"
+
+
+def _to_date(name: str) -> Any:
+    return property(lambda self: getattr(self.to_date, name))
+
+
+@dataclass(frozen=True)
+class CaseAccount:
+    """The one computed personal-share account of a case on ``today``: what every surface shows.
+
+    ``to_date`` holds the entries dated up to today, ``scheduled`` those after it (instalments of a
+    plan not yet due). The balance today is ``to_date.balance``; once every scheduled entry is made
+    it is ``after_schedule``. ``subsidy_left`` is what remains of the one-time subsidy for new
+    deductions, counting every deduction already made or scheduled from it.
+    """
+
+    today: date
+    entries: tuple[LedgerEntry, ...]
+    to_date: PersonalAccount
+    scheduled: PersonalAccount
+    subsidy: Decimal | None  # the one-time disability subsidy, None while no grade is assessed
+    subsidy_used: Decimal
+
+    # Today's figures are those of the entries made up to today.
+    owed = _to_date("owed")
+    withheld = _to_date("withheld")
+    deducted = _to_date("deducted")
+    collected = _to_date("collected")
+    refunded = _to_date("refunded")
+    balance = _to_date("balance")
+    worker_owes = _to_date("worker_owes")
+    refund_due = _to_date("refund_due")
+
+    @property
+    def scheduled_deductions(self) -> Decimal:
+        return self.scheduled.deducted
+
+    @property
+    def after_schedule(self) -> Decimal:
+        """The balance once every scheduled entry is made (positive: still to collect; negative: to refund)."""
+        return self.to_date.balance + self.scheduled.balance
+
+    @property
+    def subsidy_left(self) -> Decimal:
+        return max((self.subsidy or ZERO) - self.subsidy_used, ZERO)
+
+    @property
+    def settled(self) -> bool:
+        return self.balance == 0 and self.after_schedule == 0
+
+    def entries_to_date(self) -> list[LedgerEntry]:
+        return [e for e in self.entries if e.on <= self.today]
+
+
+def case_account(entries: Iterable[LedgerEntry], today: date, subsidy: Decimal | None = None) -> CaseAccount:
+    """The personal-share account as of ``today`` (Social Insurance Law Art. 60; 多退少补): entries
+    dated after today are scheduled, not yet made, so a plan starting next month leaves today's
+    balance owed until each instalment falls due."""
+    entries = tuple(entries)
+    to_date = personal_account(e for e in entries if e.on <= today)
+    scheduled = personal_account(e for e in entries if e.on > today)
+    used = sum((e.amount for e in entries if e.kind is EntryKind.DEDUCTED and e.source == SUBSIDY_SOURCE), ZERO)
+    return CaseAccount(today, entries, to_date, scheduled, None if subsidy is None else yuan(subsidy, "subsidy"), used)
+
+
+class OverDeduction(ValueError):
+    """A deduction larger than what is owed or than what remains of the subsidy; ``excess`` says by how much."""
+
+    def __init__(self, limit: str, excess: Decimal) -> None:
+        super().__init__(f"over the {limit} by {fmt(excess)}")
+        self.limit = limit  # "debt" or "subsidy"
+        self.excess = excess
+
+
+def check_deduction(account: CaseAccount, amount: Decimal) -> None:
+    """Refuse a deduction above what the worker still owes once the schedule is made, or above what
+    remains of the one-time subsidy: never deduct more than is owed (Social Insurance Law Art. 60)
+    nor more than the subsidy pays (Regulations Arts. 35–37)."""
+    amount = yuan(amount, "amount")
+    debt = max(account.after_schedule, ZERO)
+    if amount > debt:
+        raise OverDeduction("debt", amount - debt)
+    if amount > account.subsidy_left:
+        raise OverDeduction("subsidy", amount - account.subsidy_left)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ class OwnWageRule(str, enum.Enum):
     TWELVE_MONTHS = "twelve_months"  # literal reading: the sum ÷ 12 whatever the months on record
 
 
+class FirstMonthRule(str, enum.Enum):
+    """The own wage of a worker injured before a full month of wages is on record: the national text
+    is silent (fact sheet §2.2, Beijing-style rule, UNCONFIRMED per province)."""
+
+    CONTRACT_WAGE = "contract_wage"  # the contract wage, within 60%–300% of the regional average (default)
+    REGIONAL_FLOOR = "regional_floor"  # 60% of the regional average wage
+
+
 class PayStopRule(str, enum.Enum):
     """From when original pay stops once the suspension period ends or the grade is assessed
     (Regulations Art. 33 ¶2 says only "停发原待遇"; the day is regional practice, UNCONFIRMED)."""
@@ -127,6 +135,10 @@ class RegionalPolicy:
     recognition_extension_cap_days: int | None = DEFAULT_RECOGNITION_EXTENSION_CAP_DAYS  # None: no cap
     own_wage_rule: OwnWageRule = OwnWageRule.MONTHS_WORKED
     pay_stop_rule: PayStopRule = PayStopRule.DAY_AFTER
+    first_month_rule: FirstMonthRule = FirstMonthRule.CONTRACT_WAGE
+    # The employer's own choice: whether it also withholds the worker's housing-fund share with the
+    # social-insurance share it recovers (Housing Fund Regulations Art. 18); False: social insurance only.
+    personal_share_includes_housing_fund: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.valid_from, date):
@@ -177,11 +189,14 @@ class RegionalPolicy:
         if isinstance(self.personal_share_instalments, bool) or not isinstance(self.personal_share_instalments, int) \
                 or self.personal_share_instalments < 1:
             raise ValueError("personal_share_instalments must be a whole number ≥ 1")
+        if not isinstance(self.personal_share_includes_housing_fund, bool):
+            raise TypeError("personal_share_includes_housing_fund must be true or false")
         cap = self.recognition_extension_cap_days
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
             raise ValueError("recognition_extension_cap_days must be a whole number ≥ 0 or None")
         for name, kind in (("subsidy_basis", SubsidyBasis), ("personal_share_handling", PersonalShareHandling),
-                           ("own_wage_rule", OwnWageRule), ("pay_stop_rule", PayStopRule)):
+                           ("own_wage_rule", OwnWageRule), ("pay_stop_rule", PayStopRule),
+                           ("first_month_rule", FirstMonthRule)):
             self._set(name, kind(getattr(self, name)))
 
     def _set(self, name: str, value: object) -> None:

@@ -1,28 +1,34 @@
 """A case's facts, their validation, the timeline built from them and the one-sentence status.
 
 The timeline lists what has happened (events, with their dates), the deadlines that follow from it
-(with the computed date and whether they were met) and the dates the engine expects (the end of the
-paid suspension period, when original pay stops, when a review assessment becomes possible). Each
-item carries its article. Statuses:
+(with the computed date, the article and who must act) and the dates the engine expects (the end of
+the paid suspension period, when original pay stops, when a review assessment becomes possible).
+A deadline met is shown once, as the event that met it (with its deadline beside it). Statuses:
 
-* ``done``: the event happened, the deadline was met (``late`` when met after the date), or the
-  expected date has passed;
+* ``done``: it happened (an event, a deadline met, an expected date reached and, for the pay stop,
+  confirmed by HR);
+* ``due``: the employer's or the worker's own deadline is today or within ``due_within_days``;
+* ``upcoming``: such a deadline, later than that;
+* ``waiting``: someone else must act first (``actor``: the department, the committee, or HR who
+  confirms the pay stop);
 * ``overdue``: the deadline passed without the act (for an ``optional`` right: the window closed);
-* ``due``: the deadline is today or within ``due_within_days``;
-* ``upcoming``: later than that.
+* ``not_applicable``: the step is not needed (the worker's own filing deadline once the employer
+  filed).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from portal.cases.rules import citations
 from portal.cases.rules.benefits import DISABILITY_SUBSIDY_MONTHS, GRADES
 from portal.cases.rules.citations import Citation
+from portal.cases.rules.holidays import HolidayCalendar
 from portal.cases.rules.dates import (
     NO_HOLIDAYS,
     Interval,
@@ -102,6 +108,7 @@ class CaseFacts:
     left_date: date | None = None
     death_date: date | None = None
     original_monthly_wage: Decimal | None = None
+    pay_stop_confirmed: bool = False  # HR confirmed "stop original pay" (automatic trigger, human confirmation)
 
     def __post_init__(self) -> None:
         if self.recognition_applicant is not None:
@@ -295,6 +302,18 @@ class ItemStatus(str, enum.Enum):
     DUE = "due"
     OVERDUE = "overdue"
     UPCOMING = "upcoming"
+    WAITING = "waiting"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Actor(str, enum.Enum):
+    """Who must act for a timeline step."""
+
+    EMPLOYER = "employer"
+    WORKER = "worker"  # the worker's own right or deadline
+    DEPARTMENT = "department"  # the social insurance administrative department
+    COMMITTEE = "committee"  # the labour capacity assessment committee
+    HR = "hr"  # HR confirms the pay stop
 
 
 class Code(str, enum.Enum):
@@ -339,6 +358,8 @@ class TimelineItem:
     late: bool = False
     optional: bool = False  # a right, not a duty: "overdue" means the window closed
     params: dict[str, str] = field(default_factory=dict)
+    actor: Actor | None = None
+    due_date: date | None = None  # for an event that met a deadline: that deadline
 
     @property
     def article(self) -> str:
@@ -357,29 +378,49 @@ def deadline_status(deadline: date, done_date: date | None, today: date, due_wit
     return ItemStatus.UPCOMING
 
 
+_AUTHORITIES = (Actor.DEPARTMENT, Actor.COMMITTEE)
+
+
 class _Builder:
     def __init__(self, today: date, due_within_days: int) -> None:
         self.today = today
         self.due_within_days = due_within_days
         self.items: list[TimelineItem] = []
 
-    def event(self, code: Code, on: date, citation: Citation, **params: str) -> None:
+    def event(self, code: Code, on: date, citation: Citation, *, actor: Actor | None = None,
+              due: date | None = None, **params: str) -> None:
         self.items.append(TimelineItem(code, ItemKind.EVENT, on, ItemStatus.DONE, citation.zh, citation.en,
-                                       done_date=on, params=params))
+                                       done_date=on, late=due is not None and on > due, params=params, actor=actor,
+                                       due_date=due))
 
-    def deadline(self, code: Code, due: date, done: date | None, citation: Citation, *, optional: bool = False,
-                 **params: str) -> TimelineItem:
-        item = TimelineItem(
-            code, ItemKind.DEADLINE, due, deadline_status(due, done, self.today, self.due_within_days),
-            citation.zh, citation.en, done_date=done, late=done is not None and done > due, optional=optional,
-            params=params,
-        )
-        self.items.append(item)
-        return item
+    def deadline(self, code: Code, due: date, citation: Citation, actor: Actor, *, optional: bool = False,
+                 status: ItemStatus | None = None, **params: str) -> None:
+        """An open deadline: the authorities' are waited for until they pass, the employer's and the
+        worker's are due or upcoming."""
+        if status is None:
+            status = deadline_status(due, None, self.today, self.due_within_days)
+            if actor in _AUTHORITIES and status is not ItemStatus.OVERDUE:
+                status = ItemStatus.WAITING
+        self.items.append(TimelineItem(code, ItemKind.DEADLINE, due, status, citation.zh, citation.en,
+                                       optional=optional, params=params, actor=actor))
 
-    def expected(self, code: Code, on: date, citation: Citation, **params: str) -> None:
-        status = ItemStatus.DONE if on <= self.today else ItemStatus.UPCOMING
-        self.items.append(TimelineItem(code, ItemKind.EXPECTED, on, status, citation.zh, citation.en, params=params))
+    def step(self, event_code: Code, deadline_code: Code, due: tuple[date, dict[str, str]], done: date | None,
+             citation: Citation, actor: Actor, *, optional: bool = False,
+             event_params: dict[str, str] | None = None, **params: str) -> None:
+        """A deadline and the act that meets it, shown once: the event when done, else the deadline.
+        ``due`` is the deadline and, when a rest day moved it, where from and why."""
+        day, moved = due
+        if done is not None:
+            self.event(event_code, done, citation, actor=actor, due=day, **moved, **(event_params or {}))
+        else:
+            self.deadline(deadline_code, day, citation, actor, optional=optional, **moved, **params)
+
+    def expected(self, code: Code, on: date, citation: Citation, *, status: ItemStatus | None = None,
+                 actor: Actor | None = None, **params: str) -> None:
+        if status is None:
+            status = ItemStatus.DONE if on <= self.today else ItemStatus.UPCOMING
+        self.items.append(TimelineItem(code, ItemKind.EXPECTED, on, status, citation.zh, citation.en, params=params,
+                                       actor=actor))
 
 
 def _first_conclusion_from(facts: CaseFacts, start: date) -> date | None:
@@ -394,6 +435,40 @@ def _last_day(facts: CaseFacts, period: SuspensionPeriod) -> tuple[date, bool]:
     if returned is not None and period.start < returned <= period.end:
         return returned - timedelta(days=1), True
     return period.end, False
+
+
+def _pay_stop_cause(stop: date, last_day: date, conclusion: date | None) -> str:
+    """Why original pay stops on ``stop``: the period ran out, or the grade was assessed within it (Art. 33 ¶2)."""
+    if conclusion is not None and conclusion <= last_day:
+        return "assessed"
+    return "period_ended"
+
+
+def _pay_stop_state(facts: CaseFacts, stop: date, conclusion: date | None, today: date,
+                    index: int) -> dict[str, Any]:
+    """Original pay stops once HR confirms it (automatic trigger, human confirmation): done when
+    confirmed and reached, waiting for HR when the assessment triggered it and HR has not yet
+    confirmed, waiting for the committee when the period ended before any conclusion."""
+    confirmed = facts.pay_stop_confirmed and index == 0 and conclusion is not None
+    if confirmed:
+        return {"status": ItemStatus.DONE if stop <= today else ItemStatus.UPCOMING, "actor": Actor.HR,
+                "confirmed": "yes"}
+    if conclusion is not None and conclusion <= today:
+        return {"status": ItemStatus.WAITING, "actor": Actor.HR, "confirmed": "no"}
+    if stop <= today:
+        return {"status": ItemStatus.WAITING, "actor": Actor.COMMITTEE, "confirmed": "no"}
+    return {"status": ItemStatus.UPCOMING, "actor": None, "confirmed": "no"}
+
+
+def _due(deadline: Callable[..., date], start: date, holidays: Collection[date], **options: Any
+         ) -> tuple[date, dict[str, str]]:
+    """The deadline, and when a rest day moved it (Civil Code Art. 203) the date it fell on and why."""
+    day = deadline(start, holidays, **options)
+    unmoved = deadline(start, NO_HOLIDAYS, **options)
+    if day == unmoved:
+        return day, {}
+    reason = holidays.reason(unmoved) if isinstance(holidays, HolidayCalendar) else "holiday"
+    return day, {"moved_from": unmoved.isoformat(), "moved_reason": reason}
 
 
 def case_timeline(
@@ -422,41 +497,55 @@ def case_timeline(
     # Recognition (Regulations Arts. 17–20; Recognition Measures Arts. 8, 22).
     applied = facts.recognition_applied_date
     applicant = facts.recognition_applicant
-    employer_due = employer_filing_deadline(t0, holidays, extension_days=facts.filing_extension_days,
-                                            extension_cap_days=policy.recognition_extension_cap_days)
-    missed = applied > employer_due if applied is not None else today > employer_due
+    employer_due, employer_moved = _due(employer_filing_deadline, t0, holidays,
+                                        extension_days=facts.filing_extension_days,
+                                        extension_cap_days=policy.recognition_extension_cap_days)
+    worker_due, worker_moved = _due(worker_filing_deadline, t0, holidays, suspensions=facts.filing_suspensions)
+    filed_or_today = applied if applied is not None else today
+    missed = filed_or_today > employer_due
     employer_citation = citations.joined([citations.EMPLOYER_FILING, citations.LATE_FILING_COSTS]) if missed \
         else citations.EMPLOYER_FILING
-    b.deadline(Code.EMPLOYER_FILING_DEADLINE, employer_due, applied, employer_citation,
-               **({"filed_by": applicant.value} if applicant else {}),
-               **({"extension_days": str(facts.filing_extension_days)} if facts.filing_extension_days else {}))
     worker_citation = citations.joined([citations.WORKER_FILING, citations.FILING_SUSPENSION]) \
         if facts.filing_suspensions else citations.WORKER_FILING
-    b.deadline(Code.WORKER_FILING_DEADLINE, worker_filing_deadline(t0, holidays, suspensions=facts.filing_suspensions),
-               applied, worker_citation, optional=True)
-    if applied:
-        b.event(Code.RECOGNITION_APPLIED, applied,
-                citations.EMPLOYER_FILING if applicant is Applicant.EMPLOYER else citations.WORKER_FILING,
-                applicant=applicant.value if applicant else "")
-        b.deadline(Code.ACCEPTANCE_DEADLINE, acceptance_deadline(applied, holidays), facts.recognition_accepted_date,
-                   citations.ACCEPTANCE)
+    extension = {"extension_days": str(facts.filing_extension_days)} if facts.filing_extension_days else {}
+    if applied is not None and applicant is Applicant.EMPLOYER:
+        b.event(Code.RECOGNITION_APPLIED, applied, employer_citation, actor=Actor.EMPLOYER, due=employer_due,
+                applicant=applicant.value, **extension, **employer_moved)
+        b.deadline(Code.WORKER_FILING_DEADLINE, worker_due, worker_citation, Actor.WORKER, optional=True,
+                   status=ItemStatus.NOT_APPLICABLE, **worker_moved)
+    else:
+        # The employer's duty stays open (or missed) until someone files; a filing by the worker,
+        # a relative or the union before the employer's deadline makes the employer's not needed.
+        employer_status = None
+        if applied is not None:
+            employer_status = ItemStatus.OVERDUE if missed else ItemStatus.NOT_APPLICABLE
+        b.deadline(Code.EMPLOYER_FILING_DEADLINE, employer_due, employer_citation, Actor.EMPLOYER,
+                   status=employer_status, **extension, **employer_moved)
+        if applied is not None:
+            b.event(Code.RECOGNITION_APPLIED, applied, worker_citation, actor=Actor.WORKER, due=worker_due,
+                    applicant=applicant.value if applicant else "", **worker_moved)
+        else:
+            b.deadline(Code.WORKER_FILING_DEADLINE, worker_due, worker_citation, Actor.WORKER, optional=True,
+                       **worker_moved)
     accepted = facts.recognition_accepted_date
+    if applied:
+        b.step(Code.RECOGNITION_ACCEPTED, Code.ACCEPTANCE_DEADLINE, _due(acceptance_deadline, applied, holidays), accepted,
+               citations.ACCEPTANCE, Actor.DEPARTMENT)
+    decided = facts.recognition_decided_date
+    outcome = {"recognized": "yes" if facts.recognized else "no"}
     if accepted:
-        b.event(Code.RECOGNITION_ACCEPTED, accepted, citations.ACCEPTANCE)
         decision_citation = citations.joined([citations.RECOGNITION_DECISION, citations.RECOGNITION_PAUSE]) \
             if facts.recognition_pauses else citations.RECOGNITION_DECISION
-        b.deadline(Code.RECOGNITION_DECISION_DEADLINE,
-                   recognition_decision_deadline(accepted, holidays, simple=facts.recognition_simple,
-                                                 pauses=facts.recognition_pauses),
-                   facts.recognition_decided_date, decision_citation, simple="yes" if facts.recognition_simple else "no")
-    decided = facts.recognition_decided_date
+        b.step(Code.RECOGNITION_DECIDED, Code.RECOGNITION_DECISION_DEADLINE,
+               _due(recognition_decision_deadline, accepted, holidays, simple=facts.recognition_simple,
+                    pauses=facts.recognition_pauses),
+               decided, decision_citation, Actor.DEPARTMENT, event_params=outcome,
+               simple="yes" if facts.recognition_simple else "no")
+    elif decided:
+        b.event(Code.RECOGNITION_DECIDED, decided, citations.RECOGNITION_DECISION, actor=Actor.DEPARTMENT, **outcome)
     if decided:
-        b.event(Code.RECOGNITION_DECIDED, decided, citations.RECOGNITION_DECISION,
-                recognized="yes" if facts.recognized else "no")
-        b.deadline(Code.DECISION_SERVICE_DEADLINE, decision_service_deadline(decided, holidays),
-                   facts.decision_served_date, citations.DECISION_SERVICE)
-    if facts.decision_served_date:
-        b.event(Code.DECISION_SERVED, facts.decision_served_date, citations.DECISION_SERVICE)
+        b.step(Code.DECISION_SERVED, Code.DECISION_SERVICE_DEADLINE, _due(decision_service_deadline, decided, holidays),
+               facts.decision_served_date, citations.DECISION_SERVICE, Actor.DEPARTMENT)
 
     # Paid suspension periods (Regulations Arts. 33, 38).
     for index, period in enumerate(facts.suspensions):
@@ -470,38 +559,39 @@ def case_timeline(
                    extended="yes" if period.extended_end else "no",
                    ended_by=("returned_to_work" if returned_early else "period"), **recurrence)
         if not returned_early:
-            stop = original_pay_stop_date(period.start, last_day, _first_conclusion_from(facts, period.start),
-                                          rule=policy.pay_stop_rule)
+            conclusion = _first_conclusion_from(facts, period.start)
+            stop = original_pay_stop_date(period.start, last_day, conclusion, rule=policy.pay_stop_rule)
+            cause = _pay_stop_cause(stop, last_day, conclusion)
             b.expected(Code.ORIGINAL_PAY_STOPS, stop, citations.SUSPENSION_LENGTH,
-                       rule=policy.pay_stop_rule.value, **recurrence)
+                       **_pay_stop_state(facts, stop, conclusion, today, index), cause=cause,
+                       period_end=last_day.isoformat(), **recurrence)
 
     # Labour capacity assessment (Regulations Arts. 21–29).
+    concluded = facts.assessment_concluded_date
+    grade_params = {"grade": str(facts.grade)} if facts.grade is not None else {}
+    if facts.care_level is not None:
+        grade_params["care_level"] = CareLevel(facts.care_level).value
     if facts.assessment_applied_date:
         b.event(Code.ASSESSMENT_APPLIED, facts.assessment_applied_date, citations.ASSESSMENT_APPLICATION)
-        b.deadline(Code.ASSESSMENT_CONCLUSION_DEADLINE,
-                   assessment_conclusion_deadline(facts.assessment_applied_date, holidays,
-                                                  extended=facts.assessment_extended),
-                   facts.assessment_concluded_date, citations.ASSESSMENT_CONCLUSION,
-                   extended="yes" if facts.assessment_extended else "no")
-    concluded = facts.assessment_concluded_date
+        b.step(Code.ASSESSMENT_CONCLUDED, Code.ASSESSMENT_CONCLUSION_DEADLINE,
+               _due(assessment_conclusion_deadline, facts.assessment_applied_date, holidays,
+                    extended=facts.assessment_extended),
+               concluded, citations.ASSESSMENT_CONCLUSION, Actor.COMMITTEE, event_params=grade_params,
+               extended="yes" if facts.assessment_extended else "no")
+    elif concluded:
+        b.event(Code.ASSESSMENT_CONCLUDED, concluded, citations.ASSESSMENT_CONCLUSION, actor=Actor.COMMITTEE,
+                **grade_params)
+    r_applied = facts.reassessment_applied_date
     if concluded:
-        params = {"grade": str(facts.grade)} if facts.grade is not None else {}
-        if facts.care_level is not None:
-            params["care_level"] = CareLevel(facts.care_level).value
-        b.event(Code.ASSESSMENT_CONCLUDED, concluded, citations.ASSESSMENT_CONCLUSION, **params)
-        b.deadline(Code.REASSESSMENT_REQUEST_DEADLINE,
-                   reassessment_request_deadline(facts.assessment_received_date or concluded, holidays),
-                   facts.reassessment_applied_date, citations.REASSESSMENT, optional=True)
-    if facts.reassessment_applied_date:
-        b.event(Code.REASSESSMENT_APPLIED, facts.reassessment_applied_date, citations.REASSESSMENT)
-        b.deadline(Code.REASSESSMENT_CONCLUSION_DEADLINE,
-                   assessment_conclusion_deadline(facts.reassessment_applied_date, holidays,
-                                                  extended=facts.reassessment_extended),
-                   facts.reassessment_concluded_date, citations.REASSESSMENT,
-                   extended="yes" if facts.reassessment_extended else "no")
-    if facts.reassessment_concluded_date:
+        b.step(Code.REASSESSMENT_APPLIED, Code.REASSESSMENT_REQUEST_DEADLINE,
+               _due(reassessment_request_deadline, facts.assessment_received_date or concluded, holidays),
+               r_applied, citations.REASSESSMENT, Actor.WORKER, optional=True)
+    if r_applied:
         params = {"grade": str(facts.reassessment_grade)} if facts.reassessment_grade is not None else {}
-        b.event(Code.REASSESSMENT_CONCLUDED, facts.reassessment_concluded_date, citations.REASSESSMENT, **params)
+        b.step(Code.REASSESSMENT_CONCLUDED, Code.REASSESSMENT_CONCLUSION_DEADLINE,
+               _due(assessment_conclusion_deadline, r_applied, holidays, extended=facts.reassessment_extended),
+               facts.reassessment_concluded_date, citations.REASSESSMENT, Actor.COMMITTEE, event_params=params,
+               extended="yes" if facts.reassessment_extended else "no")
     final_conclusion = facts.reassessment_concluded_date or concluded
     if final_conclusion and facts.death_date is None:
         b.expected(Code.REVIEW_ASSESSMENT_POSSIBLE, review_assessment_earliest_date(final_conclusion),
@@ -538,10 +628,39 @@ class StatusCode(str, enum.Enum):
     RECOGNITION_OVERDUE = "recognition_overdue"  # params: due, worker_due
 
 
+STATUS_CITATIONS = {
+    StatusCode.DECEASED: citations.DEATH,
+    StatusCode.LEFT: citations.LEAVING,
+    StatusCode.RECOGNITION_REFUSED: citations.RECOGNITION_DECISION,
+    StatusCode.REASSESSMENT_SUBMITTED: citations.REASSESSMENT,
+    StatusCode.SUBSIDY_EXPECTED: citations.joined([citations.SUSPENSION_LENGTH, citations.DISABILITY_SUBSIDY]),
+    StatusCode.ASSESSED_WITHOUT_GRADE: citations.ASSESSMENT_CONCLUSION,
+    StatusCode.ASSESSMENT_SUBMITTED: citations.ASSESSMENT_CONCLUSION,
+    StatusCode.SUSPENSION_PAID_UNTIL: citations.joined([citations.SUSPENSION_PAY, citations.SUSPENSION_LENGTH]),
+    StatusCode.RETURNED_TO_WORK: citations.SUSPENSION_LENGTH,
+    StatusCode.SUSPENSION_ENDED: citations.SUSPENSION_LENGTH,
+    StatusCode.RECOGNIZED: citations.RECOGNITION_DECISION,
+    StatusCode.RECOGNITION_PENDING: citations.RECOGNITION_DECISION,
+    StatusCode.RECOGNITION_APPLIED: citations.ACCEPTANCE,
+    StatusCode.RECOGNITION_DUE: citations.EMPLOYER_FILING,
+    StatusCode.RECOGNITION_OVERDUE: citations.joined([citations.LATE_FILING_COSTS, citations.WORKER_FILING]),
+}
+
+
 @dataclass(frozen=True)
 class StatusSentence:
+    """The status as a code with parameters and the article it rests on."""
+
     code: StatusCode
     params: dict[str, str]
+
+    @property
+    def article_zh(self) -> str:
+        return STATUS_CITATIONS[self.code].zh
+
+    @property
+    def article_en(self) -> str:
+        return STATUS_CITATIONS[self.code].en
 
 
 def _current_suspension(facts: CaseFacts, today: date) -> SuspensionPeriod | None:
@@ -572,20 +691,22 @@ def case_status_sentence(
                               {"applied": iso(facts.reassessment_applied_date), "expected_by": iso(due)})
 
     period = _current_suspension(facts, today)
-    pay_stop = paid_until = None
+    pay_stop = paid_until = last_day = None
+    cause = ""
     if period is not None:
         last_day, returned_early = _last_day(facts, period)
         if not returned_early:
-            pay_stop = original_pay_stop_date(period.start, last_day, _first_conclusion_from(facts, period.start),
-                                              rule=policy.pay_stop_rule)
+            conclusion = _first_conclusion_from(facts, period.start)
+            pay_stop = original_pay_stop_date(period.start, last_day, conclusion, rule=policy.pay_stop_rule)
             paid_until = pay_stop - timedelta(days=1)
+            cause = _pay_stop_cause(pay_stop, last_day, conclusion)
 
     grade = facts.final_grade
     if facts.assessment_concluded_date and grade is not None:
         params = {"grade": str(grade), "concluded": iso(facts.reassessment_concluded_date or facts.assessment_concluded_date),
                   "subsidy_months": str(DISABILITY_SUBSIDY_MONTHS[grade])}
-        if pay_stop is not None:
-            params["pay_stops_from"] = iso(pay_stop)
+        if pay_stop is not None and last_day is not None:
+            params.update(pay_stops_from=iso(pay_stop), pay_stop_cause=cause, period_end=iso(last_day))
         return StatusSentence(StatusCode.SUBSIDY_EXPECTED, params)
     if facts.assessment_concluded_date and grade is None:
         return StatusSentence(StatusCode.ASSESSED_WITHOUT_GRADE,

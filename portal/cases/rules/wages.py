@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from portal.cases.rules import citations
 from portal.cases.rules.money import ZERO, fmt, plain, quantize, yuan
-from portal.cases.rules.policy import OwnWageRule, RegionalPolicy
+from portal.cases.rules.policy import FirstMonthRule, OwnWageRule, RegionalPolicy
 
 FLOOR_RATIO = Decimal("0.6")  # Regulations Art. 64 ¶2
 CEILING_RATIO = Decimal("3")
@@ -72,10 +72,11 @@ class OwnWage:
         return f"{self.formula} ({self.article_en})"
 
 
-def _window(history: Iterable[MonthlyWage | Sequence[object]], injury_date: date) -> list[MonthlyWage]:
+def _window(history: Iterable[MonthlyWage | Sequence[object]], injury_date: date,
+            required: bool = True) -> list[MonthlyWage]:
     injury = _index(injury_date.year, injury_date.month)
     window = [m for m in _monthly_wages(history) if injury - WINDOW_MONTHS <= _index(m.year, m.month) < injury]
-    if not window:
+    if not window and required:
         raise ValueError(f"history has no contribution wage in the {WINDOW_MONTHS} months before the injury "
                          f"({injury_date.isoformat()})")
     return sorted(window, key=lambda m: (m.year, m.month))
@@ -96,6 +97,7 @@ def pre_injury_average_wage(
     injury_date: date,
     *,
     rule: OwnWageRule = OwnWageRule.MONTHS_WORKED,
+    contract_wage: Decimal | None = None,
 ) -> Decimal:
     """The average monthly wage before the injury, **without** the Art. 64 clamp.
 
@@ -104,7 +106,10 @@ def pre_injury_average_wage(
     12-month average, with fewer months the months actually worked (the source case's rule for
     short-tenure staff). Where overtime is excluded (Henan, Zhejiang) pass wages without overtime.
     """
-    average, _, _ = _average(_window(history, injury_date), OwnWageRule(rule))
+    window = _window(history, injury_date, required=contract_wage is None)
+    if not window:  # injured in the first month: the wage agreed in the contract
+        return yuan(contract_wage, "contract_wage")
+    average, _, _ = _average(window, OwnWageRule(rule))
     return average
 
 
@@ -114,32 +119,47 @@ def own_wage(
     policy: RegionalPolicy,
     *,
     rule: OwnWageRule | None = None,
+    contract_wage: Decimal | None = None,
 ) -> OwnWage:
     """The own wage (本人工资) for an injury on ``injury_date`` (Regulations Art. 64).
 
     ``history`` holds ``(year, month, wage)`` monthly contribution wages (or ``MonthlyWage``); months
     on or after the injury month, and months more than 12 before it, are ignored. Duplicate months,
     months outside 1–12 and negative wages are refused, and so is a history with no month in the
-    window. ``rule`` defaults to ``policy.own_wage_rule``; ``policy`` is the one in force on the
-    injury date, whose average wage is the prior year's (上年度).
+    window, unless the worker was injured in the first month (no full month on record) and
+    ``contract_wage`` is given: then ``policy.first_month_rule`` decides (the contract wage, or 60%
+    of the regional average), within the same 60%–300% clamp. ``rule`` defaults to
+    ``policy.own_wage_rule``; ``policy`` is the one in force on the injury date, whose average wage
+    is the prior year's (上年度).
     """
     rule = OwnWageRule(policy.own_wage_rule if rule is None else rule)
-    window = _window(history, injury_date)
-    average, counted, divisor = _average(window, rule)
     regional = policy.average_monthly_wage
     floor = quantize(regional * FLOOR_RATIO)
     ceiling = quantize(regional * CEILING_RATIO)
+    window = _window(history, injury_date, required=contract_wage is None)
+    if window:
+        average, counted, divisor = _average(window, rule)
+        first, last = window[0], window[-1]
+        span = f"{first.year}-{first.month:02d} to {last.year}-{last.month:02d}"
+        if rule is OwnWageRule.MONTHS_CONTRIBUTED and counted < len(window):
+            span += " (months with contributions only)"
+        formula = f"Average monthly contribution wage {span}: total ÷ {divisor} months = {fmt(average)}"
+    else:
+        counted = divisor = 0
+        first_month = FirstMonthRule(policy.first_month_rule)
+        if first_month is FirstMonthRule.CONTRACT_WAGE:
+            average = yuan(contract_wage, "contract_wage")
+            formula = f"Injured in the first month, no full month of wages: contract wage {fmt(average)}"
+        else:
+            average = floor
+            formula = f"Injured in the first month, no full month of wages: 60% of the regional average wage " \
+                      f"= {fmt(average)}"
     clamp = None
     amount = average
     if average < floor:
         amount, clamp = floor, "floor"
     elif average > ceiling:
         amount, clamp = ceiling, "ceiling"
-    first, last = window[0], window[-1]
-    span = f"{first.year}-{first.month:02d} to {last.year}-{last.month:02d}"
-    if rule is OwnWageRule.MONTHS_CONTRIBUTED and counted < len(window):
-        span += " (months with contributions only)"
-    formula = f"Average monthly contribution wage {span}: total ÷ {divisor} months = {fmt(average)}"
     if clamp == "floor":
         formula += f"; below 60% of the regional average wage {fmt(regional)}, so 60% = {fmt(amount)}"
     elif clamp == "ceiling":
@@ -154,6 +174,6 @@ def own_wage(
         "floor": plain(floor),
         "ceiling": plain(ceiling),
         "own_wage": plain(amount),
-        "rule": rule.value,
+        "rule": rule.value if window else FirstMonthRule(policy.first_month_rule).value,
     }
     return OwnWage(amount, average, counted, divisor, clamp, rule, formula, inputs)

@@ -106,7 +106,8 @@ def test_li_end_to_end():
     # What Li and HR see on 2026-09-10.
     sentence = case_status_sentence(facts, policy, today)
     assert (sentence.code, sentence.params) == (StatusCode.SUBSIDY_EXPECTED, {
-        "grade": "9", "concluded": "2026-09-01", "subsidy_months": "9", "pay_stops_from": "2026-09-02"})
+        "grade": "9", "concluded": "2026-09-01", "subsidy_months": "9", "pay_stops_from": "2026-09-02",
+        "pay_stop_cause": "assessed", "period_end": "2026-09-02"})
     items = case_timeline(facts, policy, today)
     assert not [i for i in items if i.status is ItemStatus.OVERDUE]
     assert not [i for i in items if i.late]

@@ -10,6 +10,7 @@ import pytest
 
 from portal.cases.rules import (
     DEMO_POLICY,
+    Actor,
     Applicant,
     CareLevel,
     CaseFacts,
@@ -160,13 +161,14 @@ def test_worker_filing_after_the_employer_missed_the_deadline():
     case = facts(recognition_applied_date=date(2026, 5, 4), recognition_applicant=Applicant.WORKER,
                  filing_suspensions=((date(2026, 4, 1), date(2026, 4, 30)),))
     items = by_code(case_timeline(case, DEMO_POLICY, date(2026, 5, 6)))
-    employer = items[Code.EMPLOYER_FILING_DEADLINE]
-    assert employer.status is ItemStatus.DONE and employer.late and employer.params["filed_by"] == "worker"
+    employer = items[Code.EMPLOYER_FILING_DEADLINE]  # missed: the employer never filed
+    assert employer.status is ItemStatus.OVERDUE and employer.actor is Actor.EMPLOYER
     assert "Art. 17 ¶4" in employer.article_en
-    worker = items[Code.WORKER_FILING_DEADLINE]
-    assert worker.date == date(2027, 4, 1) and worker.status is ItemStatus.DONE and not worker.late
-    assert "SPC Provisions on Work-Injury Insurance Administrative Cases Art. 7" in worker.article_en
-    assert items[Code.RECOGNITION_APPLIED].article_en == "Work Injury Insurance Regulations Art. 17 ¶2"
+    assert Code.WORKER_FILING_DEADLINE not in items  # met: shown once, as the worker's application
+    applied = items[Code.RECOGNITION_APPLIED]
+    assert (applied.due_date, applied.actor, applied.late) == (date(2027, 4, 1), Actor.WORKER, False)
+    assert "SPC Provisions on Work-Injury Insurance Administrative Cases Art. 7" in applied.article_en
+    assert "Work Injury Insurance Regulations Art. 17 ¶2" in applied.article_en
     assert items[Code.ACCEPTANCE_DEADLINE].date == date(2026, 5, 19)
     sentence = case_status_sentence(case, DEMO_POLICY, date(2026, 5, 6))
     assert (sentence.code, sentence.params) == (StatusCode.RECOGNITION_APPLIED,
@@ -176,16 +178,18 @@ def test_worker_filing_after_the_employer_missed_the_deadline():
 def test_recognition_chain():
     items = case_timeline(RECOGNIZED, DEMO_POLICY, TODAY)
     codes = [item.code for item in items]
+    # Every deadline met appears once, as the act that met it, with the deadline beside it.
     assert codes == [Code.ACCIDENT, Code.REPORTED, Code.RECOGNITION_APPLIED, Code.RECOGNITION_ACCEPTED,
-                     Code.EMPLOYER_FILING_DEADLINE, Code.ACCEPTANCE_DEADLINE, Code.RECOGNITION_DECIDED,
-                     Code.DECISION_SERVED, Code.DECISION_SERVICE_DEADLINE, Code.RECOGNITION_DECISION_DEADLINE,
-                     Code.WORKER_FILING_DEADLINE]
+                     Code.RECOGNITION_DECIDED, Code.DECISION_SERVED, Code.WORKER_FILING_DEADLINE]
+    assert len(codes) == len(set(codes))
     assert [item.date for item in items] == sorted(item.date for item in items)
-    assert all(item.status is ItemStatus.DONE and not item.late for item in items)
     found = by_code(items)
-    assert found[Code.RECOGNITION_DECISION_DEADLINE].date == date(2026, 5, 26)
-    assert found[Code.RECOGNITION_DECISION_DEADLINE].article_en == "Work Injury Insurance Regulations Art. 20"
-    assert found[Code.DECISION_SERVICE_DEADLINE].date == date(2026, 5, 20)
+    assert found.pop(Code.WORKER_FILING_DEADLINE).status is ItemStatus.NOT_APPLICABLE  # the employer filed
+    assert all(item.status is ItemStatus.DONE and not item.late for item in found.values())
+    assert found[Code.RECOGNITION_APPLIED].due_date == date(2026, 4, 1)
+    assert found[Code.RECOGNITION_DECIDED].due_date == date(2026, 5, 26)
+    assert found[Code.RECOGNITION_DECIDED].article_en == "Work Injury Insurance Regulations Art. 20"
+    assert found[Code.DECISION_SERVED].due_date == date(2026, 5, 20)
     assert found[Code.RECOGNITION_DECIDED].params == {"recognized": "yes"}
     assert all(item.article_zh and item.article_en for item in items)
     assert case_status_sentence(RECOGNIZED, DEMO_POLICY, TODAY).code is StatusCode.RECOGNIZED
@@ -196,7 +200,8 @@ def test_pending_recognition_with_a_paused_clock():
                                recognition_pauses=((date(2026, 4, 10), date(2026, 4, 19)),))
     items = by_code(case_timeline(case, DEMO_POLICY, date(2026, 5, 1)))
     decision = items[Code.RECOGNITION_DECISION_DEADLINE]
-    assert decision.date == date(2026, 6, 5) and decision.status is ItemStatus.UPCOMING
+    assert decision.date == date(2026, 6, 5) and decision.status is ItemStatus.WAITING
+    assert decision.actor is Actor.DEPARTMENT
     assert "Art. 20 ¶3" in decision.article_en
     sentence = case_status_sentence(case, DEMO_POLICY, date(2026, 5, 1))
     assert (sentence.code, sentence.params) == (StatusCode.RECOGNITION_PENDING,
@@ -227,7 +232,10 @@ def test_suspension_items():
     assert ends.article_en == "Work Injury Insurance Regulations Art. 33 ¶2"
     assert ends.params == {"confirmed": "yes", "extended": "no", "ended_by": "period"}
     stops = items[Code.ORIGINAL_PAY_STOPS]
-    assert stops.date == date(2026, 9, 3) and stops.params == {"rule": "day_after"}
+    assert stops.date == date(2026, 9, 3) and stops.status is ItemStatus.UPCOMING
+    assert stops.params == {"confirmed": "no", "cause": "period_ended", "period_end": "2026-09-02"}
+    waiting = by_code(case_timeline(IN_SUSPENSION, DEMO_POLICY, date(2026, 9, 5)))[Code.ORIGINAL_PAY_STOPS]
+    assert (waiting.status, waiting.actor) == (ItemStatus.WAITING, Actor.COMMITTEE)  # no assessment yet
     assert items[Code.SUSPENSION_STARTED].article_en == "Work Injury Insurance Regulations Art. 33 ¶1"
 
 
@@ -259,7 +267,8 @@ def test_assessment_submitted_during_the_suspension():
     case = dataclasses.replace(ASSESSED, assessment_concluded_date=None, grade=None)
     items = by_code(case_timeline(case, DEMO_POLICY, date(2026, 8, 20)))
     deadline = items[Code.ASSESSMENT_CONCLUSION_DEADLINE]
-    assert (deadline.date, deadline.status) == (date(2026, 10, 9), ItemStatus.UPCOMING)
+    assert (deadline.date, deadline.status, deadline.actor) == (date(2026, 10, 9), ItemStatus.WAITING,
+                                                                 Actor.COMMITTEE)
     assert deadline.article_en == "Work Injury Insurance Regulations Art. 25 ¶2"
     sentence = case_status_sentence(case, DEMO_POLICY, date(2026, 8, 20))
     assert (sentence.code, sentence.params) == (StatusCode.ASSESSMENT_SUBMITTED, {
@@ -273,7 +282,12 @@ def test_assessment_submitted_during_the_suspension():
 def test_assessed_case(rule, stop):
     policy = dataclasses.replace(DEMO_POLICY, pay_stop_rule=rule)
     items = by_code(case_timeline(ASSESSED, policy, date(2026, 9, 10)))
-    assert items[Code.ORIGINAL_PAY_STOPS].date.isoformat() == stop
+    stops = items[Code.ORIGINAL_PAY_STOPS]
+    assert stops.date.isoformat() == stop and stops.params["cause"] == "assessed"
+    assert (stops.status, stops.actor) == (ItemStatus.WAITING, Actor.HR)  # until HR confirms
+    confirmed = dataclasses.replace(ASSESSED, pay_stop_confirmed=True)
+    assert by_code(case_timeline(confirmed, policy, date(2026, 10, 2)))[Code.ORIGINAL_PAY_STOPS].status \
+        is ItemStatus.DONE
     assert items[Code.ASSESSMENT_CONCLUDED].params == {"grade": "9"}
     request = items[Code.REASSESSMENT_REQUEST_DEADLINE]
     assert (request.date, request.status, request.optional) == (date(2026, 9, 16), ItemStatus.DUE, True)
@@ -281,15 +295,16 @@ def test_assessed_case(rule, stop):
     assert review.date == date(2027, 9, 2) and review.status is ItemStatus.UPCOMING
     sentence = case_status_sentence(ASSESSED, policy, date(2026, 9, 10))
     assert (sentence.code, sentence.params) == (StatusCode.SUBSIDY_EXPECTED, {
-        "grade": "9", "concluded": "2026-09-01", "subsidy_months": "9", "pay_stops_from": stop})
+        "grade": "9", "concluded": "2026-09-01", "subsidy_months": "9", "pay_stops_from": stop,
+        "pay_stop_cause": "assessed", "period_end": "2026-09-02"})
 
 
 def test_reassessment():
     submitted = dataclasses.replace(ASSESSED, assessment_received_date=date(2026, 9, 3),
                                     reassessment_applied_date=date(2026, 9, 15))
     items = by_code(case_timeline(submitted, DEMO_POLICY, date(2026, 10, 1)))
-    assert items[Code.REASSESSMENT_REQUEST_DEADLINE].date == date(2026, 9, 18)
-    assert items[Code.REASSESSMENT_REQUEST_DEADLINE].status is ItemStatus.DONE
+    assert items[Code.REASSESSMENT_APPLIED].due_date == date(2026, 9, 18)
+    assert Code.REASSESSMENT_REQUEST_DEADLINE not in items
     assert items[Code.REASSESSMENT_CONCLUSION_DEADLINE].date == date(2026, 11, 14)
     assert case_status_sentence(submitted, DEMO_POLICY, date(2026, 10, 1)).code is StatusCode.REASSESSMENT_SUBMITTED
     final = dataclasses.replace(submitted, reassessment_concluded_date=date(2026, 11, 2), reassessment_grade=8)

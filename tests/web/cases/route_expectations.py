@@ -28,16 +28,25 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
     "cases_admin.update": ("GET", "/records/cases/{case}/edit", {}, HR_ONLY),
     "cases_admin.add_wage": ("POST", "/records/cases/{case}/wages", {"year": "2026", "month": "3", "wage": "5000"},
                              HR_POST),
+    "cases_admin.add_wage_table": ("POST", "/records/cases/{case}/wages/table",
+                                   {"month-0": "2025-03", "wage-0": "5100"}, HR_POST),
+    "cases_admin.correct_wage": ("POST", "/records/cases/{case}/wages/{wage}", {"wage": "5300", "reason": "typo"},
+                                 HR_POST),
+    "cases_admin.delete_wage": ("POST", "/records/cases/{case}/wages/{wage}/delete", {"reason": "entered twice"},
+                                HR_POST),
     "cases_admin.confirm_action": ("POST", "/records/cases/{case}/actions/{action}/confirm", {}, HR_POST),
     "cases_admin.add_entry": (
         "POST", "/records/cases/{case}/account/entries",
-        {"kind": "withheld", "amount": "806.00", "on_date": "2026-03-31", "period": "2026-03"}, HR_POST,
+        {"kind": "withheld", "amount": "546.00", "on_date": "2026-03-31", "period": "2026-03"}, HR_POST,
     ),
     "cases_admin.record_owed": ("POST", "/records/cases/{case}/account/owed", {}, HR_POST),
     "cases_admin.deduction_plan": (
-        "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25"}, HR_POST,
+        "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25", "token": "matrix-plan"},
+        HR_POST,
     ),
     "cases_admin.policy": ("GET", "/records/cases/policy", {}, HR_ONLY),
+    "cases_admin.holidays": ("POST", "/records/cases/holidays",
+                             {"day": "2027-10-01", "working": "holiday", "name": "National Day"}, HR_POST),
 }
 
 
@@ -46,8 +55,7 @@ def prepare_cases(world) -> dict[str, str]:
     if notice_by_key("injury-process-guide") is None:
         sync_scenario_notices(PROJECT_ROOT / "notices", SYSTEM)
     operations.ensure_demo_policy(SYSTEM)
-    for month in (1, 2):
-        operations.add_wage(world.worker, 2026, month, Decimal("5200"), None, SYSTEM)
+    wages = [operations.add_wage(world.worker, 2026, month, Decimal("5200"), None, SYSTEM) for month in (1, 2)]
     values = {**dict.fromkeys(CASE_FIELDS), "accident_date": date(2026, 3, 2), "description": "",
               "suspension_start": date(2026, 3, 2), "suspension_months": 6,
               "assessment_applied_date": date(2026, 8, 10), "assessment_concluded_date": date(2026, 9, 10),
@@ -55,4 +63,4 @@ def prepare_cases(world) -> dict[str, str]:
     case = operations.open_case(world.worker, values, None, SYSTEM)
     operations.record_owed_for_suspension(case, None, SYSTEM)
     db.session.commit()
-    return {"case": str(case.id), "action": str(case.pending_actions[0].id)}
+    return {"case": str(case.id), "action": str(case.pending_actions[0].id), "wage": str(wages[0].id)}

@@ -3,6 +3,7 @@ what, htmx fragments, view logging, the regional policy and the source case end 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from portal.cases.models import CaseAction, InjuryCase, PolicyVersion, ShareEntry, WageMonth
 from portal.cases.rules import EntryKind
+from portal.core.types import local_today
 from portal.courses.models import Assignment
 from portal.evidence.ledger import payload_of
 from portal.extensions import db
@@ -113,29 +115,30 @@ def test_personal_account_owed_withheld_instalments_and_balance(client, cases_re
     assert post_form(client, f"/records/cases/{case.id}/account/owed").status_code == 303
     owed = db.session.query(ShareEntry).filter_by(kind=EntryKind.OWED).order_by(ShareEntry.on_date).all()
     assert [e.period for e in owed] == [(2026, m) for m in range(3, 9)]
-    assert {e.amount for e in owed} == {Decimal("806.00")}  # 10.5% social insurance + 5% housing fund of 5,200
+    assert {e.amount for e in owed} == {Decimal("546.00")}  # 10.5% social insurance of 5,200 (no housing fund)
     response = post_form(client, f"/records/cases/{case.id}/account/entries",
-                         {"kind": "withheld", "amount": "806.00", "on_date": "2026-03-31", "period": "2026-03"},
+                         {"kind": "withheld", "amount": "546.00", "on_date": "2026-03-31", "period": "2026-03"},
                          headers=ACCOUNT)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="case-account"' in body
-    assert "HX-Request" in response.headers["Vary"] and "4,030.00" in body
+    assert "HX-Request" in response.headers["Vary"] and "2,730.00" in body
     bad = post_form(client, f"/records/cases/{case.id}/account/entries",
                     {"kind": "owed", "amount": "-5", "on_date": "2026-03-31"}, headers=ACCOUNT)
     assert bad.status_code == 422 and 'id="amount-error"' in bad.get_data(as_text=True)
     assert post_form(client, f"/records/cases/{case.id}/account/plan",
-                     {"instalments": "3", "first_date": "2026-09-25"}).status_code == 303
+                     {"instalments": "3", "first_date": "2026-09-25", "token": "t1"}).status_code == 303
     deducted = db.session.query(ShareEntry).filter_by(kind=EntryKind.DEDUCTED).order_by(ShareEntry.on_date).all()
-    assert [e.amount for e in deducted] == [Decimal("1343.33"), Decimal("1343.33"), Decimal("1343.34")]
+    assert [e.amount for e in deducted] == [Decimal("910.00"), Decimal("910.00"), Decimal("910.00")]
     assert [e.on_date for e in deducted] == [date(2026, 9, 25), date(2026, 10, 25), date(2026, 11, 25)]
     assert len(events("share_entry_recorded", world.worker.id)) == 6 + 1 + 3
     assert len(events("share_deduction_planned", world.worker.id)) == 1
     # Nothing is left to deduct: the plan is refused with a field message.
-    again = post_form(client, f"/records/cases/{case.id}/account/plan", {"instalments": "1", "first_date": "2026-11-25"})
+    again = post_form(client, f"/records/cases/{case.id}/account/plan",
+                      {"instalments": "1", "first_date": "2026-11-25", "token": "t2"})
     assert again.status_code == 422 and 'id="instalments-error"' in again.get_data(as_text=True)
     client = client.application.test_client()
     login(client, "worker")
-    assert "余额：0.00 元，已结清" in client.get("/my-case/").get_data(as_text=True)
+    assert "今日余额：0.00 元，已结清" in client.get("/my-case/").get_data(as_text=True)
 
 
 def test_each_role_sees_only_the_cases_in_reach(client, cases_ready):
@@ -209,7 +212,8 @@ def test_policy_new_version_and_validation(client, cases_ready):
             "unemployment_personal": "0.005", "work_injury_employer": "0.009", "housing_fund_employer_rate": "0.05",
             "housing_fund_personal_rate": "0.05", "medical_subsidy_months": "16,14,12,10,8,6",
             "employment_subsidy_months": "30,25,20,15,10,5", "personal_share_handling": "instalments",
-            "personal_share_instalments": "3", "pay_stop_rule": "day_after", "own_wage_rule": "months_worked"}
+            "personal_share_instalments": "3", "pay_stop_rule": "day_after", "own_wage_rule": "months_worked",
+            "first_month_rule": "contract_wage", "personal_share_includes_housing_fund": "yes"}
     bad = client.post("/records/cases/policy", data={**form, "contribution_base_floor": "30000"})
     assert bad.status_code == 422 and 'id="contribution_base_floor-error"' in bad.get_data(as_text=True)
     bad = client.post("/records/cases/policy", data={**form, "pension_personal": "8"})
@@ -219,6 +223,7 @@ def test_policy_new_version_and_validation(client, cases_ready):
     versions = db.session.query(PolicyVersion).order_by(PolicyVersion.valid_from).all()
     assert [v.valid_from for v in versions] == [date(2025, 7, 1), date(2026, 7, 1)]
     assert versions[1].to_policy().average_monthly_wage == Decimal("8600.00")
+    assert versions[1].to_policy().personal_share_includes_housing_fund is True
     assert events("policy_version_saved")[-1].employee_id is None
     assert client.post("/records/cases/policy", data=form).status_code == 422  # same region and date
 
@@ -237,9 +242,29 @@ def test_the_source_case_end_to_end(client, app):
                                                              scenario="disability-benefit-explanation").one()
     assert explanation.acknowledgement is not None
     owed = [e for e in case.entries if e.kind is EntryKind.OWED]
-    assert len(owed) == 6 and all(Decimal("750") <= e.amount <= Decimal("850") for e in owed)
+    assert len(owed) == 6 and all(e.amount == Decimal("546.00") for e in owed)
     assert len([e for e in case.entries if e.kind is EntryKind.DEDUCTED]) == 3
     login(client, "li.qiang", "portal-demo-2026")
     body = client.get("/my-case/").get_data(as_text=True)
     assert "伤残等级 9 级" in body and "46,800.00" in body and "《工伤保险条例》第三十七条" in body
-    assert "余额：0.00 元，已结清" in body and "已确认" in body
+    assert "今日余额：0.00 元，已结清" in body and "已确认" in body
+    hr = client.application.test_client()
+    login(hr, "hr.wang", "portal-demo-2026")
+    hr_body = hr.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    review = "upcoming" if local_today() < date(2027, 9, 11) else "done"
+    expected = {  # Li's facts: the employer filed in time, HR confirmed the pay stop, no re-assessment asked
+        "accident": "done", "reported": "done", "recognition_applied": "done",
+        "worker_filing_deadline": "not_applicable", "recognition_accepted": "done", "recognition_decided": "done",
+        "decision_served": "done", "suspension_started": "done", "assessment_applied": "done",
+        "suspension_ends": "done", "original_pay_stops": "done", "assessment_concluded": "done",
+        "reassessment_request_deadline": "overdue", "review_assessment_possible": review,
+    }
+    for page, own_deadline in ((body, "您本人的申请期限"), (hr_body, "员工本人的申请期限")):
+        status = re.search(r'id="case-status">([^<]*)<', page).group(1)
+        assert "停工留薪期于 2026年9月2日 届满，因此自 2026年9月3日 起停发原工资福利待遇" in status
+        assert "《工伤保险条例》第三十三条第二款" in status
+        rows = re.findall(r'data-code="([^"]+)" data-state="([^"]+)"', page)
+        assert len(rows) == len({code for code, _ in rows})  # no step twice
+        assert dict(rows) == expected
+        assert own_deadline in page and "期限已过" in page  # the re-assessment window, unused
+        assert page.count("由 王芳 登记") >= 10  # each step done says who recorded it (HR 王芳 in the demo)

@@ -47,7 +47,7 @@ def _open_case(employee, **values):
 
 @pytest.fixture
 def ready(world, courses):
-    prepare_cases(world)  # the worker's case: grade 9, stop-pay pending, share owed (balance 4,836.00)
+    prepare_cases(world)  # the worker's case: grade 9, stop-pay pending, share owed (balance 3,276.00)
     return world
 
 
@@ -106,14 +106,14 @@ def test_acknowledge_and_resolve_are_ledger_events_and_stale_alerts_resolve(clie
 
 def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     case = db.session.query(cases.InjuryCase).one()
-    cases.add_entry(case, cases.EntryKind.WITHHELD, Decimal("806.00"), date(2026, 3, 31), None, SYSTEM, period=(2026, 3))
-    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), None, SYSTEM)
+    cases.add_entry(case, cases.EntryKind.WITHHELD, Decimal("546.00"), date(2026, 3, 31), None, SYSTEM, period=(2026, 3))
+    cases.apply_deduction_plan(case, 3, date(2026, 9, 25), None, SYSTEM, token="plan-1")
     db.session.commit()
     view = cases.case_view(case, TODAY)
     lines = operations.case_cost_lines(case, TODAY)
     row = cost_rules.by_case(lines)[case.id]
-    assert row[cost_rules.Category.PERSONAL_WITHHELD] == view.account.withheld == Decimal("806.00")
-    assert row[cost_rules.Category.PERSONAL_DEDUCTED] == view.account.deducted == Decimal("4030.00")
+    assert row[cost_rules.Category.PERSONAL_WITHHELD] == view.account.withheld == Decimal("546.00")
+    assert row[cost_rules.Category.PERSONAL_DEDUCTED] == view.account.deducted == Decimal("2730.00")
     assert row[cost_rules.Category.PERSONAL_OUTSTANDING] == view.account.worker_owes == Decimal("0.00")
     assert row[cost_rules.Category.FUND_BENEFITS] == view.subsidy.amount
     wage = next(b for b in view.benefits if b.code == "suspension_wage_monthly").amount
@@ -122,10 +122,10 @@ def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     page = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
     report = client.get("/workbench/costs").get_data(as_text=True)
     assert "<svg" in report and "{:,.2f}".format(view.subsidy.amount) in page
-    assert "{:,.2f}".format(view.subsidy.amount) in report and "4,030.00" in report and "4,030.00" in page
+    assert "{:,.2f}".format(view.subsidy.amount) in report and "2,730.00" in report and "2,730.00" in page
     exported = list(csv.reader(io.StringIO(client.get("/workbench/costs.csv").get_data(as_text=True).lstrip("\ufeff"))))
     header, values = exported[0], exported[1]
-    assert values[header.index("personal_deducted")] == "4030.00"
+    assert values[header.index("personal_deducted")] == "2730.00"
     assert Decimal(values[header.index("fund_benefits")]) == view.subsidy.amount
     sheet = load_workbook(io.BytesIO(client.get("/workbench/costs.xlsx").data)).active
     xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
