@@ -15,6 +15,7 @@ from flask_babel.speaklater import LazyString
 
 from portal.auth.access import current_actor
 from portal.auth.policy import can
+from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
 from portal.web.i18n import locale_code
 
@@ -61,6 +62,11 @@ def local_date(value: date | None, format: str = "medium") -> str:
     return "" if value is None else format_date(value, format)
 
 
+def timestamp(value: datetime | None) -> str:
+    """Recorded moments on receipts and statements, in one format (Beijing time to the second)."""
+    return "" if value is None else local_timestamp(value)
+
+
 def _context() -> dict[str, Any]:
     locale = locale_code()
     return {
@@ -85,4 +91,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(timestamp)
     app.add_template_filter(json.loads, "fromjson")
