@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_babel.speaklater import LazyString
@@ -67,6 +69,14 @@ def timestamp(value: datetime | None) -> str:
     return "" if value is None else local_timestamp(value)
 
 
+def yuan(amount: Decimal | str | int | None) -> str:
+    """Every amount of money in one format: thousands separated, two decimals, the unit after it
+    ("9,300.00 元" / "9,300.00 yuan")."""
+    if amount is None or amount == "":
+        return ""
+    return _("%(amount)s yuan", amount=f"{Decimal(str(amount)):,.2f}")
+
+
 def _context() -> dict[str, Any]:
     locale = locale_code()
     return {
@@ -92,4 +102,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(timestamp)
+    app.add_template_filter(yuan)
     app.add_template_filter(json.loads, "fromjson")
