@@ -69,12 +69,13 @@ def timestamp(value: datetime | None) -> str:
     return "" if value is None else local_timestamp(value)
 
 
-def yuan(amount: Decimal | str | int | None) -> str:
+def yuan(amount: Decimal | str | int | None, unit: bool = True) -> str:
     """Every amount of money in one format: thousands separated, two decimals, the unit after it
-    ("9,300.00 元" / "9,300.00 yuan")."""
+    ("9,300.00 元" / "9,300.00 yuan"); ``unit=False`` in table cells under a heading that names it."""
     if amount is None or amount == "":
         return ""
-    return _("%(amount)s yuan", amount=f"{Decimal(str(amount)):,.2f}")
+    number = f"{Decimal(str(amount)):,.2f}"
+    return _("%(amount)s yuan", amount=number) if unit else number
 
 
 def _context() -> dict[str, Any]:

@@ -23,6 +23,7 @@ from portal.org.models import Employee
 from portal.org.operations import visible_departments
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import yuan
 from portal.workbench import costs as cost_rules
 from portal.workbench import alert_list, importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
@@ -155,10 +156,19 @@ def _cost_lines() -> list[cost_rules.CostLine]:
     return operations.cost_lines(query, local_today(), locale_code())
 
 
-def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any) -> str:
+def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any, chart_id: str) -> str:
     shown = [c for c in cost_rules.Category if c not in (cost_rules.Category.PERSONAL_OUTSTANDING,)]
     return stacked_bars(title, [label(k) for k in table],
-                        [(str(presenters.CATEGORY_LABELS[c]), [row[c] for row in table.values()]) for c in shown])
+                        [(str(presenters.CATEGORY_LABELS[c]), [row[c] for row in table.values()]) for c in shown],
+                        chart_id=chart_id, amount=yuan, total_label=_("Total"))
+
+
+def _case_names(case_ids: Any) -> dict[int, str]:
+    """"李强 (A0101), 2026-03-02" for each case: the person and the accident date."""
+    rows = db.session.execute(sa.select(InjuryCase.id, Employee.name, Employee.number, InjuryCase.accident_date)
+                              .join(Employee, InjuryCase.employee_id == Employee.id)
+                              .where(InjuryCase.id.in_(list(case_ids)))).all()
+    return {case_id: f"{name} ({number}), {accident:%Y-%m-%d}" for case_id, name, number, accident in rows}
 
 
 @bp.get("/costs")
@@ -166,12 +176,15 @@ def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], lab
 def costs() -> str:
     """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
     lines = _cost_lines()
-    by_month, by_department = cost_rules.by_month(lines), cost_rules.by_department(lines)
+    by_case, by_month, by_department = cost_rules.by_case(lines), cost_rules.by_month(lines), cost_rules.by_department(lines)
+    case_names = _case_names(by_case)
     return render_template(
-        "workbench/costs.html", by_case=cost_rules.by_case(lines), by_month=by_month, by_department=by_department,
-        totals=cost_rules.totals(lines), categories=list(cost_rules.Category), employer_cost=cost_rules.employer_cost,
-        month_chart=_chart(_("Costs by month"), by_month, lambda m: m.strftime("%Y-%m")),
-        department_chart=_chart(_("Costs by department"), by_department, str), **_words())
+        "workbench/costs.html", by_case=by_case, by_month=by_month, by_department=by_department,
+        case_names=case_names, totals=cost_rules.totals(lines), categories=list(cost_rules.Category),
+        employer_cost=cost_rules.employer_cost,
+        case_chart=_chart(_("Costs by case"), by_case, lambda k: case_names.get(k, f"#{k}").split(",")[0], "chart-case"),
+        month_chart=_chart(_("Costs by month"), by_month, lambda m: m.strftime("%Y-%m"), "chart-month"),
+        department_chart=_chart(_("Costs by department"), by_department, str, "chart-department"), **_words())
 
 
 COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]

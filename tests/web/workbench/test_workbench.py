@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from portal.cases import operations as cases
 from portal.cases.models import CASE_FIELDS
 from portal.courses.models import Assignment
+from portal.core.types import local_today
 from portal.evidence.ledger import SYSTEM
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
@@ -132,6 +133,19 @@ def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert xlsx[0] == header and Decimal(str(xlsx[1][header.index("suspension_wages")])) == \
         Decimal(values[header.index("suspension_wages")])
+
+
+def test_cost_report_names_cases_and_gives_totals_and_chart_text(client, ready):
+    case = db.session.query(cases.InjuryCase).one()
+    login(client, "hr")
+    report = client.get("/workbench/costs").get_data(as_text=True)
+    name = f"李强 (E001), {case.accident_date:%Y-%m-%d}"
+    assert f'>{name}</a></th>' in report and f">#{case.id}<" not in report
+    total = cost_rules.employer_cost(cost_rules.totals(operations.case_cost_lines(case, local_today())))
+    assert f"全部案件的单位成本合计：{total:,.2f} 元" in report
+    for chart in ("chart-case", "chart-month", "chart-department"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in report
+    assert re.search(r'<desc id="chart-month-desc">\d{4}-\d{2}: 合计 [\d,]+\.\d{2} 元', report)
 
 
 def test_workflow_runs_in_order_by_role_without_skipping(client, world):
