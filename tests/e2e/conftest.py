@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from werkzeug.serving import make_server
 
 from portal.demo.operations import load_demo
@@ -73,3 +73,11 @@ def screenshot(page: Page, name: str) -> None:
     if folder and getattr(page, "javascript", True):
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def menu(page: Page) -> Locator:
+    """The main navigation, opening the phone menu (a <details>) first when it is closed."""
+    summary = page.locator("details.menu > summary")
+    if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
+        summary.click()
+    return page.get_by_role("navigation", name="主导航")
