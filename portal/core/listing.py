@@ -17,8 +17,11 @@ def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebr
     return stmt.order_by(column.desc() if sort.descending else column.asc(), tiebreak)
 
 
-def paginate(session: Session, stmt: sa.Select[Any], requested: int | None, size: int) -> tuple[list[Any], Page]:
+def paginate(
+    session: Session, stmt: sa.Select[Any], requested: int | None, size: int, scalars: bool = True,
+) -> tuple[list[Any], Page]:
+    """One page of ``stmt`` (entities, or whole rows with ``scalars=False``) and its Page."""
     total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = page_of(requested, total, size)
-    rows = list(session.execute(stmt.limit(size).offset(page.offset)).scalars())
-    return rows, page
+    result = session.execute(stmt.limit(size).offset(page.offset))
+    return list(result.scalars() if scalars else result.all()), page
