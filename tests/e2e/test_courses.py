@@ -67,7 +67,7 @@ def test_new_hire_completes_a_course_and_hr_sees_it(phone: Page, live_server: st
     sign_in(desk, live_server, "hr.wang")
     desk.goto(f"{live_server}/records/courses/injury-basics")
     desk.wait_for_load_state("networkidle")
-    desk.get_by_label("按姓名或工号搜索").fill(number)
+    desk.get_by_label("按姓名、工号、手机号、用户名或部门搜索").fill(number)
     if not phone.javascript:  # type: ignore[attr-defined]
         desk.get_by_role("button", name="筛选").click()
     row = desk.get_by_role("row", name=re.compile(name))
