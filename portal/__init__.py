@@ -29,13 +29,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.init_app(app)
 
-    from portal import signals
+    from portal import jobs, signals
     from portal.web import errors, i18n, templating
 
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     signals.connect_handlers()
+    jobs.init_app(app)
 
     from portal.auth.routes import bp as auth_bp
     from portal.cases.admin_routes import bp as cases_admin_bp
@@ -48,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp
+    from portal.jobs.cli import bp as jobs_cli_bp
     from portal.notices import cli as _notices_cli  # noqa: F401  (registers flask notices sync)
     from portal.notices.admin_routes import bp as notices_admin_bp
     from portal.notices.routes import bp as notices_bp
@@ -58,7 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
                       notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
-                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp):
+                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp):
         app.register_blueprint(blueprint)
     return app
 

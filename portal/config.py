@@ -49,6 +49,9 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
+    REDIS_URL: str | None = None  # job broker and locks; the embedded default is a SQLite file
+    JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING
+    JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.sqlite3
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:

@@ -111,9 +111,11 @@ def test_concurrent_appends_never_fork_a_chain(app, world, database_url):
     """Eight writers append to one employee's chain at once (PostgreSQL row lock on the head)."""
     employee_id, url = world.worker.id, database_url
     errors: list[BaseException] = []
+    # Apps are built before the threads start: Python 3.11's compiler (used by Werkzeug to build
+    # URL rules) is not safe to call from several threads at once.
+    apps = [make_app(url) for _ in range(8)]
 
-    def writer() -> None:
-        other = make_app(url)
+    def writer(other) -> None:
         try:
             with other.app_context():
                 for _ in range(10):
@@ -124,7 +126,7 @@ def test_concurrent_appends_never_fork_a_chain(app, world, database_url):
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=writer) for _ in range(8)]
+    threads = [threading.Thread(target=writer, args=(other,)) for other in apps]
     for thread in threads:
         thread.start()
     for thread in threads:
