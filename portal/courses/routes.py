@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
+from portal.courses.mail import mail_course_receipt
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
@@ -158,6 +159,8 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
         else:
             record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
                                             request_origin())
+            if current_app.config.get("SMTP_HOST") and assignment.employee.email:
+                mail_course_receipt.delay(record.receipt_number)
             flash(_("Thank you. Your acknowledgement is recorded."), "success")
             return redirect(url_for("courses.receipt", number=record.receipt_number), 303)
     status = 409 if (form.is_submitted() and missing) else 422 if form.is_submitted() else 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from portal.courses.presenters import questions_of
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from tests.conftest import assign_course, csrf_token, login, post_form
+from tests.unit.workbench.test_mailer import smtp_server  # noqa: F401  (fixture)
 
 SLUG = "injury-basics"
 
@@ -234,3 +236,32 @@ def test_new_hire_created_by_hr_gets_the_onboarding_courses(client, world, cours
     hired = db.session.query(Employee).filter_by(number="N100").one()
     assigned = {e.body.split('"id":"')[1].split('"')[0] for e in events(hired.id, "course_assigned")}
     assert assigned == {"injury-basics", "social-insurance-shares", "short-tenure"}
+
+
+def test_receipt_is_mailed_to_the_employee_when_email_is_configured(app, client, world, assigned, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False, SMTP_SENDER="hr@company-a.example")
+    world.worker.email = "li.qiang@company-a.example"
+    db.session.commit()
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    assert post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    record = db.session.query(Acknowledgement).one()
+    ((_sender, recipients, content),) = inbox.messages
+    text = message_from_bytes(content).get_payload(decode=True).decode("utf-8")
+    assert recipients == ["li.qiang@company-a.example"]
+    assert record.receipt_number in text and record.statement in text and record.content_sha256 in text
+    assert f"/learning/receipts/{record.receipt_number}" in text
+
+
+def test_no_mail_without_an_address(app, client, world, assigned, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False)
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    assert post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    assert inbox.messages == []
