@@ -78,23 +78,17 @@ def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
 
 def subject_titles(alerts: list[RiskAlert], locale: str) -> dict[int, str]:
     """The course or notice each acknowledgement alert is about, by alert id (two queries at most)."""
-    by_kind: dict[str, dict[int, int]] = {"assignment": {}, "delivery": {}}
-    for alert in alerts:
-        if alert.subject_kind in by_kind:
-            by_kind[alert.subject_kind][alert.subject_id] = alert.id
+    sources = {
+        "assignment": (sa.select(Assignment.id, Course).join(Course, Assignment.course_id == Course.id), Assignment.id),
+        "delivery": (sa.select(NoticeDelivery.id, NoticeVersion)
+                     .join(NoticeVersion, NoticeDelivery.version_id == NoticeVersion.id), NoticeDelivery.id),
+    }
     titles: dict[int, str] = {}
-    if by_kind["assignment"]:
-        for assignment_id, course in db.session.execute(
-            sa.select(Assignment.id, Course).join(Course, Assignment.course_id == Course.id)
-            .where(Assignment.id.in_(by_kind["assignment"]))
-        ).all():
-            titles[by_kind["assignment"][assignment_id]] = course.title(locale)
-    if by_kind["delivery"]:
-        for delivery_id, version in db.session.execute(
-            sa.select(NoticeDelivery.id, NoticeVersion).join(NoticeVersion, NoticeDelivery.version_id == NoticeVersion.id)
-            .where(NoticeDelivery.id.in_(by_kind["delivery"]))
-        ).all():
-            titles[by_kind["delivery"][delivery_id]] = version.title(locale)
+    for kind, (query, subject_id) in sources.items():
+        alert_of = {a.subject_id: a.id for a in alerts if a.subject_kind == kind}
+        if alert_of:
+            for item_id, titled in db.session.execute(query.where(subject_id.in_(alert_of))).all():
+                titles[alert_of[item_id]] = titled.title(locale)
     return titles
 
 
