@@ -63,6 +63,33 @@ def test_phone_menu_opens_without_javascript_and_is_open_on_a_desktop(phone: Pag
     desk.close()
 
 
+CONTRAST = """
+(selector) => {
+  // WCAG relative luminance of rgb() colours; the background is the nearest opaque ancestor's.
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const el = document.querySelector(selector);
+  el.focus();
+  let bg = el.parentElement;
+  while (bg && getComputedStyle(bg).backgroundColor.match(/rgba\\(.*, 0\\)|transparent/)) bg = bg.parentElement;
+  const [a, b] = [lum(getComputedStyle(el).outlineColor), lum(getComputedStyle(bg || document.body).backgroundColor)];
+  return {style: getComputedStyle(el).outlineStyle, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}
+"""
+
+
+def test_focus_ring_has_three_to_one_contrast_on_cards_and_on_the_header(browser: Browser, live_server: str):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.keyboard.press("Tab")  # keyboard use, so :focus-visible applies
+    for selector in ("#username", "a.brand"):
+        result = page.evaluate(CONTRAST, selector)
+        assert result["style"] == "solid" and result["ratio"] >= 3, (selector, result)
+    context.close()
+
+
 OVERLAPS = """
 () => {
   // Corners of each label's box on screen (rotation included), then the separating-axis test.
