@@ -4,6 +4,7 @@ finding no serious or critical accessibility problem on the key pages of every r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,3 +185,22 @@ def test_axe_finds_no_serious_or_critical_violation(axe_page: Page, live_server:
         }""")
         problems += [f"{path} {p}" for p in result]
     assert problems == []
+
+
+def test_receipt_prints_without_menu_or_banners_and_uses_one_time_format(phone: Page, live_server: str):
+    sign_in(phone, live_server, "li.qiang")
+    phone.goto(f"{live_server}/learning/injury-basics")
+    phone.get_by_role("link", name="查看回执").click()
+    expect(phone.get_by_role("heading", name="确认回执")).to_be_visible()
+    times = phone.locator("dl.facts dd").all_inner_texts()
+    stamped = [t for t in times if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", t)]
+    assert len(stamped) == 4, times  # assigned, first opened, quiz passed, acknowledged
+    if phone.javascript:  # type: ignore[attr-defined]
+        expect(phone.get_by_role("button", name="打印")).to_be_visible()
+    else:
+        expect(phone.get_by_role("button", name="打印")).to_be_hidden()
+        expect(phone.get_by_text("请使用浏览器的“打印”功能", exact=False)).to_be_visible()
+    phone.emulate_media(media="print")
+    for hidden in ("header.site-header", "footer.site-footer", ".print-hint", ".print-button"):
+        assert all(not el.is_visible() for el in phone.locator(hidden).all()), hidden
+    expect(phone.get_by_role("heading", name="确认回执")).to_be_visible()
