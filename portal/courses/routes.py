@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
-from portal.courses.mail import mail_course_receipt
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.mail.receipts import mail_course_receipt, should_mail
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
@@ -159,7 +159,7 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
         else:
             record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
                                             request_origin())
-            if current_app.config.get("SMTP_HOST") and assignment.employee.email:
+            if should_mail(assignment.employee):
                 mail_course_receipt.delay(record.receipt_number)
             flash(_("Thank you. Your acknowledgement is recorded."), "success")
             return redirect(url_for("courses.receipt", number=record.receipt_number), 303)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from portal.auth.access import authorize, requires
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.mail.receipts import mail_notice_receipt, should_mail
 from portal.notices import operations, rules
 from portal.notices.forms import AcknowledgeForm, ResponseForm
 from portal.notices.models import NoticeDelivery
@@ -85,7 +86,8 @@ def acknowledge(delivery_id: int) -> Response | tuple[str, int]:
     """The explicit acknowledgement: the exact statement and the employee's typed full name."""
     delivery = _my_delivery(delivery_id)
     form = AcknowledgeForm()
-    if delivery.acknowledgement is None and not form.validate_on_submit():
+    first = delivery.acknowledgement is None
+    if first and not form.validate_on_submit():
         return render_template("notices/detail.html", **_detail_context(delivery, ack_form=form)), 422
     try:
         record = operations.acknowledge_notice(delivery, form.typed_name.data, locale_code(), current_user.id,
@@ -97,6 +99,8 @@ def acknowledge(delivery_id: int) -> Response | tuple[str, int]:
                                         name=wrong.expected))
         return render_template("notices/detail.html", **_detail_context(delivery, ack_form=form)), 422
     db.session.commit()
+    if first and should_mail(delivery.employee):
+        mail_notice_receipt.delay(record.receipt_number)
     flash(_("Thank you. Your acknowledgement is recorded."), "success")
     return redirect(url_for("notices.receipt", number=record.receipt_number), 303)
 

@@ -1,0 +1,1 @@
+"""E-mail sent to employees: copies of their receipts."""
