@@ -81,10 +81,11 @@ def lesson(slug: str, number: int) -> Response:
 def _lesson_page(course: Course, assignment: Assignment, version: CourseVersion, number: int,
                  too_soon: operations.ReadTooSoon | None = None) -> Response:
     progress = operations.progress_for(assignment, version).get(number)
+    current = _lesson(version, number)
     response = page_or_fragment(
         "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
-        course=course, version=version, lesson=_lesson(version, number), number=number,
-        total=len(version.snapshot["lessons"]), html=lesson_html(_lesson(version, number)), form=ReadForm(),
+        course=course, version=version, lesson=current, number=number,
+        total=len(version.snapshot["lessons"]), html=lesson_html(current), form=ReadForm(),
         minimum_seconds=operations.lesson_minimum_seconds(version, number, _reading_scale()),
         read_at=progress.read_at if progress else None, too_soon=too_soon,
     )

@@ -28,7 +28,7 @@ from portal.workbench import costs as cost_rules
 from portal.workbench import alert_list, importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
 from portal.workbench.forms import DecisionForm, ExtendDueForm, ImportForm, ReportForm, StepForm
-from portal.workbench.models import RESOLVED, InjuryReport, Notification, RiskAlert
+from portal.workbench.models import InjuryReport, Notification, RiskAlert
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 notifications_bp = Blueprint("notifications", __name__, url_prefix="/notifications")

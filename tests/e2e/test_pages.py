@@ -155,9 +155,11 @@ def test_alerts_filter_group_and_fix_on_a_phone(phone: Page, live_server: str):
 
 KEY_PAGES = {
     "anonymous": ["/login"],
-    "li.qiang": ["/", "/learning/", "/learning/injury-basics/lessons/1", "/learning/injury-basics/quiz", "/cases/mine"],
-    "mgr.zhao": ["/", "/employees", "/workbench/"],
-    "hr.wang": ["/employees", "/workbench/", "/workbench/costs", "/records/courses/injury-basics", "/evidence/"],
+    "li.qiang": ["/", "/learning/", "/learning/injury-basics/lessons/1", "/learning/injury-basics/quiz",
+                 "/notices/", "/cases/mine"],
+    "mgr.zhao": ["/", "/employees", "/records/courses/injury-basics", "/workbench/"],
+    "hr.wang": ["/employees", "/workbench/", "/workbench/costs", "/records/courses/injury-basics",
+                "/records/notices/", "/records/cases/", "/evidence/"],
     "admin": ["/"],
 }
 
