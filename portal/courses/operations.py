@@ -22,6 +22,7 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseVer
 from portal.courses.rules import Audience, AssignmentReason
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
+from portal.signals import acknowledged
 from portal.org.models import Employee
 
 LOCALES = ("zh_CN", "en")
@@ -385,6 +386,8 @@ def acknowledge(
         payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
     )
     record.event_hash = event.hash
+    acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
+                      origin=origin)
     db.session.commit()
     return record
 

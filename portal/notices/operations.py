@@ -19,6 +19,7 @@ from portal.courses.rules import receipt_number, typed_name_matches
 from portal.core.records import add_once
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
+from portal.signals import acknowledged
 from portal.notices import rules
 from portal.notices.content import NoticeErrors, NoticeFileError, load_notices
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeVersion
@@ -220,6 +221,8 @@ def acknowledge_notice(
         payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
     )
     record.event_hash = event.hash
+    acknowledged.send("notices", subject_kind="delivery", subject_id=delivery.id, by_user_id=by_user_id,
+                      origin=origin)
     return record
 
 

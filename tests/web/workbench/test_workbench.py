@@ -377,3 +377,18 @@ def test_alert_list_queries_do_not_grow_with_the_number_of_people(client, world)
         body = client.get("/workbench/").get_data(as_text=True)
     assert "共 41 条" in body
     assert len(many) == len(few)
+
+
+def test_acknowledging_resolves_its_alert_at_once(client, world):
+    overdue_notices(world)
+    alert = db.session.query(RiskAlert).filter_by(subject_kind="delivery").first()
+    delivery = db.session.get(NoticeDelivery, alert.subject_id)
+    login(client, "worker")
+    client.get(f"/notices/{delivery.id}")
+    assert post_form(client, f"/notices/{delivery.id}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(RiskAlert, alert.id).status == "resolved"
+    others = db.session.query(RiskAlert).filter(RiskAlert.subject_kind == "delivery", RiskAlert.id != alert.id)
+    assert all(a.status == "open" for a in others)
+    resolved = db.session.query(EvidenceEvent).filter_by(employee_id=world.worker.id, event_type="alert_resolved").count()
+    assert resolved == 1
