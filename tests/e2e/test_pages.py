@@ -48,6 +48,17 @@ def test_employee_pages_fit_a_phone_and_lessons_have_a_finished_reading_button(p
     expect(phone.get_by_text("本课才算读完")).to_be_visible()
 
 
+def test_finished_reading_too_soon_is_refused_on_a_phone(phone: Page, live_server: str, monkeypatch):
+    # The live portal runs in this process with the minimum off; switch the real minimum on.
+    monkeypatch.setattr("portal.courses.routes._reading_scale", lambda: 1.0)
+    sign_in(phone, live_server, "new.liu")
+    phone.goto(f"{live_server}/learning/injury-basics/lessons/1")
+    phone.get_by_role("button", name="I have read this lesson").click()
+    expect(phone.get_by_role("alert")).to_contain_text("reading it to the end takes at least")
+    expect(phone.get_by_text("Lesson 1 of 3")).to_be_visible()  # still on the lesson, not moved on
+    assert_fits_the_viewport(phone)
+
+
 def test_phone_menu_opens_without_javascript_and_is_open_on_a_desktop(phone: Page, live_server: str, browser: Browser):
     sign_in(phone, live_server, "hr.wang")
     link = phone.get_by_role("navigation", name="主导航").get_by_role("link", name="课程记录")
