@@ -46,6 +46,7 @@ class DefaultConfig:
     PROXY_FIX_HOPS = 0
     LOG_LEVEL = "INFO"
     COURSES_DIR: str | None = None  # default: the project's courses/
+    LESSON_READING_SCALE = 1.0  # times the minimum reading time of a lesson (0: no minimum)
     REMINDER_ESCALATION_DAYS = 3  # tell the department manager this many days after the due date
     SMTP_HOST: str | None = None  # e-mail reminders only when set
     SMTP_PORT = 587

@@ -25,6 +25,11 @@ evidence_recorded = _signals.signal("evidence-recorded")
 """Sent with ``event`` (an appended, flushed ledger event): the notifications domain tells the people
 the event concerns (a pushed course or notice, a question, an answer, a case change, a decision)."""
 
+acknowledged = _signals.signal("acknowledged")
+"""Sent with ``subject_kind`` ("assignment" or "delivery"), ``subject_id``, ``by_user_id`` and ``origin``
+when an employee acknowledges a course or notice, before the commit: the workbench resolves the
+alert about it in the same transaction instead of waiting for the next risk scan."""
+
 
 def connect_handlers() -> None:
     """Connect the reacting domains once (idempotent: blinker keeps one connection per receiver)."""
@@ -46,3 +51,4 @@ def connect_handlers() -> None:
     evidence_recorded.connect(courses.complete_on_paper)
     evidence_recorded.connect(notices.complete_on_paper)
     evidence_recorded.connect(workbench.resolve_on_paper)
+    acknowledged.connect(workbench.resolve_acknowledged)

@@ -33,11 +33,13 @@ from portal.cases import rules
 from portal.cases.presenters import error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
+from portal.core.listing import order_by, paginate
+from portal.core.paging import page_of, sort_of
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import all_departments
+from portal.org.operations import all_departments, search_condition
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
@@ -48,24 +50,45 @@ bp = Blueprint("cases_admin", __name__, url_prefix="/records/cases")
 # --- The list -------------------------------------------------------------------------------------
 
 
+CASE_SORTS = ("accident", "name", "number", "department")
+CASES_PER_PAGE = 20
+
+
 @bp.get("/")
 @requires("case.view")
 def index() -> Response:
-    """Cases in reach with their status and next deadline, filtered by status and department;
-    htmx swaps only ``#case-rows``. Cases with a pending action come first."""
-    department_id = request.args.get("department", type=int)
-    status = request.args.get("status", "")
+    """Cases in reach with their status and next deadline, searched, filtered by status and
+    department, sorted and paged; htmx swaps only ``#case-rows``. Cases with a pending action come
+    first. Only the shown page's cases are computed, unless the status filter (a computed status)
+    is used, which computes the cases matching the other filters."""
+    args = request.args
+    department_id = args.get("department", type=int)
+    status = args.get("status", "")
+    search = args.get("q", "")[:100]
+    sort = sort_of(args.get("sort"), CASE_SORTS, "-accident")
+    pending = sa.exists().where(CaseAction.case_id == InjuryCase.id, CaseAction.confirmed_at.is_(None))
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
-             .where(scope_filter("case.view", Employee.id, Employee.department_id))
-             .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()))
+             .where(scope_filter("case.view", Employee.id, Employee.department_id)).order_by(pending.desc()))
     if department_id:
         query = query.where(Employee.department_id == department_id)
-    views = [operations.case_view(c) for c in db.session.execute(query).scalars()]
+    if search.strip():
+        query = query.where(search_condition(search))
+    columns = {"accident": InjuryCase.accident_date, "name": Employee.name, "number": Employee.number,
+               "department": Employee.department_id}
+    query = order_by(query, sort, columns, InjuryCase.id)
+    requested = args.get("page", 1, type=int)
     if status in {s.value for s in StatusCode}:
-        views = [v for v in views if v.status is not None and v.status.code.value == status]
-    views.sort(key=lambda v: not v.case.pending_actions)
+        views = [v for v in map(operations.case_view, db.session.execute(query).scalars())
+                 if v.status is not None and v.status.code.value == status]
+        page = page_of(requested, len(views), CASES_PER_PAGE)
+        views = views[page.offset:page.offset + CASES_PER_PAGE]
+    else:
+        cases, page = paginate(db.session, query, requested, CASES_PER_PAGE)
+        views = [operations.case_view(c) for c in cases]
+    list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
     return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
                             views=views, departments=all_departments(), department_id=department_id, status_filter=status,
+                            search=search, sort=sort, case_page=page, list_args=list_args,
                             **helpers(locale_code(), third_person=True))
 
 

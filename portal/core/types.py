@@ -48,3 +48,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def local_today() -> date:
     """Today's date where the portal's users live (Asia/Shanghai), not on the server's clock."""
     return datetime.now(SHANGHAI).date()
+
+
+def local_timestamp(value: datetime) -> str:
+    """The one format for recorded moments on receipts and statements: Beijing time to the second."""
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.core.records import add_once
-from portal.core.types import SHANGHAI, utcnow
+from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress, QuizAttempt
@@ -24,6 +24,7 @@ from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
 from portal.org.models import Employee
+from portal.signals import acknowledged
 
 LOCALES = ("zh_CN", "en")
 
@@ -247,9 +248,12 @@ def progress_for(assignment: Assignment, version: CourseVersion) -> dict[int, Le
     return {row.lesson_number: row for row in rows}
 
 
-def open_lesson(assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin) -> LessonProgress:
+def open_lesson(
+    assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin,
+    now: datetime | None = None,
+) -> LessonProgress:
     """Record that the employee opened lesson ``number`` of ``version`` (first course open too)."""
-    now = utcnow()
+    now = now or utcnow()
     ref = _content_ref(version)
     if assignment.first_opened_at is None:
         assignment.first_opened_at = now
@@ -268,19 +272,55 @@ def open_lesson(assignment: Assignment, version: CourseVersion, number: int, by_
     return progress
 
 
-def mark_lesson_read(assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin) -> int:
-    """Record the end of reading a lesson and the time spent since it was opened; returns seconds."""
-    now = utcnow()
+class ReadTooSoon(Exception):
+    """"Finished reading" came sooner after opening the lesson than its minimum reading time."""
+
+    def __init__(self, seconds_open: int, minimum_seconds: int) -> None:
+        super().__init__(f"{seconds_open}s of {minimum_seconds}s")
+        self.seconds_open = seconds_open
+        self.minimum_seconds = minimum_seconds
+
+
+def lesson_minimum_seconds(version: CourseVersion, number: int, scale: float = 1.0) -> int:
+    return rules.minimum_reading_seconds(version.snapshot["lessons"][number - 1]["markdown"], scale)
+
+
+def mark_lesson_read(
+    assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin,
+    reading_scale: float = 1.0, now: datetime | None = None,
+) -> int:
+    """Record the end of reading a lesson and the time spent since it was opened; returns seconds.
+
+    Raises ``ReadTooSoon`` (and records nothing) when the lesson was opened less than its minimum
+    reading time ago, or was never opened.
+    """
+    now = now or utcnow()
+    minimum = lesson_minimum_seconds(version, number, reading_scale)
     progress = progress_for(assignment, version).get(number)
-    if progress is None:  # read without an open (e.g. a stale form): count it as opened now
-        progress = open_lesson(assignment, version, number, by_user_id, origin)
-    seconds = rules.seconds_between(progress.last_opened_at.timestamp(), now.timestamp())
+    seconds = 0 if progress is None else rules.seconds_between(progress.last_opened_at.timestamp(), now.timestamp())
+    if progress is None or not rules.reading_counts(seconds, minimum):
+        raise ReadTooSoon(seconds, minimum)
     progress.seconds_spent += seconds
     progress.read_at = progress.read_at or now
     append_event("lesson_read", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
-                 content=_content_ref(version), payload={"lesson": number, "seconds": seconds}, occurred_at=now)
+                 content=_content_ref(version), occurred_at=now,
+                 payload={"lesson": number, "seconds": seconds, "minimum_seconds": minimum})
     db.session.commit()
     return seconds
+
+
+def lessons_read(assignment: Assignment, version: CourseVersion) -> list[LessonProgress]:
+    """The lessons of ``version`` that count as read, in lesson order."""
+    return sorted((p for p in progress_for(assignment, version).values() if p.read_at is not None),
+                  key=lambda p: p.lesson_number)
+
+
+def statement_for(assignment: Assignment, version: CourseVersion) -> str:
+    """The acknowledgement statement naming each lesson read and when (Beijing time)."""
+    titles = {lesson["number"]: lesson["title"] for lesson in version.snapshot["lessons"]}
+    read = [rules.LessonRead(p.lesson_number, titles[p.lesson_number], local_timestamp(p.read_at))
+            for p in lessons_read(assignment, version)]
+    return rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number, read)
 
 
 class UnknownAnswer(ValueError):
@@ -327,7 +367,8 @@ def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
 
 def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
     lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
-    return rules.acknowledgement_blockers(lessons, progress_for(assignment, version), quiz_passed_on(assignment, version))
+    read = [p.lesson_number for p in lessons_read(assignment, version)]
+    return rules.acknowledgement_blockers(lessons, read, quiz_passed_on(assignment, version))
 
 
 class NotYetAllowed(Exception):
@@ -346,7 +387,7 @@ def acknowledge(
     if missing:
         raise NotYetAllowed(missing)
     now = utcnow()
-    statement = rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number)
+    statement = statement_for(assignment, version)
     record = Acknowledgement(
         assignment_id=assignment.id, version_id=version.id, employee_id=assignment.employee_id,
         statement=statement, typed_name=typed_name.strip(), content_sha256=version.sha256,
@@ -363,6 +404,8 @@ def acknowledge(
         payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
     )
     record.event_hash = event.hash
+    acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
+                      origin=origin)
     db.session.commit()
     return record
 

@@ -30,6 +30,17 @@ def questions_of(version: CourseVersion) -> list[QuizQuestion]:
     ]
 
 
+_KIND_HINTS = ("（多选）", "(多选)", "（单选）", "(单选)", "choose all that apply", "choose one")
+
+
+def kind_hint(question: QuizQuestion, locale: str) -> Any:
+    """"(choose one)" or "(choose all that apply)", unless the prompt already says so itself."""
+    prompt = question.prompt[locale].casefold()
+    if any(hint in prompt for hint in _KIND_HINTS):
+        return ""
+    return _l("(choose one)") if question.kind == "single" else _l("(choose all that apply)")
+
+
 def status_labels() -> dict[Status, Any]:
     return {
         Status.NOT_STARTED: _l("Not started"),
@@ -41,6 +52,6 @@ def status_labels() -> dict[Status, Any]:
 
 
 MISSING_LABELS = {
-    Missing.LESSONS: _l("Open every lesson."),
+    Missing.LESSONS: _l("Read every lesson to its end."),
     Missing.QUIZ: _l("Pass the quiz."),
 }

@@ -13,8 +13,11 @@ from portal.auth.access import scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
+from portal.core.listing import order_by, paginate
+from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
+from portal.org.operations import search_condition
 from portal.org.rules import ContractType
 
 
@@ -35,6 +38,12 @@ class MatrixFilter:
     department_id: int | None = None
     status: Status | None = None
     contract_type: ContractType | None = None
+    page: int = 1
+    sort: Sort = Sort("number")
+
+
+MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
+MATRIX_PAGE_SIZE = 50
 
 
 @dataclass
@@ -42,6 +51,7 @@ class Matrix:
     rows: list[tuple[Assignment, Status]]
     counts: Counter[Status] = field(default_factory=Counter)
     total: int = 0
+    page: Page | None = None  # None: every row (the CSV export)
 
     @property
     def completion_percent(self) -> int:
@@ -57,18 +67,18 @@ def _visible_assignments(course: Course) -> sa.Select:
     )
 
 
-def matrix(course: Course, criteria: MatrixFilter, today: date) -> Matrix:
-    """Employees × status for one course, limited to what the user may see; counts ignore the
-    status filter so the totals stay meaningful while filtering."""
+def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
+    """Employees × status for one course, limited to what the user may see, a page at a time
+    unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
+    filtering. Any filter gives the same few queries whatever the number of rows."""
     status = status_expression(today)
     base = _visible_assignments(course)
     if criteria.department_id:
         base = base.where(Employee.department_id == criteria.department_id)
     if criteria.contract_type:
         base = base.where(Employee.contract_type == criteria.contract_type)
-    if criteria.query:
-        like = f"%{criteria.query.strip()}%"
-        base = base.where(sa.or_(Employee.name.ilike(like), Employee.number.ilike(like)))
+    if criteria.query.strip():
+        base = base.where(search_condition(criteria.query))
     counts = Counter({Status(value): n for value, n in db.session.execute(
         base.with_only_columns(status, sa.func.count()).group_by(status)
     ).all()})
@@ -78,8 +88,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date) -> Matrix:
     )
     if criteria.status:
         listed = listed.where(status == criteria.status.value)
-    rows = [(a, Status(s)) for a, s in db.session.execute(listed.order_by(Employee.number)).all()]
-    return Matrix(rows=rows, counts=counts, total=sum(counts.values()))
+    columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
+               "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
+    listed = order_by(listed, criteria.sort, columns, Assignment.id)
+    if paged:
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, scalars=False)
+    else:
+        found, page = db.session.execute(listed).all(), None
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=sum(counts.values()), page=page)
 
 
 @dataclass(frozen=True)

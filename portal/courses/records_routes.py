@@ -16,7 +16,8 @@ from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
 from portal.courses.presenters import status_labels
-from portal.courses.records import MatrixFilter, acknowledgements_of, course_summaries, matrix, trail
+from portal.courses.records import MATRIX_SORTS, MatrixFilter, acknowledgements_of, course_summaries, matrix, trail
+from portal.core.paging import sort_of
 from portal.courses.rules import Status
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -44,6 +45,7 @@ def _filter() -> MatrixFilter:
         department_id=args.get("department", type=int),
         status=Status(status) if status in {s.value for s in Status} else None,
         contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
+        page=args.get("page", 1, type=int), sort=sort_of(args.get("sort"), MATRIX_SORTS, "number"),
     )
 
 
@@ -75,7 +77,7 @@ def detail(slug: str) -> Response:
 def export(slug: str) -> Response:
     """The filtered matrix as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
     course = _course(slug)
-    result = matrix(course, _filter(), operations.today_in_shanghai())
+    result = matrix(course, _filter(), operations.today_in_shanghai(), paged=False)
     labels = status_labels()
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,11 +11,12 @@ from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
-from portal.courses.presenters import MISSING_LABELS, lesson_html, questions_of, status_labels
+from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
 from portal.core.types import local_today
-from portal.lifecycle.operations import course_standing
 from portal.evidence.web import request_origin
 from portal.extensions import db
+from portal.lifecycle.operations import course_standing
+from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
@@ -74,24 +75,44 @@ def _lesson(version: CourseVersion, number: int) -> dict:
 def lesson(slug: str, number: int) -> Response:
     """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
     course, assignment, version = _my_course(slug)
-    current = _lesson(version, number)
+    _lesson(version, number)
     operations.open_lesson(assignment, version, number, current_user.id, request_origin())
-    return page_or_fragment(
+    return _lesson_page(course, assignment, version, number)
+
+
+def _lesson_page(course: Course, assignment: Assignment, version: CourseVersion, number: int,
+                 too_soon: operations.ReadTooSoon | None = None) -> Response:
+    progress = operations.progress_for(assignment, version).get(number)
+    current = _lesson(version, number)
+    response = page_or_fragment(
         "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
-        course=course, version=version, lesson=current, number=number, total=len(version.snapshot["lessons"]),
-        html=lesson_html(current), form=ReadForm(),
+        course=course, version=version, lesson=current, number=number,
+        total=len(version.snapshot["lessons"]), html=lesson_html(current), form=ReadForm(),
+        minimum_seconds=operations.lesson_minimum_seconds(version, number, _reading_scale()),
+        read_at=progress.read_at if progress else None, too_soon=too_soon,
     )
+    if too_soon:
+        response.status_code = 422
+    return response
+
+
+def _reading_scale() -> float:
+    return float(current_app.config["LESSON_READING_SCALE"])
 
 
 @bp.post("/<slug>/lessons/<int:number>/read")
 @requires("learning.self")
 def read(slug: str, number: int) -> Response:
-    """Finish a lesson (the time since opening it is recorded) and go on."""
-    _course, assignment, version = _my_course(slug)
+    """"Finished reading": counts when the minimum time since opening has passed (server clock), then go on."""
+    course, assignment, version = _my_course(slug)
     _lesson(version, number)
     if not ReadForm().validate_on_submit():
         abort(400)
-    operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin())
+    try:
+        operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin(),
+                                    reading_scale=_reading_scale())
+    except operations.ReadTooSoon as too_soon:
+        return _lesson_page(course, assignment, version, number, too_soon)
     if number < len(version.snapshot["lessons"]):
         return redirect(url_for("courses.lesson", slug=slug, number=number + 1), 303)
     return redirect(url_for("courses.quiz", slug=slug), 303)
@@ -105,7 +126,7 @@ def quiz(slug: str) -> Response:
     questions = questions_of(version)
     form = QuizForm()
     context = dict(course=course, version=version, questions=questions, form=form, result=None, chosen={},
-                   locale=version.locale)
+                   locale=version.locale, kind_hint=kind_hint)
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -132,7 +153,7 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
     if assignment.acknowledgement is not None:
         return redirect(url_for("courses.receipt", number=assignment.acknowledgement.receipt_number), 303)
     missing = operations.blockers(assignment, version)
-    statement = rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number)
+    statement = operations.statement_for(assignment, version)
     form = AcknowledgeForm()
     if form.is_submitted() and not missing and form.validate():
         if not rules.typed_name_matches(form.typed_name.data, assignment.employee.name):
@@ -141,6 +162,8 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
         else:
             record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
                                             request_origin())
+            queue_course_receipt(record)
+            db.session.commit()
             flash(_("Thank you. Your acknowledgement is recorded."), "success")
             return redirect(url_for("courses.receipt", number=record.receipt_number), 303)
     status = 409 if (form.is_submitted() and missing) else 422 if form.is_submitted() else 200

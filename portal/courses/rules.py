@@ -75,14 +75,14 @@ class Missing(str, enum.Enum):
     QUIZ = "quiz"
 
 
-def acknowledgement_blockers(lesson_numbers: Iterable[int], opened: Iterable[int], quiz_passed: bool) -> list[Missing]:
-    """What still stands between the employee and the acknowledgement: every lesson opened, quiz passed.
+def acknowledgement_blockers(lesson_numbers: Iterable[int], read: Iterable[int], quiz_passed: bool) -> list[Missing]:
+    """What still stands between the employee and the acknowledgement: every lesson read, quiz passed.
 
     Silence is not a declaration (Civil Code Art. 140), so the acknowledgement is an explicit act
     allowed only once the content was actually read and understood.
     """
     blockers = []
-    if set(lesson_numbers) - set(opened):
+    if set(lesson_numbers) - set(read):
         blockers.append(Missing.LESSONS)
     if not quiz_passed:
         blockers.append(Missing.QUIZ)
@@ -106,12 +106,31 @@ def quiz_result(right: Mapping[str, bool], pass_mark: int) -> QuizResult:
     return QuizResult(correct, total, percent, percent >= pass_mark, dict(right))
 
 
-def acknowledgement_statement(locale: str, title: str, version: int) -> str:
-    """The exact sentence the employee confirms; stored verbatim with the acknowledgement."""
+@dataclass(frozen=True)
+class LessonRead:
+    """One lesson as the statement names it: its number, title and when reading it ended (local time text)."""
+
+    number: int
+    title: str
+    read_at: str
+
+
+def acknowledgement_statement(locale: str, title: str, version: int, lessons: Iterable[LessonRead] = ()) -> str:
+    """The exact sentence the employee confirms; stored verbatim with the acknowledgement.
+
+    It names every lesson and when it was read, so the statement claims exactly what the
+    server measured and nothing more.
+    """
+    lessons = list(lessons)
     if locale == "en":
-        return (f"I have read and understood version {version} of “{title}”, passed its quiz, "
-                "and confirm this acknowledgement by typing my full name.")
-    return f"我已阅读并理解《{title}》第 {version} 版的全部内容，已通过课程测验，并输入本人姓名确认。"
+        read = "; ".join(f"lesson {item.number} “{item.title}” finished {item.read_at}" for item in lessons)
+        return (f"I have read and understood version {version} of “{title}”"
+                + (f" ({read})" if read else "")
+                + ", passed its quiz, and confirm this acknowledgement by typing my full name.")
+    read = "；".join(f"第 {item.number} 课《{item.title}》于 {item.read_at} 读完" for item in lessons)
+    return (f"我已阅读并理解《{title}》第 {version} 版的全部内容"
+            + (f"（{read}）" if read else "")
+            + "，已通过课程测验，并输入本人姓名确认。")
 
 
 def _normalise_name(name: str) -> str:
@@ -132,3 +151,35 @@ def receipt_number(acknowledgement_id: int, on: date, prefix: str = "R") -> str:
 def seconds_between(start_seconds: float, end_seconds: float, cap: int = 4 * 3600) -> int:
     """Time spent on a lesson, capped so a tab left open overnight does not count as study."""
     return int(max(0, min(end_seconds - start_seconds, cap)))
+
+
+# Reading pace behind the minimum time: about twice a brisk reader's speed (Chinese is read at
+# some 300-500 characters a minute, English at some 250 words a minute), so an attentive reader
+# is never held up while a click-through is.
+CJK_CHARACTERS_PER_SECOND = 15
+WORDS_PER_SECOND = 8
+MINIMUM_READING_FLOOR = 10
+
+
+def reading_units(text: str) -> tuple[int, int]:
+    """(CJK characters, other words) in ``text``: what the reading time scales with."""
+    cjk = sum(1 for char in text if unicodedata.east_asian_width(char) in ("W", "F") and char.isalpha())
+    words = len([word for word in "".join(" " if unicodedata.east_asian_width(c) in ("W", "F") else c
+                                          for c in text).split() if any(c.isalnum() for c in word)])
+    return cjk, words
+
+
+def minimum_reading_seconds(text: str, scale: float = 1.0) -> int:
+    """The least time a lesson must stay open before "finished reading" counts, scaled to its length.
+
+    ``scale`` lets an installation tune the pace (0 turns the minimum off, e.g. for demonstrations).
+    """
+    cjk, words = reading_units(text)
+    seconds = max(MINIMUM_READING_FLOOR, -(-cjk // CJK_CHARACTERS_PER_SECOND) + -(-words // WORDS_PER_SECOND))
+    return int(seconds * scale)
+
+
+def reading_counts(seconds_open: int, minimum_seconds: int) -> bool:
+    """A lesson counts as read when its end was reached (the button sits after the text) no sooner
+    than the minimum time after it was opened, both measured on the server."""
+    return seconds_open >= minimum_seconds

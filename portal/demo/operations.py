@@ -12,12 +12,14 @@ from flask import current_app
 from portal.auth.models import User
 from portal.auth.operations import hash_password, new_session_token
 from portal.auth.policy import Role
+from portal.core.types import utcnow
 from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.operations import (
     acknowledge,
     assign_injury_courses,
     assign_on_hire,
     current_version,
+    lesson_minimum_seconds,
     mark_lesson_read,
     open_lesson,
     submit_quiz,
@@ -112,9 +114,13 @@ def _demo_learning(today: date) -> None:
 def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = DEMO_ORIGIN) -> Acknowledgement:
     """Walk a course as the employee would: every lesson, a passing quiz, the acknowledgement."""
     version = current_version(assignment.course, assignment.employee.preferred_locale)
-    for lesson in version.snapshot["lessons"]:
-        open_lesson(assignment, version, lesson["number"], user_id, origin)
-        mark_lesson_read(assignment, version, lesson["number"], user_id, origin)
+    numbers = [lesson["number"] for lesson in version.snapshot["lessons"]]
+    # Each lesson stays open for its minimum reading time, ending now.
+    clock = utcnow() - timedelta(seconds=sum(lesson_minimum_seconds(version, n) for n in numbers))
+    for number in numbers:
+        open_lesson(assignment, version, number, user_id, origin, now=clock)
+        clock += timedelta(seconds=lesson_minimum_seconds(version, number))
+        mark_lesson_read(assignment, version, number, user_id, origin, now=clock)
     questions = questions_of(version)
     submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, user_id, origin)
     return acknowledge(assignment, version, assignment.employee.name, user_id, origin)

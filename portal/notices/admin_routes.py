@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import requires
 from portal.evidence.web import request_origin
+from portal.core.paging import sort_of
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind
 from portal.notices import operations, records, rules
@@ -93,6 +94,7 @@ def _filter() -> records.DeliveryFilter:
     return records.DeliveryFilter(
         query=args.get("q", "")[:100], department_id=args.get("department", type=int),
         status=Status(status) if status in {s.value for s in Status} else None,
+        page=args.get("page", 1, type=int), sort=sort_of(args.get("sort"), records.DELIVERY_SORTS, "number"),
     )
 
 

@@ -26,6 +26,7 @@ from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery,
 from portal.notices.rules import ResponseKind
 from portal.org.models import Employee
 from portal.org.rules import EmploymentStatus
+from portal.signals import acknowledged
 
 
 def _ref(version: NoticeVersion) -> ContentRef:
@@ -251,6 +252,8 @@ def acknowledge_notice(
         payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
     )
     record.event_hash = event.hash
+    acknowledged.send("notices", subject_kind="delivery", subject_id=delivery.id, by_user_id=by_user_id,
+                      origin=origin)
     return record
 
 

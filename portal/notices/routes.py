@@ -10,9 +10,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
+from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
-from portal.core.types import local_today
 from portal.lifecycle.operations import notice_standing
 from portal.notices import operations, rules
 from portal.notices.forms import AcknowledgeForm, ResponseForm
@@ -27,6 +27,7 @@ from portal.notices.presenters import (
     status_of,
 )
 from portal.notices.rules import ResponseKind
+from portal.notifications.receipts import queue_notice_receipt
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
@@ -87,7 +88,8 @@ def acknowledge(delivery_id: int) -> Response | tuple[str, int]:
     """The explicit acknowledgement: the exact statement and the employee's typed full name."""
     delivery = _my_delivery(delivery_id)
     form = AcknowledgeForm()
-    if delivery.acknowledgement is None and not form.validate_on_submit():
+    first = delivery.acknowledgement is None
+    if first and not form.validate_on_submit():
         return render_template("notices/detail.html", **_detail_context(delivery, ack_form=form)), 422
     try:
         record = operations.acknowledge_notice(delivery, form.typed_name.data, locale_code(), current_user.id,
@@ -98,6 +100,7 @@ def acknowledge(delivery_id: int) -> Response | tuple[str, int]:
         form.typed_name.errors.append(_("Type your full name exactly as HR recorded it: %(name)s.",
                                         name=wrong.expected))
         return render_template("notices/detail.html", **_detail_context(delivery, ack_form=form)), 422
+    queue_notice_receipt(record)
     db.session.commit()
     flash(_("Thank you. Your acknowledgement is recorded."), "success")
     return redirect(url_for("notices.receipt", number=record.receipt_number), 303)

@@ -8,6 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
+from portal.auth.models import User
+from portal.core.listing import order_by, paginate
+from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee
@@ -23,36 +26,49 @@ class EmployeeFilter:
     department_id: int | None = None
     status: EmploymentStatus | None = EmploymentStatus.ACTIVE
     page: int = 1
+    sort: Sort = Sort("number")
+
+
+EMPLOYEE_SORTS = ("number", "name", "department", "hire_date")
 
 
 @dataclass(frozen=True)
 class EmployeePage:
     employees: list[Employee]
-    total: int
-    page: int
-    pages: int
+    page: Page
+
+    @property
+    def total(self) -> int:
+        return self.page.total
+
+
+def search_condition(query: str) -> sa.ColumnElement[bool]:
+    """Name, number, phone, user name or department name (either language) contains ``query``."""
+    like = f"%{query.strip()}%"
+    return sa.or_(
+        Employee.name.ilike(like), Employee.number.ilike(like), Employee.phone.ilike(like),
+        Employee.id.in_(sa.select(User.employee_id).where(User.username.ilike(like))),
+        Employee.department_id.in_(sa.select(Department.id).where(
+            sa.or_(Department.name_zh.ilike(like), Department.name_en.ilike(like), Department.code.ilike(like)))),
+    )
 
 
 def visible_employees(criteria: EmployeeFilter) -> EmployeePage:
-    """Employees the signed-in user may list (by the policy), filtered and paged."""
-    stmt = sa.select(Employee).where(scope_filter("employee.list", Employee.id, Employee.department_id))
-    if criteria.query:
-        like = f"%{criteria.query.strip()}%"
-        stmt = stmt.where(sa.or_(Employee.name.ilike(like), Employee.number.ilike(like)))
+    """Employees the signed-in user may list (by the policy), filtered, sorted and paged:
+    one COUNT and one SELECT (departments joined), whatever the number of employees."""
+    stmt = (sa.select(Employee).join(Department, Employee.department_id == Department.id)
+            .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
+    if criteria.query.strip():
+        stmt = stmt.where(search_condition(criteria.query))
     if criteria.department_id:
         stmt = stmt.where(Employee.department_id == criteria.department_id)
     if criteria.status:
         stmt = stmt.where(Employee.status == criteria.status)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(criteria.page, 1), pages)
-    rows = db.session.execute(
-        stmt.options(sa.orm.joinedload(Employee.department))
-        .order_by(Employee.number)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).scalars()
-    return EmployeePage(list(rows), total, page, pages)
+    columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
+               "hire_date": Employee.hire_date}
+    stmt = order_by(stmt, criteria.sort, columns, Employee.id).options(sa.orm.contains_eager(Employee.department))
+    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE)
+    return EmployeePage(rows, page)
 
 
 def visible_departments() -> list[Department]:

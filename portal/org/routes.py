@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.auth.access import authorize, requires
 from portal.auth.forms import IssueResetLinkForm
 from portal.auth.models import User
+from portal.core.paging import sort_of
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -56,6 +57,7 @@ def _filter_from_request() -> operations.EmployeeFilter:
         department_id=department,
         status=status,
         page=args.get("page", 1, type=int) or 1,
+        sort=sort_of(args.get("sort"), operations.EMPLOYEE_SORTS, "number"),
     )
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_babel.speaklater import LazyString
 
 from portal.auth.access import current_actor
 from portal.auth.policy import can
+from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
 from portal.web.i18n import locale_code
 
@@ -64,6 +67,20 @@ def local_date(value: date | None, format: str = "medium") -> str:
     return "" if value is None else format_date(value, format)
 
 
+def timestamp(value: datetime | None) -> str:
+    """Recorded moments on receipts and statements, in one format (Beijing time to the second)."""
+    return "" if value is None else local_timestamp(value)
+
+
+def yuan(amount: Decimal | str | int | None, unit: bool = True) -> str:
+    """Every amount of money in one format: thousands separated, two decimals, the unit after it
+    ("9,300.00 元" / "9,300.00 yuan"); ``unit=False`` in table cells under a heading that names it."""
+    if amount is None or amount == "":
+        return ""
+    number = f"{Decimal(str(amount)):,.2f}"
+    return _("%(amount)s yuan", amount=number) if unit else number
+
+
 def _context() -> dict[str, Any]:
     locale = locale_code()
     return {
@@ -88,4 +105,6 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(timestamp)
+    app.add_template_filter(yuan)
     app.add_template_filter(json.loads, "fromjson")

@@ -41,3 +41,7 @@ class ImportForm(FlaskForm):
                                                            SelectChoice("wages", _l("Wage history"))])
     upload = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired(), FileAllowed(["csv", "xlsx"], _l("CSV or XLSX only."))])
     mode = SelectField(choices=[SelectChoice("preview", _l("Check only")), SelectChoice("commit", _l("Import"))])
+
+
+class ExtendDueForm(FlaskForm):
+    due = DateField(_l("New due date"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])

@@ -44,3 +44,12 @@ def resolve_on_paper(sender: Any, **details: Any) -> None:
     for alert in alerts:
         if _covers(event, alert):
             resolve_alert(alert, event.actor_user_id, Origin(channel="paper"))
+
+
+def resolve_acknowledged(sender: Any, **details: Any) -> None:
+    """The acknowledgement an alert asked for was given: its alerts are resolved now, not at the next scan."""
+    for alert in db.session.execute(sa.select(RiskAlert).where(
+        RiskAlert.subject_kind == details["subject_kind"], RiskAlert.subject_id == details["subject_id"],
+        RiskAlert.status != RESOLVED,
+    )).scalars():
+        resolve_alert(alert, details["by_user_id"], details["origin"])

@@ -187,21 +187,6 @@ def resolve_alert(alert: RiskAlert, by_user_id: int, origin: Origin) -> None:
                  payload={"alert": alert.key, "code": alert.code})
 
 
-def fix_target(alert: RiskAlert) -> tuple[str, dict[str, Any]] | None:
-    """The endpoint and arguments of the page where the alert is fixed."""
-    if alert.subject_kind == "case":
-        return "cases_admin.detail", {"case_id": alert.subject_id}
-    if alert.subject_kind == "assignment":
-        assignment = db.session.get(Assignment, alert.subject_id)
-        if assignment is not None:
-            return "course_records.employee", {"slug": assignment.course.slug, "employee_id": assignment.employee_id}
-    if alert.subject_kind == "delivery":
-        delivery = db.session.get(NoticeDelivery, alert.subject_id)
-        if delivery is not None:
-            return "notices_admin.detail", {"notice_id": delivery.version.notice_id}
-    return None
-
-
 # --- Cost report --------------------------------------------------------------------------------
 
 

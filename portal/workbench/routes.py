@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -20,12 +20,14 @@ from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
+from portal.org.operations import visible_departments
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import yuan
 from portal.workbench import costs as cost_rules
-from portal.workbench import importing, operations, presenters, workflow
+from portal.workbench import alert_list, importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
-from portal.workbench.forms import DecisionForm, ImportForm, ReportForm, StepForm
+from portal.workbench.forms import DecisionForm, ExtendDueForm, ImportForm, ReportForm, StepForm
 from portal.workbench.models import RESOLVED, InjuryReport, RiskAlert
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
@@ -44,17 +46,25 @@ def _words() -> dict[str, Any]:
 @bp.get("/")
 @requires("workbench.view")
 def index() -> Response:
-    """Open and acknowledged alerts in reach, most severe first, each with its fix link."""
-    query = (sa.select(RiskAlert).join(Employee, RiskAlert.employee_id == Employee.id)
-             .where(RiskAlert.status != RESOLVED, scope_filter("workbench.view", Employee.id, Employee.department_id))
-             .order_by(RiskAlert.severity.desc(), RiskAlert.due, RiskAlert.id))
-    alerts = list(db.session.execute(query).scalars())
-    fixes = {}
-    for alert in alerts:
-        target = operations.fix_target(alert)
-        fixes[alert.id] = url_for(target[0], **target[1]) if target else None
-    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows", alerts=alerts, fixes=fixes,
-                            **_words())
+    """Open and acknowledged alerts in reach, filtered, grouped per person (worst first), each
+    naming its course or notice and linking to the page where it is fixed."""
+    args = request.args
+    severity = args.get("severity", type=int)
+    criteria = alert_list.AlertFilter(
+        code=args.get("kind") if args.get("kind") in presenters.ALERT_REASONS else None,
+        severity=severity if severity in presenters.SEVERITY_LABELS else None,
+        department_id=args.get("department", type=int),
+        owner=args.get("owner") if args.get("owner") in presenters.OWNER_LABELS else None,
+        page=args.get("page", 1, type=int),
+    )
+    groups, page = alert_list.alert_groups(criteria)
+    alerts = [a for g in groups for a in g.alerts]
+    fixes = {a.id: url_for(target[0], **target[1]) for a in alerts if (target := alert_list.fix_endpoint(a))}
+    filter_args = {"kind": criteria.code or "", "severity": criteria.severity or "",
+                   "department": criteria.department_id or "", "owner": criteria.owner or ""}
+    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows", groups=groups, alert_page=page,
+                            fixes=fixes, titles=alert_list.subject_titles(alerts, locale_code()), criteria=criteria,
+                            filter_args=filter_args, departments=visible_departments(), **_words())
 
 
 def _alert(alert_id: int) -> RiskAlert:
@@ -62,6 +72,53 @@ def _alert(alert_id: int) -> RiskAlert:
     if not can(current_actor(), "workbench.view", alert):
         abort(403)
     return alert
+
+
+@bp.get("/alerts/<int:alert_id>/fix")
+@requires("workbench.view")
+def alert_fix(alert_id: int) -> tuple[str, int]:
+    """Fix an overdue acknowledgement: remind the employee now, extend the due date, or record
+    the acknowledgement they signed on paper."""
+    return _fix_page(_alert(alert_id), ExtendDueForm())
+
+
+def _fix_page(alert: RiskAlert, form: ExtendDueForm, status: int = 200) -> tuple[str, int]:
+    item = alert_list.pending_item(alert) or abort(404)
+    title = alert_list.subject_titles([alert], locale_code()).get(alert.id, "")
+    return render_template("workbench/alert_fix.html", alert=alert, item=item, title=title, form=form,
+                           **_words()), status
+
+
+@bp.post("/alerts/<int:alert_id>/remind")
+@requires("workbench.view")
+def alert_remind(alert_id: int) -> Response:
+    """Send the employee an in-portal reminder now (recorded as ``reminder_sent``)."""
+    alert = _alert(alert_id)
+    alert_list.pending_item(alert) or abort(404)
+    title = alert_list.subject_titles([alert], "zh_CN").get(alert.id, "")
+    if alert_list.remind_now(alert, title, current_user.id, request_origin()):
+        flash(_("Reminder sent to %(name)s.", name=alert.employee.name), "success")
+    else:
+        flash(_("%(name)s has no portal account: remind them in person or record a paper acknowledgement.",
+                name=alert.employee.name), "warning")
+    return redirect(url_for("workbench.alert_fix", alert_id=alert.id), 303)
+
+
+@bp.post("/alerts/<int:alert_id>/extend")
+@requires("workbench.view")
+def alert_extend(alert_id: int) -> Response | tuple[str, int]:
+    """Give more time: a new due date after today; the alert is resolved at once."""
+    alert = _alert(alert_id)
+    alert_list.pending_item(alert) or abort(404)
+    form = ExtendDueForm()
+    if form.validate_on_submit():
+        if form.due.data <= local_today():
+            form.due.errors.append(_("Choose a date after today."))
+        else:
+            alert_list.extend_due_date(alert, form.due.data, current_user.id, request_origin())
+            flash(_("The due date is now %(due)s; the alert is resolved.", due=form.due.data.isoformat()), "success")
+            return redirect(url_for("workbench.index"), 303)
+    return _fix_page(alert, form, 422)
 
 
 def _change_alert(alert_id: int, change: Callable[..., None], message: str) -> Response:
@@ -98,10 +155,19 @@ def _cost_lines() -> list[cost_rules.CostLine]:
     return operations.cost_lines(query, local_today(), locale_code())
 
 
-def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any) -> str:
+def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any, chart_id: str) -> str:
     shown = [c for c in cost_rules.Category if c not in (cost_rules.Category.PERSONAL_OUTSTANDING,)]
     return stacked_bars(title, [label(k) for k in table],
-                        [(str(presenters.CATEGORY_LABELS[c]), [row[c] for row in table.values()]) for c in shown])
+                        [(str(presenters.CATEGORY_LABELS[c]), [row[c] for row in table.values()]) for c in shown],
+                        chart_id=chart_id, amount=yuan, total_label=_("Total"))
+
+
+def _case_names(case_ids: Any) -> dict[int, str]:
+    """"李强 (A0101), 2026-03-02" for each case: the person and the accident date."""
+    rows = db.session.execute(sa.select(InjuryCase.id, Employee.name, Employee.number, InjuryCase.accident_date)
+                              .join(Employee, InjuryCase.employee_id == Employee.id)
+                              .where(InjuryCase.id.in_(list(case_ids)))).all()
+    return {case_id: f"{name} ({number}), {accident:%Y-%m-%d}" for case_id, name, number, accident in rows}
 
 
 @bp.get("/costs")
@@ -109,12 +175,15 @@ def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], lab
 def costs() -> str:
     """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
     lines = _cost_lines()
-    by_month, by_department = cost_rules.by_month(lines), cost_rules.by_department(lines)
+    by_case, by_month, by_department = cost_rules.by_case(lines), cost_rules.by_month(lines), cost_rules.by_department(lines)
+    case_names = _case_names(by_case)
     return render_template(
-        "workbench/costs.html", by_case=cost_rules.by_case(lines), by_month=by_month, by_department=by_department,
-        totals=cost_rules.totals(lines), categories=list(cost_rules.Category), employer_cost=cost_rules.employer_cost,
-        month_chart=_chart(_("Costs by month"), by_month, lambda m: m.strftime("%Y-%m")),
-        department_chart=_chart(_("Costs by department"), by_department, str), **_words())
+        "workbench/costs.html", by_case=by_case, by_month=by_month, by_department=by_department,
+        case_names=case_names, totals=cost_rules.totals(lines), categories=list(cost_rules.Category),
+        employer_cost=cost_rules.employer_cost,
+        case_chart=_chart(_("Costs by case"), by_case, lambda k: case_names.get(k, f"#{k}").split(",")[0], "chart-case"),
+        month_chart=_chart(_("Costs by month"), by_month, lambda m: m.strftime("%Y-%m"), "chart-month"),
+        department_chart=_chart(_("Costs by department"), by_department, str, "chart-department"), **_words())
 
 
 COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]

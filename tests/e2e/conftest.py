@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from portal.demo.operations import load_demo
 from portal.extensions import db
@@ -60,7 +60,8 @@ def patient_browser() -> Iterator[None]:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal with the demo company, on SQLite, served by Werkzeug in a background thread."""
     database = tmp_path_factory.mktemp("e2e") / "portal.sqlite3"
-    app = make_app(f"sqlite:///{database}", LOGIN_RATE_LIMIT="1000 per minute")
+    app = make_app(f"sqlite:///{database}", LOGIN_RATE_LIMIT="1000 per minute",
+                   LESSON_READING_SCALE=0)  # journeys click through; the web tests time the reading
     with app.app_context():
         db.create_all()
         load_demo(date.today())
@@ -91,3 +92,11 @@ def screenshot(page: Page, name: str) -> None:
     if folder and getattr(page, "javascript", True):
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def menu(page: Page) -> Locator:
+    """The main navigation, opening the phone menu (a <details>) first when it is closed."""
+    summary = page.locator("details.menu > summary")
+    if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
+        summary.click()
+    return page.get_by_role("navigation", name="主导航")

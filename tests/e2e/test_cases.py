@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, menu
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def test_li_reads_his_case_on_a_phone(phone: Page, live_server: str):
     sign_in(phone, live_server, "li.qiang")
-    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="我的工伤").click()
+    menu(phone).get_by_role("link", name="我的工伤").click()
     expect(phone.get_by_role("heading", name="我 2026年3月2日 的工伤案件")).to_be_visible()
     expect(phone.locator("#case-status")).to_contain_text("伤残等级 9 级")
     expect(phone.locator("#case-timeline")).to_contain_text("停工留薪期开始")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, menu
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def test_new_hire_completes_a_course_and_hr_sees_it(phone: Page, live_server: st
     username, name, number = (("new.zhou", "周敏", "A0493") if phone.javascript  # type: ignore[attr-defined]
                               else ("new.chen", "陈晓雨", "A0491"))
     sign_in(phone, live_server, username)
-    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="我的学习").click()
+    menu(phone).get_by_role("link", name="我的学习").click()
     expect(phone.get_by_text("未开始").first).to_be_visible()
     screenshot(phone, "06-my-learning")
     phone.get_by_role("link", name=COURSE).click()
@@ -67,7 +67,7 @@ def test_new_hire_completes_a_course_and_hr_sees_it(phone: Page, live_server: st
     sign_in(desk, live_server, "hr.wang")
     desk.goto(f"{live_server}/records/courses/injury-basics")
     desk.wait_for_load_state("networkidle")
-    desk.get_by_label("按姓名或工号搜索").fill(number)
+    desk.get_by_label("按姓名、工号、手机号、用户名或部门搜索").fill(number)
     if not phone.javascript:  # type: ignore[attr-defined]
         desk.get_by_role("button", name="筛选").click()
     row = desk.get_by_role("row", name=re.compile(name))

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_foundation import sign_in
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, liv
     page = context.new_page()
     page.javascript = javascript  # type: ignore[attr-defined]
     sign_in(page, live_server, "hr.wang")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="证据").click()
+    menu(page).get_by_role("link", name="证据").click()
     page.get_by_label("按姓名或工号搜索").fill("A0101")
     page.get_by_role("button", name="搜索").click()
     page.get_by_role("link", name="李强 (A0101)").click()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo.company import DEMO_PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -35,28 +35,28 @@ def test_login_page_is_chinese_and_refuses_a_wrong_password(phone: Page, live_se
 
 def test_hr_signs_in_searches_employees_and_signs_out(phone: Page, live_server: str):
     sign_in(phone, live_server, "hr.wang")
-    nav = phone.get_by_role("navigation", name="主导航")
+    nav = menu(phone)
     expect(nav.get_by_role("link", name="员工")).to_be_visible()
     screenshot(phone, "02-hr-home")
     nav.get_by_role("link", name="员工").click()
-    expect(phone.get_by_text("500 名员工")).to_be_visible()
-    search = phone.get_by_label("按姓名或工号搜索")
+    expect(phone.get_by_text("共 500 条")).to_be_visible()
+    search = phone.get_by_label("按姓名、工号、手机号、用户名或部门搜索")
     phone.wait_for_load_state("networkidle")  # htmx has wired the swapped-in search form
     search.fill("A0101")
     if not phone.javascript:  # type: ignore[attr-defined]
         phone.get_by_role("button", name="搜索").click()
-    expect(phone.get_by_text("1 名员工")).to_be_visible()
+    expect(phone.get_by_text("第 1–1 条，共 1 条")).to_be_visible()
     expect(phone.get_by_role("link", name="李强")).to_be_visible()
     screenshot(phone, "03-employee-search")
     phone.get_by_role("link", name="李强").click()
     expect(phone.get_by_role("heading", name=re.compile("李强"))).to_be_visible()
-    phone.get_by_role("button", name="退出登录").click()
+    menu(phone).get_by_role("button", name="退出登录").click()
     expect(phone).to_have_url(f"{live_server}/login")
 
 
 def test_employee_sees_only_their_own_menu_and_is_refused_elsewhere(phone: Page, live_server: str):
     sign_in(phone, live_server, "li.qiang")
-    nav = phone.get_by_role("navigation", name="主导航")
+    nav = menu(phone)
     expect(nav.get_by_role("link", name="我的资料")).to_be_visible()
     expect(nav.get_by_role("link", name="员工")).to_have_count(0)
     screenshot(phone, "04-employee-home")

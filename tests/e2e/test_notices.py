@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, menu
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_notice_pushed_by_hr_is_read_and_acknowledged(phone: Page, live_server: 
     desk_context.close()
 
     sign_in(phone, live_server, username)
-    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="我的通知").click()
+    menu(phone).get_by_role("link", name="我的通知").click()
     phone.get_by_role("link", name=title).click()
     expect(phone.get_by_text("个人缴费部分仍由本人承担")).to_be_visible()
     expect(phone.get_by_text(re.compile(f"我已阅读并理解《{re.escape(title)}》第 1 版"))).to_be_visible()

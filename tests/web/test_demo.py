@@ -51,7 +51,8 @@ def test_demo_raises_every_kind_of_risk_alert_each_with_a_working_fix_link(app):
     from portal.core.types import local_today
     from portal.workbench.alerts import AlertCode
     from portal.workbench.models import RiskAlert
-    from portal.workbench.operations import fix_target, scan
+    from portal.workbench.alert_list import fix_endpoint
+    from portal.workbench.operations import scan
 
     today = local_today()
     load_demo(today)
@@ -62,7 +63,7 @@ def test_demo_raises_every_kind_of_risk_alert_each_with_a_working_fix_link(app):
     assert login(client, "hr.wang", DEMO_PASSWORD).status_code == 303
     for code in AlertCode:
         alert = next(a for a in alerts if AlertCode(a.code) is code)
-        endpoint, values = fix_target(alert)
+        endpoint, values = fix_endpoint(alert)
         with app.test_request_context():
             link = url_for(endpoint, **values)
         assert client.get(link).status_code == 200, (code, link)

@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "courses.index": ("GET", "/learning/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
     "courses.course": ("GET", "/learning/injury-basics", {}, {**MINE_ONLY, "worker": 200}),
     "courses.lesson": ("GET", "/learning/injury-basics/lessons/1", {}, {**MINE_ONLY, "worker": 200}),
-    "courses.read": ("POST", "/learning/injury-basics/lessons/1/read", {}, {**MINE_ONLY, "worker": 303}),
+    "courses.read": ("POST", "/learning/injury-basics/lessons/1/read", {}, {**MINE_ONLY, "worker": 422}),
     "courses.quiz": ("GET", "/learning/injury-basics/quiz", {}, {**MINE_ONLY, "worker": 200}),
     "courses.acknowledge": ("GET", "/learning/injury-basics/acknowledge", {}, {**MINE_ONLY, "worker": 200}),
     "courses.receipt": (

@@ -23,3 +23,10 @@ def test_pages_load_htmx_from_static_only(client):
     response = client.get(scripts[0])
     response.close()
     assert response.status_code == 200
+
+
+def test_vendored_axe_core_matches_the_recorded_checksum():
+    readme = (ROOT / "tests/e2e/vendor/README.md").read_text()
+    recorded = re.search(r"`axe-4\.14\.1\.min\.js` \|.*\| `([0-9a-f]{64})` \|", readme).group(1)
+    actual = hashlib.sha256((ROOT / "tests/e2e/vendor/axe-4.14.1.min.js").read_bytes()).hexdigest()
+    assert actual == recorded

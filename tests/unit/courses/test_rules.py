@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from portal.courses.rules import (
     Audience,
+    MINIMUM_READING_FLOOR,
+    LessonRead,
     Missing,
     Status,
     acknowledgement_blockers,
@@ -17,6 +19,9 @@ from portal.courses.rules import (
     audiences_on_hire,
     due_date,
     quiz_result,
+    reading_counts,
+    reading_units,
+    minimum_reading_seconds,
     receipt_number,
     seconds_between,
     status,
@@ -102,3 +107,33 @@ def test_receipt_number():
 @given(st.floats(0, 1e9), st.floats(0, 1e9))
 def test_seconds_spent_is_never_negative_nor_above_the_cap(start, end):
     assert 0 <= seconds_between(start, end) <= 4 * 3600
+
+
+def test_statement_names_each_lesson_read_and_when():
+    lessons = [LessonRead(1, "什么是工伤", "2026-11-29 09:00:05"), LessonRead(2, "怎么报告", "2026-11-29 09:04:10")]
+    zh = acknowledgement_statement("zh_CN", "工伤基础", 1, lessons)
+    assert ("第 1 课《什么是工伤》于 2026-11-29 09:00:05 读完；第 2 课《怎么报告》于 2026-11-29 09:04:10 读完"
+            in zh)
+    en = acknowledgement_statement("en", "Basics", 1, lessons[:1])
+    assert "(lesson 1 “什么是工伤” finished 2026-11-29 09:00:05)" in en
+
+
+@pytest.mark.parametrize("text, units", [
+    ("工伤认定", (4, 0)), ("Work injury is recognised.", (0, 4)), ("第 3 条：Article 14 applies。", (2, 4)),
+    ("— ** —", (0, 0)),
+])
+def test_reading_units_count_cjk_characters_and_words(text, units):
+    assert reading_units(text) == units
+
+
+def test_minimum_reading_time_scales_with_length():
+    assert minimum_reading_seconds("短") == MINIMUM_READING_FLOOR
+    assert minimum_reading_seconds("字" * 900) == 60  # 15 characters a second
+    assert minimum_reading_seconds("word " * 800) == 100  # 8 words a second
+    assert minimum_reading_seconds("字" * 900, scale=0) == 0
+    assert reading_counts(60, 60) and not reading_counts(59, 60)
+
+
+@given(st.text(), st.text())
+def test_minimum_reading_time_never_shrinks_when_text_is_added(first, second):
+    assert minimum_reading_seconds(first + "\n" + second) >= minimum_reading_seconds(first) >= MINIMUM_READING_FLOOR

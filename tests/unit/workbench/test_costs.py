@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.workbench.charts import stacked_bars
+from portal.workbench.charts import FONT_SIZE, ROTATION, label_layout, nice_ticks, stacked_bars, text_width
 from portal.workbench.costs import Category, CostLine, by_case, by_department, by_month, employer_cost, totals
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
@@ -74,3 +75,42 @@ def test_chart_refuses_mismatched_or_negative_series():
         stacked_bars("x", ["a", "b"], [("s", [Decimal("1")])])
     with pytest.raises(ValueError):
         stacked_bars("x", ["a"], [("s", [Decimal("-1")])])
+
+
+@pytest.mark.parametrize("highest, ticks", [
+    (Decimal("9300"), ["0", "2000", "4000", "6000", "8000", "10000"]),
+    (Decimal("45450"), ["0", "10000", "20000", "30000", "40000", "50000"]),
+    (Decimal("0"), ["0", "1"]),
+])
+def test_y_axis_has_round_steps_up_to_the_highest_bar(highest, ticks):
+    assert [str(t.normalize()) if t else "0" for t in nice_ticks(highest)] == [str(Decimal(t).normalize()) for t in ticks]
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1E9"), places=2))
+def test_ticks_cover_the_highest_value_in_at_most_ten_steps(highest):
+    ticks = nice_ticks(highest)
+    assert ticks[0] == 0 and ticks[-1] >= highest and len(ticks) <= 11
+    assert len({b - a for a, b in zip(ticks, ticks[1:])}) == 1
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=60), st.floats(5, 200))
+def test_shown_x_labels_never_crowd(labels, slot):
+    rotate, step = label_layout(labels, slot)
+    if not rotate:
+        assert all(text_width(label) + 4 <= slot for label in labels)
+    else:  # neighbouring shown labels are at least 1.3 line heights apart across the text
+        assert step * slot * math.sin(math.radians(ROTATION)) >= FONT_SIZE * 1.3
+
+
+def test_chart_has_a_y_scale_a_description_with_totals_and_thins_crowded_labels():
+    months = [f"2026-{m:02d}" for m in range(1, 13)] + [f"2027-{m:02d}" for m in range(1, 13)]
+    svg = stacked_bars("成本", months, [("工资", [Decimal("1000")] * 24)], width=360, chart_id="c1",
+                       amount=lambda v: f"{v:,.2f} 元", total_label="合计")
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("aria-labelledby") == "c1-title c1-desc"
+    assert "2026-01: 合计 1,000.00 元" in root.find(f"{ns}desc").text
+    y_labels = [t.text for t in root.find(f"{ns}g[@class='y-axis']").iter(f"{ns}text")]
+    assert y_labels[0] == "0" and y_labels[-1] == "1,000"
+    x_labels = [t for t in root.find(f"{ns}g[@class='x-axis']").iter(f"{ns}text")]
+    assert 1 < len(x_labels) < 24 and all("rotate(-45" in t.get("transform") for t in x_labels)

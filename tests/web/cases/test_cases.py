@@ -268,3 +268,34 @@ def test_the_source_case_end_to_end(client, app):
         assert dict(rows) == expected
         assert own_deadline in page and "期限已过" in page  # the re-assessment window, unused
         assert page.count("由 王芳 登记") >= 10  # each step done says who recorded it (HR 王芳 in the demo)
+
+
+def test_case_list_searches_sorts_pages_and_costs_the_same_at_any_size(client, cases_ready):
+    from portal.cases.models import CASE_FIELDS
+    from portal.org.models import Employee
+    from tests.querycount import counted_statements
+    from tests.web.org.test_employees import add_staff
+
+    world = cases_ready
+
+    def cases_for_staff(count: int, start: int) -> None:
+        add_staff(world, count, start)
+        for person in db.session.query(Employee).filter(Employee.number >= f"S{start:04d}", Employee.number.like("S%")):
+            db.session.add(InjuryCase(**{**dict.fromkeys(CASE_FIELDS), "employee_id": person.id, "description": "",
+                                         "accident_date": date(2026, 1, 1) + (person.hire_date - date(2025, 1, 1))}))
+        db.session.commit()
+
+    login(client, "hr")
+    cases_for_staff(22, 100)
+    with counted_statements() as few:
+        first = client.get("/records/cases/", headers=ROWS).get_data(as_text=True)
+    cases_for_staff(30, 122)
+    with counted_statements() as many:
+        body = client.get("/records/cases/", headers=ROWS).get_data(as_text=True)
+    assert len(many) == len(few)
+    assert "第 1–20 条，共 22 条" in first and "第 1–20 条，共 52 条" in body
+    assert body.index("员工151") < body.index("员工150")  # newest accident first by default
+    oldest = client.get("/records/cases/?sort=accident&page=3", headers=ROWS).get_data(as_text=True)
+    assert "第 41–52 条" in oldest and "员工151" in oldest
+    found = client.get("/records/cases/?q=13800000120", headers=ROWS).get_data(as_text=True)
+    assert "员工120" in found and "第 1–1 条，共 1 条" in found

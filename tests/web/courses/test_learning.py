@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from portal.core.types import SHANGHAI
 from portal.courses.models import Acknowledgement, LessonProgress, QuizAttempt
-from portal.courses.operations import current_version
+from portal.courses.operations import current_version, lesson_minimum_seconds
 from portal.courses.presenters import questions_of
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
+from portal.notifications.operations import deliver_outbox, smtp_settings
 from tests.conftest import assign_course, csrf_token, login, post_form
+from tests.unit.notifications.test_mailer import smtp_server  # noqa: F401  (fixture)
 
 SLUG = "injury-basics"
 
@@ -28,9 +33,17 @@ def events(employee_id: int, event_type: str) -> list[EvidenceEvent]:
     ).scalars())
 
 
+def open_lesson_for(client, number: int, seconds: int) -> None:
+    """Open a lesson, then move its opening ``seconds`` into the past (the server's reading clock)."""
+    assert client.get(f"/learning/{SLUG}/lessons/{number}").status_code == 200
+    progress = db.session.execute(sa.select(LessonProgress).where(LessonProgress.lesson_number == number)).scalar_one()
+    progress.last_opened_at -= timedelta(seconds=seconds)
+    db.session.commit()
+
+
 def read_all_lessons(client, version) -> None:
     for lesson in version.snapshot["lessons"]:
-        assert client.get(f"/learning/{SLUG}/lessons/{lesson['number']}").status_code == 200
+        open_lesson_for(client, lesson["number"], lesson_minimum_seconds(version, lesson["number"]))
         assert post_form(client, f"/learning/{SLUG}/lessons/{lesson['number']}/read").status_code == 303
 
 
@@ -66,11 +79,41 @@ def test_opening_and_reading_a_lesson_is_recorded_with_time_spent(client, world,
     opened = events(world.worker.id, "lesson_viewed")
     assert len(opened) == 1 and '"lesson":1' in opened[0].body and "PhoneBrowser/1.0" in opened[0].body
     assert len(events(world.worker.id, "course_opened")) == 1
+    open_lesson_for(client, 1, 95)
     response = post_form(client, f"/learning/{SLUG}/lessons/1/read")
     assert response.headers["Location"] == f"/learning/{SLUG}/lessons/2"
     read = events(world.worker.id, "lesson_read")
-    assert len(read) == 1 and '"seconds":' in read[0].body
+    assert len(read) == 1 and '"seconds":95' in read[0].body
     assert db.session.query(LessonProgress).one().read_at is not None
+
+
+def test_finished_reading_too_soon_does_not_count(client, world, assigned):
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    minimum = lesson_minimum_seconds(version, 1)
+    assert minimum > 10  # scaled to the lesson's length, above the floor
+    open_lesson_for(client, 1, minimum - 5)
+    response = post_form(client, f"/learning/{SLUG}/lessons/1/read")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and f"至少需要 {minimum} 秒" in body and "第 1 课，共 3 课" in body
+    assert events(world.worker.id, "lesson_read") == []
+    assert db.session.query(LessonProgress).one().read_at is None
+    assert "读完每一课" in client.get(f"/learning/{SLUG}/acknowledge").get_data(as_text=True)
+    # Opened but never read to the end: posting for lesson 2 without opening it is refused too.
+    assert post_form(client, f"/learning/{SLUG}/lessons/2/read").status_code == 422
+
+
+def test_statement_lists_each_lesson_read_and_when(client, world, assigned):
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"})
+    record = db.session.query(Acknowledgement).one()
+    progress = {p.lesson_number: p for p in db.session.query(LessonProgress)}
+    for lesson in version.snapshot["lessons"]:
+        read_at = progress[lesson["number"]].read_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        assert f"第 {lesson['number']} 课《{lesson['title']}》于 {read_at} 读完" in record.statement
 
 
 def test_lesson_reader_page_and_fragment(client, world, assigned):
@@ -91,7 +134,7 @@ def test_lesson_html_is_sanitized_markdown(client, world, assigned):
 
 def test_last_lesson_leads_to_the_quiz(client, world, assigned):
     login(client, "worker")
-    client.get(f"/learning/{SLUG}/lessons/3")
+    open_lesson_for(client, 3, 600)
     assert post_form(client, f"/learning/{SLUG}/lessons/3/read").headers["Location"] == f"/learning/{SLUG}/quiz"
 
 
@@ -142,7 +185,7 @@ def test_tampered_answers_are_refused_with_a_message(client, world, assigned, ta
 def test_acknowledgement_waits_for_every_lesson_and_a_passed_quiz(client, world, assigned):
     login(client, "worker")
     page = client.get(f"/learning/{SLUG}/acknowledge").get_data(as_text=True)
-    assert "打开每一课" in page and "通过测验" in page
+    assert "读完每一课" in page and "通过测验" in page
     response = post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"})
     assert response.status_code == 409
     version = current_version(assigned.course, "zh_CN")
@@ -194,3 +237,34 @@ def test_new_hire_created_by_hr_gets_the_onboarding_courses(client, world, cours
     hired = db.session.query(Employee).filter_by(number="N100").one()
     assigned = {e.body.split('"id":"')[1].split('"')[0] for e in events(hired.id, "course_assigned")}
     assert assigned == {"injury-basics", "social-insurance-shares", "short-tenure"}
+
+
+def test_receipt_is_mailed_to_the_employee_when_email_is_configured(app, client, world, assigned, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False, SMTP_SENDER="hr@company-a.example")
+    world.worker.email = "li.qiang@company-a.example"
+    db.session.commit()
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    assert post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    record = db.session.query(Acknowledgement).one()
+    assert deliver_outbox(smtp_settings()).sent == 1  # what the outbox job does every minute
+    ((_sender, recipients, content),) = inbox.messages
+    text = message_from_bytes(content).get_payload(decode=True).decode("utf-8")
+    assert recipients == ["li.qiang@company-a.example"]
+    assert record.receipt_number in text and record.statement in text and record.content_sha256 in text
+    assert f"/learning/receipts/{record.receipt_number}" in text
+
+
+def test_no_mail_without_an_address(app, client, world, assigned, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False)
+    login(client, "worker")
+    version = current_version(assigned.course, "zh_CN")
+    read_all_lessons(client, version)
+    pass_quiz(client, version)
+    assert post_form(client, f"/learning/{SLUG}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    assert deliver_outbox(smtp_settings()).sent == 0
+    assert inbox.messages == []

@@ -105,3 +105,29 @@ def test_assigning_unknown_numbers_assigns_nothing(client, world, courses):
                          follow_redirects=True)
     assert "X999" in response.get_data(as_text=True)
     assert db.session.query(Assignment).count() == 0
+
+
+@pytest.mark.parametrize("filters", ["", "status=not_started", "department={assembly}&contract=regular", "q=员工1"])
+def test_matrix_is_paged_and_its_queries_do_not_grow_under_any_filter(client, world, courses, records, filters):
+    from portal.org.models import Employee
+    from tests.querycount import counted_statements
+    from tests.web.org.test_employees import add_staff
+
+    def hire_and_assign(count: int, start: int) -> None:
+        add_staff(world, count, start)
+        for person in db.session.query(Employee).filter(Employee.number.like("S%"), Employee.id.not_in(
+                db.session.query(Assignment.employee_id))):
+            assign_course(courses[SLUG], person)
+
+    url = f"/records/courses/{SLUG}?{filters.format(assembly=world.assembly.id)}"
+    login(client, "hr")
+    hire_and_assign(3, 100)
+    with counted_statements() as few:
+        assert client.get(url, headers=MATRIX).status_code == 200
+    hire_and_assign(120, 103)
+    with counted_statements() as many:
+        body = client.get(url, headers=MATRIX).get_data(as_text=True)
+    assert len(many) == len(few)
+    assert "第 1–50 条，共" in body and body.count("<tr>") == 51
+    ordered = client.get(f"{url}&sort=-number&page=2", headers=MATRIX).get_data(as_text=True)
+    assert "第 51–" in ordered and 'aria-sort="descending"' in ordered

@@ -10,6 +10,7 @@ import pytest
 from portal.evidence.ledger import SYSTEM, origin_of, payload_of
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeVersion
+from portal.org.models import Employee
 from portal.notices.operations import respond, shanghai_date
 from portal.notices.rules import ResponseKind
 from tests.conftest import login, post_form
@@ -168,3 +169,29 @@ def test_a_manager_cannot_push_or_open_a_notice(client, world, version):
     assert client.get(f"/records/notices/{version.notice_id}").status_code == 403
     assert push(client, version.notice_id, employee_numbers="E001").status_code == 403
     assert db.session.query(NoticeDelivery).count() == 0
+
+
+def test_deliveries_are_paged_sorted_and_their_queries_do_not_grow(client, world, version):
+    from portal.notices.operations import push_notice
+    from portal.notices.rules import due_date
+    from tests.querycount import counted_statements
+    from tests.web.org.test_employees import add_staff
+
+    login(client, "hr")
+    url = f"/records/notices/{version.notice_id}"
+    push_notice(version, [world.worker, world.outsider], due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    with counted_statements() as few:
+        assert client.get(url, headers=DELIVERIES).status_code == 200
+    add_staff(world, 118)
+    staff = db.session.query(Employee).filter(Employee.number.like("S%")).all()
+    push_notice(version, staff, due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    with counted_statements() as many:
+        body = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert len(many) == len(few)
+    assert "第 1–50 条，共 120 条" in body and body.count("<tr>") == 50 + 1  # 50 rows and the header
+    by_name = client.get(f"{url}?sort=-name&page=3", headers=DELIVERIES).get_data(as_text=True)
+    assert "第 101–120 条，共 120 条" in by_name and "员工100" in by_name  # names descending: 员工… last
+    by_phone = client.get(f"{url}?q=13800000105", headers=DELIVERIES).get_data(as_text=True)
+    assert "员工105" in by_phone and "第 1–1 条，共 1 条" in by_phone

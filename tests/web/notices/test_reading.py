@@ -12,7 +12,9 @@ from portal.extensions import db
 from portal.notices.models import NoticeAcknowledgement, NoticeResponse
 from portal.notices.operations import shanghai_date
 from portal.notices.rules import notice_statement
+from portal.notifications.operations import deliver_outbox, smtp_settings
 from tests.conftest import csrf_token, login, post_form
+from tests.unit.notifications.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.notices.conftest import TITLE, events
 
 RESPONSES = {"HX-Request": "true", "HX-Target": "notice-responses"}
@@ -161,3 +163,22 @@ def test_only_the_employee_opens_a_delivery_and_the_receipt_follows_the_policy(
     assert post_form(other, f"/notices/{delivery.id}/acknowledge", {"typed_name": "李强"}).status_code == 404
     assert other.get(receipt_url).status_code == receipt_status
     assert other.get("/notices/receipts/N20261126-999999").status_code == 404
+
+
+def test_notice_receipt_is_mailed_once_when_email_is_configured(app, client, world, delivery, smtp_server):  # noqa: F811
+    from email import message_from_bytes
+
+    inbox, port = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False)
+    world.worker.email = "li.qiang@company-a.example"
+    db.session.commit()
+    login(client, "worker")
+    client.get(f"/notices/{delivery.id}")
+    post_form(client, f"/notices/{delivery.id}/acknowledge", {"typed_name": "李强"})
+    post_form(client, f"/notices/{delivery.id}/acknowledge", {"typed_name": "李强"})  # a double submit
+    record = db.session.query(NoticeAcknowledgement).one()
+    assert deliver_outbox(smtp_settings()).sent == 1  # what the outbox job does every minute
+    ((_sender, recipients, content),) = inbox.messages
+    text = message_from_bytes(content).get_payload(decode=True).decode("utf-8")
+    assert recipients == ["li.qiang@company-a.example"]
+    assert record.receipt_number in text and record.statement in text and TITLE["zh_CN"] in text

@@ -8,7 +8,9 @@ import pytest
 
 from portal.extensions import db
 from portal.org.models import Employee
+from portal.org.rules import ContractType
 from tests.conftest import login, post_form
+from tests.querycount import counted_statements
 
 ROWS = {"HX-Request": "true", "HX-Target": "employee-rows"}
 
@@ -27,7 +29,7 @@ def test_manager_cannot_filter_their_way_into_another_department(client, world):
     login(client, "manager")
     body = client.get(f"/employees?department={world.assembly.id}").get_data(as_text=True)
     assert "陈晓雨" not in body
-    assert "0 名员工" in body
+    assert "共 0 条" in body
 
 
 def test_search_without_htmx_returns_the_whole_page(client, world):
@@ -131,3 +133,50 @@ def test_manager_cannot_post_the_employee_form(client, world):
     before = count_employees()
     assert post_form(client, "/employees/new", valid_form(world)).status_code == 403
     assert count_employees() == before
+
+
+def add_staff(world, count: int, start: int = 100) -> None:
+    for n in range(start, start + count):
+        db.session.add(Employee(number=f"S{n:04d}", name=f"员工{n}", hire_date=date(2025, 1, 1) + timedelta(days=n),
+                                department=world.assembly if n % 2 else world.machining,
+                                contract_type=ContractType.REGULAR, preferred_locale="zh_CN", phone=f"1380000{n:04d}"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("query", ["13800000101", "outsider", "装配", "Assembly"])
+def test_search_covers_phone_user_name_and_department(client, world, query):
+    add_staff(world, 2)
+    world.outsider.phone = "13800000101" if query != "13800000101" else None
+    db.session.commit()
+    login(client, "hr")
+    body = client.get("/employees", query_string={"q": query}, headers=ROWS).get_data(as_text=True)
+    assert "李强" not in body  # machining, no such phone or user name
+    if query == "13800000101":
+        assert "员工101" in body and "员工100" not in body
+    else:
+        assert "陈晓雨" in body
+
+
+def test_columns_sort_both_ways_and_pages_are_numbered_with_the_total(client, world):
+    add_staff(world, 120)
+    login(client, "hr")
+    body = client.get("/employees?sort=-hire_date", headers=ROWS).get_data(as_text=True)
+    assert body.index("员工219") < body.index("员工218")  # newest hire first
+    assert 'aria-sort="descending"' in body and "sort=hire_date" in body  # the header now sorts ascending
+    assert "第 1–50 条，共 125 条" in body
+    assert 'aria-current="page" href="/employees?page=1' in body and "page=3" in body
+    third = client.get("/employees?sort=-hire_date&page=3", headers=ROWS).get_data(as_text=True)
+    assert "第 101–125 条，共 125 条" in third and "员工100" in third
+    assert "第 1–50 条" in client.get("/employees?sort=bogus&page=x").get_data(as_text=True)
+
+
+def test_list_queries_do_not_grow_with_the_number_of_employees(client, world):
+    login(client, "hr")
+    client.get("/employees")  # warm caches (the menu, the bell)
+    with counted_statements() as few:
+        assert client.get("/employees?q=员工").status_code == 200
+    add_staff(world, 150)
+    with counted_statements() as many:
+        body = client.get("/employees?q=员工").get_data(as_text=True)
+    assert "共 150 条" in body
+    assert len(many) == len(few)

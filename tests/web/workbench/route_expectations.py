@@ -6,6 +6,7 @@ from datetime import date
 
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
+from portal.notices.models import NoticeDelivery
 from portal.workbench import operations
 from portal.workbench.models import RiskAlert
 from tests.web.cases.route_expectations import prepare_cases
@@ -25,6 +26,9 @@ WORKBENCH_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | st
     "workbench.index": ("GET", "/workbench/", {}, ALERTS),
     "workbench.acknowledge": ("POST", "/workbench/alerts/{alert}/acknowledge", {}, ALERT_POST),
     "workbench.resolve": ("POST", "/workbench/alerts/{alert}/resolve", {}, ALERT_POST),
+    "workbench.alert_fix": ("GET", "/workbench/alerts/{ack_alert}/fix", {}, {**HR_ONLY, "manager": 200}),
+    "workbench.alert_remind": ("POST", "/workbench/alerts/{ack_alert}/remind", {}, ALERT_POST),
+    "workbench.alert_extend": ("POST", "/workbench/alerts/{ack_alert}/extend", {"due": "2099-01-01"}, ALERT_POST),
     "workbench.costs": ("GET", "/workbench/costs", {}, HR_ONLY),
     "workbench.costs_export": ("GET", "/workbench/costs.csv", {}, HR_ONLY),
     "workbench.reports": ("GET", "/workbench/reports/", {}, EVERYONE),
@@ -45,9 +49,12 @@ WORKBENCH_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | st
 def prepare_workbench(world) -> dict[str, str]:
     """The worker's case (with its alerts scanned) and an injury report waiting for the department review."""
     extra = prepare_cases(world)
+    for delivery in db.session.query(NoticeDelivery).filter_by(employee_id=world.worker.id):
+        delivery.due_date = date(2026, 11, 1)  # overdue, so an acknowledgement alert with its fix page exists
     operations.scan(date(2026, 11, 26))
     alert = db.session.query(RiskAlert).filter_by(employee_id=world.worker.id).order_by(RiskAlert.id).first()
+    ack_alert = db.session.query(RiskAlert).filter_by(employee_id=world.worker.id, subject_kind="delivery").first()
     report = operations.file_report(world.worker, date(2026, 11, 20), "Workshop 2", "Cut hand on a press",
                                     world.user("worker").id, SYSTEM)
     db.session.commit()
-    return {**extra, "alert": str(alert.id), "report": str(report.id)}
+    return {**extra, "alert": str(alert.id), "ack_alert": str(ack_alert.id), "report": str(report.id)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from portal.cases import operations as cases
 from portal.cases.models import CASE_FIELDS
 from portal.courses.models import Assignment
+from portal.core.types import local_today
 from portal.evidence.ledger import SYSTEM
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
@@ -77,8 +79,10 @@ def test_alerts_of_each_kind_come_from_the_database_with_fix_links(client, ready
     alert = db.session.query(RiskAlert).filter_by(code="pay_not_stopped").one()
     assert f'href="/records/cases/{alert.subject_id}"' in body
     course_alert = db.session.query(RiskAlert).filter_by(code="acknowledgement_overdue", subject_kind="assignment").first()
-    assert f"/records/courses/{assignment.course.slug}/employees/{world.worker.id}" in body
-    assert "第三十三条" in body and course_alert is not None
+    assert f'href="/workbench/alerts/{course_alert.id}/fix"' in body and f"《{assignment.course.title_zh}》" in body
+    fix_page = client.get(f"/workbench/alerts/{course_alert.id}/fix").get_data(as_text=True)
+    assert f"/records/courses/{assignment.course.slug}/employees/{world.worker.id}" in fix_page
+    assert "第三十三条" in body
     # Managers see only their department's alerts.
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "other.manager")
@@ -131,6 +135,19 @@ def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert xlsx[0] == header and Decimal(str(xlsx[1][header.index("suspension_wages")])) == \
         Decimal(values[header.index("suspension_wages")])
+
+
+def test_cost_report_names_cases_and_gives_totals_and_chart_text(client, ready):
+    case = db.session.query(cases.InjuryCase).one()
+    login(client, "hr")
+    report = client.get("/workbench/costs").get_data(as_text=True)
+    name = f"李强 (E001), {case.accident_date:%Y-%m-%d}"
+    assert f'>{name}</a></th>' in report and f">#{case.id}<" not in report
+    total = cost_rules.employer_cost(cost_rules.totals(operations.case_cost_lines(case, local_today())))
+    assert f"全部案件的单位成本合计：{total:,.2f} 元" in report
+    for chart in ("chart-case", "chart-month", "chart-department"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in report
+    assert re.search(r'<desc id="chart-month-desc">\d{4}-\d{2}: 合计 [\d,]+\.\d{2} 元', report)
 
 
 def test_workflow_runs_in_order_by_role_without_skipping(client, world):
@@ -280,3 +297,102 @@ def test_notification_bell_page_and_fragment(client, world):
     page = client.get("/notifications/").get_data(as_text=True)
     assert "李强" in page and "#1" in page
     assert "bell-count" not in client.get("/notifications/bell").get_data(as_text=True)
+
+
+# --- The alerts list: filters, groups, fix page ----------------------------------------------------
+
+
+def overdue_notices(world) -> None:
+    prepare_cases(world)
+    for delivery in db.session.query(NoticeDelivery).filter_by(employee_id=world.worker.id):
+        delivery.due_date = date(2026, 11, 1)
+    operations.scan(date(2026, 11, 26))
+
+
+def test_alerts_are_grouped_per_person_and_name_their_notice(client, world):
+    overdue_notices(world)
+    login(client, "hr")
+    body = client.get("/workbench/").get_data(as_text=True)
+    assert body.count('class="alert-person"') == 1  # one group for 李强, however many alerts
+    titles = re.findall(r'class="alert-subject">《([^》]+)》', body)
+    assert len(titles) >= 2 and len(set(titles)) == len(titles)  # each row names its own notice
+    assert "共 1 条" in body
+
+
+@pytest.mark.parametrize("query, shown", [
+    ({"kind": "acknowledgement_overdue"}, {"acknowledgement_overdue"}),
+    ({"severity": "3"}, None), ({"owner": "manager"}, {"acknowledgement_overdue"}),
+])
+def test_alert_filters_narrow_the_list(client, world, query, shown):
+    overdue_notices(world)
+    login(client, "hr")
+    body = client.get("/workbench/", query_string=query, headers={"HX-Request": "true", "HX-Target": "alert-rows"})
+    codes = set(re.findall(r'class="alert-item alert-([a-z_]+)"', body.get_data(as_text=True)))
+    assert codes
+    if shown:
+        assert codes == shown
+    else:
+        assert all(a.severity == 3 for a in db.session.query(RiskAlert).filter(RiskAlert.code.in_(codes)))
+
+
+def test_department_filter_and_scope(client, world):
+    overdue_notices(world)
+    login(client, "hr")
+    assert "李强" not in client.get(f"/workbench/?department={world.assembly.id}").get_data(as_text=True)
+    assert "李强" in client.get(f"/workbench/?department={world.machining.id}").get_data(as_text=True)
+
+
+def test_fix_page_reminds_and_extends_the_due_date(client, world):
+    overdue_notices(world)
+    alert = db.session.query(RiskAlert).filter_by(subject_kind="delivery").first()
+    login(client, "manager")
+    body = client.get("/workbench/").get_data(as_text=True)
+    assert f"/workbench/alerts/{alert.id}/fix" in body
+    page = client.get(f"/workbench/alerts/{alert.id}/fix").get_data(as_text=True)
+    assert "发送提醒" in page and "延长截止日期" in page
+    assert post_form(client, f"/workbench/alerts/{alert.id}/remind").status_code == 303
+    assert db.session.query(Notification).filter_by(user_id=world.user("worker").id, kind="reminder").count() == 1
+    past = post_form(client, f"/workbench/alerts/{alert.id}/extend", {"due": "2020-01-01"})
+    assert past.status_code == 422 and "请选择今天之后的日期" in past.get_data(as_text=True)
+    bad = post_form(client, f"/workbench/alerts/{alert.id}/extend", {"due": "not a date"})
+    assert bad.status_code == 422
+    assert post_form(client, f"/workbench/alerts/{alert.id}/extend", {"due": "2099-01-31"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(NoticeDelivery, alert.subject_id).due_date == date(2099, 1, 31)
+    assert db.session.get(RiskAlert, alert.id).status == "resolved"
+
+
+def test_alert_list_queries_do_not_grow_with_the_number_of_people(client, world):
+    from tests.querycount import counted_statements
+    from tests.web.org.test_employees import add_staff
+
+    overdue_notices(world)
+    login(client, "hr")
+    client.get("/workbench/")
+    with counted_statements() as few:
+        client.get("/workbench/")
+    add_staff(world, 40)
+    for person in db.session.query(Employee).filter(Employee.number.like("S%")):
+        db.session.add(RiskAlert(key=f"test:{person.id}", code="acknowledgement_overdue", severity=2,
+                                 subject_kind="delivery", subject_id=person.id, employee_id=person.id,
+                                 due=date(2026, 11, 1), owner_role="manager", article_zh="", article_en=""))
+    db.session.commit()
+    with counted_statements() as many:
+        body = client.get("/workbench/").get_data(as_text=True)
+    assert "共 41 条" in body
+    assert len(many) == len(few)
+
+
+def test_acknowledging_resolves_its_alert_at_once(client, world):
+    overdue_notices(world)
+    alert = db.session.query(RiskAlert).filter_by(subject_kind="delivery").first()
+    delivery = db.session.get(NoticeDelivery, alert.subject_id)
+    login(client, "worker")
+    client.get(f"/notices/{delivery.id}")
+    assert post_form(client, f"/notices/{delivery.id}/acknowledge", {"typed_name": "李强"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(RiskAlert, alert.id).status == "resolved"
+    others = db.session.query(RiskAlert).filter(RiskAlert.subject_kind == "delivery", RiskAlert.id != alert.id)
+    assert all(a.status == "open" for a in others)
+    resolved = db.session.query(EvidenceEvent).filter_by(employee_id=world.worker.id, event_type="alert_resolved").count()
+    assert resolved == 1

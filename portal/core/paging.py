@@ -1,0 +1,73 @@
+"""Numbered pages with totals and whitelisted sorting for the long lists. Pure Python."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page ``number`` (1-based) of ``total`` rows, ``size`` rows a page."""
+
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.size), 1)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first_row(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last_row(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and ``around`` either side of this one;
+        ``None`` marks a gap ("…")."""
+        keep = {1, self.pages, *range(self.number - around, self.number + around + 1)}
+        numbers = sorted(n for n in keep if 1 <= n <= self.pages)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def page_of(requested: int | None, total: int, size: int) -> Page:
+    """The page to show: the requested one, clamped into range (bad input never errors)."""
+    pages = max(-(-total // size), 1)
+    return Page(min(max(requested or 1, 1), pages), size, total)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A column key from a whitelist and its direction, read from ``name`` or ``-name``."""
+
+    key: str
+    descending: bool = False
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    def toggled_for(self, key: str) -> str:
+        """The ``sort`` value a column header links to: ascending first, then reversed."""
+        return f"-{key}" if key == self.key and not self.descending else key
+
+
+def sort_of(requested: str | None, allowed: Sequence[str], default: str) -> Sort:
+    """The requested sort if its column is allowed, else ``default`` (``-key`` for descending)."""
+    value = (requested or "").strip()
+    if value.lstrip("-") not in allowed:
+        value = default
+    return Sort(value.lstrip("-"), value.startswith("-"))
