@@ -15,6 +15,7 @@ from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evi
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
 from tests.web.workbench.route_expectations import WORKBENCH_EXPECTED, prepare_workbench
 from tests.conftest import assign_course, csrf_token, login
+from tests.web.security_checks import assert_security_headers
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
 LOGIN = "login"  # a redirect to the sign-in page
@@ -122,6 +123,7 @@ def test_route_by_role(client, world, courses, endpoint, role):
         response = client.post(url, data={"csrf_token": csrf_token(client), **data})
     else:
         response = client.get(url)
+    assert_security_headers(response, endpoint)
     response.close()
     expected = outcomes[role]
     if expected == LOGIN:

@@ -1,0 +1,42 @@
+"""Security headers on every response, set in one place.
+
+The content security policy allows scripts, styles and images from the portal itself only: no
+inline script or style attribute anywhere (htmx's indicator style is switched off in the
+``htmx-config`` meta tag and lives in portal.css; the print buttons are wired by static/js/portal.js).
+Every response except static files is ``Cache-Control: no-store``: pages are per user and carry
+personal data (names at least; cases, wages and packs on many), which must not stay in shared or
+back-button caches.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _add_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers["Strict-Transport-Security"] = HSTS
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_add_headers)
