@@ -29,6 +29,8 @@ from portal.org.operations import all_departments
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.core import bounds
+from portal.core.bounds import positive_int
 
 bp = Blueprint("cases_admin", __name__, url_prefix="/records/cases")
 
@@ -41,7 +43,7 @@ bp = Blueprint("cases_admin", __name__, url_prefix="/records/cases")
 def index() -> Response:
     """Cases in reach with their status and next deadline, filtered by status and department;
     htmx swaps only ``#case-rows``. Cases with a pending action come first."""
-    department_id = request.args.get("department", type=int)
+    department_id = request.args.get("department", type=positive_int)
     status = request.args.get("status", "")
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
              .where(scope_filter("case.view", Employee.id, Employee.department_id))
@@ -289,7 +291,12 @@ def _policy_from_form(form: PolicyForm) -> Any:
     values["insurance_rates"] = rates
     for name in ("medical_subsidy_months", "employment_subsidy_months"):
         parts = [p for p in form[name].data.replace("，", ",").replace(" ", ",").split(",") if p]
-        if len(parts) != 6 or not all(p.replace(".", "", 1).isdigit() for p in parts):
+        try:
+            for part in parts:
+                bounds.decimal_in_bounds(part, places=1, maximum=bounds.MAX_MONTHS)
+        except bounds.OutOfBounds:
+            parts = []
+        if len(parts) != 6:
             form[name].errors = [_("Give six numbers of months, for grades 5 to 10, separated by commas.")]
             return None
         values[name] = {str(grade): part for grade, part in zip(range(5, 11), parts)}

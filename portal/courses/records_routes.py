@@ -26,6 +26,7 @@ from portal.org.operations import all_departments, visible_departments
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.core.bounds import positive_int
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
 
@@ -40,7 +41,7 @@ def _filter() -> MatrixFilter:
     contract = args.get("contract", "")
     return MatrixFilter(
         query=args.get("q", "")[:100],
-        department_id=args.get("department", type=int),
+        department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
         contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
     )
@@ -124,7 +125,7 @@ def assign(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         abort(400)
     numbers = [normalise_employee_number(n) for n in NUMBER_SPLIT.split(form.employee_numbers.data or "") if n]
-    department_id = request.form.get("department", type=int)
+    department_id = request.form.get("department", type=positive_int)
     people = list(db.session.execute(sa.select(Employee).where(Employee.number.in_(numbers))).scalars()) if numbers else []
     unknown = sorted(set(numbers) - {p.number for p in people})
     if department_id:

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import authorize, requires
 from portal.core.types import local_today, utcnow
+from portal.core.bounds import positive_int
 from portal.courses.models import CourseVersion
 from portal.evidence import operations
 from portal.evidence.forms import ActionForm, PaperReceiptForm
@@ -123,13 +124,14 @@ def _content_choices() -> list[SelectChoice]:
 
 def _content_ref(choice: str) -> ContentRef | None:
     kind, _sep, raw_id = choice.partition(":")
-    if not raw_id.isdigit():
+    version_id = positive_int(raw_id)
+    if version_id is None:
         return None
     if kind == "course":
-        version = db.session.get(CourseVersion, int(raw_id))
+        version = db.session.get(CourseVersion, version_id)
         return version and ContentRef("course", version.course.slug, version.number, version.sha256)
     if kind == "notice":
-        notice_version = db.session.get(NoticeVersion, int(raw_id))
+        notice_version = db.session.get(NoticeVersion, version_id)
         if notice_version is None:
             return None
         key = notice_version.snapshot.get("key") or str(notice_version.notice_id)

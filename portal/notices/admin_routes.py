@@ -20,6 +20,7 @@ from portal.org.operations import all_departments
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.core.bounds import positive_int
 
 bp = Blueprint("notices_admin", __name__, url_prefix="/records/notices")
 
@@ -87,7 +88,7 @@ def _filter() -> records.DeliveryFilter:
     args = request.args
     status = args.get("status", "")
     return records.DeliveryFilter(
-        query=args.get("q", "")[:100], department_id=args.get("department", type=int),
+        query=args.get("q", "")[:100], department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
     )
 

@@ -8,13 +8,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import Field, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from portal.notices import rules
 from portal.notices.presenters import KIND_LABELS
 from portal.notices.rules import TextProblem
+from portal.core import bounds
+from portal.web.fields import date_field
 
 
 class CleanText:
@@ -66,7 +68,7 @@ class PushForm(FlaskForm):
         description=_l("One or more, separated by spaces, commas or new lines."),
     )
     department = SelectField(_l("Or a whole department"), coerce=int, default=0, id="push-department")
-    due_date = DateField(_l("Acknowledge by"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])
+    due_date = date_field(_l("Acknowledge by"), bounds.DUE_DATE, required=True)
     submit = SubmitField(_l("Push"))
 
 

@@ -11,6 +11,9 @@ back-button caches.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.routing import IntegerConverter
+
+from portal.core.bounds import MAX_ID
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -38,5 +41,16 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number the id columns can hold, otherwise the URL does not match
+    (404), instead of an overflow in the database driver (2**63 on SQLite, 2**31 on PostgreSQL)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    """Before any blueprint: the converter applies to every route's ``<int:…>``."""
+    app.url_map.converters["int"] = RecordIdConverter
     app.after_request(_add_headers)
