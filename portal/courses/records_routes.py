@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import sqlalchemy as sa
@@ -12,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.access import authorize, requires
+from portal.core import tabular
+from portal.core.bounds import positive_int
 from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
@@ -24,9 +24,9 @@ from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
 from portal.org.operations import all_departments, visible_departments
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
+from portal.web.files import send_table
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
-from portal.core.bounds import positive_int
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
 
@@ -76,29 +76,22 @@ def export(slug: str) -> Response:
     course = _course(slug)
     result = matrix(course, _filter(), operations.today_in_shanghai())
     labels = status_labels()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Number"), _("Name"), _("Department"), _("Contract type"), _("Status"), _("Assigned"),
-                     _("Due"), _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"),
-                     _("Content SHA-256"), _("Receipt number")])
+    header = [_("Number"), _("Name"), _("Department"), _("Contract type"), _("Status"), _("Assigned"), _("Due"),
+              _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"), _("Content SHA-256"),
+              _("Receipt number")]
     locale = locale_code()
+    rows = []
     for assignment, state in result.rows:
         ack = assignment.acknowledgement
         person = assignment.employee
-        writer.writerow([
+        rows.append([
             person.number, person.name, person.department.name(locale), str(CONTRACT_LABELS[person.contract_type]),
-            str(labels[state]), _iso(assignment.assigned_at), assignment.due_date.isoformat(),
-            _iso(assignment.first_opened_at), _iso(assignment.quiz_passed_at), _iso(assignment.acknowledged_at),
+            str(labels[state]), assignment.assigned_at, assignment.due_date, assignment.first_opened_at,
+            assignment.quiz_passed_at, assignment.acknowledged_at,
             f"{ack.version.locale} v{ack.version.number}" if ack else "", ack.content_sha256 if ack else "",
             ack.receipt_number if ack else "",
         ])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={course.slug}-records.csv"
-    return response
-
-
-def _iso(moment) -> str:
-    return moment.isoformat() if moment else ""
+    return send_table(tabular.csv_bytes(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/<slug>/employees/<int:employee_id>")

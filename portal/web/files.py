@@ -33,3 +33,8 @@ def send_stored_file(data: bytes, sha256: str, original_name: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def send_table(body: bytes, filename: str, mimetype: str) -> Response:
+    """An export made by ``portal.core.tabular``, as a download."""
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)

@@ -531,41 +531,14 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
     return done
 
 
-def template_csv(kind: importing.Kind) -> str:
-    """The English header (the importer's keys) and a second line naming the Chinese headers also accepted."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+def template_rows(kind: importing.Kind) -> tuple[list[str], list[list[str]]]:
+    """The import template: the Chinese headers HR uses, and one line per column with its allowed values."""
     columns = importing.COLUMNS[kind]
-    writer.writerow(list(columns))
-    writer.writerow(["# " + " / ".join(f"{k}={'|'.join(v)}" for k, v in columns.items())])
-    return out.getvalue()
+    header = [aliases[0] for aliases in columns.values()]
+    return header, [["# " + " / ".join(f"{aliases[0]}={key}" for key, aliases in columns.items())]]
 
 
 # --- Exports ------------------------------------------------------------------------------------
-
-
-def table_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
-
-
-def table_xlsx(header: list[str], rows: Iterable[list[Any]], title: str = "export") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(["" if v is None else (float(v) if isinstance(v, Decimal) else
-                                            v.isoformat() if isinstance(v, (date, datetime)) else v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
@@ -575,12 +548,11 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
         rows: list[list[Any]] = []
         for a in db.session.execute(sa.select(Assignment).join(Employee, Assignment.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, Assignment.id)).scalars():
-            rows.append(["course", a.employee.number, a.employee.name, a.course.slug, a.due_date,
-                         a.acknowledged_at.isoformat() if a.acknowledged_at else ""])
+            rows.append(["course", a.employee.number, a.employee.name, a.course.slug, a.due_date, a.acknowledged_at])
         for d in db.session.execute(sa.select(NoticeDelivery).join(Employee, NoticeDelivery.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, NoticeDelivery.id)).scalars():
             rows.append(["notice", d.employee.number, d.employee.name, d.version.notice.key or d.version.notice_id, d.due_date,
-                         d.acknowledged_at.isoformat() if d.acknowledged_at else ""])
+                         d.acknowledged_at])
         return header, rows
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id).where(employee_filter)
              .order_by(InjuryCase.id))

@@ -49,6 +49,17 @@ WORKFLOW_ERRORS = {
     "wrong_role": _l("This step is decided by another role."),
     "comment_required": _l("Say why when returning a report."),
 }
+# Export column headers, in the reader's language (Chinese by default); the importer accepts these too.
+EXPORT_LABELS = {
+    "kind": _l("Kind"), "number": _l("Employee number"), "name": _l("Name"), "item": _l("Course or notice"),
+    "due_date": _l("Due"), "acknowledged_at": _l("Acknowledged at (Beijing time)"), "case": _l("Case"),
+    "accident_date": _l("Date of the accident"), "recognized": _l("Recognized"),
+    "suspension_start": _l("Suspension starts"), "suspension_months": _l("Suspension months"),
+    "assessment_concluded_date": _l("Assessment concluded"), "grade": _l("Disability grade"),
+    "owed": _l("Owed"), "withheld": _l("Withheld"), "deducted": _l("Deducted"), "collected": _l("Collected"),
+    "refunded": _l("Refunded"), "balance": _l("Balance"), "employer_cost": _l("Employer cost"),
+    **{category.value: label for category, label in CATEGORY_LABELS.items()},
+}
 IMPORT_REASONS = {
     Reason.MISSING_COLUMN: _l("The column is missing"),
     Reason.REQUIRED: _l("Required"),

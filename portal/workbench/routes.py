@@ -16,10 +16,12 @@ from werkzeug.wrappers import Response
 from portal.auth.access import current_actor, requires, scope_filter
 from portal.auth.policy import Role, can
 from portal.cases.models import InjuryCase
+from portal.core import tabular
 from portal.core.types import local_today, utcnow
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
+from portal.web.files import send_table
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.workbench import costs as cost_rules
@@ -121,21 +123,13 @@ def costs() -> str:
 COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Response:
+    """A table as CSV or XLSX through the one tabular writer, headers in the reader's language."""
+    labels = [str(presenters.EXPORT_LABELS.get(key, key)) for key in header]
     if fmt == "csv":
-        return _download(operations.table_csv(header, rows), f"{name}.csv", CSV)
+        return send_table(tabular.csv_bytes(labels, rows), f"{name}.csv", tabular.CSV_MIMETYPE)
     if fmt == "xlsx":
-        return _download(operations.table_xlsx(header, rows, name), f"{name}.xlsx", XLSX)
+        return send_table(tabular.xlsx_bytes(labels, rows, name), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
     abort(404)
 
 
@@ -310,7 +304,8 @@ def import_template(kind: str) -> Response:
         chosen = importing.Kind(kind)
     except ValueError:
         abort(404)
-    return _download(("\ufeff" + operations.template_csv(chosen)).encode("utf-8"), f"{kind}-template.csv", CSV)
+    header, rows = operations.template_rows(chosen)
+    return send_table(tabular.csv_bytes(header, rows), f"{kind}-template.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/export/<what>.<fmt>")
