@@ -156,6 +156,18 @@ def post_form(client: FlaskClient, path: str, data: dict[str, Any] | None = None
     return client.post(path, data=payload, **kwargs)
 
 
+def multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes,
+              content_type: str = "application/octet-stream") -> tuple[bytes, str]:
+    """A multipart body written by hand, as curl or a hostile client sends it: the claimed type and a
+    file name with escaped quotes reach the server unchanged (Werkzeug's builder would rewrite them,
+    and leaves a temporary file open for bodies over 500 KB)."""
+    quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
+    body = b"".join(f'--B\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items())
+    body += (f'--B\r\nContent-Disposition: form-data; name="{file_field}"; filename="{quoted}"\r\n'
+             f"Content-Type: {content_type}\r\n\r\n").encode() + data + b"\r\n--B--\r\n"
+    return body, "multipart/form-data; boundary=B"
+
+
 def login(client: FlaskClient, username: str, password: str = PASSWORD):
     return post_form(client, "/login", {"username": username, "password": password})
 

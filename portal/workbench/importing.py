@@ -12,12 +12,14 @@ import csv
 import enum
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from portal.core.tabular import restore
 from portal.org.rules import ContractType, EmploymentStatus, is_valid_employee_number, normalise_employee_number
 
 
@@ -44,6 +46,9 @@ class Reason(str, enum.Enum):
     NEGATIVE = "negative"
     BAD_MONTH = "bad_month"
     UNREADABLE = "unreadable_file"
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    TOO_LARGE = "too_large"
 
 
 @dataclass(frozen=True)
@@ -89,16 +94,40 @@ STATUS_ALIASES = {"active": EmploymentStatus.ACTIVE, "在职": EmploymentStatus.
 LOCALE_ALIASES = {"zh_cn": "zh_CN", "zh": "zh_CN", "中文": "zh_CN", "简体中文": "zh_CN", "en": "en", "english": "en",
                   "英文": "en"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-MAX_ROWS = 50_000
+# Limits of one file, checked before and while reading: a file past any of them is refused whole,
+# never checked in part. The upload itself is capped by MAX_CONTENT_LENGTH (2 MB).
+MAX_ROWS = 50_000  # data rows, after the header
+MAX_COLUMNS = 30
+MAX_UNCOMPRESSED = 25_000_000  # bytes of all XLSX parts together (50,000 wage rows take 9 MB), from the zip directory
+MAX_ZIP_MEMBERS = 200
+
+
+class TableRefused(ValueError):
+    """The file as a whole cannot be checked; ``reason`` says why."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file.
 
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    Raises ``TableRefused`` for a file past the limits or one that cannot be read. Cells an export
+    neutralized for spreadsheets (``'=…``) are read back as they were.
+    """
+    rows = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    table: list[list[str]] = []
+    for cells in rows:
+        if len(table) > MAX_ROWS:  # the header plus MAX_ROWS rows are allowed
+            raise TableRefused(Reason.TOO_MANY_ROWS)
+        if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
+            raise TableRefused(Reason.TOO_MANY_COLUMNS)
+        table.append([restore(cell) for cell in cells[:MAX_COLUMNS]])
+    return table
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -106,8 +135,41 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise ValueError("unreadable")
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        raise TableRefused(Reason.UNREADABLE)
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            yield [cell.strip() for cell in row]
+    except csv.Error:
+        raise TableRefused(Reason.UNREADABLE) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    """Streamed with openpyxl's read-only reader, after checking the zip directory: the declared
+    sheet dimensions are ignored (a tiny file may declare A1:XFD1048576) and columns past the cap
+    are never built."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise TableRefused(Reason.UNREADABLE) from None
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+        raise TableRefused(Reason.TOO_LARGE)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            cells = [_cell_text(value) for value in row]
+            while cells and not cells[-1]:  # iter_rows pads every row to max_col
+                cells.pop()
+            yield cells
+        book.close()
+    except TableRefused:
+        raise
+    except Exception:  # openpyxl and the zip and XML readers raise many kinds for a broken file
+        raise TableRefused(Reason.UNREADABLE) from None
 
 
 def _cell_text(value: Any) -> str:
@@ -198,7 +260,7 @@ def _rows(table: list[list[str]], kind: Kind, errors: list[RowError]) -> Iterato
         errors.append(RowError(1, key, "", Reason.MISSING_COLUMN))
     if missing:
         return
-    for offset, cells in enumerate(table[1:MAX_ROWS + 1], start=2):
+    for offset, cells in enumerate(table[1:], start=2):
         if any(cell.strip() for cell in cells):
             yield _Row(offset, cells, positions, errors)
 

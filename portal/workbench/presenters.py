@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.workbench.alerts import AlertCode
 from portal.workbench.costs import Category
-from portal.workbench.importing import Reason
+from portal.workbench.importing import MAX_COLUMNS, MAX_ROWS, Reason
 
 ALERT_REASONS = {
     AlertCode.FILING_DUE.value: _l("The employer's 30-day filing deadline for injury recognition is near."),
@@ -75,6 +75,12 @@ IMPORT_REASONS = {
     Reason.NEGATIVE: _l("Negative"),
     Reason.BAD_MONTH: _l("Not a valid year and month"),
     Reason.UNREADABLE: _l("The file cannot be read"),
+    Reason.TOO_MANY_ROWS: _l("The file has more than %(rows)s rows: split it and import the parts one by one. "
+                             "Nothing was checked or imported.", rows=f"{MAX_ROWS:,}"),
+    Reason.TOO_MANY_COLUMNS: _l("The file has more than %(columns)d columns: keep only the template's columns.",
+                                columns=MAX_COLUMNS),
+    Reason.TOO_LARGE: _l("The spreadsheet is too large once unpacked: save only the first sheet with the "
+                         "template's columns, or use CSV."),
 }
 
 

@@ -279,10 +279,8 @@ def import_data() -> Response | tuple[str, int]:
         kind = importing.Kind(form.kind.data)
         try:
             table = importing.read_table(upload.read(), upload.filename or "")
-        except Exception:  # a broken XLSX raises from openpyxl's zip reader
-            table = None
-        if table is None:
-            result = importing.Preview(kind, errors=[importing.RowError(1, "", "", importing.Reason.UNREADABLE)])
+        except importing.TableRefused as refused:
+            result = importing.Preview(kind, errors=[importing.RowError(1, "", "", refused.reason)])
         else:
             result = operations.preview(kind, table, local_today())
         if result.ok and form.mode.data == "commit":

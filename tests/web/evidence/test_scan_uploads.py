@@ -11,23 +11,17 @@ from werkzeug.http import parse_options_header
 from portal.courses.models import CourseVersion
 from portal.evidence.models import PaperReceipt
 from portal.extensions import db
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, multipart
 from tests.web.evidence.test_pack import PNG, journey  # noqa: F401  (journey is a fixture)
 
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
 def post_scan(client, world, filename: str, data: bytes, content_type: str):
-    """A multipart body written by hand, as curl or a hostile client sends it: the browser's claimed
-    type and a file name with escaped quotes reach the server unchanged."""
     version = db.session.query(CourseVersion).filter_by(locale="zh_CN").first()
     fields = {"csrf_token": csrf_token(client), "content": f"course:{version.id}", "signed_on": "2026-11-20"}
-    quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
-    body = b"".join(f'--B\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items())
-    body += (f'--B\r\nContent-Disposition: form-data; name="scan"; filename="{quoted}"\r\n'
-             f"Content-Type: {content_type}\r\n\r\n").encode() + data + b"\r\n--B--\r\n"
-    return client.post(f"/evidence/employees/{world.worker.id}/paper-receipts/new", data=body,
-                       content_type="multipart/form-data; boundary=B")
+    body, body_type = multipart(fields, "scan", filename, data, content_type)
+    return client.post(f"/evidence/employees/{world.worker.id}/paper-receipts/new", data=body, content_type=body_type)
 
 
 @pytest.mark.parametrize("data,name", [(HTML, "scan.png"), (b"%PDF-1.7\n" + HTML, "scan.pdf")])
