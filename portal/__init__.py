@@ -53,13 +53,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notices.admin_routes import bp as notices_admin_bp
     from portal.notices.routes import bp as notices_bp
     from portal.org.routes import bp as org_bp
+    from portal.privacy import cli as _privacy_cli  # noqa: F401  (registers flask privacy push)
+    from portal.privacy.routes import bp as privacy_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
     from portal.workbench.routes import bp as workbench_bp
     from portal.workbench.routes import notifications_bp
 
     for blueprint in (auth_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp, evidence_bp,
                       notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
-                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp):
+                      _workbench_cli.risks_bp, _workbench_cli.reminders_bp, privacy_bp):
         app.register_blueprint(blueprint)
     return app
 

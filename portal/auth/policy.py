@@ -86,6 +86,8 @@ RULES: dict[str, dict[Role, Scope]] = {
     # Injury reports: everyone reports their own; deciding is per step role (checked by workflow.decide).
     "workflow.report": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "workflow.decide": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
+    # One's own copy of one's data (PIPL Arts. 44–45).
+    "privacy.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     # Everyone's own notification centre.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
 }

@@ -24,7 +24,7 @@ from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
 from portal.org.operations import all_departments, visible_departments
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
-from portal.web.files import send_table
+from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 
@@ -91,7 +91,7 @@ def export(slug: str) -> Response:
             f"{ack.version.locale} v{ack.version.number}" if ack else "", ack.content_sha256 if ack else "",
             ack.receipt_number if ack else "",
         ])
-    return send_table(tabular.csv_bytes(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
+    return send_download(tabular.csv_bytes(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/<slug>/employees/<int:employee_id>")

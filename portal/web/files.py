@@ -35,6 +35,6 @@ def send_stored_file(data: bytes, sha256: str, original_name: str) -> Response:
     return response
 
 
-def send_table(body: bytes, filename: str, mimetype: str) -> Response:
-    """An export made by ``portal.core.tabular``, as a download."""
+def send_download(body: bytes, filename: str, mimetype: str) -> Response:
+    """Bytes the portal made (an export, a copy of personal data) as an attachment."""
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)

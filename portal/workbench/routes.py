@@ -21,7 +21,7 @@ from portal.core.types import local_today, utcnow
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.web.files import send_table
+from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.workbench import costs as cost_rules
@@ -127,9 +127,9 @@ def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Re
     """A table as CSV or XLSX through the one tabular writer, headers in the reader's language."""
     labels = [str(presenters.EXPORT_LABELS.get(key, key)) for key in header]
     if fmt == "csv":
-        return send_table(tabular.csv_bytes(labels, rows), f"{name}.csv", tabular.CSV_MIMETYPE)
+        return send_download(tabular.csv_bytes(labels, rows), f"{name}.csv", tabular.CSV_MIMETYPE)
     if fmt == "xlsx":
-        return send_table(tabular.xlsx_bytes(labels, rows, name), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
+        return send_download(tabular.xlsx_bytes(labels, rows, name), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
     abort(404)
 
 
@@ -303,7 +303,7 @@ def import_template(kind: str) -> Response:
     except ValueError:
         abort(404)
     header, rows = operations.template_rows(chosen)
-    return send_table(tabular.csv_bytes(header, rows), f"{kind}-template.csv", tabular.CSV_MIMETYPE)
+    return send_download(tabular.csv_bytes(header, rows), f"{kind}-template.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/export/<what>.<fmt>")

@@ -75,6 +75,8 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
         "POST", "/records/courses/injury-basics/assign", {"employee_numbers": "E002"},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
     ),
+    "privacy.index": ("GET", "/privacy/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    "privacy.my_data": ("GET", "/privacy/my-data.json", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
     "auth.issue_reset_link": (
         "POST", "/accounts/{worker_user}/reset-link", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
