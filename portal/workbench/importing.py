@@ -13,7 +13,7 @@ import enum
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -57,6 +57,7 @@ class RowError:
     column: str
     value: str
     reason: Reason
+    allowed: tuple[str, ...] = ()  # for a value not among the choices: what the column accepts
 
 
 @dataclass
@@ -100,6 +101,7 @@ MAX_ROWS = 50_000  # data rows, after the header
 MAX_COLUMNS = 30
 MAX_UNCOMPRESSED = 25_000_000  # bytes of all XLSX parts together (50,000 wage rows take 9 MB), from the zip directory
 MAX_ZIP_MEMBERS = 200
+MAX_LISTED_CHOICES = 40  # accepted spellings named in one error
 
 
 class TableRefused(ValueError):
@@ -231,17 +233,22 @@ class _Row:
             return self.fail(key, value[:50], Reason.TOO_LONG)
         return value
 
-    def fail(self, key: str, value: str, reason: Reason) -> None:
-        self.errors.append(RowError(self.number, key, value, reason))
+    def fail(self, key: str, value: str, reason: Reason, allowed: Iterable[str] = ()) -> None:
+        self.errors.append(RowError(self.number, key, value, reason, tuple(allowed)))
         self.failed = True
         return None
 
-    def choice(self, key: str, aliases: dict[str, Any], required: bool = False) -> Any:
-        value = self.text(key, required)
+    def choice(self, key: str, aliases: Mapping[str, Any], required: bool = False, reason: Reason = Reason.UNKNOWN_CHOICE,
+               max_length: int = 100) -> Any:
+        """A value looked up as written, in upper case (codes) and in lower case; the error lists the
+        accepted spellings."""
+        value = self.text(key, required, max_length)
         if value is None:
             return None
-        found = aliases.get(value) or aliases.get(value.lower())
-        return found if found is not None else self.fail(key, value, Reason.UNKNOWN_CHOICE)
+        for spelling in (value, value.upper(), value.lower()):
+            if spelling in aliases:
+                return aliases[spelling]
+        return self.fail(key, value, reason, sorted(aliases)[:MAX_LISTED_CHOICES])
 
     def day(self, key: str, today: date, required: bool = False) -> date | None:
         value = self.text(key, required)
@@ -290,8 +297,28 @@ def preview_departments(table: list[list[str]]) -> Preview:
     return preview
 
 
-def preview_employees(table: list[list[str]], department_codes: set[str], today: date) -> Preview:
-    """Employees keyed by number: importing again updates them (the caller upserts by number)."""
+def department_aliases(departments: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """Code, Chinese name and English name (code, name_zh, name_en) of each department -> its code:
+    HR writes whichever their spreadsheet has."""
+    aliases: dict[str, str] = {}
+    for code, name_zh, name_en in departments:
+        aliases.setdefault(name_en.lower(), code)
+        aliases.setdefault(name_zh, code)
+    for code, _zh, _en in departments:
+        aliases[code] = code  # a code always wins over another department's name
+    return aliases
+
+
+def preview_employees(table: list[list[str]], departments: Mapping[str, str] | set[str], today: date,
+                      contract_aliases: Mapping[str, ContractType] | None = None,
+                      status_aliases: Mapping[str, EmploymentStatus] | None = None) -> Preview:
+    """Employees keyed by number: importing again updates them (the caller upserts by number).
+    ``departments`` maps every accepted spelling to a code (a set means codes only); the alias
+    mappings add the portal's own labels for contract types and statuses."""
+    if not isinstance(departments, Mapping):
+        departments = {code: code for code in departments}
+    contracts = {**CONTRACT_ALIASES, **(contract_aliases or {})}
+    statuses = {**STATUS_ALIASES, **(status_aliases or {})}
     preview = Preview(Kind.EMPLOYEES)
     for row in _rows(table, Kind.EMPLOYEES, preview.errors):
         raw_number = row.text("number", required=True, max_length=20)
@@ -300,11 +327,9 @@ def preview_employees(table: list[list[str]], department_codes: set[str], today:
             row.fail("number", raw_number or "", Reason.BAD_NUMBER_FORMAT)
         name = row.text("name", required=True)
         hire_date = row.day("hire_date", today, required=True)
-        department = (row.text("department", required=True, max_length=20) or "").upper()
-        if department and department not in department_codes:
-            row.fail("department", department, Reason.UNKNOWN_DEPARTMENT)
-        contract = row.choice("contract_type", CONTRACT_ALIASES, required=True)
-        status = row.choice("status", STATUS_ALIASES) or EmploymentStatus.ACTIVE
+        department = row.choice("department", departments, required=True, reason=Reason.UNKNOWN_DEPARTMENT)
+        contract = row.choice("contract_type", contracts, required=True)
+        status = row.choice("status", statuses) or EmploymentStatus.ACTIVE
         left_date = row.day("left_date", today)
         email = row.text("email", max_length=254)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):

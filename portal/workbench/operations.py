@@ -4,12 +4,10 @@ commits itself, once)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +27,7 @@ from portal.courses.models import Assignment
 from portal.evidence.ledger import Origin, append_event
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
+from portal.org.labels import CONTRACT_LABELS, STATUS_LABELS
 from portal.org.models import Department, Employee
 from portal.org.rules import EmploymentStatus
 from portal.workbench import alerts as alert_rules
@@ -465,10 +464,24 @@ def preview(kind: importing.Kind, table: list[list[str]], today: date) -> import
     if kind is importing.Kind.DEPARTMENTS:
         return importing.preview_departments(table)
     if kind is importing.Kind.EMPLOYEES:
-        codes = set(db.session.execute(sa.select(Department.code)).scalars())
-        return importing.preview_employees(table, codes, today)
+        departments = importing.department_aliases(
+            db.session.execute(sa.select(Department.code, Department.name_zh, Department.name_en)).all())
+        return importing.preview_employees(table, departments, today, _label_aliases(CONTRACT_LABELS),
+                                           _label_aliases(STATUS_LABELS))
     numbers = set(db.session.execute(sa.select(Employee.number)).scalars())
     return importing.preview_wages(table, numbers, today)
+
+
+def _label_aliases(labels: Mapping[Any, Any]) -> dict[str, Any]:
+    """The portal's own labels, in every language it speaks, as accepted import values."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    aliases: dict[str, Any] = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            aliases.update({str(label): value for value, label in labels.items()})
+    return aliases
 
 
 @dataclass

@@ -83,3 +83,22 @@ def test_too_many_columns_and_broken_files_are_refused():
 
 def test_neutralized_export_cells_read_back_as_they_were():
     assert read_table("姓名\n'=SUM(A1)\n".encode(), "n.csv") == [["姓名"], ["=SUM(A1)"]]
+
+
+def test_departments_by_name_and_the_portals_own_labels_with_allowed_values_named():
+    from datetime import date
+
+    from portal.org.rules import ContractType
+
+    departments = importing.department_aliases([("MACH", "机加工车间", "Machining workshop"),
+                                                ("ASSY", "装配车间", "Assembly workshop")])
+    text = ("工号,姓名,入职日期,部门,合同类型\n"
+            "A0201,王一,2025-01-02,机加工车间,Fixed-term\n"
+            "A0202,王二,2025-01-02,assembly workshop,regular\n"
+            "A0203,王三,2025-01-02,焊接车间,regular\n")
+    preview = importing.preview_employees(read_table(text.encode(), "e.csv"), departments, date(2026, 11, 25),
+                                          contract_aliases={"Fixed-term": ContractType.FIXED_TERM})
+    assert [r["department"] for r in preview.records] == ["MACH", "ASSY"]
+    assert preview.records[0]["contract_type"] is ContractType.FIXED_TERM
+    (error,) = preview.errors
+    assert error.reason is Reason.UNKNOWN_DEPARTMENT and "装配车间" in error.allowed and "MACH" in error.allowed
