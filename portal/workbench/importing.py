@@ -16,9 +16,10 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from portal.core import bounds
 from portal.core.tabular import restore
 from portal.org.rules import ContractType, EmploymentStatus, is_valid_employee_number, normalise_employee_number
 
@@ -206,13 +207,11 @@ def parse_date(text: str) -> date | None:
 
 
 def _amount(text: str) -> Decimal | None:
+    """An amount within the money bounds (negative allowed here: the caller words that itself)."""
     try:
-        value = Decimal(text.replace(",", "").replace("，", ""))
-    except InvalidOperation:
+        return bounds.money(text, minimum=-bounds.MONEY_MAX)
+    except bounds.OutOfBounds:
         return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 class _Row:
@@ -287,13 +286,16 @@ def _unique(records: Iterable[tuple[int, str, Any]], column: str, errors: list[R
 
 def preview_departments(table: list[list[str]]) -> Preview:
     preview = Preview(Kind.DEPARTMENTS)
+    keys: list[tuple[int, str, Any]] = []  # every row's key, failed rows too: duplicates in the same pass
     for row in _rows(table, Kind.DEPARTMENTS, preview.errors):
         code = (row.text("code", required=True, max_length=20) or "").upper()
         name_zh = row.text("name_zh", required=True)
         name_en = row.text("name_en") or name_zh
+        if code:
+            keys.append((row.number, code, code))
         if not row.failed:
             preview.records.append({"row": row.number, "code": code, "name_zh": name_zh, "name_en": name_en})
-    _drop(preview, _unique(((r["row"], r["code"], r["code"]) for r in preview.records), "code", preview.errors))
+    _drop(preview, _unique(keys, "code", preview.errors))
     return preview
 
 
@@ -320,9 +322,12 @@ def preview_employees(table: list[list[str]], departments: Mapping[str, str] | s
     contracts = {**CONTRACT_ALIASES, **(contract_aliases or {})}
     statuses = {**STATUS_ALIASES, **(status_aliases or {})}
     preview = Preview(Kind.EMPLOYEES)
+    keys: list[tuple[int, str, Any]] = []
     for row in _rows(table, Kind.EMPLOYEES, preview.errors):
         raw_number = row.text("number", required=True, max_length=20)
         number = normalise_employee_number(raw_number) if raw_number else None
+        if number:
+            keys.append((row.number, number, number))
         if number and not is_valid_employee_number(number):
             row.fail("number", raw_number or "", Reason.BAD_NUMBER_FORMAT)
         name = row.text("name", required=True)
@@ -344,13 +349,14 @@ def preview_employees(table: list[list[str]], departments: Mapping[str, str] | s
                 "contract_type": contract, "email": email, "phone": phone, "preferred_locale": locale,
                 "status": status, "left_date": left_date,
             })
-    _drop(preview, _unique(((r["row"], r["number"], r["number"]) for r in preview.records), "number", preview.errors))
+    _drop(preview, _unique(keys, "number", preview.errors))
     return preview
 
 
 def preview_wages(table: list[list[str]], employee_numbers: set[str], today: date) -> Preview:
     """Monthly contribution wages; one row per employee and month."""
     preview = Preview(Kind.WAGES)
+    keys: list[tuple[int, str, Any]] = []
     for row in _rows(table, Kind.WAGES, preview.errors):
         raw_number = row.text("number", required=True, max_length=20)
         number = normalise_employee_number(raw_number) if raw_number else None
@@ -365,6 +371,8 @@ def preview_wages(table: list[list[str]], employee_numbers: set[str], today: dat
                     row.fail("month", f"{year}-{month}", Reason.FUTURE_DATE)
             else:
                 row.fail("month", f"{year}-{month}", Reason.BAD_MONTH)
+        if number and period:
+            keys.append((row.number, f"{number} {period[0]}-{period[1]:02d}", (number, *period)))
         raw_wage = row.text("wage", required=True, max_length=20)
         wage = _amount(raw_wage) if raw_wage else None
         if raw_wage and wage is None:
@@ -374,9 +382,7 @@ def preview_wages(table: list[list[str]], employee_numbers: set[str], today: dat
         if not row.failed:
             preview.records.append({"row": row.number, "number": number, "year": period[0], "month": period[1],
                                     "wage": wage})
-    duplicates = _unique(((r["row"], f"{r['number']} {r['year']}-{r['month']:02d}", (r["number"], r["year"], r["month"]))
-                          for r in preview.records), "month", preview.errors)
-    _drop(preview, duplicates)
+    _drop(preview, _unique(keys, "month", preview.errors))
     return preview
 
 

@@ -554,6 +554,24 @@ def template_rows(kind: importing.Kind) -> tuple[list[str], list[list[str]]]:
 # --- Exports ------------------------------------------------------------------------------------
 
 
+def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
+    """Departments, employees or wage months in the import template's columns and Chinese headers,
+    so the file imports back unchanged."""
+    header = [aliases[0] for aliases in importing.COLUMNS[kind].values()]
+    if kind is importing.Kind.DEPARTMENTS:
+        departments = db.session.execute(sa.select(Department).order_by(Department.code)).scalars()
+        return header, [[d.code, d.name_zh, d.name_en] for d in departments]
+    if kind is importing.Kind.EMPLOYEES:
+        people = db.session.execute(sa.select(Employee).where(employee_filter).order_by(Employee.number)).scalars()
+        return header, [[e.number, e.name, e.hire_date, e.department.code, e.contract_type.value, e.email, e.phone,
+                         e.preferred_locale, e.status.value, e.left_date] for e in people]
+    from portal.cases.models import WageMonth
+
+    months = db.session.execute(sa.select(WageMonth).join(Employee, WageMonth.employee_id == Employee.id)
+                                .where(employee_filter).order_by(Employee.number, WageMonth.year, WageMonth.month))
+    return header, [[w.employee.number, w.year, w.month, w.wage] for w in months.scalars()]
+
+
 def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
     """Acknowledgement records, cases or personal-share accounts within the caller's reach."""
     if what == "acknowledgements":

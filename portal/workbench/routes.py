@@ -309,10 +309,15 @@ def import_template(kind: str) -> Response:
 @bp.get("/export/<what>.<fmt>")
 @requires("workbench.manage")
 def export(what: str, fmt: str) -> Response:
-    """Acknowledgement records, cases or personal-share accounts as CSV or XLSX."""
-    if what not in {"acknowledgements", "cases", "accounts"}:
+    """Acknowledgement records, cases or personal-share accounts, or departments, employees and wage
+    months in the import templates' columns, as CSV or XLSX."""
+    reach = scope_filter("workbench.manage", Employee.id, Employee.department_id)
+    if what in {kind.value for kind in importing.Kind}:
+        header, rows = operations.import_kind_rows(importing.Kind(what), reach)
+    elif what in {"acknowledgements", "cases", "accounts"}:
+        header, rows = operations.export_rows(what, reach)
+    else:
         abort(404)
-    header, rows = operations.export_rows(what, scope_filter("workbench.manage", Employee.id, Employee.department_id))
     return _export(header, rows, what, fmt)
 
 

@@ -102,3 +102,11 @@ def test_departments_by_name_and_the_portals_own_labels_with_allowed_values_name
     assert preview.records[0]["contract_type"] is ContractType.FIXED_TERM
     (error,) = preview.errors
     assert error.reason is Reason.UNKNOWN_DEPARTMENT and "装配车间" in error.allowed and "MACH" in error.allowed
+
+
+def test_duplicates_are_reported_in_the_same_pass_as_other_problems():
+    from datetime import date
+
+    text = "工号,年,月,缴费工资\nE001,2025,1,5000\nE001,2025,1,1e20\nE001,2025,2,5000\n"
+    preview = importing.preview_wages(read_table(text.encode(), "w.csv"), {"E001"}, date(2026, 11, 25))
+    assert sorted((e.row, e.reason) for e in preview.errors) == [(3, Reason.BAD_AMOUNT), (3, Reason.DUPLICATE)]

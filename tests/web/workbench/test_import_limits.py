@@ -34,3 +34,15 @@ def test_hr_imports_with_department_names_and_the_portals_own_labels(client, wor
     assert left.department_id == world.machining.id and left.contract_type is ContractType.FIXED_TERM
     assert left.status is EmploymentStatus.LEFT
     assert db.session.query(Employee).filter_by(number="A0302").one().department_id == world.assembly.id
+
+
+def test_an_employee_export_imports_back_unchanged(client, world):
+    login(client, "hr")
+    exported = client.get("/workbench/export/employees.xlsx").data
+    body, body_type = multipart({"csrf_token": csrf_token(client), "kind": "employees", "mode": "commit"}, "upload",
+                                "employees.xlsx", exported)
+    response = client.post("/workbench/import", data=body, content_type=body_type)
+    assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+    assert db.session.query(Employee).count() == 5
+    assert client.get("/workbench/export/employees.xlsx").data != b"" and \
+        client.get("/workbench/export/employees.csv").get_data(as_text=True).lstrip("\ufeff").startswith("工号,姓名")
