@@ -390,3 +390,43 @@ def _drop(preview: Preview, rows: set[int]) -> None:
     preview.records = [r for r in preview.records if r["row"] not in rows]
 
 
+
+
+@dataclass(frozen=True)
+class Change:
+    """What importing one row will do: ``create``, ``rename`` (the name changes, perhaps more),
+    ``update`` (other columns change) or ``unchanged``."""
+
+    row: int
+    key: str
+    action: str
+    old_name: str | None = None
+    new_name: str | None = None
+
+
+KEY_COLUMNS = {Kind.DEPARTMENTS: ("code",), Kind.EMPLOYEES: ("number",), Kind.WAGES: ("number", "year", "month")}
+NAME_COLUMNS = {Kind.DEPARTMENTS: "name_zh", Kind.EMPLOYEES: "name"}
+
+
+def record_key(kind: Kind, record: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(record[column] for column in KEY_COLUMNS[kind])
+
+
+def plan_changes(preview: Preview, existing: Mapping[tuple[Any, ...], Mapping[str, Any]]) -> list[Change]:
+    """Each record of an error-free preview against the stored rows (by the same keys and columns):
+    the preview shown before anything is written."""
+    name = NAME_COLUMNS.get(preview.kind)
+    changes = []
+    for record in preview.records:
+        key = record_key(preview.kind, record)
+        shown = " ".join(str(part) for part in key)
+        stored = existing.get(key)
+        if stored is None:
+            changes.append(Change(record["row"], shown, "create", new_name=record.get(name) if name else None))
+        elif name and stored[name] != record[name]:
+            changes.append(Change(record["row"], shown, "rename", stored[name], record[name]))
+        elif any(stored[column] != value for column, value in record.items() if column in stored):
+            changes.append(Change(record["row"], shown, "update"))
+        else:
+            changes.append(Change(record["row"], shown, "unchanged"))
+    return changes

@@ -472,6 +472,23 @@ def preview(kind: importing.Kind, table: list[list[str]], today: date) -> import
     return importing.preview_wages(table, numbers, today)
 
 
+def stored_records(kind: importing.Kind) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows an import of ``kind`` would change, keyed and spelled as preview records."""
+    if kind is importing.Kind.DEPARTMENTS:
+        return {(d.code,): {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
+                for d in db.session.execute(sa.select(Department)).scalars()}
+    if kind is importing.Kind.EMPLOYEES:
+        return {(e.number,): {"number": e.number, "name": e.name, "hire_date": e.hire_date,
+                              "department": e.department.code, "contract_type": e.contract_type, "email": e.email,
+                              "phone": e.phone, "preferred_locale": e.preferred_locale, "status": e.status,
+                              "left_date": e.left_date}
+                for e in db.session.execute(sa.select(Employee)).scalars()}
+    from portal.cases.models import WageMonth
+
+    return {(w.employee.number, w.year, w.month): {"wage": w.wage}
+            for w in db.session.execute(sa.select(WageMonth)).scalars()}
+
+
 def _label_aliases(labels: Mapping[Any, Any]) -> dict[str, Any]:
     """The portal's own labels, in every language it speaks, as accepted import values."""
     from flask import current_app

@@ -3,6 +3,7 @@ imports and exports; and every user's notification centre."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -290,8 +291,10 @@ def import_data() -> Response | tuple[str, int]:
                   "success")
             return redirect(url_for("workbench.import_data"), 303)
     status = 422 if form.is_submitted() and (result is None or not result.ok) else 200
+    changes = importing.plan_changes(result, operations.stored_records(result.kind)) if result and result.ok else []
     return render_template("workbench/import.html", form=form, result=result, reasons=presenters.IMPORT_REASONS,
-                           kinds=list(importing.Kind)), status
+                           kinds=list(importing.Kind), changes=changes,
+                           counts=Counter(change.action for change in changes)), status
 
 
 @bp.get("/import/<kind>.csv")

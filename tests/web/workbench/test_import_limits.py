@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.cases.models import WageMonth
 from portal.extensions import db
-from portal.org.models import Employee
+from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus
 from tests.conftest import csrf_token, login, multipart
 
@@ -46,3 +46,17 @@ def test_an_employee_export_imports_back_unchanged(client, world):
     assert db.session.query(Employee).count() == 5
     assert client.get("/workbench/export/employees.xlsx").data != b"" and \
         client.get("/workbench/export/employees.csv").get_data(as_text=True).lstrip("\ufeff").startswith("工号,姓名")
+
+
+def test_the_check_previews_new_renamed_and_updated_rows_before_anything_is_written(client, world):
+    login(client, "hr")
+    text = ("部门编码,部门名称,英文名称\n"
+            "MACH,机加工一车间,Machining workshop\n"   # renamed
+            "ASSY,装配车间,Assembly hall\n"             # updated (English name only)
+            "WELD,焊接车间,Welding\n")                  # new
+    body, body_type = multipart({"csrf_token": csrf_token(client), "kind": "departments", "mode": "preview"},
+                                "upload", "departments.csv", text.encode(), "text/csv")
+    page = client.post("/workbench/import", data=body, content_type=body_type).get_data(as_text=True)
+    assert "1 个新增，1 个改名，1 个更新，0 个未变" in page
+    assert "机加工车间 → 机加工一车间" in page and "新增: 焊接车间" in page
+    assert db.session.query(Department).count() == 2
