@@ -31,7 +31,7 @@ def send_stored_file(data: bytes, sha256: str, original_name: str) -> Response:
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                          download_name=uploads.download_name(sha256, original_name, extension))
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
     return response
 
 

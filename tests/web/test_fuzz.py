@@ -12,12 +12,10 @@ import os
 import re
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.extensions import db
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, table_counts
 from tests.web.test_route_matrix import EXPECTED, LOGIN, prepare_url
 
 FUZZ_EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
@@ -46,11 +44,6 @@ def post_endpoints() -> list[str]:
 
     rules = make_app("sqlite://").url_map.iter_rules()
     return sorted({rule.endpoint for rule in rules if "POST" in (rule.methods or ()) and posting_roles(rule.endpoint)})
-
-
-def table_counts() -> dict[str, int]:
-    return {table.name: db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for table in db.metadata.sorted_tables}
 
 
 def form_fields(client, endpoint: str, url: str) -> list[str]:
