@@ -11,9 +11,11 @@ back-button caches.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from portal.core.bounds import MAX_ID
+from portal.web.errors import refuse
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -50,7 +52,16 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _refuse_nul_characters() -> None:
+    """No text a person types holds a NUL character, and PostgreSQL cannot store one: refuse the
+    request with a message instead of failing in the database driver."""
+    values = [*request.args.values(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in value for value in values):
+        refuse(400, _("The form holds an invisible control character (NUL). Retype the text and send it again."))
+
+
 def init_app(app: Flask) -> None:
     """Before any blueprint: the converter applies to every route's ``<int:…>``."""
     app.url_map.converters["int"] = RecordIdConverter
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_headers)

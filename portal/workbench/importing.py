@@ -126,6 +126,8 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             raise TableRefused(Reason.TOO_MANY_ROWS)
         if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
             raise TableRefused(Reason.TOO_MANY_COLUMNS)
+        if any("\x00" in cell for cell in cells):  # no spreadsheet text has one; PostgreSQL cannot store it
+            raise TableRefused(Reason.UNREADABLE)
         table.append([restore(cell) for cell in cells[:MAX_COLUMNS]])
     return table
 

@@ -1,4 +1,5 @@
-"""HSTS only behind HTTPS; every other header is asserted on every route by the route matrix."""
+"""HSTS only behind HTTPS (every other header is asserted on every route by the route matrix); NUL
+characters refused before they reach the database."""
 
 from __future__ import annotations
 
@@ -20,3 +21,11 @@ def test_static_files_may_be_cached_but_not_sniffed():
     assert response.headers["X-Content-Type-Options"] == "nosniff" and "no-store" not in response.headers.get(
         "Cache-Control", "")
     response.close()
+
+
+def test_a_nul_character_is_refused_with_a_message_on_both_engines(client, world):
+    from tests.conftest import csrf_token
+
+    response = client.post("/login", data={"csrf_token": csrf_token(client), "username": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert client.get("/employees?q=%00").status_code == 400

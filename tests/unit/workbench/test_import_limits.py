@@ -76,9 +76,10 @@ def test_too_many_columns_and_broken_files_are_refused():
     with pytest.raises(TableRefused) as outcome:
         read_table(wide.encode(), "w.csv")
     assert outcome.value.reason is Reason.TOO_MANY_COLUMNS
-    with pytest.raises(TableRefused) as outcome:
-        read_table(b"PK\x03\x04 not really a zip", "w.xlsx")
-    assert outcome.value.reason is Reason.UNREADABLE
+    for data, name in ((b"PK\x03\x04 not really a zip", "w.xlsx"), (b"name\nA\x00B\n", "nul.csv")):
+        with pytest.raises(TableRefused) as outcome:
+            read_table(data, name)
+        assert outcome.value.reason is Reason.UNREADABLE
 
 
 def test_neutralized_export_cells_read_back_as_they_were():
