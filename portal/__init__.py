@@ -34,11 +34,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
 
     from portal import jobs, signals
-    from portal.web import errors, i18n, templating
+    from portal.web import errors, i18n, security, templating
 
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     signals.connect_handlers()
     jobs.init_app(app)
 
@@ -68,6 +69,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notifications import jobs as _notification_jobs  # noqa: F401  (schedules the outbox)
     from portal.notifications.routes import bp as notifications_bp
     from portal.org.routes import bp as org_bp
+    from portal.privacy import cli as _privacy_cli  # noqa: F401  (registers flask privacy push)
+    from portal.privacy.routes import bp as privacy_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
     from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the daily scan and reminders)
     from portal.workbench.routes import bp as workbench_bp
@@ -75,7 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (auth_bp, accounts_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp,
                       evidence_bp, notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
                       _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp, _notifications_cli.bp,
-                      _accounts_cli.bp, renewals_bp, history_bp, jobs_bp):
+                      _accounts_cli.bp, renewals_bp, history_bp, jobs_bp, privacy_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -13,6 +13,7 @@ from portal.accounts.forms import AUDIT_LABELS, ROLE_LABELS, AccountForm, Action
 from portal.auth.access import current_actor, requires
 from portal.auth.models import User
 from portal.auth.policy import Role, may_manage_account
+from portal.core.bounds import positive_int
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
@@ -124,6 +125,6 @@ def set_state(user_id: int) -> Response:
 @requires("account.audit")
 def audit_log() -> str:
     """Who did what to which account, when, from where and on which device (newest first)."""
-    user_id = request.args.get("user", type=int)
+    user_id = request.args.get("user", type=positive_int)
     return render_template("accounts/audit.html", entries=operations.audit_entries(user_id=user_id),
                            action_labels=AUDIT_LABELS)

@@ -81,6 +81,9 @@ RULES: dict[str, dict[Role, Scope]] = {
     "case.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "case.view": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     "case.manage": {H: Scope.ALL, A: Scope.ALL},
+    # Wages, benefit amounts and personal-share balances: the employee (on "My case") and HR only, not
+    # managers, who follow their people's case status, courses and notices (PIPL Arts. 6 and 28).
+    "case.money": {H: Scope.ALL, A: Scope.ALL},
     "policy.manage": {H: Scope.ALL, A: Scope.ALL},
     # HR workbench: alerts (managers their departments'), costs, workflow set-up, import and export.
     "workbench.view": {M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
@@ -90,6 +93,8 @@ RULES: dict[str, dict[Role, Scope]] = {
     "workflow.decide": {E: Scope.SELF, M: Scope.DEPARTMENT, H: Scope.ALL, A: Scope.ALL},
     # The background job queue and the last run of each scheduled job.
     "jobs.view": {H: Scope.ALL, A: Scope.ALL},
+    # One's own copy of one's data (PIPL Arts. 44–45).
+    "privacy.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     # Everyone's own notification centre; HR reminds people now and moves due dates.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "reminders.manage": {H: Scope.ALL, A: Scope.ALL},

@@ -43,6 +43,8 @@ from portal.org.operations import all_departments, search_condition
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.core import bounds
+from portal.core.bounds import positive_int
 
 bp = Blueprint("cases_admin", __name__, url_prefix="/records/cases")
 
@@ -62,7 +64,7 @@ def index() -> Response:
     first. Only the shown page's cases are computed, unless the status filter (a computed status)
     is used, which computes the cases matching the other filters."""
     args = request.args
-    department_id = args.get("department", type=int)
+    department_id = args.get("department", type=positive_int)
     status = args.get("status", "")
     search = args.get("q", "")[:100]
     sort = sort_of(args.get("sort"), CASE_SORTS, "-accident")
@@ -76,7 +78,7 @@ def index() -> Response:
     columns = {"accident": InjuryCase.accident_date, "name": Employee.name, "number": Employee.number,
                "department": Employee.department_id}
     query = order_by(query, sort, columns, InjuryCase.id)
-    requested = args.get("page", 1, type=int)
+    requested = args.get("page", 1, type=positive_int) or 1
     if status in {s.value for s in StatusCode}:
         views = [v for v in map(operations.case_view, db.session.execute(query).scalars())
                  if v.status is not None and v.status.code.value == status]
@@ -461,7 +463,12 @@ def _policy_from_form(form: PolicyForm) -> Any:
     values["insurance_rates"] = rates
     for name in ("medical_subsidy_months", "employment_subsidy_months"):
         parts = [p for p in form[name].data.replace("，", ",").replace(" ", ",").split(",") if p]
-        if len(parts) != 6 or not all(p.replace(".", "", 1).isdigit() for p in parts):
+        try:
+            for part in parts:
+                bounds.decimal_in_bounds(part, places=1, maximum=bounds.MAX_MONTHS)
+        except bounds.OutOfBounds:
+            parts = []
+        if len(parts) != 6:
             form[name].errors = [_("Give six numbers of months, for grades 5 to 10, separated by commas.")]
             return None
         values[name] = {str(grade): part for grade, part in zip(range(5, 11), parts)}

@@ -6,40 +6,29 @@ checked by the rules engine (``operations.case_errors`` → ``validate_case_fact
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from uuid import uuid4
 
-from wtforms import (
-    DateField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from portal.cases.models import CASE_FIELDS
 from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS_HR
 from portal.cases.rules import FirstMonthRule, OwnWageRule, PayStopRule, PersonalShareHandling
+from portal.core import bounds
+from portal.web.fields import BoundedDecimalField, date_field, money_field, whole_field
 
-DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
-WHOLE_MESSAGE = _l("Enter a whole number.")
-AMOUNT_MESSAGE = _l("Enter an amount in yuan, such as 5200.00.")
-
-
-def _date(label: Any, required: bool = False) -> DateField:
-    return DateField(label, validators=[DataRequired(DATE_MESSAGE) if required else Optional()])
+def _date(label: Any, required: bool = False, window: bounds.DateWindow = bounds.EVENT_DATE) -> DateField:
+    return date_field(label, window, required)
 
 
 def _whole(label: Any, description: Any = None) -> IntegerField:
-    return IntegerField(label, validators=[Optional()], description=description)
+    return whole_field(label, -120, 120, description=description)  # the rules engine words the sign
 
 
 class CaseForm(FlaskForm):
@@ -73,9 +62,8 @@ class CaseForm(FlaskForm):
     returned_to_work_date = _date(_l("Returned to work on"))
     left_date = _date(_l("Left the company on"))
     death_date = _date(_l("Date of death"))
-    contract_monthly_wage = DecimalField(
-        _l("Contract monthly wage (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, message=_l(
-            "Must not be negative."))],
+    contract_monthly_wage = money_field(
+        _l("Contract monthly wage (yuan)"), required=False,
         description=_l("Only for an injury in the first month, before a full month of wages is on record."))
     submit = SubmitField(_l("Save"))
 
@@ -103,12 +91,9 @@ class CaseForm(FlaskForm):
 
 
 class WageForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(WHOLE_MESSAGE),
-                                                NumberRange(2000, 2100, _l("A year between 2000 and 2100."))])
-    month = IntegerField(_l("Month"), validators=[InputRequired(WHOLE_MESSAGE),
-                                                  NumberRange(1, 12, _l("A month is 1 to 12."))])
-    wage = DecimalField(_l("Contribution wage (yuan)"), places=2,
-                        validators=[InputRequired(AMOUNT_MESSAGE), NumberRange(min=0, message=_l("Must not be negative."))])
+    year = whole_field(_l("Year"), 2000, 2100, required=True, message=_l("A year between 2000 and 2100."))
+    month = whole_field(_l("Month"), 1, 12, required=True, message=_l("A month is 1 to 12."))
+    wage = money_field(_l("Contribution wage (yuan)"))
     submit = SubmitField(_l("Add the month"))
 
 
@@ -118,8 +103,7 @@ REASON_MESSAGE = _l("Give the reason: the record keeps it with the old value.")
 class WageCorrectionForm(FlaskForm):
     """Correct one recorded month (prefixed per row: every month has its own form)."""
 
-    wage = DecimalField(_l("Corrected wage (yuan)"), places=2,
-                        validators=[InputRequired(AMOUNT_MESSAGE), NumberRange(min=0, message=_l("Must not be negative."))])
+    wage = money_field(_l("Corrected wage (yuan)"))
     reason = StringField(_l("Reason"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
     submit = SubmitField(_l("Correct"))
 
@@ -142,9 +126,7 @@ class HolidayForm(FlaskForm):
 
 class EntryForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ENTRY_LABELS_HR.items()])
-    amount = DecimalField(_l("Amount (yuan)"), places=2,
-                          validators=[InputRequired(AMOUNT_MESSAGE),
-                                      NumberRange(min=0.01, message=_l("More than 0; the kind gives the sign."))])
+    amount = money_field(_l("Amount (yuan)"), minimum=bounds.MONEY_PLACES)
     on_date = _date(_l("Date"), required=True)
     period = StringField(_l("Month it belongs to (YYYY-MM)"),
                          validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Enter YYYY-MM."))])
@@ -153,38 +135,30 @@ class EntryForm(FlaskForm):
 
 
 class PlanForm(FlaskForm):
-    instalments = IntegerField(_l("Instalments"), validators=[
-        InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 (at once) to 24 instalments."))])
-    first_date = _date(_l("First deduction on"), required=True)
-    amount = DecimalField(_l("Amount to deduct (yuan)"), places=2,
-                          description=_l("Leave empty to deduct everything still owed."),
-                          validators=[Optional(), NumberRange(min=0.01, message=_l("More than 0."))])
+    instalments = whole_field(_l("Instalments"), 1, 24, required=True, message=_l("1 (at once) to 24 instalments."))
+    first_date = _date(_l("First deduction on"), required=True, window=bounds.PLAN_DATE)
+    amount = money_field(_l("Amount to deduct (yuan)"), required=False, minimum=bounds.MONEY_PLACES,
+                         description=_l("Leave empty to deduct everything still owed."))
     # A new token each time the form is shown: a double click or a retry sends the same one.
     token = HiddenField(default=lambda: uuid4().hex,
                         validators=[InputRequired(_l("Reload the page and try again.")), Length(max=64)])
     submit = SubmitField(_l("Deduct from the one-time subsidy"))
 
 
-def _money_field(label: Any) -> DecimalField:
-    return DecimalField(label, places=2, validators=[InputRequired(AMOUNT_MESSAGE),
-                                                     NumberRange(min=0, message=_l("Must not be negative."))])
-
-
-def _rate_field(label: Any) -> DecimalField:
-    return DecimalField(label, places=4, validators=[
-        InputRequired(_l("Enter a rate as a fraction, such as 0.08.")),
-        NumberRange(0, 1, _l("A rate is a fraction between 0 and 1, such as 0.08."))])
+def _rate_field(label: Any) -> BoundedDecimalField:
+    return BoundedDecimalField(label, [InputRequired(_l("Enter a rate as a fraction, such as 0.08."))],
+                               places=4, minimum=Decimal(0), maximum=Decimal(1))
 
 
 class PolicyForm(FlaskForm):
     region = StringField(_l("Region"), validators=[DataRequired(_l("Enter the region.")), Length(max=200)])
-    valid_from = _date(_l("Valid from"), required=True)
+    valid_from = _date(_l("Valid from"), required=True, window=bounds.POLICY_DATE)
     source = TextAreaField(_l("Source"), validators=[DataRequired(_l("Name the source of the figures."))])
-    average_monthly_wage = _money_field(_l("Regional average monthly wage (prior year)"))
-    minimum_monthly_wage = _money_field(_l("Local minimum monthly wage"))
-    national_disposable_income = _money_field(_l("National urban per-capita disposable income (prior year)"))
-    contribution_base_floor = _money_field(_l("Contribution base floor"))
-    contribution_base_ceiling = _money_field(_l("Contribution base ceiling"))
+    average_monthly_wage = money_field(_l("Regional average monthly wage (prior year)"))
+    minimum_monthly_wage = money_field(_l("Local minimum monthly wage"))
+    national_disposable_income = money_field(_l("National urban per-capita disposable income (prior year)"))
+    contribution_base_floor = money_field(_l("Contribution base floor"))
+    contribution_base_ceiling = money_field(_l("Contribution base ceiling"))
     pension_employer = _rate_field(_l("Pension, employer rate"))
     pension_personal = _rate_field(_l("Pension, personal rate"))
     medical_employer = _rate_field(_l("Medical, employer rate"))
@@ -201,8 +175,8 @@ class PolicyForm(FlaskForm):
     personal_share_handling = SelectField(_l("Personal share recovered"), choices=[
         SelectChoice(PersonalShareHandling.DEDUCT_AT_ONCE.value, _l("At once")),
         SelectChoice(PersonalShareHandling.INSTALMENTS.value, _l("In instalments"))])
-    personal_share_instalments = IntegerField(_l("Default instalments"), validators=[
-        InputRequired(WHOLE_MESSAGE), NumberRange(1, 24, _l("1 to 24 instalments."))])
+    personal_share_instalments = whole_field(_l("Default instalments"), 1, 24, required=True,
+                                             message=_l("1 to 24 instalments."))
     pay_stop_rule = SelectField(_l("Original pay stops"), choices=[
         SelectChoice(PayStopRule.DAY_AFTER.value, _l("The day after the period ends or the grade is assessed")),
         SelectChoice(PayStopRule.NEXT_MONTH.value, _l("From the first day of the next month"))])

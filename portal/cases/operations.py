@@ -36,6 +36,7 @@ from portal.cases.rules import (
     MonthlyWage,
     RegionalPolicy,
 )
+from portal.core import bounds
 from portal.core.types import local_today, utcnow
 from portal.courses.operations import assign_injury_courses
 from portal.evidence.ledger import Origin, append_event
@@ -157,9 +158,9 @@ def parse_wage_rows(rows: list[tuple[str, str]], pasted: str) -> tuple[list[tupl
         except ValueError:
             errors[key] = "month"
             continue
-        try:
-            wage = rules.yuan(Decimal(wage_text.replace("¥", "").replace(",", "").replace("，", "")), "wage")
-        except (ArithmeticError, ValueError, TypeError):
+        try:  # the same bounds as every amount field: finite, two places, fits Numeric(12, 2)
+            wage = bounds.decimal_in_bounds(wage_text.replace("¥", ""))
+        except bounds.OutOfBounds:
             errors[key] = "wage"
             continue
         if (year, month) in seen:

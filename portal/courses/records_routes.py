@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import sqlalchemy as sa
@@ -12,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.access import authorize, requires
+from portal.core import tabular
+from portal.core.bounds import positive_int
 from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
@@ -26,6 +26,7 @@ from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
 from portal.org.operations import all_departments, visible_departments
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
+from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 
@@ -42,10 +43,10 @@ def _filter() -> MatrixFilter:
     contract = args.get("contract", "")
     return MatrixFilter(
         query=args.get("q", "")[:100],
-        department_id=args.get("department", type=int),
+        department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
         contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
-        page=args.get("page", 1, type=int), sort=sort_of(args.get("sort"), MATRIX_SORTS, "number"),
+        page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), MATRIX_SORTS, "number"),
     )
 
 
@@ -79,29 +80,22 @@ def export(slug: str) -> Response:
     course = _course(slug)
     result = matrix(course, _filter(), operations.today_in_shanghai(), paged=False)
     labels = status_labels()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Number"), _("Name"), _("Department"), _("Contract type"), _("Status"), _("Assigned"),
-                     _("Due"), _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"),
-                     _("Content SHA-256"), _("Receipt number")])
+    header = [_("Number"), _("Name"), _("Department"), _("Contract type"), _("Status"), _("Assigned"), _("Due"),
+              _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"), _("Content SHA-256"),
+              _("Receipt number")]
     locale = locale_code()
+    rows = []
     for assignment, state in result.rows:
         ack = assignment.acknowledgement
         person = assignment.employee
-        writer.writerow([
+        rows.append([
             person.number, person.name, person.department.name(locale), str(CONTRACT_LABELS[person.contract_type]),
-            str(labels[state]), _iso(assignment.assigned_at), assignment.due_date.isoformat(),
-            _iso(assignment.first_opened_at), _iso(assignment.quiz_passed_at), _iso(assignment.acknowledged_at),
+            str(labels[state]), assignment.assigned_at, assignment.due_date, assignment.first_opened_at,
+            assignment.quiz_passed_at, assignment.acknowledged_at,
             f"{ack.version.locale} v{ack.version.number}" if ack else "", ack.content_sha256 if ack else "",
             ack.receipt_number if ack else "",
         ])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={course.slug}-records.csv"
-    return response
-
-
-def _iso(moment) -> str:
-    return moment.isoformat() if moment else ""
+    return send_download(tabular.csv_bytes(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/<slug>/employees/<int:employee_id>")
@@ -128,7 +122,7 @@ def assign(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         abort(400)
     numbers = [normalise_employee_number(n) for n in NUMBER_SPLIT.split(form.employee_numbers.data or "") if n]
-    department_id = request.form.get("department", type=int)
+    department_id = request.form.get("department", type=positive_int)
     people = list(db.session.execute(sa.select(Employee).where(Employee.number.in_(numbers))).scalars()) if numbers else []
     unknown = sorted(set(numbers) - {p.number for p in people})
     if department_id:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core import bounds
+from portal.web.fields import date_field
 
 
 class PaperReceiptForm(FlaskForm):
     content = SelectField(_l("What was signed"), validators=[DataRequired(_l("Choose what the employee signed."))])
-    signed_on = DateField(_l("Date signed"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])
+    signed_on = date_field(_l("Date signed"), bounds.SIGNED_DATE, required=True)
     scan = FileField(
         _l("Scan of the signed form"),
         validators=[

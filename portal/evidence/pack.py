@@ -8,7 +8,6 @@ range) narrows the report, never the chain.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 
+from portal.core import tabular
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.models import CourseVersion
 from portal.courses.presenters import lesson_html
@@ -79,19 +79,18 @@ def _covering_checkpoint(chain: str, seq: int) -> Checkpoint:
     return take_checkpoint()
 
 
-def _events_csv(events: list[EvidenceEvent]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["seq", "time_utc", "time_shanghai", "type", "channel", "ip", "user_agent", "content",
-                     "content_version", "content_sha256", "hash"])
+def _events_csv(events: list[EvidenceEvent]) -> bytes:
+    header = ["seq", "time_utc", "time_shanghai", "type", "channel", "ip", "user_agent", "content",
+              "content_version", "content_sha256", "hash"]
+    rows = []
     for event in events:
         body = json.loads(event.body)
         origin, content = body["origin"], body["content"] or {}
-        writer.writerow([event.seq, body["at"], event.occurred_at.astimezone(SHANGHAI).isoformat(), event.event_type,
-                         origin.get("channel"), origin.get("ip") or "", origin.get("user_agent") or "",
-                         f"{content.get('kind', '')}:{content.get('id', '')}" if content else "",
-                         content.get("version") or "", content.get("sha256") or "", event.hash])
-    return "\ufeff" + buffer.getvalue()
+        rows.append([event.seq, body["at"], event.occurred_at.astimezone(SHANGHAI).isoformat(), event.event_type,
+                     origin.get("channel"), origin.get("ip") or "", origin.get("user_agent") or "",
+                     f"{content.get('kind', '')}:{content.get('id', '')}" if content else "",
+                     content.get("version") or "", content.get("sha256") or "", event.hash])
+    return tabular.csv_bytes(header, rows)
 
 
 def _texts(snapshots: dict[str, str]) -> list[dict[str, Any]]:
@@ -130,7 +129,7 @@ def build_pack(employee: Employee, scope: PackScope, generated_by: str) -> Pack:
     files: dict[str, bytes] = {
         "events.jsonl": "".join(json.dumps({"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "body": e.body},
                                            ensure_ascii=False) + "\n" for e in events).encode(),
-        "events.csv": _events_csv(events).encode(),
+        "events.csv": _events_csv(events),
         "checkpoint.json": json.dumps({"id": checkpoint.id, "body": checkpoint.body, "hash": checkpoint.hash},
                                       ensure_ascii=False, indent=1).encode(),
         "verify_pack.py": VERIFIER.read_bytes(),

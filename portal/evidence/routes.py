@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import authorize, requires
 from portal.core.types import local_today, utcnow
+from portal.core.bounds import positive_int
+from portal.core.uploads import MAX_BYTES, UploadRefused, check_scan
 from portal.courses.models import CourseVersion
 from portal.evidence import operations
 from portal.evidence.forms import ActionForm, PaperReceiptForm
@@ -22,6 +24,7 @@ from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeVersion
 from portal.org.models import Employee
+from portal.web.files import send_stored_file, upload_message
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 
@@ -123,13 +126,14 @@ def _content_choices() -> list[SelectChoice]:
 
 def _content_ref(choice: str) -> ContentRef | None:
     kind, _sep, raw_id = choice.partition(":")
-    if not raw_id.isdigit():
+    version_id = positive_int(raw_id)
+    if version_id is None:
         return None
     if kind == "course":
-        version = db.session.get(CourseVersion, int(raw_id))
+        version = db.session.get(CourseVersion, version_id)
         return version and ContentRef("course", version.course.slug, version.number, version.sha256)
     if kind == "notice":
-        notice_version = db.session.get(NoticeVersion, int(raw_id))
+        notice_version = db.session.get(NoticeVersion, version_id)
         if notice_version is None:
             return None
         key = notice_version.snapshot.get("key") or str(notice_version.notice_id)
@@ -153,13 +157,18 @@ def paper_receipt(employee_id: int) -> Response | tuple[str, int]:
             form.signed_on.errors.append(_("This date is in the future."))
         else:
             upload = form.scan.data
-            operations.record_paper_receipt(operations.PaperReceiptData(
-                employee_id=person.id, content=content, signed_on=form.signed_on.data,
-                note=(form.note.data or "").strip() or None, scan_filename=upload.filename[:200],
-                scan_mimetype=upload.mimetype or "application/octet-stream", scan=upload.read(),
-            ), current_user.id, request_origin())
-            flash(_("The paper acknowledgement is recorded."), "success")
-            return redirect(url_for("evidence.employee", employee_id=person.id), 303)
+            try:
+                checked = check_scan(upload.read(MAX_BYTES + 1))
+            except UploadRefused as refused:
+                form.scan.errors.append(upload_message(refused))
+            else:
+                operations.record_paper_receipt(operations.PaperReceiptData(
+                    employee_id=person.id, content=content, signed_on=form.signed_on.data,
+                    note=(form.note.data or "").strip() or None, scan_filename=(upload.filename or "")[:200],
+                    scan_mimetype=checked.mimetype, scan=checked.data,
+                ), current_user.id, request_origin())
+                flash(_("The paper acknowledgement is recorded."), "success")
+                return redirect(url_for("evidence.employee", employee_id=person.id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("evidence/paper_receipt.html", person=person, form=form), status
 
@@ -167,12 +176,10 @@ def paper_receipt(employee_id: int) -> Response | tuple[str, int]:
 @bp.get("/paper-receipts/<int:receipt_id>/scan")
 @requires("evidence.view")
 def scan(receipt_id: int) -> Response:
-    """The stored scan of a paper receipt."""
+    """The stored scan of a paper receipt, as a download (never rendered in the portal's origin)."""
     receipt = db.get_or_404(PaperReceipt, receipt_id)
     authorize("evidence.view", receipt)
-    response = Response(receipt.scan, mimetype=receipt.scan_mimetype)
-    response.headers["Content-Disposition"] = f"inline; filename={receipt.scan_sha256[:12]}-{receipt.scan_filename}"
-    return response
+    return send_stored_file(receipt.scan, receipt.scan_sha256, receipt.scan_filename)
 
 
 @bp.post("/checkpoints")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from portal.auth.access import requires, scope_filter
+from portal.core.bounds import positive_int
 from portal.core.types import local_today
 from portal.lifecycle import operations, rules
 from portal.org.models import Employee
@@ -20,7 +21,7 @@ MAX_WINDOW_DAYS = 730
 @requires("course.records")
 def index() -> Response:
     """Courses and notices whose acknowledgement expires within ``days`` (default 90) or has expired."""
-    days = request.args.get("days", type=int)
+    days = request.args.get("days", type=positive_int)
     if days is None or not 0 <= days <= MAX_WINDOW_DAYS:
         days = rules.EXPIRING_WINDOW_DAYS
     today = local_today()

@@ -22,6 +22,7 @@ from portal.org.operations import all_departments
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.core.bounds import positive_int
 
 bp = Blueprint("notices_admin", __name__, url_prefix="/records/notices")
 
@@ -92,9 +93,9 @@ def _filter() -> records.DeliveryFilter:
     args = request.args
     status = args.get("status", "")
     return records.DeliveryFilter(
-        query=args.get("q", "")[:100], department_id=args.get("department", type=int),
+        query=args.get("q", "")[:100], department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
-        page=args.get("page", 1, type=int), sort=sort_of(args.get("sort"), records.DELIVERY_SORTS, "number"),
+        page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), records.DELIVERY_SORTS, "number"),
     )
 
 

@@ -8,15 +8,17 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
-from portal.lifecycle.rules import ChangeKind
 
+from portal.core import bounds
+from portal.lifecycle.rules import ChangeKind
 from portal.notices import rules
 from portal.notices.presenters import KIND_LABELS
 from portal.notices.rules import TextProblem
+from portal.web.fields import date_field, whole_field
 
 
 class CleanText:
@@ -59,8 +61,8 @@ class NoticeForm(FlaskForm):
     )
     change_note = StringField(_l("What changed"), validators=[CleanText(rules.CHANGE_NOTE_MAX, clean=rules.clean_title)],
                               description=_l("Kept in the ledger with the new version and shown on the receipts."))
-    validity_months = IntegerField(
-        _l("Valid for (months)"), validators=[Optional(), NumberRange(1, 120, _l("From 1 to 120 months."))],
+    validity_months = whole_field(
+        _l("Valid for (months)"), 1, 120, message=_l("From 1 to 120 months."),
         description=_l("Optional. An acknowledgement expires after this many months and the notice is sent again."),
     )
     submit = SubmitField(_l("Save"))
@@ -81,7 +83,7 @@ class PushForm(FlaskForm):
         description=_l("One or more, separated by spaces, commas or new lines."),
     )
     department = SelectField(_l("Or a whole department"), coerce=int, default=0, id="push-department")
-    due_date = DateField(_l("Acknowledge by"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])
+    due_date = date_field(_l("Acknowledge by"), bounds.DUE_DATE, required=True)
     submit = SubmitField(_l("Push"))
 
 

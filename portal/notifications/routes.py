@@ -9,15 +9,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import Length
 
 from portal.auth.access import requires
+from portal.core import bounds
 from portal.core.types import local_today, utcnow
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notifications import operations, reminding
 from portal.notifications.texts import notification_text
+from portal.web.fields import date_field
 from portal.web.i18n import locale_code
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -28,7 +30,7 @@ class PreferenceForm(FlaskForm):
 
 
 class DutiesForm(FlaskForm):
-    new_due = DateField(_l("New due date"), validators=[Optional()])
+    new_due = date_field(_l("New due date"), bounds.DUE_DATE)
     consent = TextAreaField(
         _l("How the person acknowledged it"), validators=[Length(max=500, message=_l("At most %(max)d characters."))],
         description=_l("Required to record an acknowledgement on their behalf: when, where and how they confirmed "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
+from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal.org.labels import CONTRACT_LABELS, LOCALE_LABELS, STATUS_LABELS
+from portal.web.fields import date_field
 
 TOO_LONG = _l("At most %(max)d characters.")
 
@@ -22,9 +23,7 @@ class EmployeeForm(FlaskForm):
     name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=100, message=TOO_LONG)]
     )
-    hire_date = DateField(
-        _l("Hire date"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))]
-    )
+    hire_date = date_field(_l("Hire date"), required=True)
     department_id = SelectField(
         _l("Department"), coerce=int, validators=[DataRequired(_l("Choose a department."))]
     )
@@ -44,5 +43,5 @@ class EmployeeForm(FlaskForm):
     )
     preferred_locale = SelectField(_l("Preferred language"), choices=[SelectChoice(k, v) for k, v in LOCALE_LABELS.items()])
     status = SelectField(_l("Status"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()])
-    left_date = DateField(_l("Leaving date"), validators=[Optional()])
+    left_date = date_field(_l("Leaving date"))
     submit = SubmitField(_l("Save"))

@@ -28,6 +28,7 @@ from portal.org.rules import (
 )
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.core.bounds import positive_int
 
 bp = Blueprint("org", __name__)
 
@@ -51,12 +52,12 @@ def _filter_from_request() -> operations.EmployeeFilter:
     args = request.args
     status_arg = args.get("status", EmploymentStatus.ACTIVE.value)
     status = EmploymentStatus(status_arg) if status_arg in {s.value for s in EmploymentStatus} else None
-    department = args.get("department", type=int)
+    department = args.get("department", type=positive_int)
     return operations.EmployeeFilter(
         query=args.get("q", "")[:100],
         department_id=department,
         status=status,
-        page=args.get("page", 1, type=int) or 1,
+        page=args.get("page", 1, type=positive_int) or 1,
         sort=sort_of(args.get("sort"), operations.EMPLOYEE_SORTS, "number"),
     )
 

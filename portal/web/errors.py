@@ -8,6 +8,7 @@ from flask import Flask, Response, make_response, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -18,6 +19,8 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account may not open this page. Ask HR if you think it should.")),
     404: (_l("Not found"), _l("This page does not exist, or it was moved.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Already saved"), _l("This was saved already (perhaps sent twice), or it clashes with a record saved at the "
+                                  "same moment. Nothing was changed; reload the page to see what is stored.")),
     413: (_l("Too large"), _l("What you sent is larger than the portal accepts (2 MB).")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("The portal hit an error and nothing was saved. Try again; if it keeps happening, tell HR.")),
@@ -56,6 +59,12 @@ def _handle_csrf(error: CSRFError) -> Response:
     return render_error(400, _("The form expired or was sent from another site. Reload the page and submit it again."))
 
 
+def _handle_conflict(error: IntegrityError) -> Response:
+    """A unique constraint refused a write, typically a double submit: nothing was written."""
+    db.session.rollback()
+    return render_error(409)
+
+
 def _handle_unexpected(error: InternalServerError) -> Response:
     db.session.rollback()  # nothing half-written survives an error; Flask has logged the traceback
     return render_error(500)
@@ -63,5 +72,6 @@ def _handle_unexpected(error: InternalServerError) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(IntegrityError, _handle_conflict)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(HTTPException, _handle_http)

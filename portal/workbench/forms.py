@@ -6,14 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from portal.core import bounds
+from portal.web.fields import date_field
 
 ROLE_CHOICES = [SelectChoice("employee", _l("Employee")), SelectChoice("manager", _l("Manager")), SelectChoice("hr", _l("HR")), SelectChoice("admin", _l("Admin"))]
 
 
 class ReportForm(FlaskForm):
-    accident_date = DateField(_l("Date of the accident"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])
+    accident_date = date_field(_l("Date of the accident"), required=True)
     place = StringField(_l("Where it happened"), validators=[DataRequired(), Length(max=200)])
     what_happened = TextAreaField(_l("What happened, in a few words"), validators=[DataRequired(), Length(max=300)],
                                   description=_l("No diagnosis or medical detail: only what the report needs."))
@@ -44,4 +47,4 @@ class ImportForm(FlaskForm):
 
 
 class ExtendDueForm(FlaskForm):
-    due = DateField(_l("New due date"), validators=[DataRequired(_l("Enter a date as YYYY-MM-DD."))])
+    due = date_field(_l("New due date"), bounds.SIGNED_DATE, required=True)  # the route words "after today"

@@ -12,12 +12,15 @@ import csv
 import enum
 import io
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from portal.core import bounds
+from portal.core.tabular import restore
 from portal.org.rules import ContractType, EmploymentStatus, is_valid_employee_number, normalise_employee_number
 
 
@@ -44,6 +47,9 @@ class Reason(str, enum.Enum):
     NEGATIVE = "negative"
     BAD_MONTH = "bad_month"
     UNREADABLE = "unreadable_file"
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    TOO_LARGE = "too_large"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class RowError:
     column: str
     value: str
     reason: Reason
+    allowed: tuple[str, ...] = ()  # for a value not among the choices: what the column accepts
 
 
 @dataclass
@@ -89,16 +96,43 @@ STATUS_ALIASES = {"active": EmploymentStatus.ACTIVE, "在职": EmploymentStatus.
 LOCALE_ALIASES = {"zh_cn": "zh_CN", "zh": "zh_CN", "中文": "zh_CN", "简体中文": "zh_CN", "en": "en", "english": "en",
                   "英文": "en"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-MAX_ROWS = 50_000
+# Limits of one file, checked before and while reading: a file past any of them is refused whole,
+# never checked in part. The upload itself is capped by MAX_CONTENT_LENGTH (2 MB).
+MAX_ROWS = 50_000  # data rows, after the header
+MAX_COLUMNS = 30
+MAX_UNCOMPRESSED = 25_000_000  # bytes of all XLSX parts together (50,000 wage rows take 9 MB), from the zip directory
+MAX_ZIP_MEMBERS = 200
+MAX_LISTED_CHOICES = 40  # accepted spellings named in one error
+
+
+class TableRefused(ValueError):
+    """The file as a whole cannot be checked; ``reason`` says why."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file.
 
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    Raises ``TableRefused`` for a file past the limits or one that cannot be read. Cells an export
+    neutralized for spreadsheets (``'=…``) are read back as they were.
+    """
+    rows = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    table: list[list[str]] = []
+    for cells in rows:
+        if len(table) > MAX_ROWS:  # the header plus MAX_ROWS rows are allowed
+            raise TableRefused(Reason.TOO_MANY_ROWS)
+        if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
+            raise TableRefused(Reason.TOO_MANY_COLUMNS)
+        if any("\x00" in cell for cell in cells):  # no spreadsheet text has one; PostgreSQL cannot store it
+            raise TableRefused(Reason.UNREADABLE)
+        table.append([restore(cell) for cell in cells[:MAX_COLUMNS]])
+    return table
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -106,8 +140,41 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise ValueError("unreadable")
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        raise TableRefused(Reason.UNREADABLE)
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            yield [cell.strip() for cell in row]
+    except csv.Error:
+        raise TableRefused(Reason.UNREADABLE) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    """Streamed with openpyxl's read-only reader, after checking the zip directory: the declared
+    sheet dimensions are ignored (a tiny file may declare A1:XFD1048576) and columns past the cap
+    are never built."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise TableRefused(Reason.UNREADABLE) from None
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+        raise TableRefused(Reason.TOO_LARGE)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            cells = [_cell_text(value) for value in row]
+            while cells and not cells[-1]:  # iter_rows pads every row to max_col
+                cells.pop()
+            yield cells
+        book.close()
+    except TableRefused:
+        raise
+    except Exception:  # openpyxl and the zip and XML readers raise many kinds for a broken file
+        raise TableRefused(Reason.UNREADABLE) from None
 
 
 def _cell_text(value: Any) -> str:
@@ -142,13 +209,11 @@ def parse_date(text: str) -> date | None:
 
 
 def _amount(text: str) -> Decimal | None:
+    """An amount within the money bounds (negative allowed here: the caller words that itself)."""
     try:
-        value = Decimal(text.replace(",", "").replace("，", ""))
-    except InvalidOperation:
+        return bounds.money(text, minimum=-bounds.MONEY_MAX)
+    except bounds.OutOfBounds:
         return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 class _Row:
@@ -169,17 +234,22 @@ class _Row:
             return self.fail(key, value[:50], Reason.TOO_LONG)
         return value
 
-    def fail(self, key: str, value: str, reason: Reason) -> None:
-        self.errors.append(RowError(self.number, key, value, reason))
+    def fail(self, key: str, value: str, reason: Reason, allowed: Iterable[str] = ()) -> None:
+        self.errors.append(RowError(self.number, key, value, reason, tuple(allowed)))
         self.failed = True
         return None
 
-    def choice(self, key: str, aliases: dict[str, Any], required: bool = False) -> Any:
-        value = self.text(key, required)
+    def choice(self, key: str, aliases: Mapping[str, Any], required: bool = False, reason: Reason = Reason.UNKNOWN_CHOICE,
+               max_length: int = 100) -> Any:
+        """A value looked up as written, in upper case (codes) and in lower case; the error lists the
+        accepted spellings."""
+        value = self.text(key, required, max_length)
         if value is None:
             return None
-        found = aliases.get(value) or aliases.get(value.lower())
-        return found if found is not None else self.fail(key, value, Reason.UNKNOWN_CHOICE)
+        for spelling in (value, value.upper(), value.lower()):
+            if spelling in aliases:
+                return aliases[spelling]
+        return self.fail(key, value, reason, sorted(aliases)[:MAX_LISTED_CHOICES])
 
     def day(self, key: str, today: date, required: bool = False) -> date | None:
         value = self.text(key, required)
@@ -198,7 +268,7 @@ def _rows(table: list[list[str]], kind: Kind, errors: list[RowError]) -> Iterato
         errors.append(RowError(1, key, "", Reason.MISSING_COLUMN))
     if missing:
         return
-    for offset, cells in enumerate(table[1:MAX_ROWS + 1], start=2):
+    for offset, cells in enumerate(table[1:], start=2):
         if any(cell.strip() for cell in cells):
             yield _Row(offset, cells, positions, errors)
 
@@ -218,31 +288,55 @@ def _unique(records: Iterable[tuple[int, str, Any]], column: str, errors: list[R
 
 def preview_departments(table: list[list[str]]) -> Preview:
     preview = Preview(Kind.DEPARTMENTS)
+    keys: list[tuple[int, str, Any]] = []  # every row's key, failed rows too: duplicates in the same pass
     for row in _rows(table, Kind.DEPARTMENTS, preview.errors):
         code = (row.text("code", required=True, max_length=20) or "").upper()
         name_zh = row.text("name_zh", required=True)
         name_en = row.text("name_en") or name_zh
+        if code:
+            keys.append((row.number, code, code))
         if not row.failed:
             preview.records.append({"row": row.number, "code": code, "name_zh": name_zh, "name_en": name_en})
-    _drop(preview, _unique(((r["row"], r["code"], r["code"]) for r in preview.records), "code", preview.errors))
+    _drop(preview, _unique(keys, "code", preview.errors))
     return preview
 
 
-def preview_employees(table: list[list[str]], department_codes: set[str], today: date) -> Preview:
-    """Employees keyed by number: importing again updates them (the caller upserts by number)."""
+def department_aliases(departments: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """Code, Chinese name and English name (code, name_zh, name_en) of each department -> its code:
+    HR writes whichever their spreadsheet has."""
+    aliases: dict[str, str] = {}
+    for code, name_zh, name_en in departments:
+        aliases.setdefault(name_en.lower(), code)
+        aliases.setdefault(name_zh, code)
+    for code, _zh, _en in departments:
+        aliases[code] = code  # a code always wins over another department's name
+    return aliases
+
+
+def preview_employees(table: list[list[str]], departments: Mapping[str, str] | set[str], today: date,
+                      contract_aliases: Mapping[str, ContractType] | None = None,
+                      status_aliases: Mapping[str, EmploymentStatus] | None = None) -> Preview:
+    """Employees keyed by number: importing again updates them (the caller upserts by number).
+    ``departments`` maps every accepted spelling to a code (a set means codes only); the alias
+    mappings add the portal's own labels for contract types and statuses."""
+    if not isinstance(departments, Mapping):
+        departments = {code: code for code in departments}
+    contracts = {**CONTRACT_ALIASES, **(contract_aliases or {})}
+    statuses = {**STATUS_ALIASES, **(status_aliases or {})}
     preview = Preview(Kind.EMPLOYEES)
+    keys: list[tuple[int, str, Any]] = []
     for row in _rows(table, Kind.EMPLOYEES, preview.errors):
         raw_number = row.text("number", required=True, max_length=20)
         number = normalise_employee_number(raw_number) if raw_number else None
+        if number:
+            keys.append((row.number, number, number))
         if number and not is_valid_employee_number(number):
             row.fail("number", raw_number or "", Reason.BAD_NUMBER_FORMAT)
         name = row.text("name", required=True)
         hire_date = row.day("hire_date", today, required=True)
-        department = (row.text("department", required=True, max_length=20) or "").upper()
-        if department and department not in department_codes:
-            row.fail("department", department, Reason.UNKNOWN_DEPARTMENT)
-        contract = row.choice("contract_type", CONTRACT_ALIASES, required=True)
-        status = row.choice("status", STATUS_ALIASES) or EmploymentStatus.ACTIVE
+        department = row.choice("department", departments, required=True, reason=Reason.UNKNOWN_DEPARTMENT)
+        contract = row.choice("contract_type", contracts, required=True)
+        status = row.choice("status", statuses) or EmploymentStatus.ACTIVE
         left_date = row.day("left_date", today)
         email = row.text("email", max_length=254)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
@@ -257,13 +351,14 @@ def preview_employees(table: list[list[str]], department_codes: set[str], today:
                 "contract_type": contract, "email": email, "phone": phone, "preferred_locale": locale,
                 "status": status, "left_date": left_date,
             })
-    _drop(preview, _unique(((r["row"], r["number"], r["number"]) for r in preview.records), "number", preview.errors))
+    _drop(preview, _unique(keys, "number", preview.errors))
     return preview
 
 
 def preview_wages(table: list[list[str]], employee_numbers: set[str], today: date) -> Preview:
     """Monthly contribution wages; one row per employee and month."""
     preview = Preview(Kind.WAGES)
+    keys: list[tuple[int, str, Any]] = []
     for row in _rows(table, Kind.WAGES, preview.errors):
         raw_number = row.text("number", required=True, max_length=20)
         number = normalise_employee_number(raw_number) if raw_number else None
@@ -278,6 +373,8 @@ def preview_wages(table: list[list[str]], employee_numbers: set[str], today: dat
                     row.fail("month", f"{year}-{month}", Reason.FUTURE_DATE)
             else:
                 row.fail("month", f"{year}-{month}", Reason.BAD_MONTH)
+        if number and period:
+            keys.append((row.number, f"{number} {period[0]}-{period[1]:02d}", (number, *period)))
         raw_wage = row.text("wage", required=True, max_length=20)
         wage = _amount(raw_wage) if raw_wage else None
         if raw_wage and wage is None:
@@ -287,9 +384,7 @@ def preview_wages(table: list[list[str]], employee_numbers: set[str], today: dat
         if not row.failed:
             preview.records.append({"row": row.number, "number": number, "year": period[0], "month": period[1],
                                     "wage": wage})
-    duplicates = _unique(((r["row"], f"{r['number']} {r['year']}-{r['month']:02d}", (r["number"], r["year"], r["month"]))
-                          for r in preview.records), "month", preview.errors)
-    _drop(preview, duplicates)
+    _drop(preview, _unique(keys, "month", preview.errors))
     return preview
 
 
@@ -297,3 +392,43 @@ def _drop(preview: Preview, rows: set[int]) -> None:
     preview.records = [r for r in preview.records if r["row"] not in rows]
 
 
+
+
+@dataclass(frozen=True)
+class Change:
+    """What importing one row will do: ``create``, ``rename`` (the name changes, perhaps more),
+    ``update`` (other columns change) or ``unchanged``."""
+
+    row: int
+    key: str
+    action: str
+    old_name: str | None = None
+    new_name: str | None = None
+
+
+KEY_COLUMNS = {Kind.DEPARTMENTS: ("code",), Kind.EMPLOYEES: ("number",), Kind.WAGES: ("number", "year", "month")}
+NAME_COLUMNS = {Kind.DEPARTMENTS: "name_zh", Kind.EMPLOYEES: "name"}
+
+
+def record_key(kind: Kind, record: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(record[column] for column in KEY_COLUMNS[kind])
+
+
+def plan_changes(preview: Preview, existing: Mapping[tuple[Any, ...], Mapping[str, Any]]) -> list[Change]:
+    """Each record of an error-free preview against the stored rows (by the same keys and columns):
+    the preview shown before anything is written."""
+    name = NAME_COLUMNS.get(preview.kind)
+    changes = []
+    for record in preview.records:
+        key = record_key(preview.kind, record)
+        shown = " ".join(str(part) for part in key)
+        stored = existing.get(key)
+        if stored is None:
+            changes.append(Change(record["row"], shown, "create", new_name=record.get(name) if name else None))
+        elif name and stored[name] != record[name]:
+            changes.append(Change(record["row"], shown, "rename", stored[name], record[name]))
+        elif any(stored[column] != value for column, value in record.items() if column in stored):
+            changes.append(Change(record["row"], shown, "update"))
+        else:
+            changes.append(Change(record["row"], shown, "unchanged"))
+    return changes

@@ -4,11 +4,9 @@ commits itself, once)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +30,7 @@ from portal.evidence.ledger import NewEvent, Origin, append_event, append_events
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeVersion
 from portal.notifications.operations import NewNotification, notify, notify_many, path_for
+from portal.org.labels import CONTRACT_LABELS, STATUS_LABELS
 from portal.org.models import Department, Employee, department_managers
 from portal.org.operations import announce_changes
 from portal.org.rules import EmploymentStatus
@@ -482,10 +481,41 @@ def preview(kind: importing.Kind, table: list[list[str]], today: date) -> import
     if kind is importing.Kind.DEPARTMENTS:
         return importing.preview_departments(table)
     if kind is importing.Kind.EMPLOYEES:
-        codes = set(db.session.execute(sa.select(Department.code)).scalars())
-        return importing.preview_employees(table, codes, today)
+        departments = importing.department_aliases(
+            db.session.execute(sa.select(Department.code, Department.name_zh, Department.name_en)).all())
+        return importing.preview_employees(table, departments, today, _label_aliases(CONTRACT_LABELS),
+                                           _label_aliases(STATUS_LABELS))
     numbers = set(db.session.execute(sa.select(Employee.number)).scalars())
     return importing.preview_wages(table, numbers, today)
+
+
+def stored_records(kind: importing.Kind) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows an import of ``kind`` would change, keyed and spelled as preview records."""
+    if kind is importing.Kind.DEPARTMENTS:
+        return {(d.code,): {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
+                for d in db.session.execute(sa.select(Department)).scalars()}
+    if kind is importing.Kind.EMPLOYEES:
+        return {(e.number,): {"number": e.number, "name": e.name, "hire_date": e.hire_date,
+                              "department": e.department.code, "contract_type": e.contract_type, "email": e.email,
+                              "phone": e.phone, "preferred_locale": e.preferred_locale, "status": e.status,
+                              "left_date": e.left_date}
+                for e in db.session.execute(sa.select(Employee)).scalars()}
+    from portal.cases.models import WageMonth
+
+    return {(w.employee.number, w.year, w.month): {"wage": w.wage}
+            for w in db.session.execute(sa.select(WageMonth)).scalars()}
+
+
+def _label_aliases(labels: Mapping[Any, Any]) -> dict[str, Any]:
+    """The portal's own labels, in every language it speaks, as accepted import values."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    aliases: dict[str, Any] = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            aliases.update({str(label): value for value, label in labels.items()})
+    return aliases
 
 
 @dataclass
@@ -551,41 +581,32 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
     return done
 
 
-def template_csv(kind: importing.Kind) -> str:
-    """The English header (the importer's keys) and a second line naming the Chinese headers also accepted."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+def template_rows(kind: importing.Kind) -> tuple[list[str], list[list[str]]]:
+    """The import template: the Chinese headers HR uses, and one line per column with its allowed values."""
     columns = importing.COLUMNS[kind]
-    writer.writerow(list(columns))
-    writer.writerow(["# " + " / ".join(f"{k}={'|'.join(v)}" for k, v in columns.items())])
-    return out.getvalue()
+    header = [aliases[0] for aliases in columns.values()]
+    return header, [["# " + " / ".join(f"{aliases[0]}={key}" for key, aliases in columns.items())]]
 
 
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def table_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
+    """Departments, employees or wage months in the import template's columns and Chinese headers,
+    so the file imports back unchanged."""
+    header = [aliases[0] for aliases in importing.COLUMNS[kind].values()]
+    if kind is importing.Kind.DEPARTMENTS:
+        departments = db.session.execute(sa.select(Department).order_by(Department.code)).scalars()
+        return header, [[d.code, d.name_zh, d.name_en] for d in departments]
+    if kind is importing.Kind.EMPLOYEES:
+        people = db.session.execute(sa.select(Employee).where(employee_filter).order_by(Employee.number)).scalars()
+        return header, [[e.number, e.name, e.hire_date, e.department.code, e.contract_type.value, e.email, e.phone,
+                         e.preferred_locale, e.status.value, e.left_date] for e in people]
+    from portal.cases.models import WageMonth
 
-
-def table_xlsx(header: list[str], rows: Iterable[list[Any]], title: str = "export") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(["" if v is None else (float(v) if isinstance(v, Decimal) else
-                                            v.isoformat() if isinstance(v, (date, datetime)) else v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    months = db.session.execute(sa.select(WageMonth).join(Employee, WageMonth.employee_id == Employee.id)
+                                .where(employee_filter).order_by(Employee.number, WageMonth.year, WageMonth.month))
+    return header, [[w.employee.number, w.year, w.month, w.wage] for w in months.scalars()]
 
 
 def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
@@ -595,12 +616,11 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
         rows: list[list[Any]] = []
         for a in db.session.execute(sa.select(Assignment).join(Employee, Assignment.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, Assignment.id)).scalars():
-            rows.append(["course", a.employee.number, a.employee.name, a.course.slug, a.due_date,
-                         a.acknowledged_at.isoformat() if a.acknowledged_at else ""])
+            rows.append(["course", a.employee.number, a.employee.name, a.course.slug, a.due_date, a.acknowledged_at])
         for d in db.session.execute(sa.select(NoticeDelivery).join(Employee, NoticeDelivery.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, NoticeDelivery.id)).scalars():
             rows.append(["notice", d.employee.number, d.employee.name, d.version.notice.key or d.version.notice_id, d.due_date,
-                         d.acknowledged_at.isoformat() if d.acknowledged_at else ""])
+                         d.acknowledged_at])
         return header, rows
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id).where(employee_filter)
              .order_by(InjuryCase.id))

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.workbench.alerts import AlertCode
 from portal.workbench.costs import Category
-from portal.workbench.importing import Reason
+from portal.workbench.importing import MAX_COLUMNS, MAX_ROWS, Reason
 
 ALERT_REASONS = {
     AlertCode.FILING_DUE.value: _l("The employer's 30-day filing deadline for injury recognition is near."),
@@ -47,6 +47,17 @@ WORKFLOW_ERRORS = {
     "wrong_role": _l("This step is decided by another role."),
     "comment_required": _l("Say why when returning a report."),
 }
+# Export column headers, in the reader's language (Chinese by default); the importer accepts these too.
+EXPORT_LABELS = {
+    "kind": _l("Kind"), "number": _l("Employee number"), "name": _l("Name"), "item": _l("Course or notice"),
+    "due_date": _l("Due"), "acknowledged_at": _l("Acknowledged at (Beijing time)"), "case": _l("Case"),
+    "accident_date": _l("Date of the accident"), "recognized": _l("Recognized"),
+    "suspension_start": _l("Suspension starts"), "suspension_months": _l("Suspension months"),
+    "assessment_concluded_date": _l("Assessment concluded"), "grade": _l("Disability grade"),
+    "owed": _l("Owed"), "withheld": _l("Withheld"), "deducted": _l("Deducted"), "collected": _l("Collected"),
+    "refunded": _l("Refunded"), "balance": _l("Balance"), "employer_cost": _l("Employer cost"),
+    **{category.value: label for category, label in CATEGORY_LABELS.items()},
+}
 IMPORT_REASONS = {
     Reason.MISSING_COLUMN: _l("The column is missing"),
     Reason.REQUIRED: _l("Required"),
@@ -62,4 +73,10 @@ IMPORT_REASONS = {
     Reason.NEGATIVE: _l("Negative"),
     Reason.BAD_MONTH: _l("Not a valid year and month"),
     Reason.UNREADABLE: _l("The file cannot be read"),
+    Reason.TOO_MANY_ROWS: _l("The file has more than %(rows)s rows: split it and import the parts one by one. "
+                             "Nothing was checked or imported.", rows=f"{MAX_ROWS:,}"),
+    Reason.TOO_MANY_COLUMNS: _l("The file has more than %(columns)d columns: keep only the template's columns.",
+                                columns=MAX_COLUMNS),
+    Reason.TOO_LARGE: _l("The spreadsheet is too large once unpacked: save only the first sheet with the "
+                         "template's columns, or use CSV."),
 }

@@ -3,12 +3,13 @@ imports and exports."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -16,11 +17,14 @@ from werkzeug.wrappers import Response
 from portal.auth.access import current_actor, requires, scope_filter
 from portal.auth.policy import Role, can
 from portal.cases.models import InjuryCase
+from portal.core import tabular
+from portal.core.bounds import positive_int
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.operations import visible_departments
+from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.templating import yuan
@@ -28,7 +32,7 @@ from portal.workbench import costs as cost_rules
 from portal.workbench import alert_list, importing, operations, presenters, workflow
 from portal.workbench.charts import stacked_bars
 from portal.workbench.forms import DecisionForm, ExtendDueForm, ImportForm, ReportForm, StepForm
-from portal.workbench.models import RESOLVED, InjuryReport, RiskAlert
+from portal.workbench.models import InjuryReport, RiskAlert
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 
@@ -49,13 +53,13 @@ def index() -> Response:
     """Open and acknowledged alerts in reach, filtered, grouped per person (worst first), each
     naming its course or notice and linking to the page where it is fixed."""
     args = request.args
-    severity = args.get("severity", type=int)
+    severity = args.get("severity", type=positive_int)
     criteria = alert_list.AlertFilter(
         code=args.get("kind") if args.get("kind") in presenters.ALERT_REASONS else None,
         severity=severity if severity in presenters.SEVERITY_LABELS else None,
-        department_id=args.get("department", type=int),
+        department_id=args.get("department", type=positive_int),
         owner=args.get("owner") if args.get("owner") in presenters.OWNER_LABELS else None,
-        page=args.get("page", 1, type=int),
+        page=args.get("page", 1, type=positive_int),
     )
     groups, page = alert_list.alert_groups(criteria)
     alerts = [a for g in groups for a in g.alerts]
@@ -189,21 +193,13 @@ def costs() -> str:
 COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Response:
+    """A table as CSV or XLSX through the one tabular writer, headers in the reader's language."""
+    labels = [str(presenters.EXPORT_LABELS.get(key, key)) for key in header]
     if fmt == "csv":
-        return _download(operations.table_csv(header, rows), f"{name}.csv", CSV)
+        return send_download(tabular.csv_bytes(labels, rows), f"{name}.csv", tabular.CSV_MIMETYPE)
     if fmt == "xlsx":
-        return _download(operations.table_xlsx(header, rows, name), f"{name}.xlsx", XLSX)
+        return send_download(tabular.xlsx_bytes(labels, rows, name), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
     abort(404)
 
 
@@ -353,10 +349,8 @@ def import_data() -> Response | tuple[str, int]:
         kind = importing.Kind(form.kind.data)
         try:
             table = importing.read_table(upload.read(), upload.filename or "")
-        except Exception:  # a broken XLSX raises from openpyxl's zip reader
-            table = None
-        if table is None:
-            result = importing.Preview(kind, errors=[importing.RowError(1, "", "", importing.Reason.UNREADABLE)])
+        except importing.TableRefused as refused:
+            result = importing.Preview(kind, errors=[importing.RowError(1, "", "", refused.reason)])
         else:
             result = operations.preview(kind, table, local_today())
         if result.ok and form.mode.data == "commit":
@@ -366,8 +360,10 @@ def import_data() -> Response | tuple[str, int]:
                   "success")
             return redirect(url_for("workbench.import_data"), 303)
     status = 422 if form.is_submitted() and (result is None or not result.ok) else 200
+    changes = importing.plan_changes(result, operations.stored_records(result.kind)) if result and result.ok else []
     return render_template("workbench/import.html", form=form, result=result, reasons=presenters.IMPORT_REASONS,
-                           kinds=list(importing.Kind)), status
+                           kinds=list(importing.Kind), changes=changes,
+                           counts=Counter(change.action for change in changes)), status
 
 
 @bp.get("/import/<kind>.csv")
@@ -378,14 +374,20 @@ def import_template(kind: str) -> Response:
         chosen = importing.Kind(kind)
     except ValueError:
         abort(404)
-    return _download(("\ufeff" + operations.template_csv(chosen)).encode("utf-8"), f"{kind}-template.csv", CSV)
+    header, rows = operations.template_rows(chosen)
+    return send_download(tabular.csv_bytes(header, rows), f"{kind}-template.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/export/<what>.<fmt>")
 @requires("workbench.manage")
 def export(what: str, fmt: str) -> Response:
-    """Acknowledgement records, cases or personal-share accounts as CSV or XLSX."""
-    if what not in {"acknowledgements", "cases", "accounts"}:
+    """Acknowledgement records, cases or personal-share accounts, or departments, employees and wage
+    months in the import templates' columns, as CSV or XLSX."""
+    reach = scope_filter("workbench.manage", Employee.id, Employee.department_id)
+    if what in {kind.value for kind in importing.Kind}:
+        header, rows = operations.import_kind_rows(importing.Kind(what), reach)
+    elif what in {"acknowledgements", "cases", "accounts"}:
+        header, rows = operations.export_rows(what, reach)
+    else:
         abort(404)
-    header, rows = operations.export_rows(what, scope_filter("workbench.manage", Employee.id, Employee.department_id))
     return _export(header, rows, what, fmt)

@@ -16,6 +16,7 @@ from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evi
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
 from tests.web.workbench.route_expectations import WORKBENCH_EXPECTED, prepare_workbench
 from tests.conftest import assign_course, csrf_token, login
+from tests.web.security_checks import assert_security_headers
 
 ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
 LOGIN = "login"  # a redirect to the sign-in page
@@ -84,6 +85,8 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
         "POST", "/records/courses/injury-basics/assign", {"employee_numbers": "E002"},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
     ),
+    "privacy.index": ("GET", "/privacy/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    "privacy.my_data": ("GET", "/privacy/my-data.json", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
     "auth.issue_reset_link": (
         "POST", "/accounts/{worker_user}/reset-link", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
@@ -114,12 +117,9 @@ def test_public_routes_are_exactly_the_expected_ones(app):
                       "home.set_locale", "health.healthz"}
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_route_by_role(client, world, courses, endpoint, role):
-    method, template, data, outcomes = EXPECTED[endpoint]
-    if role != "anonymous":
-        assert login(client, role).status_code == 303
+def prepare_url(world, courses, endpoint: str) -> str:
+    """The records the endpoint's URL names, created; the URL filled in."""
+    template = EXPECTED[endpoint][1]
     assignment = assign_course(courses["injury-basics"], world.worker)
     receipt = walk_through_course(assignment, world.user("worker").id).receipt_number if "{receipt}" in template else ""
     extra = {}
@@ -131,11 +131,21 @@ def test_route_by_role(client, world, courses, endpoint, role):
         extra = prepare_cases(world)
     elif endpoint in WORKBENCH_EXPECTED:
         extra = prepare_workbench(world)
-    url = template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt, **extra)
+    return template.format(worker=world.worker.id, worker_user=world.user("worker").id, receipt=receipt, **extra)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_route_by_role(client, world, courses, endpoint, role):
+    method, template, data, outcomes = EXPECTED[endpoint]
+    if role != "anonymous":
+        assert login(client, role).status_code == 303
+    url = prepare_url(world, courses, endpoint)
     if method == "POST":
         response = client.post(url, data={"csrf_token": csrf_token(client), **data})
     else:
         response = client.get(url)
+    assert_security_headers(response, endpoint)
     response.close()
     expected = outcomes[role]
     if expected == LOGIN:

@@ -19,7 +19,7 @@ def test_vendored_htmx_matches_the_recorded_checksum():
 def test_pages_load_htmx_from_static_only(client):
     body = client.get("/login").get_data(as_text=True)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', body)
-    assert scripts == ["/static/vendor/htmx-2.0.11.min.js"]
+    assert scripts == ["/static/vendor/htmx-2.0.11.min.js", "/static/js/portal.js"]
     response = client.get(scripts[0])
     response.close()
     assert response.status_code == 200

@@ -18,7 +18,7 @@ def write(folder, name: str, text: str | bytes) -> None:
 
 def test_the_project_notices_load_and_cite_their_articles():
     notices = {n.key: n for n in load_notices(PROJECT_ROOT / "notices")}
-    assert set(notices) == {"injury-process-guide", "disability-benefit-explanation", "original-pay-stop"}
+    assert set(notices) == {"injury-process-guide", "disability-benefit-explanation", "original-pay-stop", "privacy-notice"}
     assert "第三十三条" in notices["injury-process-guide"].body["zh_CN"]
     assert "多退少补" in notices["disability-benefit-explanation"].body["zh_CN"]
     assert "Art. 33 ¶2" in notices["original-pay-stop"].body["en"]

@@ -129,12 +129,11 @@ def test_cost_report_equals_the_case_page_and_the_exports(client, ready):
     assert "{:,.2f}".format(view.subsidy.amount) in report and "2,730.00" in report and "2,730.00" in page
     exported = list(csv.reader(io.StringIO(client.get("/workbench/costs.csv").get_data(as_text=True).lstrip("\ufeff"))))
     header, values = exported[0], exported[1]
-    assert values[header.index("personal_deducted")] == "2730.00"
-    assert Decimal(values[header.index("fund_benefits")]) == view.subsidy.amount
+    assert values[header.index("个人部分已抵扣")] == "2730.00"
+    assert Decimal(values[header.index("工伤保险基金支付的待遇")]) == view.subsidy.amount
     sheet = load_workbook(io.BytesIO(client.get("/workbench/costs.xlsx").data)).active
     xlsx = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert xlsx[0] == header and Decimal(str(xlsx[1][header.index("suspension_wages")])) == \
-        Decimal(values[header.index("suspension_wages")])
+    assert xlsx[0] == header and xlsx[1] == values  # every cell is text, the same as in the CSV
 
 
 def test_cost_report_names_cases_and_gives_totals_and_chart_text(client, ready):
@@ -231,7 +230,7 @@ def test_import_1000_rows_all_or_nothing_then_update_by_number(client, world):
     assert db.session.query(Employee).count() == before + 1000
     assert db.session.query(Employee).filter_by(number="B0007").one().name == "员工七"
     template = client.get("/workbench/import/employees.csv").get_data(as_text=True)
-    assert template.lstrip("\ufeff").startswith("number,name,hire_date") and "工号" in template
+    assert template.lstrip("\ufeff").startswith("工号,姓名,入职日期") and "工号=number" in template
 
 
 def test_exports_round_trip(client, ready):
@@ -240,12 +239,12 @@ def test_exports_round_trip(client, ready):
     rows = list(csv.DictReader(io.StringIO(text)))
     case = db.session.query(cases.InjuryCase).one()
     account = cases.case_view(case, TODAY).account
-    assert rows[0]["number"] == "E001" and Decimal(rows[0]["balance"]) == account.balance
+    assert rows[0]["工号"] == "E001" and Decimal(rows[0]["余额"]) == account.balance
     sheet = load_workbook(io.BytesIO(client.get("/workbench/export/accounts.xlsx").data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert [str(v) for v in values[0]] == list(rows[0]) and Decimal(str(values[1][-1])) == account.balance
     acks = client.get("/workbench/export/acknowledgements.csv").get_data(as_text=True)
-    assert "notice" in acks and "course" in acks
+    assert "notice" in acks and "course" in acks and "确认时间（北京时间）" in acks
     cases_csv = client.get("/workbench/export/cases.xlsx")
     assert cases_csv.status_code == 200 and cases_csv.mimetype.endswith("sheet")
 

@@ -1,0 +1,31 @@
+"""HSTS only behind HTTPS (every other header is asserted on every route by the route matrix); NUL
+characters refused before they reach the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_hsts_follows_the_secure_cookie_setting(secure):
+    app = make_app("sqlite://", SESSION_COOKIE_SECURE=secure)
+    response = app.test_client().get("/healthz")
+    assert ("Strict-Transport-Security" in response.headers) is secure
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_be_cached_but_not_sniffed():
+    response = make_app("sqlite://").test_client().get("/static/js/portal.js")
+    assert response.headers["X-Content-Type-Options"] == "nosniff" and "no-store" not in response.headers.get(
+        "Cache-Control", "")
+    response.close()
+
+
+def test_a_nul_character_is_refused_with_a_message_on_both_engines(client, world):
+    from tests.conftest import csrf_token
+
+    response = client.post("/login", data={"csrf_token": csrf_token(client), "username": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert client.get("/employees?q=%00").status_code == 400
