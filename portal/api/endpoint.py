@@ -50,12 +50,13 @@ OPERATIONS: list[Operation] = []
 
 
 def current_token() -> ApiToken | None:
-    """The token in ``Authorization: Bearer …``, once per request; session cookies never count."""
-    if "api_token" not in g:
+    """The token in ``Authorization: Bearer …``, read once per request; session cookies never count."""
+    if "portal.api_token" not in request.environ:
         header = request.headers.get("Authorization", "")
         scheme, _sep, secret = header.partition(" ")
-        g.api_token = tokens.token_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
-    return g.api_token
+        token = tokens.token_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
+        request.environ["portal.api_token"] = token
+    return request.environ["portal.api_token"]
 
 
 def rate_limit_key() -> str:
@@ -92,7 +93,7 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return name
 
 
-def _parse(model: type[BaseModel], data: Any, where: str) -> BaseModel:
+def parse(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -196,9 +197,9 @@ def operation(bp: Blueprint, rule: str, method: str, *, scope: str | None, actio
                 token = _authenticate(op)
                 kwargs: dict[str, Any] = dict(path)
                 if query is not None:
-                    kwargs["query"] = _parse(query, _query_data(query), "query")
+                    kwargs["query"] = parse(query, _query_data(query), "query")
                 if body is not None:
-                    kwargs["body"] = _parse(body, _json_body(), "body")
+                    kwargs["body"] = parse(body, _json_body(), "body")
 
                 def run() -> tuple[Any, int]:
                     result = func(**kwargs)

@@ -3,7 +3,6 @@ operations and shape the answer; every rule lives in the domains."""
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from portal.api import schemas
-from portal.api.endpoint import current_token, operation, rate_limit_key, rate_limit_value
+from portal.api.endpoint import current_token, parse, operation, rate_limit_key, rate_limit_value
 from portal.api.problems import Problem, from_http_exception, invalid
 from portal.auth.access import public, scope_filter
 from portal.cases import operations as cases
@@ -53,33 +52,11 @@ def _actor_id() -> int:
 # --- Cursors ---------------------------------------------------------------------------------------
 
 
-def _encode(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise invalid([{"field": "cursor", "message": _("Not a cursor from this API.")}]) from None
-
-
-def _page(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:
-    """Keyset pagination: fetch ``limit + 1`` rows; the last shown row's key is the next cursor."""
+def _page(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], Any]:
+    """Keyset pagination: fetch ``limit + 1`` rows; the last shown row's sort key is the next cursor."""
     if len(rows) > limit:
-        return rows[:limit], _encode(str(key(rows[limit - 1])))
+        return rows[:limit], key(rows[limit - 1])
     return rows, None
-
-
-def _cursor_id(cursor: str | None) -> int:
-    decoded = _decode(cursor)
-    if decoded is None:
-        return 0
-    if not decoded.isdigit():
-        raise invalid([{"field": "cursor", "message": _("Not a cursor from this API.")}])
-    return int(decoded)
 
 
 # --- Organisation ----------------------------------------------------------------------------------
@@ -113,9 +90,8 @@ def _visible_employee(number: str, action: str) -> Employee:
 def employees(query: schemas.EmployeeQuery) -> schemas.EmployeePage:
     stmt = (sa.select(Employee).options(sa.orm.joinedload(Employee.department))
             .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
-    after = _decode(query.cursor)
-    if after is not None:
-        stmt = stmt.where(Employee.number > after)
+    if query.cursor is not None:
+        stmt = stmt.where(Employee.number > query.cursor)
     if query.department:
         stmt = stmt.join(Department, Department.id == Employee.department_id).where(Department.code == query.department)
     if query.status:
@@ -186,7 +162,8 @@ def _save_employees(records: list[schemas.EmployeeRecord], prefix: str) -> schem
            summary="Create or update one employee by number", body=schemas.EmployeeFields, response=schemas.BulkResult)
 def put_employee(number: str, body: schemas.EmployeeFields) -> schemas.BulkResult:
     """Upsert by employee number, checked with the rules of the HR employee form."""
-    return _save_employees([schemas.EmployeeRecord(number=number, **body.model_dump())], "")
+    record = parse(schemas.EmployeeRecord, {**body.model_dump(mode="json"), "number": number}, "number")
+    return _save_employees([record], "")
 
 
 @operation(bp, "/employees/bulk", "POST", scope="org:write", action="employee.edit", tag="organisation",
@@ -203,7 +180,7 @@ def bulk_employees(body: schemas.EmployeeBulk) -> schemas.BulkResult:
 def leave(number: str, body: schemas.Leaving) -> schemas.BulkResult:
     person = _visible_employee(number, "employee.edit")
     record = _employee(person).model_copy(update={"status": EmploymentStatus.LEFT, "left_date": body.left_date})
-    return _save_employees([schemas.EmployeeRecord(**record.model_dump())], "")
+    return _save_employees([parse(schemas.EmployeeRecord, record.model_dump(mode="json"), "number")], "")
 
 
 @operation(bp, "/wage-months/bulk", "POST", scope="wages:write", action="case.manage", tag="organisation",
@@ -252,7 +229,7 @@ def course_assignments(query: schemas.AssignmentQuery) -> schemas.AssignmentPage
             .join(Course, Course.id == Assignment.course_id)
             .join(Employee, Employee.id == Assignment.employee_id)
             .join(Department, Department.id == Employee.department_id)
-            .where(Assignment.is_current.is_(True), Assignment.id > _cursor_id(query.cursor))
+            .where(Assignment.is_current.is_(True), Assignment.id > (query.cursor or 0))
             .where(scope_filter("course.records", Employee.id, Employee.department_id)))
     if query.course:
         stmt = stmt.where(Course.slug == query.course)
@@ -310,7 +287,7 @@ def _visible_cases() -> sa.Select:
            response=schemas.CasePage)
 def case_list(query: schemas.CaseQuery) -> schemas.CasePage:
     """The same figures as the case pages (computed by the same function)."""
-    stmt = _visible_cases().where(InjuryCase.id > _cursor_id(query.cursor))
+    stmt = _visible_cases().where(InjuryCase.id > (query.cursor or 0))
     if query.employee:
         stmt = stmt.where(Employee.number == normalise_employee_number(query.employee))
     rows = list(db.session.execute(stmt.order_by(InjuryCase.id).limit(query.limit + 1)).scalars())
@@ -364,9 +341,8 @@ def payroll_actions(query: schemas.PayrollQuery) -> schemas.PayrollPage:
     first = date(year, month, 1)
     after = date(year + month // 12, month % 12 + 1, 1)
     items = _payroll_actions(first, after)
-    position = _decode(query.cursor)
-    if position is not None:
-        items = [i for i in items if f"{i.date.isoformat()}|{i.id}" > position]
+    if query.cursor is not None:
+        items = [i for i in items if f"{i.date.isoformat()}|{i.id}" > query.cursor]
     shown, cursor = _page(items, query.limit, lambda i: f"{i.date.isoformat()}|{i.id}")
     return schemas.PayrollPage(items=shown, next_cursor=cursor)
 

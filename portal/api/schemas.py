@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from portal.courses.rules import Status
 from portal.org.rules import ContractType, EmploymentStatus
 
-Number = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+Number = Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9-]{1,19}\s*$")]
+Text = Annotated[str, StringConstraints(pattern=r"\S", max_length=100)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
 Cursor = Annotated[str, StringConstraints(max_length=200)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Yuan = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
@@ -22,8 +24,18 @@ class Strict(BaseModel):
 
 
 class PageQuery(Strict):
-    cursor: Cursor | None = Field(None, description="`next_cursor` of the previous page.")
+    """Keyset pages: ``cursor`` is the previous page's ``next_cursor``, the sort key of its last item;
+    any value is a valid boundary, so a cursor never expires."""
+
     limit: int = Field(50, ge=1, le=200)
+
+
+class IdPageQuery(PageQuery):
+    cursor: int | None = Field(None, ge=0, description="`next_cursor` of the previous page.")
+
+
+class KeyPageQuery(PageQuery):
+    cursor: Cursor | None = Field(None, description="`next_cursor` of the previous page.")
 
 
 # --- Organisation ---------------------------------------------------------------------------------
@@ -42,9 +54,9 @@ class DepartmentList(Strict):
 class EmployeeFields(Strict):
     """The employee form's fields; the same validators check them."""
 
-    name: Annotated[str, StringConstraints(max_length=100)]
+    name: Text
     hire_date: date
-    department: Annotated[str, StringConstraints(max_length=20)] = Field(description="Department code.")
+    department: Code = Field(description="Department code.")
     contract_type: ContractType = ContractType.REGULAR
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     phone: Annotated[str, StringConstraints(max_length=30)] | None = None
@@ -61,7 +73,7 @@ class Employee(EmployeeRecord):
     pass
 
 
-class EmployeeQuery(PageQuery):
+class EmployeeQuery(KeyPageQuery):
     department: Annotated[str, StringConstraints(max_length=20)] | None = None
     status: EmploymentStatus | None = None
 
@@ -103,7 +115,7 @@ class WageResult(Strict):
 # --- Learning -------------------------------------------------------------------------------------
 
 
-class AssignmentQuery(PageQuery):
+class AssignmentQuery(IdPageQuery):
     course: Annotated[str, StringConstraints(max_length=100)] | None = None
     department: Annotated[str, StringConstraints(max_length=20)] | None = None
     status: Status | None = None
@@ -126,7 +138,7 @@ class Assignment(Strict):
 
 class AssignmentPage(Strict):
     items: list[Assignment]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 # --- Cases and payroll ----------------------------------------------------------------------------
@@ -168,16 +180,16 @@ class Case(Strict):
     account: Account
 
 
-class CaseQuery(PageQuery):
+class CaseQuery(IdPageQuery):
     employee: Number | None = None
 
 
 class CasePage(Strict):
     items: list[Case]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
-class PayrollQuery(PageQuery):
+class PayrollQuery(KeyPageQuery):
     month: Month
 
 

@@ -100,8 +100,10 @@ def test_cursor_pages_and_etags(client, world, make_token):
     db.session.commit()
     changed = client.get("/api/v1/employees/E001", headers={**hr, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["name"] == "李强强"
-    bad = client.get("/api/v1/employees", query_string={"cursor": "%%%", "colour": "red"}, headers=hr)
+    bad = client.get("/api/v1/employees", query_string={"limit": "0", "colour": "red"}, headers=hr)
     assert bad.status_code == 422 and {e["field"] for e in bad.get_json()["errors"]} == {"colour"}
+    bad = client.get("/api/v1/employees", query_string={"limit": "0"}, headers=hr)
+    assert bad.status_code == 422 and {e["field"] for e in bad.get_json()["errors"]} == {"limit"}
 
 
 def test_wage_months_in_bulk_all_or_nothing(client, world, make_token):
