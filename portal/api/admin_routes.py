@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.api import tokens
@@ -25,7 +26,7 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the system that will use the token.")),
                                                Length(max=100, message=_l("At most %(max)d characters."))])
     account = SelectField(_l("Acts as account"), coerce=int, validators=[DataRequired(_l("Choose an account."))])
-    scopes = SelectMultipleField(_l("Scopes"), choices=[(k, k) for k in tokens.SCOPES],
+    scopes = SelectMultipleField(_l("Scopes"), choices=[SelectChoice(k, k) for k in tokens.SCOPES],
                                  option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
                                  validators=[DataRequired(_l("Choose at least one scope."))])
 
@@ -34,13 +35,18 @@ class RevokeForm(FlaskForm):
     pass
 
 
+def _token_form(**kwargs: object) -> TokenForm:
+    form = TokenForm(**kwargs)
+    form.account.choices = [SelectChoice(u.id, u.username) for u in db.session.execute(
+        sa.select(User).where(User.is_enabled.is_(True)).order_by(User.username)).scalars()]
+    return form
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @requires("api.manage")
 def token_list() -> Response | tuple[str, int] | str:
     """Every token with its account, scopes and last use; a new token's secret is shown once."""
-    form = TokenForm()
-    form.account.choices = [(u.id, u.username) for u in db.session.execute(
-        sa.select(User).where(User.is_enabled.is_(True)).order_by(User.username)).scalars()]
+    form = _token_form()
     secret = None
     status = 200
     if form.is_submitted():
@@ -48,9 +54,7 @@ def token_list() -> Response | tuple[str, int] | str:
             account = db.session.get(User, form.account.data)
             token, secret = tokens.create_token(form.name.data, account, set(form.scopes.data), current_user)
             db.session.commit()
-            form = TokenForm(formdata=None)
-            form.account.choices = [(u.id, u.username) for u in db.session.execute(
-                sa.select(User).where(User.is_enabled.is_(True)).order_by(User.username)).scalars()]
+            form = _token_form(formdata=None)
         else:
             status = 422
     return render_template("api/tokens.html", form=form, tokens=tokens.all_tokens(), secret=secret,
