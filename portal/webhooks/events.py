@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-KINDS = ("course.assigned", "acknowledged", "objection.raised", "case.opened", "pay_stop.due", "pack.ready")
 
 
 def webhook_kind(event_type: str, payload: dict[str, Any]) -> str | None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response
+from flask import Flask
 
 from portal.webhooks import events, operations
 
@@ -34,16 +34,16 @@ def _rolled_back(session: sa.orm.Session, previous_transaction: Any) -> None:
     session.info.pop(operations.PENDING, None)
 
 
-def send_committed(response: Response) -> Response:
-    """After the request: enqueue what its transactions recorded and committed."""
+def send_committed(error: BaseException | None = None) -> None:
+    """At the end of a request or command (its app context): enqueue what its transactions recorded
+    and committed."""
     from portal.webhooks.jobs import enqueue
 
     enqueue(operations.take_committed())
-    return response
 
 
 def init_app(app: Flask) -> None:
     if not sa.event.contains(sa.orm.Session, "after_commit", _committed):
         sa.event.listen(sa.orm.Session, "after_commit", _committed)
         sa.event.listen(sa.orm.Session, "after_soft_rollback", _rolled_back)
-    app.after_request(send_committed)
+    app.teardown_appcontext(send_committed)
