@@ -210,7 +210,7 @@ def operation(bp: Blueprint, rule: str, method: str, *, scope: str | None, actio
                     return _idempotent(token, run)
                 result, code = run()
                 if isinstance(result, Response):
-                    return result
+                    return _with_etag(result)
                 answer = jsonify(_dump(result))
                 answer.status_code = code
                 return _with_etag(answer)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.auth.models import User
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
+from portal.org.models import Employee
 
 
 class ApiToken(db.Model):
@@ -51,3 +52,30 @@ class IdempotentWrite(db.Model):
     status_code: Mapped[int]
     response_json: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PackRequest(db.Model):
+    """An evidence pack requested through the API: built by a job, polled, then downloaded."""
+
+    __tablename__ = "api_pack_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, ready, failed
+    filename: Mapped[str] = mapped_column(sa.String(120), default="")
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    employee: Mapped[Employee] = relationship()
+
+    # The authorization policy reads these two.
+    @property
+    def subject_employee_id(self) -> int:
+        return self.employee_id
+
+    @property
+    def subject_department_id(self) -> int:
+        return self.employee.department_id

@@ -8,15 +8,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, render_template, request, url_for
+from flask import Blueprint, Flask, Response, after_this_request, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from portal.api import schemas
+from portal.api import packs, schemas
 from portal.api.endpoint import current_token, parse, operation, rate_limit_key, rate_limit_value
+from portal.api.models import PackRequest
 from portal.api.problems import Problem, from_http_exception, invalid
 from portal.auth.access import public, scope_filter
+from portal.auth.policy import can
 from portal.cases import operations as cases
 from portal.cases.forms import WageForm
 from portal.cases.models import CaseAction, InjuryCase, ShareEntry
@@ -345,6 +347,55 @@ def payroll_actions(query: schemas.PayrollQuery) -> schemas.PayrollPage:
         items = [i for i in items if f"{i.date.isoformat()}|{i.id}" > query.cursor]
     shown, cursor = _page(items, query.limit, lambda i: f"{i.date.isoformat()}|{i.id}")
     return schemas.PayrollPage(items=shown, next_cursor=cursor)
+
+
+# --- Evidence packs -------------------------------------------------------------------------------
+
+
+def _pack(pack: PackRequest) -> schemas.Pack:
+    return schemas.Pack(id=pack.id, employee=pack.employee.number, status=pack.status, sha256=pack.sha256,
+                        download=url_for("api.pack_download", pack_id=pack.id) if pack.status == "ready" else None)
+
+
+def _visible_pack(pack_id: int) -> PackRequest:
+    pack = db.session.get(PackRequest, pack_id)
+    if pack is None or not can(current_token().user.actor, "evidence.pack", pack):
+        raise Problem(404, "not-found", _("No such pack, or not visible to this token."))
+    return pack
+
+
+@operation(bp, "/evidence-packs", "POST", scope="evidence:read", action="evidence.pack", tag="evidence",
+           summary="Request an employee's evidence pack", body=schemas.PackOrder, response=schemas.Pack,
+           status=202)
+def request_pack(body: schemas.PackOrder) -> schemas.Pack:
+    """Built by a job; poll the pack until its status is ``ready`` (or subscribe to ``pack.ready``)."""
+    person = _visible_employee(body.employee, "evidence.pack")
+    pack = packs.request_pack(person, current_token().user)
+    after_this_request(lambda response: _build_after_commit(pack.id, response))
+    return _pack(pack)
+
+
+def _build_after_commit(pack_id: int, response: Response) -> Response:
+    if response.status_code == 202:
+        packs.build_pack_job.delay(pack_id)
+    return response
+
+
+@operation(bp, "/evidence-packs/<int:pack_id>", "GET", scope="evidence:read", action="evidence.pack", tag="evidence",
+           summary="Poll a requested pack", response=schemas.Pack)
+def pack_status(pack_id: int) -> schemas.Pack:
+    return _pack(_visible_pack(pack_id))
+
+
+@operation(bp, "/evidence-packs/<int:pack_id>/download", "GET", scope="evidence:read", action="evidence.pack",
+           tag="evidence", summary="Download a ready pack (ZIP)", media_type="application/zip")
+def pack_download(pack_id: int) -> Response:
+    pack = _visible_pack(pack_id)
+    if pack.status != "ready" or pack.data is None:
+        raise Problem(409, "not-ready", _("The pack is not ready yet."))
+    response = Response(pack.data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f"attachment; filename={pack.filename}"
+    return response
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------------

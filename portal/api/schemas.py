@@ -211,7 +211,7 @@ class PayrollPage(Strict):
 # --- Evidence packs -------------------------------------------------------------------------------
 
 
-class PackRequest(Strict):
+class PackOrder(Strict):
     employee: Number
 
 

@@ -7,7 +7,7 @@ account's role decides through the same policy. An operation missing from ``EXPE
 
 from __future__ import annotations
 
-from portal.api import tokens
+from portal.api import packs, tokens
 from portal.api import routes as _api_routes  # noqa: F401  (registers the operations)
 from portal.api.endpoint import OPERATIONS
 from portal.extensions import db
@@ -19,6 +19,8 @@ HR = {"worker": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 2
 READERS = {"worker": 403, "manager": 200, "other.manager": 200, "hr": 200, "admin": 200}
 # The machining worker's own record and case: their manager yes, the other department's manager no.
 OWN_DEPARTMENT = {"worker": 200, "manager": 200, "other.manager": 404, "hr": 200, "admin": 200}
+# Evidence packs: employees their own, HR and admin anyone's (managers only their own, as on the pages).
+OWN_PACK = {"worker": 200, "manager": 404, "other.manager": 404, "hr": 200, "admin": 200}
 PERSON = {"name": "李强", "hire_date": "2024-03-01", "department": "MACH"}
 
 # endpoint -> (scope, method, path, body, {account: status})
@@ -37,6 +39,11 @@ EXPECTED = {
     "case_list": ("cases:read", "GET", "/api/v1/cases", None, {**READERS, "worker": 403}),
     "case_detail": ("cases:read", "GET", "/api/v1/cases/{case}", None, {**OWN_DEPARTMENT, "worker": 403}),
     "payroll_actions": ("payroll:read", "GET", "/api/v1/payroll/actions?month=2026-09", None, READERS),
+    "request_pack": ("evidence:read", "POST", "/api/v1/evidence-packs", {"employee": "E001"}, {**OWN_PACK, "worker": 202,
+                                                                                             "hr": 202, "admin": 202}),
+    "pack_status": ("evidence:read", "GET", "/api/v1/evidence-packs/{pack}", None, OWN_PACK),
+    "pack_download": ("evidence:read", "GET", "/api/v1/evidence-packs/{pack}/download", None,
+                      {**OWN_PACK, "worker": 409, "hr": 409, "admin": 409}),  # still being built
     "webhook_list": ("webhooks:write", "GET", "/api/v1/webhooks", None, HR),
     "subscribe": ("webhooks:write", "POST", "/api/v1/webhooks",
                   {"url": "http://127.0.0.1:9/hooks", "events": ["case.opened"]}, {**HR, "hr": 201, "admin": 201}),
@@ -51,7 +58,8 @@ def test_every_api_operation_has_a_decision():
 
 def test_operation_by_token(client, world):
     place = {"case": prepare_cases(world)["case"],
-             "subscription": webhooks.subscribe("http://127.0.0.1:9/x", ["case.opened"], world.admin).id}
+             "subscription": webhooks.subscribe("http://127.0.0.1:9/x", ["case.opened"], world.admin).id,
+             "pack": packs.request_pack(world.worker, world.user("hr")).id}
     db.session.commit()
     full = {}
     for account in ACCOUNTS:

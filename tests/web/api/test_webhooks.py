@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 import time
 
 import sqlalchemy as sa
@@ -17,7 +20,7 @@ from portal.webhooks import signing
 from portal.webhooks.handlers import send_committed
 from portal.webhooks.models import Delivery
 from portal.extensions import db
-from tests.conftest import csrf_token, login
+from tests.conftest import assign_course, csrf_token, login
 from tests.web.api.conftest import write
 from tests.web.cases.route_expectations import prepare_cases
 
@@ -84,3 +87,21 @@ def test_a_rolled_back_event_is_never_announced(client, world, make_token, recei
     send_committed()
     assert len(receiver.received) == received
     assert db.session.execute(sa.select(sa.func.count()).select_from(Delivery)).scalar_one() == received
+
+
+def test_an_evidence_pack_is_requested_polled_and_downloaded(client, world, courses, make_token, receiver):
+    _subscribe(client, make_token("admin", "webhooks:write"), receiver.url, ["pack.ready"], "s1")
+    assign_course(courses["injury-basics"], world.worker)  # a chain to pack
+    hr = make_token("hr", "evidence:read")
+    requested = write(client, "POST", "/api/v1/evidence-packs", hr, {"employee": "E001"}, "p1")
+    assert requested.status_code == 202
+    pack = requested.get_json()
+    polled = client.get(f"/api/v1/evidence-packs/{pack['id']}", headers=hr).get_json()
+    assert polled["status"] == "ready" and polled["download"]  # the job ran at once under tests
+    download = client.get(polled["download"], headers=hr)
+    assert download.mimetype == "application/zip"
+    assert hashlib.sha256(download.data).hexdigest() == polled["sha256"]
+    assert any(name.endswith("/verify_pack.py") for name in zipfile.ZipFile(io.BytesIO(download.data)).namelist())
+    assert [r["json"]["data"]["pack"] for r in receiver.received] == [pack["id"]]
+    outsider = make_token("outsider", "evidence:read")
+    assert client.get(f"/api/v1/evidence-packs/{pack['id']}", headers=outsider).status_code == 404
