@@ -24,10 +24,12 @@ from portal.cases.forms import WageForm
 from portal.cases.models import CaseAction, InjuryCase, ShareEntry
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today
-from portal.courses.models import Assignment, Course
+from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.records import status_expression
 from portal.evidence.ledger import Origin
 from portal.extensions import csrf, db, limiter
+from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeVersion
+from portal.notices.records import status_expression as notice_status_expression
 from portal.org import operations as org
 from portal.org.forms import EmployeeForm, check_employee_form
 from portal.org.models import Department, Employee
@@ -252,6 +254,62 @@ def course_assignments(query: schemas.AssignmentQuery) -> schemas.AssignmentPage
                            acknowledged_at=a.acknowledged_at,
                            receipt=a.acknowledgement.receipt_number if a.acknowledgement else None)
         for a, state, slug, number, code in shown], next_cursor=cursor)
+
+
+@operation(bp, "/notice-assignments", "GET", scope="learning:read", action="notice.manage", tag="learning",
+           summary="Notices pushed to employees and their acknowledgement status", query=schemas.NoticeAssignmentQuery,
+           response=schemas.AssignmentPage)
+def notice_assignments(query: schemas.NoticeAssignmentQuery) -> schemas.AssignmentPage:
+    """Filter by notice key, department, status and due date; ordered by delivery id."""
+    status = notice_status_expression(local_today())
+    stmt = (sa.select(NoticeDelivery, status, Notice, Employee.number, Department.code)
+            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+            .join(Notice, Notice.id == NoticeVersion.notice_id)
+            .join(Employee, Employee.id == NoticeDelivery.employee_id)
+            .join(Department, Department.id == Employee.department_id)
+            .where(NoticeDelivery.id > (query.cursor or 0))
+            .where(scope_filter("notice.manage", Employee.id, Employee.department_id)))
+    if query.notice:
+        stmt = stmt.where(Notice.key == query.notice)
+    if query.department:
+        stmt = stmt.where(Department.code == query.department)
+    if query.status:
+        stmt = stmt.where(status == query.status.value)
+    if query.due_from:
+        stmt = stmt.where(NoticeDelivery.due_date >= query.due_from)
+    if query.due_to:
+        stmt = stmt.where(NoticeDelivery.due_date <= query.due_to)
+    rows = list(db.session.execute(stmt.options(sa.orm.selectinload(NoticeDelivery.acknowledgement))
+                                   .order_by(NoticeDelivery.id).limit(query.limit + 1)).all())
+    shown, cursor = _page(rows, query.limit, lambda row: row[0].id)
+    return schemas.AssignmentPage(items=[
+        schemas.Assignment(id=d.id, kind="notice", key=notice.key or f"notice-{notice.id}", employee=number,
+                           department=code, assigned_at=d.pushed_at, due_date=d.due_date, status=state,
+                           acknowledged_at=d.acknowledged_at,
+                           receipt=d.acknowledgement.receipt_number if d.acknowledgement else None)
+        for d, state, notice, number, code in shown], next_cursor=cursor)
+
+
+@operation(bp, "/employees/<number>/receipts", "GET", scope="learning:read", action="receipt.view", tag="learning",
+           summary="An employee's acknowledgement receipts (courses and notices)", response=schemas.ReceiptList)
+def receipts(number: str) -> schemas.ReceiptList:
+    person = _visible_employee(number, "receipt.view")
+    courses = db.session.execute(sa.select(Acknowledgement, Course.slug)
+                                 .join(Assignment, Assignment.id == Acknowledgement.assignment_id)
+                                 .join(Course, Course.id == Assignment.course_id)
+                                 .where(Acknowledgement.employee_id == person.id)).all()
+    notices = db.session.execute(sa.select(NoticeAcknowledgement, Notice)
+                                 .join(NoticeDelivery, NoticeDelivery.id == NoticeAcknowledgement.delivery_id)
+                                 .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+                                 .join(Notice, Notice.id == NoticeVersion.notice_id)
+                                 .where(NoticeAcknowledgement.employee_id == person.id)).all()
+    items = [schemas.Receipt(number=a.receipt_number or "", kind="course", key=slug, employee=person.number,
+                             acknowledged_at=a.acknowledged_at, content_sha256=a.content_sha256, event_hash=a.event_hash)
+             for a, slug in courses]
+    items += [schemas.Receipt(number=a.receipt_number or "", kind="notice", key=n.key or f"notice-{n.id}",
+                              employee=person.number, acknowledged_at=a.acknowledged_at,
+                              content_sha256=a.content_sha256, event_hash=a.event_hash) for a, n in notices]
+    return schemas.ReceiptList(items=sorted(items, key=lambda r: (r.acknowledged_at, r.number)))
 
 
 # --- Cases and the payroll feed --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from portal.courses.rules import Status
+from portal.notices.rules import Status as NoticeStatus
 from portal.org.rules import ContractType, EmploymentStatus
 
 Number = Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9-]{1,19}\s*$")]
@@ -123,6 +124,14 @@ class AssignmentQuery(IdPageQuery):
     due_to: date | None = None
 
 
+class NoticeAssignmentQuery(IdPageQuery):
+    notice: Annotated[str, StringConstraints(max_length=60)] | None = None
+    department: Annotated[str, StringConstraints(max_length=20)] | None = None
+    status: NoticeStatus | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+
 class Assignment(Strict):
     id: int
     kind: Literal["course", "notice"]
@@ -131,9 +140,23 @@ class Assignment(Strict):
     department: str
     assigned_at: datetime
     due_date: date
-    status: Status
+    status: Status | NoticeStatus
     acknowledged_at: datetime | None
     receipt: str | None
+
+
+class Receipt(Strict):
+    number: str
+    kind: Literal["course", "notice"]
+    key: str
+    employee: str
+    acknowledged_at: datetime
+    content_sha256: str = Field(description="SHA-256 of the exact text acknowledged.")
+    event_hash: str | None = Field(description="The ledger event that records the acknowledgement.")
+
+
+class ReceiptList(Strict):
+    items: list[Receipt]
 
 
 class AssignmentPage(Strict):

@@ -118,3 +118,29 @@ def test_wage_months_in_bulk_all_or_nothing(client, world, make_token):
     again = write(client, "POST", "/api/v1/wage-months/bulk", hr, {"wage_months": months}, "w3")
     assert again.status_code == 422 and again.get_json()["errors"][0]["field"] == "wage_months[0].month"
     assert db.session.execute(sa.select(sa.func.count()).select_from(WageMonth)).scalar_one() == 2
+
+
+def test_learning_records_filter_by_course_department_status_and_date(client, world, courses, make_token):
+    from portal.demo.operations import walk_through_course
+    from tests.conftest import assign_course
+
+    done = assign_course(courses["injury-basics"], world.worker)
+    receipt = walk_through_course(done, world.user("worker").id).receipt_number
+    assign_course(courses["injury-basics"], world.outsider)
+    assign_course(courses["suspension-pay"], world.worker)
+    hr = make_token("hr", "learning:read")
+
+    def keys(**query):
+        page = client.get("/api/v1/course-assignments", query_string=query, headers=hr)
+        assert page.status_code == 200
+        return sorted((i["employee"], i["key"], i["status"]) for i in page.get_json()["items"])
+
+    assert keys(course="injury-basics") == [("E001", "injury-basics", "acknowledged"),
+                                            ("E002", "injury-basics", "not_started")]
+    assert keys(department="MACH", status="not_started") == [("E001", "suspension-pay", "not_started")]
+    assert keys(due_to="2000-01-01") == []
+    manager = make_token("manager", "learning:read")
+    seen = client.get("/api/v1/course-assignments", headers=manager).get_json()["items"]
+    assert {i["employee"] for i in seen} == {"E001"}  # the manager's own department only
+    receipts = client.get("/api/v1/employees/E001/receipts", headers=hr).get_json()["items"]
+    assert [(r["number"], r["kind"], r["key"]) for r in receipts] == [(receipt, "course", "injury-basics")]

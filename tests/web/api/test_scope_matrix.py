@@ -36,6 +36,8 @@ EXPECTED = {
                    {"wage_months": [{"employee": "E002", "year": 2026, "month": 1, "wage": "4800.00"}]},
                    {**HR, "admin": 422}),  # admin sends the same month again: already on record
     "course_assignments": ("learning:read", "GET", "/api/v1/course-assignments", None, READERS),
+    "notice_assignments": ("learning:read", "GET", "/api/v1/notice-assignments", None, HR),
+    "receipts": ("learning:read", "GET", "/api/v1/employees/E001/receipts", None, OWN_DEPARTMENT),
     "case_list": ("cases:read", "GET", "/api/v1/cases", None, {**READERS, "worker": 403}),
     "case_detail": ("cases:read", "GET", "/api/v1/cases/{case}", None, {**OWN_DEPARTMENT, "worker": 403}),
     "payroll_actions": ("payroll:read", "GET", "/api/v1/payroll/actions?month=2026-09", None, READERS),
