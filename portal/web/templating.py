@@ -44,6 +44,7 @@ NAVIGATION = (
     NavItem("workbench.reports", _l("Injury reports"), "workflow.report"),
     NavItem("notifications.duties", _l("Reminders"), "reminders.manage"),
     NavItem("accounts.index", _l("Accounts"), "account.manage"),
+    NavItem("api_admin.token_list", _l("API and webhooks"), "api.manage"),
 )
 
 
