@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.auth.models import User
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
-from portal.org.models import Employee
+from portal.org.models import BelongsToEmployee, Employee
 
 
 class ApiToken(db.Model):
@@ -54,7 +54,7 @@ class IdempotentWrite(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PackRequest(db.Model):
+class PackRequest(BelongsToEmployee, db.Model):
     """An evidence pack requested through the API: built by a job, polled, then downloaded."""
 
     __tablename__ = "api_pack_requests"
@@ -70,12 +70,3 @@ class PackRequest(db.Model):
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     employee: Mapped[Employee] = relationship()
-
-    # The authorization policy reads these two.
-    @property
-    def subject_employee_id(self) -> int:
-        return self.employee_id
-
-    @property
-    def subject_department_id(self) -> int:
-        return self.employee.department_id

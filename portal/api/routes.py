@@ -222,6 +222,19 @@ def bulk_wages(body: schemas.WageBulk) -> schemas.WageResult:
 # --- Learning --------------------------------------------------------------------------------------
 
 
+def _assignment_filters(stmt: sa.Select, query: Any, status: sa.Case, due_date: Any) -> sa.Select:
+    """The filters course and notice assignments share: department, status and due date range."""
+    if query.department:
+        stmt = stmt.where(Department.code == query.department)
+    if query.status:
+        stmt = stmt.where(status == query.status.value)
+    if query.due_from:
+        stmt = stmt.where(due_date >= query.due_from)
+    if query.due_to:
+        stmt = stmt.where(due_date <= query.due_to)
+    return stmt
+
+
 @operation(bp, "/course-assignments", "GET", scope="learning:read", action="course.records", tag="learning",
            summary="Course assignments and their acknowledgement status", query=schemas.AssignmentQuery,
            response=schemas.AssignmentPage)
@@ -235,16 +248,9 @@ def course_assignments(query: schemas.AssignmentQuery) -> schemas.AssignmentPage
             .join(Department, Department.id == Employee.department_id)
             .where(Assignment.is_current.is_(True), Assignment.id > (query.cursor or 0))
             .where(scope_filter("course.records", Employee.id, Employee.department_id)))
+    stmt = _assignment_filters(stmt, query, status, Assignment.due_date)
     if query.course:
         stmt = stmt.where(Course.slug == query.course)
-    if query.department:
-        stmt = stmt.where(Department.code == query.department)
-    if query.status:
-        stmt = stmt.where(status == query.status.value)
-    if query.due_from:
-        stmt = stmt.where(Assignment.due_date >= query.due_from)
-    if query.due_to:
-        stmt = stmt.where(Assignment.due_date <= query.due_to)
     rows = list(db.session.execute(stmt.options(sa.orm.selectinload(Assignment.acknowledgement))
                                    .order_by(Assignment.id).limit(query.limit + 1)).all())
     shown, cursor = _page(rows, query.limit, lambda row: row[0].id)
@@ -271,14 +277,7 @@ def notice_assignments(query: schemas.NoticeAssignmentQuery) -> schemas.Assignme
             .where(scope_filter("notice.manage", Employee.id, Employee.department_id)))
     if query.notice:
         stmt = stmt.where(Notice.key == query.notice)
-    if query.department:
-        stmt = stmt.where(Department.code == query.department)
-    if query.status:
-        stmt = stmt.where(status == query.status.value)
-    if query.due_from:
-        stmt = stmt.where(NoticeDelivery.due_date >= query.due_from)
-    if query.due_to:
-        stmt = stmt.where(NoticeDelivery.due_date <= query.due_to)
+    stmt = _assignment_filters(stmt, query, status, NoticeDelivery.due_date)
     rows = list(db.session.execute(stmt.options(sa.orm.selectinload(NoticeDelivery.acknowledgement))
                                    .order_by(NoticeDelivery.id).limit(query.limit + 1)).all())
     shown, cursor = _page(rows, query.limit, lambda row: row[0].id)
@@ -427,7 +426,10 @@ def _visible_pack(pack_id: int) -> PackRequest:
            status=202)
 def request_pack(body: schemas.PackOrder) -> schemas.Pack:
     """Built by a job; poll the pack until its status is ``ready`` (or subscribe to ``pack.ready``)."""
-    person = _visible_employee(body.employee, "evidence.pack")
+    try:
+        person = _visible_employee(body.employee, "evidence.pack")
+    except Problem:
+        raise invalid([{"field": "employee", "message": _("No employee has this number.")}]) from None
     pack = packs.request_pack(person, current_token().user)
     after_this_request(lambda response: _build_after_commit(pack.id, response))
     return _pack(pack)

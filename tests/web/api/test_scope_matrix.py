@@ -41,8 +41,8 @@ EXPECTED = {
     "case_list": ("cases:read", "GET", "/api/v1/cases", None, {**READERS, "worker": 403}),
     "case_detail": ("cases:read", "GET", "/api/v1/cases/{case}", None, {**OWN_DEPARTMENT, "worker": 403}),
     "payroll_actions": ("payroll:read", "GET", "/api/v1/payroll/actions?month=2026-09", None, READERS),
-    "request_pack": ("evidence:read", "POST", "/api/v1/evidence-packs", {"employee": "E001"}, {**OWN_PACK, "worker": 202,
-                                                                                             "hr": 202, "admin": 202}),
+    "request_pack": ("evidence:read", "POST", "/api/v1/evidence-packs", {"employee": "E001"},
+                     {**OWN_PACK, "worker": 202, "manager": 422, "other.manager": 422, "hr": 202, "admin": 202}),
     "pack_status": ("evidence:read", "GET", "/api/v1/evidence-packs/{pack}", None, OWN_PACK),
     "pack_download": ("evidence:read", "GET", "/api/v1/evidence-packs/{pack}/download", None,
                       {**OWN_PACK, "worker": 409, "hr": 409, "admin": 409}),  # still being built
