@@ -35,6 +35,8 @@ from portal.org.forms import EmployeeForm, check_employee_form
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web import errors
+from portal.workbench import importing
+from portal.workbench.presenters import IMPORT_REASONS
 from portal.webhooks import operations as webhooks
 from portal.webhooks.models import Subscription
 
@@ -71,6 +73,27 @@ def _page(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], Any]:
 def departments() -> schemas.DepartmentList:
     return schemas.DepartmentList(items=[schemas.Department(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
                                          for d in org.visible_departments()])
+
+
+@operation(bp, "/departments/<code>", "PUT", scope="org:write", action="employee.edit", tag="organisation",
+           summary="Create or rename a department by code", body=schemas.DepartmentFields, response=schemas.BulkResult)
+def put_department(code: str, body: schemas.DepartmentFields) -> schemas.BulkResult:
+    """Checked with the department import's rules (code up to 20 characters, Chinese name required)."""
+    preview = importing.preview_departments([["code", "name_zh", "name_en"], [code, body.name_zh, body.name_en or ""]])
+    if preview.errors:
+        raise invalid([{"field": e.column, "message": str(IMPORT_REASONS[e.reason])} for e in preview.errors])
+    record = preview.records[0]
+    department = db.session.execute(sa.select(Department).where(Department.code == record["code"])
+                                    .with_for_update()).scalar_one_or_none()
+    if department is not None and (department.name_zh, department.name_en) == (record["name_zh"], record["name_en"]):
+        return schemas.BulkResult(created=0, updated=0, unchanged=1)
+    created = department is None
+    if created:
+        department = Department(code=record["code"])
+        db.session.add(department)
+    department.name_zh, department.name_en = record["name_zh"], record["name_en"]
+    db.session.flush()
+    return schemas.BulkResult(created=int(created), updated=int(not created), unchanged=0)
 
 
 def _employee(e: Employee) -> schemas.Employee:

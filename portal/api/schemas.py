@@ -48,6 +48,13 @@ class Department(Strict):
     name_en: str
 
 
+class DepartmentFields(Strict):
+    """The department import's fields; the same checks apply."""
+
+    name_zh: Text
+    name_en: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
 class DepartmentList(Strict):
     items: list[Department]
 

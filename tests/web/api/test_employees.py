@@ -144,3 +144,15 @@ def test_learning_records_filter_by_course_department_status_and_date(client, wo
     assert {i["employee"] for i in seen} == {"E001"}  # the manager's own department only
     receipts = client.get("/api/v1/employees/E001/receipts", headers=hr).get_json()["items"]
     assert [(r["number"], r["kind"], r["key"]) for r in receipts] == [(receipt, "course", "injury-basics")]
+
+
+def test_departments_are_upserted_by_code_with_the_imports_rules(client, world, make_token):
+    hr = make_token("hr", "org:write", "org:read")
+    assert write(client, "PUT", "/api/v1/departments/qa", hr, {"name_zh": "质检部"}, "d1").get_json()["created"] == 1
+    assert write(client, "PUT", "/api/v1/departments/QA", hr, {"name_zh": "质检部"}, "d2").get_json()["unchanged"] == 1
+    renamed = write(client, "PUT", "/api/v1/departments/QA", hr, {"name_zh": "质量部", "name_en": "Quality"}, "d3")
+    assert renamed.get_json()["updated"] == 1
+    listed = client.get("/api/v1/departments", headers=hr).get_json()["items"]
+    assert {"code": "QA", "name_zh": "质量部", "name_en": "Quality"} in listed
+    too_long = write(client, "PUT", "/api/v1/departments/" + "X" * 21, hr, {"name_zh": "部门"}, "d4")
+    assert too_long.status_code == 422 and too_long.get_json()["errors"][0]["field"] == "code"

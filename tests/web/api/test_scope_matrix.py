@@ -26,6 +26,7 @@ PERSON = {"name": "李强", "hire_date": "2024-03-01", "department": "MACH"}
 # endpoint -> (scope, method, path, body, {account: status})
 EXPECTED = {
     "departments": ("org:read", "GET", "/api/v1/departments", None, READERS),
+    "put_department": ("org:write", "PUT", "/api/v1/departments/QA", {"name_zh": "质检部"}, HR),
     "employees": ("org:read", "GET", "/api/v1/employees", None, READERS),
     "employee": ("org:read", "GET", "/api/v1/employees/E001", None, OWN_DEPARTMENT),
     "put_employee": ("org:write", "PUT", "/api/v1/employees/E001", PERSON, HR),
