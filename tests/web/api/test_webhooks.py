@@ -105,3 +105,14 @@ def test_an_evidence_pack_is_requested_polled_and_downloaded(client, world, cour
     assert [r["json"]["data"]["pack"] for r in receiver.received] == [pack["id"]]
     outsider = make_token("outsider", "evidence:read")
     assert client.get(f"/api/v1/evidence-packs/{pack['id']}", headers=outsider).status_code == 404
+
+
+def test_an_acknowledgement_is_announced_with_its_receipt(client, world, courses, make_token, receiver):
+    from portal.demo.operations import walk_through_course
+
+    _subscribe(client, make_token("hr", "webhooks:write"), receiver.url, ["acknowledged"], "s1")
+    assignment = assign_course(courses["injury-basics"], world.worker)
+    receipt = walk_through_course(assignment, world.user("worker").id).receipt_number
+    send_committed()
+    assert [(r["json"]["kind"], r["json"]["employee"], r["json"]["data"]) for r in receiver.received] == [
+        ("acknowledged", "E001", {"receipt": receipt, "content": "course:injury-basics"})]
