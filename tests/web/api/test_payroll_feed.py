@@ -54,6 +54,12 @@ def test_payroll_feed_matches_the_case_page(app, client, world, make_token):
     assert {i["amount"] for i in feed if i["kind"] == "withholding"} == {f"{cases.case_view(case).monthly_share.amount:.2f}"}
     assert [i["confirmed"] for i in feed if i["kind"] == "pay_stop"] == [False]
 
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=make_token("hr", "cases:read")).get_json()
+    assert [(e["amount"]) for e in detail["account"]["entries"]] == [a.replace(",", "") for *_r, a in shown]
+    assert detail["pay_stop_date"] == case.actions[0].effective_date.isoformat()
+    balance = re.search(r'id="share-balance"><strong>(.*?)</strong>', page, re.S).group(1)
+    assert detail["account"]["balance"] == "0.00" and "0.00" in balance  # settled, as the page says
+
 
 def test_feed_follows_the_policy_and_the_scope(client, world, make_token):
     prepare_cases(world)
