@@ -43,6 +43,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     signals.connect_handlers()
     jobs.init_app(app)
 
+    from portal.api import routes as api_routes
+    from portal.api.admin_routes import bp as api_admin_bp
+    from portal.webhooks import handlers as webhook_handlers
+    from portal.webhooks import jobs as _webhook_jobs  # noqa: F401  (schedules the sweep)
+    from portal.webhooks.routes import bp as webhooks_bp
     from portal.accounts import cli as _accounts_cli  # noqa: F401  (registers flask accounts …)
     from portal.accounts.routes import bp as accounts_bp
     from portal.auth.routes import bp as auth_bp
@@ -78,8 +83,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (auth_bp, accounts_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp,
                       evidence_bp, notices_bp, notices_admin_bp, cases_bp, cases_admin_bp, workbench_bp, notifications_bp,
                       _workbench_cli.risks_bp, _workbench_cli.reminders_bp, jobs_cli_bp, _notifications_cli.bp,
-                      _accounts_cli.bp, renewals_bp, history_bp, jobs_bp, privacy_bp):
+                      _accounts_cli.bp, renewals_bp, history_bp, jobs_bp, privacy_bp,
+                      api_admin_bp, webhooks_bp):
         app.register_blueprint(blueprint)
+    api_routes.init_app(app)
+    webhook_handlers.init_app(app)
     return app
 
 

@@ -38,6 +38,7 @@ def connect_handlers() -> None:
     from portal.courses.handlers import assign_for_new_contract, assign_onboarding
     from portal.notices import handlers as notices
     from portal.notifications.handlers import notify_about_evidence, tell_about_reset_link
+    from portal.webhooks.handlers import deliveries_for_event
     from portal.workbench import handlers as workbench
 
     employee_hired.connect(open_account_on_hire)
@@ -52,3 +53,4 @@ def connect_handlers() -> None:
     evidence_recorded.connect(notices.complete_on_paper)
     evidence_recorded.connect(workbench.resolve_on_paper)
     acknowledged.connect(workbench.resolve_acknowledged)
+    evidence_recorded.connect(deliveries_for_event)

@@ -20,6 +20,8 @@ AUDIT_LABELS = {
     audit.ROLE_CHANGED: _l("Role changed"), audit.DEACTIVATED: _l("Deactivated"), audit.REACTIVATED: _l("Reactivated"),
     audit.PASSWORD_CHANGED: _l("Password changed"), audit.RESET_ISSUED: _l("Reset link issued"),
     audit.RESET_REDEEMED: _l("Reset link used"), audit.SSO_SIGNED_IN: _l("Signed in with single sign-on"),
+    "api_token_created": _l("API token created"), "api_token_revoked": _l("API token revoked"),
+    "api_write": _l("Written through the API"),
 }
 
 

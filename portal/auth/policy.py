@@ -98,6 +98,8 @@ RULES: dict[str, dict[Role, Scope]] = {
     # Everyone's own notification centre; HR reminds people now and moves due dates.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "reminders.manage": {H: Scope.ALL, A: Scope.ALL},
+    # The open API: admin creates and revokes tokens and watches webhook deliveries.
+    "api.manage": {A: Scope.ALL},
 }
 
 

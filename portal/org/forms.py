@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from portal.org import operations
 from portal.org.labels import CONTRACT_LABELS, LOCALE_LABELS, STATUS_LABELS
+from portal.org.models import Employee
+from portal.org.rules import EmploymentStatus, employment_date_errors, is_valid_employee_number, normalise_employee_number
 from portal.web.fields import date_field
 
 TOO_LONG = _l("At most %(max)d characters.")
@@ -45,3 +51,28 @@ class EmployeeForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()])
     left_date = date_field(_l("Leaving date"))
     submit = SubmitField(_l("Save"))
+
+
+DATE_ERRORS = {
+    "future": lambda: _("This date is in the future."),
+    "before_hire": lambda: _("The leaving date is before the hire date."),
+    "required_when_left": lambda: _("Enter the leaving date for someone who has left."),
+}
+
+
+def check_employee_form(form: EmployeeForm, person: Employee | None, today: date) -> bool:
+    """Field validators, then the checks across fields, so every problem is reported at once (the
+    HR form and the API use this same check)."""
+    form.validate()
+    number = normalise_employee_number(form.number.data or "")
+    if number and not form.number.errors:
+        if not is_valid_employee_number(number):
+            form.number.errors.append(_("Use 2–20 letters, digits or dashes."))
+        elif operations.number_taken(number, person.id if person else None):
+            form.number.errors.append(_("Another employee already has this number."))
+    if form.hire_date.data is not None and not form.status.errors:
+        for field, code in employment_date_errors(
+            form.hire_date.data, form.left_date.data, EmploymentStatus(form.status.data), today
+        ).items():
+            getattr(form, field).errors.append(DATE_ERRORS[code]())
+    return not any(field.errors for field in form)

@@ -108,6 +108,18 @@ def save_employee(
 ) -> Employee:
     """Create or update an employee in one commit; a new hire gets their account and onboarding
     courses in it, a change of contract or a departure their consequences (``announce_changes``)."""
+    employee = apply_employee(data, employee, by_user_id, origin) or employee
+    db.session.commit()
+    assert employee is not None
+    return employee
+
+
+def apply_employee(data: EmployeeData, employee: Employee | None, by_user_id: int | None,
+                   origin: Origin) -> Employee | None:
+    """Create or update an employee (flushed, not committed) and announce the changes; returns None
+    when ``data`` equals what is stored, so a repeated upsert changes nothing."""
+    if employee is not None and all(getattr(employee, f) == v for f, v in data.__dict__.items()):
+        return None
     previous = None if employee is None else (employee.contract_type, employee.status)
     if employee is None:
         employee = Employee()
@@ -116,7 +128,6 @@ def save_employee(
         setattr(employee, field, value)
     db.session.flush()
     announce_changes(employee, previous, by_user_id, origin)
-    db.session.commit()
     return employee
 
 

@@ -16,28 +16,15 @@ from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org import operations
-from portal.org.forms import EmployeeForm
+from portal.org.forms import EmployeeForm, check_employee_form
 from portal.org.labels import CONTRACT_LABELS, LOCALE_LABELS, STATUS_LABELS
 from portal.org.models import Employee
-from portal.org.rules import (
-    ContractType,
-    EmploymentStatus,
-    employment_date_errors,
-    is_valid_employee_number,
-    normalise_employee_number,
-)
+from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.core.bounds import positive_int
 
 bp = Blueprint("org", __name__)
-
-DATE_ERRORS = {
-    "future": lambda: _("This date is in the future."),
-    "before_hire": lambda: _("The leaving date is before the hire date."),
-    "required_when_left": lambda: _("Enter the leaving date for someone who has left."),
-}
-
 
 def _labels() -> dict[str, object]:
     return {
@@ -125,7 +112,7 @@ def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
     form.department_id.choices = [SelectChoice(0, _("Choose…"))] + [
         SelectChoice(d.id, d.name(locale)) for d in operations.all_departments()
     ]
-    if form.is_submitted() and _all_checks_pass(form, person):
+    if form.is_submitted() and check_employee_form(form, person, local_today()):
         data = operations.EmployeeData(
             number=normalise_employee_number(form.number.data),
             name=form.name.data.strip(),
@@ -143,20 +130,3 @@ def _employee_form(person: Employee | None) -> Response | tuple[str, int]:
         return redirect(url_for("org.employee", employee_id=saved.id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("org/employee_form.html", form=form, person=person), status
-
-
-def _all_checks_pass(form: EmployeeForm, person: Employee | None) -> bool:
-    """Field validators, then the checks across fields, so every problem is reported at once."""
-    form.validate()
-    number = normalise_employee_number(form.number.data or "")
-    if number and not form.number.errors:
-        if not is_valid_employee_number(number):
-            form.number.errors.append(_("Use 2–20 letters, digits or dashes."))
-        elif operations.number_taken(number, person.id if person else None):
-            form.number.errors.append(_("Another employee already has this number."))
-    if form.hire_date.data is not None and not form.status.errors:
-        for field, code in employment_date_errors(
-            form.hire_date.data, form.left_date.data, EmploymentStatus(form.status.data), local_today()
-        ).items():
-            getattr(form, field).errors.append(DATE_ERRORS[code]())
-    return not any(field.errors for field in form)

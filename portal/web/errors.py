@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Callable, NoReturn
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -50,7 +50,19 @@ def refuse(code: int, message: str) -> NoReturn:
     raise Refusal(code, message)
 
 
+# URL prefix -> handler answering errors in another format (the JSON API's problem details).
+_handlers_by_prefix: dict[str, Callable[[HTTPException], Response]] = {}
+
+
+def handle_errors_under(prefix: str, handler: Callable[[HTTPException], Response]) -> None:
+    """Answer errors for URLs under ``prefix`` with ``handler`` instead of an HTML page."""
+    _handlers_by_prefix[prefix] = handler
+
+
 def _handle_http(error: HTTPException) -> Response:
+    for prefix, handler in _handlers_by_prefix.items():
+        if request.path.startswith(prefix):
+            return handler(error)
     custom = error.description if isinstance(error, Refusal) else None
     return render_error(error.code or 500, custom)
 
@@ -67,6 +79,9 @@ def _handle_conflict(error: IntegrityError) -> Response:
 
 def _handle_unexpected(error: InternalServerError) -> Response:
     db.session.rollback()  # nothing half-written survives an error; Flask has logged the traceback
+    for prefix, handler in _handlers_by_prefix.items():
+        if request.path.startswith(prefix):
+            return handler(error)
     return render_error(500)
 
 

@@ -48,6 +48,7 @@ NAVIGATION = (
     NavItem("notifications.duties", _l("Reminders"), "reminders.manage"),
     NavItem("accounts.index", _l("Accounts"), "account.manage"),
     NavItem("jobs.index", _l("Background jobs"), "jobs.view"),
+    NavItem("api_admin.token_list", _l("API and webhooks"), "api.manage"),
 )
 
 

@@ -10,7 +10,10 @@ import pytest
 
 from portal.auth.access import PUBLIC
 from portal.demo.operations import walk_through_course
+from portal.api import routes as _api_routes  # noqa: F401  (registers the operations)
+from portal.api.endpoint import OPERATIONS
 from tests.web.accounts.route_expectations import ACCOUNT_EXPECTED
+from tests.web.api.route_expectations import API_PAGES_EXPECTED
 from tests.web.cases.route_expectations import CASE_EXPECTED, prepare_cases
 from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evidence
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
@@ -101,10 +104,13 @@ EXPECTED.update(EVIDENCE_EXPECTED)
 EXPECTED.update(CASE_EXPECTED)
 EXPECTED.update(WORKBENCH_EXPECTED)
 EXPECTED.update(ACCOUNT_EXPECTED)
+EXPECTED.update(API_PAGES_EXPECTED)
+# Token-authenticated API operations: tests/web/api/test_scope_matrix.py covers each of them.
+API_OPERATIONS = {f"api.{op.endpoint}" for op in OPERATIONS}
 
 
 def test_every_route_has_a_decision(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - API_OPERATIONS
     assert endpoints == set(EXPECTED), "decide who may use each new route, in EXPECTED"
     for endpoint, view in app.view_functions.items():
         if endpoint != "static":
@@ -114,7 +120,7 @@ def test_every_route_has_a_decision(app):
 def test_public_routes_are_exactly_the_expected_ones(app):
     public = {e for e, v in app.view_functions.items() if getattr(v, "access_action", None) == PUBLIC}
     assert public == {"auth.login", "auth.reset_password", "auth.activate", "auth.sso_login", "auth.sso_callback",
-                      "home.set_locale", "health.healthz"}
+                      "home.set_locale", "health.healthz", "api.openapi", "api.reference"}
 
 
 def prepare_url(world, courses, endpoint: str) -> str:
