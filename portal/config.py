@@ -48,6 +48,11 @@ class DefaultConfig:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_SENDER = "portal@localhost"
+    EVIDENCE_SIGNING_KEY_FILE: str | None = None  # Ed25519 PEM (flask evidence key generate); see docs
+    TSA_URL: str | list[str] = ""  # RFC 3161 authorities, tried in order: "https://a/tsr https://b/tsr"
+    TSA_CA_FILE: str | None = None  # PEM roots the authorities' tokens must chain to
+    TSA_TIMEOUT = 10
+    EVIDENCE_PACKS_PER_HOUR = 6  # evidence packs one user may ask for per hour
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:

@@ -16,9 +16,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.core.types import utcnow
-from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash
+from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash, name_hash
 from portal.evidence.models import ChainHead, EvidenceEvent
 from portal.extensions import db
+from portal.org.models import Employee
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,31 @@ def append_event(
     payload: Mapping[str, Any] | None = None,
     occurred_at: datetime | None = None,
 ) -> EvidenceEvent:
-    """Append one event to its chain (flushed, not committed: the caller's commit stores it)."""
+    """Append one event to its chain (flushed, not committed: the caller's commit stores it).
+
+    An employee's chain opens with an event that binds their number and name hash, so a pack
+    cannot be relabelled to another employee."""
     chain = chain_key(employee_id)
     head = _locked_head(chain)
-    seq = head.seq + 1
     moment = occurred_at or utcnow()
+    if head.seq == 0 and employee_id is not None and event_type != CHAIN_OPENED:
+        _store(head, CHAIN_OPENED, employee_id=employee_id, actor_user_id=None, origin=SYSTEM, content=None,
+               payload=identity_payload(employee_id), moment=moment)
+    return _store(head, event_type, employee_id=employee_id, actor_user_id=actor_user_id, origin=origin,
+                  content=content, payload=payload, moment=moment)
+
+
+CHAIN_OPENED = "chain_opened"
+
+
+def identity_payload(employee_id: int) -> dict[str, str]:
+    employee = db.session.get(Employee, employee_id)
+    return {"employee_number": employee.number, "name_sha256": name_hash(employee.number, employee.name)}
+
+
+def _store(head: ChainHead, event_type: str, *, employee_id: int | None, actor_user_id: int | None, origin: Origin,
+           content: ContentRef | None, payload: Mapping[str, Any] | None, moment: datetime) -> EvidenceEvent:
+    chain, seq = head.chain, head.seq + 1
     body = event_body(
         chain=chain,
         seq=seq,
@@ -85,6 +106,7 @@ def append_event(
         hash=link_hash(head.hash, body),
     )
     db.session.add(event)
+    db.session.flush()  # the event first: the database lets a head advance only onto a stored event
     head.seq, head.hash = seq, event.hash
     db.session.flush()
     return event

@@ -1,0 +1,35 @@
+"""Background work for evidence, with the interface of the portal's job system (``fn.delay(*args)``).
+
+A stand-in until ``portal.jobs`` is available: ``delay`` runs the function in a worker thread with
+an application context (at once and synchronously when testing or ``PORTAL_JOBS_IMMEDIATE`` is set).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+
+from portal.extensions import db
+
+
+def job(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def delay(*args: Any) -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if app.testing or app.config.get("JOBS_IMMEDIATE"):
+            fn(*args)
+            return
+
+        def run() -> None:
+            with app.app_context():
+                try:
+                    fn(*args)
+                finally:
+                    db.session.remove()
+
+        threading.Thread(target=run, name=f"job-{fn.__name__}", daemon=True).start()
+
+    fn.delay = delay  # type: ignore[attr-defined]
+    return fn
