@@ -114,9 +114,10 @@ def tsa_urls() -> list[str]:
 
 def request_timestamp(url: str, data: bytes) -> tuple[bytes, datetime]:
     """Ask one RFC 3161 authority to timestamp ``data``; return the whole response and its time."""
-    from rfc3161_client import PKIStatus, TimestampRequestBuilder, decode_timestamp_response
+    from rfc3161_client import HashAlgorithm, PKIStatus, TimestampRequestBuilder, decode_timestamp_response
 
-    request = TimestampRequestBuilder().data(data).nonce(nonce=True).cert_request(cert_request=True).build()
+    request = (TimestampRequestBuilder().data(data).hash_algorithm(HashAlgorithm.SHA256).nonce(nonce=True)
+               .cert_request(cert_request=True).build())
     http = urllib.request.Request(url, data=request.as_bytes(), headers={"Content-Type": "application/timestamp-query"})
     with urllib.request.urlopen(http, timeout=float(current_app.config["TSA_TIMEOUT"])) as answer:
         raw = answer.read()

@@ -238,8 +238,11 @@ def _check_files(files: dict[str, bytes], key: str | None) -> tuple[dict, bytes]
     for name in ("manifest.json", "manifest.sig"):
         if name not in files:
             raise PackError(f"{name} is missing")
-    manifest = json.loads(files["manifest.json"])
-    public_key = bytes.fromhex(manifest["public_key"])
+    try:
+        manifest = json.loads(files["manifest.json"])
+        public_key = bytes.fromhex(manifest["public_key"])
+    except (ValueError, KeyError, TypeError):
+        raise PackError("manifest.json was changed: it is no longer a readable manifest") from None
     try:
         signature = bytes.fromhex(files["manifest.sig"].decode().strip())
     except ValueError:
