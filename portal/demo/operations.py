@@ -28,7 +28,8 @@ from portal.cases.routes import case_notices
 from portal.courses.presenters import questions_of
 from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
-from portal.evidence.operations import take_checkpoint
+from portal.evidence.log import add_witness, publish
+from portal.evidence.models import Witness
 from portal.extensions import db
 from portal.org.models import Department, Employee, department_managers
 from portal import PROJECT_ROOT
@@ -106,7 +107,16 @@ def _demo_learning(today: date) -> None:
     li = db.session.execute(sa.select(Employee).where(Employee.number == "A0101")).scalar_one()
     assign_injury_courses(li, None, DEMO_ORIGIN)
     db.session.commit()
-    take_checkpoint()
+    publish_demo_heads()
+
+
+def publish_demo_heads() -> None:
+    """The demo's witness is a folder under instance/; the first signed tree head goes to it."""
+    folder = Path(current_app.instance_path, "witness-heads")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not db.session.execute(sa.select(Witness).where(Witness.target == str(folder))).scalar():
+        add_witness("directory", str(folder), "演示见证方 demo witness folder")
+    publish()
 
 
 def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = DEMO_ORIGIN) -> Acknowledgement:

@@ -2,11 +2,12 @@
 
 Production keeps the private key in a file outside the database (``PORTAL_EVIDENCE_SIGNING_KEY_FILE``,
 made by ``flask evidence key generate``), so someone who can rewrite the database still cannot sign.
-Debug and test runs get a key of their own under ``instance/`` (tests: one per process, in memory).
+Without that setting the portal makes a key under ``instance/`` (tests: one per process, in memory).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,10 @@ from flask import current_app
 from portal.evidence.verify_pack import key_fingerprint
 
 
-class SigningKeyMissing(RuntimeError):
+log = logging.getLogger(__name__)
+
+
+class SigningKeyError(RuntimeError):
     pass
 
 
@@ -42,7 +46,7 @@ def generate_key_file(path: Path) -> str:
 def _load(path: str, mtime: float) -> Ed25519PrivateKey:
     key = load_pem_private_key(Path(path).read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyMissing(f"{path} does not hold an Ed25519 private key")
+        raise SigningKeyError(f"{path} does not hold an Ed25519 private key")
     return key
 
 
@@ -57,14 +61,13 @@ def signing_key() -> Ed25519PrivateKey:
         return _load(configured, os.path.getmtime(configured))
     if current_app.testing:
         return _test_key()
-    if current_app.debug:
-        path = Path(current_app.instance_path, "evidence-signing-key.pem")
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            generate_key_file(path)
-        return _load(str(path), os.path.getmtime(path))
-    raise SigningKeyMissing("PORTAL_EVIDENCE_SIGNING_KEY_FILE is not set; create a key with "
-                            "`flask evidence key generate FILE` and point the setting at it")
+    path = Path(current_app.instance_path, "evidence-signing-key.pem")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fingerprint = generate_key_file(path)
+        log.warning("PORTAL_EVIDENCE_SIGNING_KEY_FILE is not set: created %s (fingerprint %s); production should "
+                    "keep its key outside the application folder", path, fingerprint)
+    return _load(str(path), os.path.getmtime(path))
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:

@@ -97,7 +97,8 @@ def test_every_route_has_a_decision(app):
 
 def test_public_routes_are_exactly_the_expected_ones(app):
     public = {e for e, v in app.view_functions.items() if getattr(v, "access_action", None) == PUBLIC}
-    assert public == {"auth.login", "auth.reset_password", "home.set_locale", "health.healthz"}
+    assert public == {"auth.login", "auth.reset_password", "home.set_locale", "health.healthz",
+                      "evidence.log_heads", "evidence.log_consistency"}
 
 
 @pytest.mark.parametrize("role", ROLES)
