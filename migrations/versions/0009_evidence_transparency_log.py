@@ -12,7 +12,7 @@ Create Date: 2026-11-29 15:50:11.918148
 from alembic import op
 import sqlalchemy as sa
 
-from portal.core.types import utcnow
+from portal.core.types import UTCDateTime, utcnow
 from portal.evidence.chain import event_body, link_hash, name_hash
 from portal.evidence.models import LOG_TABLES, REFUSE_FUNCTION, append_only_ddl, chain_head_ddl
 from portal.evidence.verify_pack import leaf_hash, log_leaf
@@ -153,7 +153,7 @@ def _bind_identities(connection):
         connection.execute(sa.text(
             "INSERT INTO evidence_events (chain, seq, event_type, occurred_at, employee_id, actor_user_id, content_kind, "
             "content_ref, content_sha256, body, prev_hash, hash) VALUES (:chain, :seq, 'chain_opened', :at, :employee, "
-            "NULL, NULL, NULL, NULL, :body, :prev, :hash)"),
+            "NULL, NULL, NULL, NULL, :body, :prev, :hash)").bindparams(sa.bindparam("at", type_=UTCDateTime())),
             {"chain": chain, "seq": seq + 1, "at": moment, "employee": employee_id, "body": body, "prev": head_hash,
              "hash": digest})
         connection.execute(sa.text("UPDATE evidence_chain_heads SET seq = :seq, hash = :hash WHERE chain = :chain"),
