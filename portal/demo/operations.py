@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -111,8 +112,9 @@ def _demo_learning(today: date) -> None:
 
 
 def publish_demo_heads() -> None:
-    """The demo's witness is a folder under instance/; the first signed tree head goes to it."""
-    folder = Path(current_app.instance_path, "witness-heads")
+    """The demo's witness is a folder under instance/ (one per database); the first signed tree head goes to it."""
+    database = hashlib.sha256(str(db.engine.url).encode()).hexdigest()[:8]
+    folder = Path(current_app.instance_path, f"witness-heads-{database}")
     folder.mkdir(parents=True, exist_ok=True)
     if not db.session.execute(sa.select(Witness).where(Witness.target == str(folder))).scalar():
         add_witness("directory", str(folder), "演示见证方 demo witness folder")

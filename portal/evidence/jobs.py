@@ -1,7 +1,8 @@
 """Background work for evidence, with the interface of the portal's job system (``fn.delay(*args)``).
 
 A stand-in until ``portal.jobs`` is available: ``delay`` runs the function in a worker thread with
-an application context (at once and synchronously when testing or ``PORTAL_JOBS_IMMEDIATE`` is set).
+an application context (at once and synchronously when ``PORTAL_JOBS_IMMEDIATE`` is on, which is the
+default when testing).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from portal.extensions import db
 def job(fn: Callable[..., Any]) -> Callable[..., Any]:
     def delay(*args: Any) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        if app.testing or app.config.get("JOBS_IMMEDIATE"):
+        if app.config.get("JOBS_IMMEDIATE", app.testing):
             fn(*args)
             return
 

@@ -175,8 +175,13 @@ def _deliver(witness: Witness, head: TreeHead) -> str:
     text = json.dumps(message, ensure_ascii=False, indent=1)
     if witness.kind == "directory":
         target = Path(witness.target, f"head-{head.size:012d}.json")
-        with open(target, "x", encoding="utf-8") as handle:  # never overwrite what a witness holds
-            handle.write(json.dumps(head.signed(), ensure_ascii=False, indent=1))
+        content = json.dumps(head.signed(), ensure_ascii=False, indent=1)
+        try:
+            with open(target, "x", encoding="utf-8") as handle:  # never overwrite what a witness holds
+                handle.write(content)
+        except FileExistsError:
+            if target.read_text(encoding="utf-8") != content:
+                raise RuntimeError(f"{target} holds another head of size {head.size}: the log was forked") from None
         return str(target)
     if witness.kind == "webhook":
         request = urllib.request.Request(witness.target, data=text.encode(), method="POST",

@@ -139,7 +139,8 @@ def _log_evidence(events: list[EvidenceEvent]) -> LogEvidence:
         LogLeaf.event_id.in_([e.id for e in events]))).all()) if events else {}
     heads = evidence_log.published_heads()
     if not heads:
-        return LogEvidence({}, 0, None, positions)
+        nothing = {"latest": None, "heads": [], "inclusion": {}, "consistency": {}}
+        return LogEvidence({"proofs.json": json.dumps(nothing, indent=1).encode()}, 0, None, positions)
     latest = heads[-1]
     tree = evidence_log.load_tree(latest.size)
     first_position = min(positions.values(), default=latest.size)
@@ -267,8 +268,9 @@ def build_pack(pack_request_id: int) -> None:
 
     progress("events")
     try:
-        built = assemble(request.employee, PackScope(request.content_ref, request.since, request.until),
-                         request.requested_by.username, progress)
+        with current_app.test_request_context():  # templates need a request; a job has none of its own
+            built = assemble(request.employee, PackScope(request.content_ref, request.since, request.until),
+                             request.requested_by.username, progress)
     except LookupError:
         request.status, request.error, request.finished_at = "failed", "no recorded events", utcnow()
         db.session.commit()

@@ -345,9 +345,11 @@ def _check_log(files: dict[str, bytes], manifest: dict, records: list[dict]) -> 
     latest = ordered[-1] if ordered else None
     anchored = manifest["anchored_through"]
     if latest is None:
-        if anchored:
+        if anchored or proofs["latest"] is not None:
             raise PackError("manifest.json names anchored events but the pack carries no published head")
-        return None, notes
+        if manifest["not_yet_anchored"] != [r["seq"] for r in records]:
+            raise PackError("manifest.json: with no published head, every event must be listed as not yet anchored")
+        return None, notes + ["log: no published head yet (not checked): every event is not yet anchored"]
     if proofs["latest"] != latest["size"]:
         raise PackError("proofs.json: its latest head is not the newest head in heads/")
     notes.append(check_timestamp(files, f"heads/{latest['size']}"))

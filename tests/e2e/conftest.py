@@ -37,7 +37,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal with the demo company, on SQLite, served by Werkzeug in a background thread."""
     database = tmp_path_factory.mktemp("e2e") / "portal.sqlite3"
-    app = make_app(f"sqlite:///{database}", LOGIN_RATE_LIMIT="1000 per minute")
+    app = make_app(f"sqlite:///{database}", LOGIN_RATE_LIMIT="1000 per minute", JOBS_IMMEDIATE=False)
     with app.app_context():
         db.create_all()
         load_demo(date.today())
