@@ -82,6 +82,15 @@ EVENTS_CSV_HEADER = ["seq", "time_utc", "time_shanghai", "type", "what_was_recor
                      "user_agent", "content", "content_version", "content_sha256", "hash"]
 
 
+# Without a chosen dispute, the exhibit list names what an arbitrator asks for first: what the
+# employer told the employee, what the employee acknowledged or asked, and the case's steps.
+EXHIBIT_DEFAULT_TYPES = frozenset({
+    "chain_opened", "course_assigned", "course_acknowledged", "paper_acknowledgement_recorded", "notice_pushed",
+    "notice_acknowledged", "notice_responded", "notice_answered", "case_opened", "case_updated",
+    "case_action_confirmed", "share_entry_recorded", "wage_recorded",
+})
+
+
 def write_csv(rows: list[list[Any]]) -> str:
     """The one place the pack writes CSV (UTF-8 with a BOM, for Excel)."""
     buffer = io.StringIO()
@@ -222,7 +231,9 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
     )
     progress("report")
     html = render_template("evidence/pack_report.html", **context)
-    exhibits = render_template("evidence/pack_exhibits.html", **context)
+    narrowed = any((scope.content_ref, scope.since, scope.until))
+    exhibits = render_template("evidence/pack_exhibits.html", **{
+        **context, "events": in_scope if narrowed else [e for e in in_scope if e.event_type in EXHIBIT_DEFAULT_TYPES]})
     files["report.html"], files["exhibits.html"] = html.encode(), exhibits.encode()
     progress("pdf")
     files["report.pdf"], files["exhibits.pdf"] = _pdf(html), _pdf(exhibits)
