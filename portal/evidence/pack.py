@@ -36,6 +36,7 @@ from portal.evidence.labels import EVENT_PAIRS, EXHIBIT_PURPOSES
 from portal.evidence.models import ChainHead, EvidenceEvent, HeadTimestamp, LogLeaf, PackRequest, PaperReceipt, TreeHead
 from portal.evidence.signing import fingerprint, public_key_hex, sign
 from portal.extensions import db
+from portal.signals import evidence_pack_ready
 from portal.notices.models import NoticeVersion
 from portal.org.models import Employee
 
@@ -288,6 +289,8 @@ def build_pack(pack_request_id: int) -> None:
         return
     request.status, request.stage, request.finished_at = "ready", "done", utcnow()
     request.filename, request.data = built.filename, built.data
+    evidence_pack_ready.send(None, user_id=request.requested_by_id, employee_name=request.employee.name,
+                             link=f"/evidence/packs/{request.id}")
     db.session.commit()
 
 

@@ -77,6 +77,7 @@ def notification_text(text_key: str, params: dict[str, Any]) -> str:
         "notice_escalation": _("A notice of your department (%(title)s) is unacknowledged since %(due)s."),
         "approval_reminder": _("Reminder: injury report %(title)s waits for your decision (due %(due)s)."),
         "approval_escalation": _("The decision on injury report %(title)s is overdue since %(due)s."),
+        "evidence_pack_ready": _("The evidence pack for %(name)s is ready to download."),
     }
     template = texts.get(text_key)
     if template is None:

@@ -325,9 +325,13 @@ def test_scope_narrows_the_report_not_the_chain(client, world, published, tmp_pa
     assert manifest["scope"] == {"content": "course:injury-basics", "since": "2000-01-01", "until": None}
 
 
-def test_employee_gets_only_their_own_pack(client, world, journey):
+def test_employee_gets_only_their_own_pack_and_is_told_when_it_is_ready(client, world, journey):
+    from portal.workbench.models import Notification
+
     login(client, "worker")
     assert download(client, world.worker.id)
+    (note,) = db.session.query(Notification).filter_by(user_id=world.user("worker").id, kind="evidence").all()
+    assert note.text_key == "evidence_pack_ready" and note.link.startswith("/evidence/packs/")
     assert post_form(client, f"/evidence/employees/{world.outsider.id}/packs").status_code == 403
     other = PackRequest(employee_id=world.outsider.id, requested_by_id=world.user("hr").id, status="ready",
                         created_at=utcnow(), filename="x.zip", data=b"x")
