@@ -52,7 +52,7 @@ SKIPPED = {"started_at", "answers", "delivery", "response", "entry", "action", "
 
 def _value(value: Any) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{_name(k)[1]}={_value(v)}" for k, v in sorted(value.items()))
+        return "; ".join(f"{' '.join(dict.fromkeys(_name(k)))}: {_value(v)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
         return ", ".join(_value(v) for v in value)
     if value is True:

@@ -45,15 +45,25 @@ VERIFIER = Path(__file__).with_name("verify_pack.py")
 
 @dataclass(frozen=True)
 class PackScope:
-    content_ref: str | None = None  # e.g. "course:injury-basics" or "notice:injury-process-guide"
+    """A dispute: a course or notice ("course:injury-basics", "notice:injury-process-guide"), an injury
+    case ("case:3": every step recorded with that case number), and/or dates."""
+
+    content_ref: str | None = None
     since: date | None = None
     until: date | None = None
 
     def includes(self, event: EvidenceEvent) -> bool:
         day = event.occurred_at.astimezone(SHANGHAI).date()
-        return ((self.content_ref is None or event.content_ref == self.content_ref)
+        return (self._matches(event)
                 and (self.since is None or day >= self.since)
                 and (self.until is None or day <= self.until))
+
+    def _matches(self, event: EvidenceEvent) -> bool:
+        if self.content_ref is None:
+            return True
+        if self.content_ref.startswith("case:"):
+            return f'"case":{self.content_ref[5:]},' in event.body or f'"case":{self.content_ref[5:]}}}' in event.body
+        return event.content_ref == self.content_ref
 
 
 @dataclass

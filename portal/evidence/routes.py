@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import sqlalchemy as sa
@@ -78,6 +79,10 @@ def employee(employee_id: int) -> Response:
     events = [e for e in db.session.execute(stmt).scalars() if scope.includes(e)]
     contents = sorted({r for (r,) in db.session.execute(
         sa.select(EvidenceEvent.content_ref).where(EvidenceEvent.employee_id == person.id).distinct()) if r})
+    contents += sorted({f"case:{case}" for (body,) in db.session.execute(
+        sa.select(EvidenceEvent.body).where(EvidenceEvent.employee_id == person.id,
+                                            EvidenceEvent.event_type.like("case_%")))
+        if (case := json.loads(body)["payload"].get("case")) is not None})
     types = sorted({t for (t,) in db.session.execute(
         sa.select(EvidenceEvent.event_type).where(EvidenceEvent.employee_id == person.id).distinct())})
     return page_or_fragment(

@@ -28,10 +28,12 @@ def test_the_application_role_appends_but_cannot_change_or_unprotect(app, world,
         for statement in (s.strip() for s in sql.split(";")):
             if statement:
                 connection.execute(sa.text(statement))
+    employee_id = world.worker.id
+    db.session.remove()
     role_url = sa.make_url(database_url).set(username=role, password=password)
     as_role = make_app(role_url.render_as_string(hide_password=False), TSA_URL="")
     with as_role.app_context():
-        append_event("lesson_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
+        append_event("lesson_viewed", employee_id=employee_id, actor_user_id=None, origin=SYSTEM)
         db.session.commit()
         publish()
         for statement in ("ALTER TABLE evidence_events DISABLE TRIGGER ALL",

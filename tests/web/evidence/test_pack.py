@@ -325,6 +325,25 @@ def test_scope_narrows_the_report_not_the_chain(client, world, published, tmp_pa
     assert manifest["scope"] == {"content": "course:injury-basics", "since": "2000-01-01", "until": None}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_exhibit_list_for_a_case_lists_its_steps(client, world, journey, witness_dir, tmp_path):
+    hr = world.user("hr").id
+    opened = append_event("case_opened", employee_id=world.worker.id, actor_user_id=hr, origin=SYSTEM,
+                          payload={"case": 7, "fields": {"decision_number": "深人社认字〔2026〕118号", "grade": 9}})
+    other = append_event("case_opened", employee_id=world.worker.id, actor_user_id=hr, origin=SYSTEM,
+                         payload={"case": 71, "fields": {}})
+    db.session.commit()
+    publish()
+    login(client, "hr")
+    assert "case:7" in client.get(f"/evidence/employees/{world.worker.id}").get_data(as_text=True)
+    folder = unpack(download(client, world.worker.id, {"content": "case:7"}), tmp_path)
+    exhibits = (folder / "exhibits.html").read_text()
+    assert opened.hash in exhibits and other.hash not in exhibits
+    assert "认定决定书文号 decision number" in exhibits and "深人社认字〔2026〕118号" in exhibits
+    assert "伤残等级 disability grade" in exhibits and "证明工伤案件的登记内容" in exhibits
+    assert run_verifier(folder).returncode == 0
+
+
 def test_employee_gets_only_their_own_pack_and_is_told_when_it_is_ready(client, world, journey):
     from portal.workbench.models import Notification
 
