@@ -16,7 +16,12 @@ from flask import current_app
 from portal.extensions import db
 
 
-def job(fn: Callable[..., Any]) -> Callable[..., Any]:
+def job(retries: int = 0, retry_delay: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@job(retries=…, retry_delay=…)`` as in the job system; this stand-in runs once, without retries."""
+    return _with_delay
+
+
+def _with_delay(fn: Callable[..., Any]) -> Callable[..., Any]:
     def delay(*args: Any) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if app.config.get("JOBS_IMMEDIATE", app.testing):

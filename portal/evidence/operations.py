@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -39,6 +40,9 @@ from portal.evidence.verify import (
     verify_log,
 )
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.evidence.pack import PackScope
 
 EVENT_COLUMNS = (
     EvidenceEvent.id, EvidenceEvent.chain, EvidenceEvent.seq, EvidenceEvent.event_type, EvidenceEvent.occurred_at,
@@ -257,7 +261,7 @@ def record_paper_receipt(data: PaperReceiptData, collected_by_id: int, origin: O
     return receipt
 
 
-def request_pack(employee_id: int, user_id: int, scope) -> PackRequest:
+def request_pack(employee_id: int, user_id: int, scope: PackScope) -> PackRequest:
     """A pack request row; the job system builds it (``pack.build_pack``)."""
     pack_request = PackRequest(employee_id=employee_id, requested_by_id=user_id, content_ref=scope.content_ref,
                                since=scope.since, until=scope.until, status="queued", stage="", created_at=utcnow())

@@ -277,7 +277,7 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
     return Pack(filename=f"{folder}.zip", data=buffer.getvalue(), manifest=manifest)
 
 
-@job
+@job(retries=2, retry_delay=10)
 def build_pack(pack_request_id: int) -> None:
     """The background job: build the requested pack and keep it for download."""
     request = db.session.get(PackRequest, pack_request_id)
