@@ -8,6 +8,11 @@ own writer (``append_event``, one commit each, as in a request) to measure appen
 rest is generated with the same chain rules and inserted in bulk. Then ``verify_ledger`` (the code
 behind ``flask evidence verify``) checks everything, and the same bytes are hashed with hashlib in
 the same run as the baseline. Target: verify at no less than half the speed of raw hashing.
+
+It then publishes (every event joins the Merkle log; a tree head is signed), and measures
+inclusion-proof verification against raw hashing of the same number of nodes, the signing time
+of a tree head, and the build of an evidence pack (report and exhibit list as HTML and PDF) for
+an employee with 1,000 events.
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash  # n
 from portal.evidence.ledger import SYSTEM, append_event  # noqa: E402
 from portal.evidence.models import ChainHead, EvidenceEvent  # noqa: E402
 from portal.evidence.operations import _column_problems, _link_rows, verify_ledger  # noqa: E402
+from portal.evidence.log import load_tree, publish  # noqa: E402
+from portal.evidence.pack import PackScope, assemble  # noqa: E402
+from portal.evidence.signing import sign  # noqa: E402
 from portal.evidence.verify import LinkRow, verify_links  # noqa: E402
+from portal.evidence.verify_pack import verify_inclusion  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.org.models import Department, Employee  # noqa: E402
 
@@ -47,16 +56,17 @@ def build_employees(count: int) -> None:
     db.session.commit()
 
 
-def bulk_events(employees: int, per_employee: int, skip: set[int]) -> int:
-    """Events made with the portal's chain rules, inserted in bulk (the writer is measured apart)."""
+def bulk_events(employees: int, per_employee: int, skip: set[int], extra: dict[int, int] | None = None) -> int:
+    """Events made with the portal's chain rules, inserted in bulk (the writer is measured apart);
+    ``extra`` gives some employees another number of events."""
     inserted = 0
     batch: list[dict] = []
     heads: list[dict] = []
-    for employee_id in range(1, employees + 1):
-        if employee_id in skip:
-            continue
+    counts = {employee_id: per_employee for employee_id in range(1, employees + 1) if employee_id not in skip}
+    counts.update(extra or {})
+    for employee_id, count in counts.items():
         chain, previous = chain_key(employee_id), GENESIS
-        for seq in range(1, per_employee + 1):
+        for seq in range(1, count + 1):
             at = T0 + timedelta(minutes=seq)
             body = event_body(chain=chain, seq=seq, event_type="lesson_read", occurred_at=at, employee_id=employee_id,
                               actor_user_id=None, content={"kind": "course", "id": "injury-basics", "version": 1,
@@ -69,7 +79,7 @@ def bulk_events(employees: int, per_employee: int, skip: set[int]) -> int:
                           "content_ref": "course:injury-basics", "content_sha256": "ab" * 32, "body": body,
                           "prev_hash": previous, "hash": digest})
             previous = digest
-        heads.append({"chain": chain, "seq": per_employee, "hash": previous})
+        heads.append({"chain": chain, "seq": count, "hash": previous})
         if len(batch) >= 20000:
             db.session.execute(sa.insert(EvidenceEvent), batch)
             inserted += len(batch)
@@ -95,7 +105,7 @@ def main() -> None:
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
         with app.app_context():
             db.create_all()
-            build_employees(args.employees)
+            build_employees(args.employees + 1)  # the last one has 1,000 events, for the pack
             sample_employees = max(args.append_sample // per_employee, 1)
             started = time.perf_counter()
             written = 0
@@ -107,7 +117,8 @@ def main() -> None:
                     written += 1
             append_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            bulk = bulk_events(args.employees, per_employee, skip=set(range(1, sample_employees + 1)))
+            bulk = bulk_events(args.employees, per_employee, skip=set(range(1, sample_employees + 1)),
+                               extra={args.employees + 1: PACK_EVENTS})
             bulk_seconds = time.perf_counter() - started
             total = written + bulk
             db.session.remove()
@@ -135,6 +146,9 @@ def main() -> None:
                 hashlib.sha256(payload).hexdigest()
             hash_seconds = time.perf_counter() - started
             size = sum(len(p) for p in payloads)
+            gc.unfreeze()
+            del rows, payloads
+            log_figures = measure_log(app, args.employees + 1)
 
     print(f"ledger: {total:,} events over {args.employees:,} employees ({size / 1e6:,.0f} MB of hashed bytes)")
     print(f"append (append_event + commit each, {written:,} events): {written / append_seconds:,.0f} events/s")
@@ -145,6 +159,51 @@ def main() -> None:
     print(f"baseline, hashlib.sha256 over the same bytes: {total / hash_seconds:,.0f} events/s ({hash_seconds:.1f} s)")
     print(f"ratio verify/hash (database, end to end): {hash_seconds / verify_seconds:.2f}")
     print(f"ratio verify/hash (chain checks):         {hash_seconds / core_seconds:.2f}   target >= 0.50")
+    for line in log_figures:
+        print(line)
+
+
+PACK_EVENTS = 1000
+
+
+def measure_log(app, pack_employee_id: int) -> list[str]:
+    """Publication, inclusion proofs against raw hashing, head signing, and one pack of 1,000 events."""
+    started = time.perf_counter()
+    head = publish().head
+    publish_seconds = time.perf_counter() - started
+    tree = load_tree()
+    step = max(tree.size // 20000, 1)
+    indices = list(range(0, tree.size, step))
+    proofs = [(i, tree.inclusion_proof(i)) for i in indices]
+    root = tree.root()
+    leaves = tree.levels[0]
+    started = time.perf_counter()
+    for index, proof in proofs:
+        assert verify_inclusion(leaves[index], index, tree.size, proof, root)
+    proof_seconds = time.perf_counter() - started
+    nodes = [b"\x01" + leaves[i] + p for i, proof in proofs for p in proof]
+    started = time.perf_counter()
+    for node in nodes:
+        hashlib.sha256(node).digest()
+    node_seconds = time.perf_counter() - started
+    body = head.body.encode()
+    started = time.perf_counter()
+    for _ in range(200):
+        sign(body)
+    sign_seconds = (time.perf_counter() - started) / 200
+    employee = db.session.get(Employee, pack_employee_id)
+    started = time.perf_counter()
+    with app.test_request_context():
+        pack = assemble(employee, PackScope(), "bench")
+    pack_seconds = time.perf_counter() - started
+    return [
+        f"publish (log {tree.size:,} events, sign one head): {publish_seconds:.1f} s",
+        f"inclusion proofs: {len(proofs):,} verified at {len(proofs) / proof_seconds:,.0f}/s; "
+        f"ratio raw hashing/proof checks over the same {len(nodes):,} nodes: {node_seconds / proof_seconds:.2f}",
+        f"tree head signing (Ed25519, cryptography): {sign_seconds * 1e6:,.0f} µs per head",
+        f"evidence pack for {PACK_EVENTS:,} events (report and exhibit list, HTML and PDF): {pack_seconds:.1f} s, "
+        f"{len(pack.data) / 1e6:.1f} MB",
+    ]
 
 
 if __name__ == "__main__":

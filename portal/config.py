@@ -63,6 +63,11 @@ class DefaultConfig:
     REDIS_URL: str | None = None  # job broker, locks and rate limits shared by several app servers
     JOBS_IMMEDIATE: bool | None = None  # run jobs where they are enqueued; default: on under TESTING
     JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.sqlite3
+    EVIDENCE_SIGNING_KEY_FILE: str | None = None  # Ed25519 PEM (flask evidence key generate); see docs
+    TSA_URL: str | list[str] = ""  # RFC 3161 authorities, tried in order: "https://a/tsr https://b/tsr"
+    TSA_CA_FILE: str | None = None  # PEM roots the authorities' tokens must chain to
+    TSA_TIMEOUT = 10
+    EVIDENCE_PACKS_PER_HOUR = 6  # evidence packs one user may ask for per hour
 
 
 def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:

@@ -30,6 +30,10 @@ acknowledged = _signals.signal("acknowledged")
 when an employee acknowledges a course or notice, before the commit: the workbench resolves the
 alert about it in the same transaction instead of waiting for the next risk scan."""
 
+evidence_pack_ready = _signals.signal("evidence-pack-ready")
+"""Sent with ``user_id`` (who asked), ``employee_name`` and ``link`` when a pack can be downloaded:
+the workbench puts it in the user's notifications."""
+
 
 def connect_handlers() -> None:
     """Connect the reacting domains once (idempotent: blinker keeps one connection per receiver)."""
@@ -37,7 +41,7 @@ def connect_handlers() -> None:
     from portal.courses import handlers as courses
     from portal.courses.handlers import assign_for_new_contract, assign_onboarding
     from portal.notices import handlers as notices
-    from portal.notifications.handlers import notify_about_evidence, tell_about_reset_link
+    from portal.notifications.handlers import notify_about_evidence, notify_pack_ready, tell_about_reset_link
     from portal.webhooks.handlers import deliveries_for_event
     from portal.workbench import handlers as workbench
 
@@ -54,3 +58,4 @@ def connect_handlers() -> None:
     evidence_recorded.connect(workbench.resolve_on_paper)
     acknowledged.connect(workbench.resolve_acknowledged)
     evidence_recorded.connect(deliveries_for_event)
+    evidence_pack_ready.connect(notify_pack_ready)

@@ -1,17 +1,19 @@
 """The one place where the API reaches evidence packs: request one, build it in a job, read it back.
 
-Packs are built by ``portal.evidence.pack.build_pack``, the function behind the pack download on the
-pages; this adapter only stores the result for polling and announces it (``pack.ready``).
+Packs are assembled by ``portal.evidence.pack.assemble``, the same builder the pages' background
+pack job uses; this adapter only stores the result for polling and announces it (``pack.ready``).
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from flask import current_app
+
 from portal.api.models import PackRequest
 from portal.auth.models import User
 from portal.core.types import utcnow
-from portal.evidence.pack import PackScope, build_pack
+from portal.evidence.pack import PackScope, assemble
 from portal.extensions import db
 from portal.jobs import job
 from portal.org.models import Employee
@@ -34,7 +36,8 @@ def build_pack_job(pack_id: int) -> None:
         return
     requester = db.session.get(User, pack.requested_by_id)
     try:
-        built = build_pack(pack.employee, PackScope(), generated_by=requester.username if requester else "api")
+        with current_app.test_request_context():  # the report's templates need a request; a job has none
+            built = assemble(pack.employee, PackScope(), requester.username if requester else "api")
     except LookupError:
         pack.status = "failed"
         db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,14 +13,12 @@ from flask import current_app
 from portal.auth.models import User
 from portal.auth.operations import hash_password, new_session_token
 from portal.auth.policy import Role
-from portal.core.types import utcnow
 from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.operations import (
     acknowledge,
     assign_injury_courses,
     assign_on_hire,
     current_version,
-    lesson_minimum_seconds,
     mark_lesson_read,
     open_lesson,
     submit_quiz,
@@ -30,7 +29,8 @@ from portal.cases.routes import case_notices
 from portal.courses.presenters import questions_of
 from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
-from portal.evidence.operations import take_checkpoint
+from portal.evidence.log import add_witness, publish
+from portal.evidence.models import Witness
 from portal.extensions import db
 from portal.org.models import Department, Employee, department_managers
 from portal import PROJECT_ROOT
@@ -108,19 +108,28 @@ def _demo_learning(today: date) -> None:
     li = db.session.execute(sa.select(Employee).where(Employee.number == "A0101")).scalar_one()
     assign_injury_courses(li, None, DEMO_ORIGIN)
     db.session.commit()
-    take_checkpoint()
+    publish_demo_heads()
+
+
+def publish_demo_heads() -> None:
+    """The demo's witness is a folder under instance/ (one per database); the first signed tree head goes to it."""
+    database = hashlib.sha256(str(db.engine.url).encode()).hexdigest()[:8]
+    folder = Path(current_app.instance_path, f"witness-heads-{database}")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not db.session.execute(sa.select(Witness).where(Witness.target == str(folder))).scalar():
+        add_witness("directory", str(folder), "演示见证方 demo witness folder")
+    publish()
 
 
 def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = DEMO_ORIGIN) -> Acknowledgement:
-    """Walk a course as the employee would: every lesson, a passing quiz, the acknowledgement."""
+    """Walk a course as the employee would: every lesson, a passing quiz, the acknowledgement.
+
+    The walk happens now, in order, as the ledger requires (its times never go backwards); being a
+    simulation, it is recorded with no minimum reading time (``reading_scale=0``: the events say so)."""
     version = current_version(assignment.course, assignment.employee.preferred_locale)
-    numbers = [lesson["number"] for lesson in version.snapshot["lessons"]]
-    # Each lesson stays open for its minimum reading time, ending now.
-    clock = utcnow() - timedelta(seconds=sum(lesson_minimum_seconds(version, n) for n in numbers))
-    for number in numbers:
-        open_lesson(assignment, version, number, user_id, origin, now=clock)
-        clock += timedelta(seconds=lesson_minimum_seconds(version, number))
-        mark_lesson_read(assignment, version, number, user_id, origin, now=clock)
+    for lesson in version.snapshot["lessons"]:
+        open_lesson(assignment, version, lesson["number"], user_id, origin)
+        mark_lesson_read(assignment, version, lesson["number"], user_id, origin, reading_scale=0)
     questions = questions_of(version)
     submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, user_id, origin)
     return acknowledge(assignment, version, assignment.employee.name, user_id, origin)

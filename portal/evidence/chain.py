@@ -73,6 +73,12 @@ def event_body(
     )
 
 
+def name_hash(number: str, name: str) -> str:
+    """The employee's identity as bound into their chain: the name is hashed with the number, so
+    the chain does not spell the name but a reader who knows both can check it."""
+    return hashlib.sha256(f"{number}\n{name}".encode()).hexdigest()
+
+
 def chain_key(employee_id: int | None) -> str:
     """Employees' events chain per employee, so concurrent writers rarely contend on one tail."""
     return f"employee:{employee_id}" if employee_id is not None else "portal"

@@ -44,6 +44,32 @@ EVENT_LABELS = {
     "share_deduction_planned": _l("Personal share deduction planned"),
     "content_change_marked": _l("New version marked minor or material"),
     "history_reconstructed": _l("Reconstruction as of a past date recorded"),
+    "chain_opened": _l("Chain opened (binds the employee's identity)"),
+}
+
+
+# The exhibit list (证据目录) says what each kind of record proves (证明目的).
+EXHIBIT_PURPOSES = {
+    "chain_opened": ("证明该记录链属于该员工（工号与姓名哈希）", "Binds this chain to the employee (number and name hash)"),
+    "course_assigned": ("证明用人单位已向员工布置该课程", "The employer assigned this course to the employee"),
+    "course_notified": ("证明课程已送达员工的门户收件箱", "The course reached the employee's portal inbox"),
+    "course_opened": ("证明员工打开了该课程", "The employee opened the course"),
+    "lesson_viewed": ("证明员工打开了该课时", "The employee opened the lesson"),
+    "lesson_read": ("证明员工阅读了该课时及用时", "The employee read the lesson, and for how long"),
+    "quiz_attempted": ("证明员工参加测验及成绩", "The employee took the quiz, with the score"),
+    "course_acknowledged": ("证明员工确认已阅读并理解该内容", "The employee acknowledged reading and understanding it"),
+    "paper_acknowledgement_recorded": ("证明员工在纸面上签署确认（附扫描件）", "The employee signed on paper (scan attached)"),
+    "notice_pushed": ("证明用人单位向员工推送了该通知", "The employer sent the notice to the employee"),
+    "notice_notified": ("证明通知已送达员工的门户收件箱", "The notice reached the employee's portal inbox"),
+    "notice_opened": ("证明员工打开了该通知", "The employee opened the notice"),
+    "notice_acknowledged": ("证明员工确认收到并阅读该通知", "The employee acknowledged the notice"),
+    "notice_responded": ("证明员工提出的问题或异议", "The employee's question or objection"),
+    "notice_answered": ("证明用人单位对员工的答复", "The employer's answer to the employee"),
+    "case_opened": ("证明工伤案件的登记内容", "What was recorded when the injury case was opened"),
+    "case_updated": ("证明工伤案件的变更内容", "What changed in the injury case"),
+    "case_action_confirmed": ("证明人事确认的事项（如停发原工资）", "A step HR confirmed (such as stopping the original pay)"),
+    "share_entry_recorded": ("证明个人缴费账户的记账内容", "An entry in the personal-share account"),
+    "wage_recorded": ("证明登记的缴费工资", "The contribution wage recorded"),
 }
 
 
@@ -80,4 +106,5 @@ EVENT_PAIRS = {
     "share_deduction_planned": ("个人缴费部分抵扣计划", "Personal share deduction planned"),
     "content_change_marked": ("新版本已标记为轻微或实质修改", "New version marked minor or material"),
     "history_reconstructed": ("已记录某一历史日期的状态重建", "Reconstruction as of a past date recorded"),
+    "chain_opened": ("记录链建立（绑定员工身份）", "Chain opened (binds the employee's identity)"),
 }

@@ -1,6 +1,6 @@
 """The one writer of ledger events. Every push, open, read, quiz attempt and acknowledgement in the
-portal goes through ``append_event``, in the caller's transaction, so an event is stored exactly
-when the change it records is.
+portal goes through ``append_event`` (or, for batch jobs, ``append_events``), in the caller's
+transaction, so an event is stored exactly when the change it records is.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.core.types import utcnow
-from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash
+from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash, name_hash
 from portal.evidence.models import ChainHead, EvidenceEvent
 from portal.extensions import db
+from portal.org.models import Employee
 from portal.signals import evidence_recorded
+
+CHAIN_OPENED = "chain_opened"
 
 
 @dataclass(frozen=True)
@@ -67,40 +70,69 @@ def append_event(
     payload: Mapping[str, Any] | None = None,
     occurred_at: datetime | None = None,
 ) -> EvidenceEvent:
-    """Append one event to its chain (flushed, not committed: the caller's commit stores it)."""
-    spec = NewEvent(event_type, employee_id, actor_user_id, origin, content, payload)
+    """Append one event to its chain (flushed, not committed: the caller's commit stores it).
+
+    An employee's chain opens with an event that binds their number and name hash, so a pack
+    cannot be relabelled to another employee."""
     head = _locked_head(chain_key(employee_id))
-    event = EvidenceEvent(**_linked_row(head, spec, occurred_at or utcnow()))
-    db.session.add(event)
-    db.session.flush()
+    moment = occurred_at or utcnow()
+    spec = NewEvent(event_type, employee_id, actor_user_id, origin, content, payload)
+    if _needs_identity(head.seq, spec):
+        _store(head, _identity_event(employee_id), moment)  # type: ignore[arg-type]
+    event = _store(head, spec, moment)
     evidence_recorded.send(None, event=event)
     return event
 
 
 def append_events(events: Sequence[NewEvent], occurred_at: datetime | None = None) -> list[str]:
     """Append many events in one go, for batch jobs (reminders): the heads of all chains involved
-    are locked with one statement, in chain order (so two batch writers cannot deadlock), and the
-    rows are inserted in bulk. Flushed, not committed; returns the new hashes in order."""
+    are locked with one statement, in chain order (so two batch writers cannot deadlock), the rows
+    are inserted in bulk, and each head then steps forward one event at a time (one statement for
+    all steps), as the database allows. Flushed, not committed; returns the new hashes in order."""
     if not events:
         return []
     moment = occurred_at or utcnow()
     chains = sorted({chain_key(e.employee_id) for e in events})
     db.session.execute(_head_insert().values([{"chain": c, "seq": 0, "hash": GENESIS} for c in chains])
                        .on_conflict_do_nothing(index_elements=["chain"]))
-    heads = {head.chain: head for head in db.session.execute(
-        sa.select(ChainHead).where(ChainHead.chain.in_(chains)).order_by(ChainHead.chain).with_for_update()
-        .execution_options(populate_existing=True)).scalars()}
-    rows = [_linked_row(heads[chain_key(spec.employee_id)], spec, moment) for spec in events]
+    heads = {row.chain: (row.seq, row.hash) for row in db.session.execute(
+        sa.select(ChainHead.chain, ChainHead.seq, ChainHead.hash).where(ChainHead.chain.in_(chains))
+        .order_by(ChainHead.chain).with_for_update())}
+    rows: list[dict[str, Any]] = []
+    hashes: list[str] = []
+    for spec in events:
+        chain = chain_key(spec.employee_id)
+        if _needs_identity(heads[chain][0], spec):
+            rows.append(_row(chain, heads, _identity_event(spec.employee_id), moment))  # type: ignore[arg-type]
+        rows.append(_row(chain, heads, spec, moment))
+        hashes.append(rows[-1]["hash"])
     db.session.execute(EvidenceEvent.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
-    db.session.flush()
-    return [row["hash"] for row in rows]
+    table = ChainHead.__table__
+    db.session.execute(table.update().where(table.c.chain == sa.bindparam("b_chain"))
+                       .values(seq=sa.bindparam("b_seq"), hash=sa.bindparam("b_hash")),
+                       [{"b_chain": r["chain"], "b_seq": r["seq"], "b_hash": r["hash"]} for r in rows])
+    for held in [o for o in db.session.identity_map.values() if isinstance(o, ChainHead) and o.chain in heads]:
+        db.session.expire(held)
+    return hashes
 
 
-def _linked_row(head: ChainHead, spec: NewEvent, moment: datetime) -> dict[str, Any]:
-    """The next event of ``head``'s chain as column values; moves the head on."""
-    seq = head.seq + 1
+def identity_payload(employee_id: int) -> dict[str, str]:
+    employee = db.session.get(Employee, employee_id)
+    return {"employee_number": employee.number, "name_sha256": name_hash(employee.number, employee.name)}
+
+
+def _needs_identity(head_seq: int, spec: NewEvent) -> bool:
+    return head_seq == 0 and spec.employee_id is not None and spec.event_type != CHAIN_OPENED
+
+
+def _identity_event(employee_id: int) -> NewEvent:
+    return NewEvent(CHAIN_OPENED, employee_id, None, SYSTEM, None, identity_payload(employee_id))
+
+
+def _linked(chain: str, seq: int, prev_hash: str, spec: NewEvent, moment: datetime) -> dict[str, Any]:
+    """The event ``seq`` of ``chain`` after ``prev_hash``, as column values."""
     body = event_body(
-        chain=head.chain,
+        chain=chain,
         seq=seq,
         event_type=spec.event_type,
         occurred_at=moment,
@@ -110,15 +142,29 @@ def _linked_row(head: ChainHead, spec: NewEvent, moment: datetime) -> dict[str, 
         origin=asdict(spec.origin),
         payload=spec.payload or {},
     )
-    digest = link_hash(head.hash, body)
     content = spec.content
-    row = {"chain": head.chain, "seq": seq, "event_type": spec.event_type, "occurred_at": moment,
-           "employee_id": spec.employee_id, "actor_user_id": spec.actor_user_id,
-           "content_kind": content.kind if content else None,
-           "content_ref": f"{content.kind}:{content.id}" if content else None,
-           "content_sha256": content.sha256 if content else None, "body": body, "prev_hash": head.hash, "hash": digest}
-    head.seq, head.hash = seq, digest
+    return {"chain": chain, "seq": seq, "event_type": spec.event_type, "occurred_at": moment,
+            "employee_id": spec.employee_id, "actor_user_id": spec.actor_user_id,
+            "content_kind": content.kind if content else None,
+            "content_ref": f"{content.kind}:{content.id}" if content else None,
+            "content_sha256": content.sha256 if content else None, "body": body, "prev_hash": prev_hash,
+            "hash": link_hash(prev_hash, body)}
+
+
+def _row(chain: str, heads: dict[str, tuple[int, str]], spec: NewEvent, moment: datetime) -> dict[str, Any]:
+    seq, prev_hash = heads[chain]
+    row = _linked(chain, seq + 1, prev_hash, spec, moment)
+    heads[chain] = (row["seq"], row["hash"])
     return row
+
+
+def _store(head: ChainHead, spec: NewEvent, moment: datetime) -> EvidenceEvent:
+    event = EvidenceEvent(**_linked(head.chain, head.seq + 1, head.hash, spec, moment))
+    db.session.add(event)
+    db.session.flush()  # the event first: the database lets a head advance only onto a stored event
+    head.seq, head.hash = event.seq, event.hash
+    db.session.flush()
+    return event
 
 
 def _head_insert() -> Any:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime
+from portal.auth.models import User
 from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
@@ -103,7 +104,114 @@ class PaperReceipt(BelongsToEmployee, db.Model):
     employee: Mapped[Employee] = relationship()
 
 
+class LogLeaf(db.Model):
+    """One event's place in the portal-wide Merkle log, in the order the publisher logged it."""
+
+    __tablename__ = "evidence_log_leaves"
+
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_events.id"), unique=True)
+    chain: Mapped[str] = mapped_column(sa.String(40), index=True)
+    seq: Mapped[int]
+    event_hash: Mapped[str] = mapped_column(sa.String(64))
+    leaf_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class TreeHead(db.Model):
+    """A signed tree head: the log's size and root at a moment, signed with the portal's Ed25519 key.
+
+    ``body`` is the canonical JSON that ``signature`` covers; one head per size, so two runs can
+    never leave two different roots for the same log."""
+
+    __tablename__ = "evidence_tree_heads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int] = mapped_column(unique=True)
+    root: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(sa.Text)
+    signature: Mapped[str] = mapped_column(sa.String(128))
+    public_key: Mapped[str] = mapped_column(sa.String(64))
+    key_fingerprint: Mapped[str] = mapped_column(sa.String(40))
+
+    def signed(self) -> dict[str, str]:
+        """The head as witnesses and packs carry it."""
+        return {"body": self.body, "signature": self.signature, "public_key": self.public_key}
+
+
+class HeadTimestamp(db.Model):
+    """An RFC 3161 timestamp token over a tree head's body, from one time-stamping authority."""
+
+    __tablename__ = "evidence_head_timestamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    head_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_tree_heads.id"), index=True)
+    tsa_url: Mapped[str] = mapped_column(sa.String(300))
+    gen_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    token: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class Witness(db.Model):
+    """An outside party that receives every new signed tree head: an e-mail address (for example
+    the union representative), a webhook, or a directory on write-once storage."""
+
+    __tablename__ = "evidence_witnesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    target: Mapped[str] = mapped_column(sa.String(300))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HeadDelivery(db.Model):
+    """That a head reached a witness (or why not). A head is published once one witness has it."""
+
+    __tablename__ = "evidence_head_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    head_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_tree_heads.id"), index=True)
+    witness_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_witnesses.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ok: Mapped[bool]
+    reference: Mapped[str] = mapped_column(sa.String(300))
+
+
+class PublisherLock(db.Model):
+    """One row; a publication run holds it (row lock / SQLite write lock) until it commits."""
+
+    __tablename__ = "evidence_publisher_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PackRequest(db.Model):
+    """An evidence pack asked for by a user, built in the background and kept for download."""
+
+    __tablename__ = "evidence_pack_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    content_ref: Mapped[str | None] = mapped_column(sa.String(80))
+    since: Mapped[date | None]
+    until: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    stage: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filename: Mapped[str | None] = mapped_column(sa.String(120))
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+
+    employee: Mapped[Employee] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+
 APPEND_ONLY_TABLES = ("evidence_events", "evidence_checkpoints", "evidence_paper_receipts")
+LOG_TABLES = ("evidence_log_leaves", "evidence_tree_heads", "evidence_head_timestamps", "evidence_head_deliveries")
 
 
 def append_only_ddl(dialect: str, table: str) -> list[str]:
@@ -132,13 +240,49 @@ $$ LANGUAGE plpgsql
 """
 
 
+HEAD_ADVANCE_FUNCTION = """
+CREATE OR REPLACE FUNCTION evidence_head_advance() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'UPDATE' OR NEW.chain <> OLD.chain OR NEW.seq <> OLD.seq + 1 OR NOT EXISTS (
+        SELECT 1 FROM evidence_events e WHERE e.chain = NEW.chain AND e.seq = NEW.seq AND e.hash = NEW.hash) THEN
+        RAISE EXCEPTION USING MESSAGE = 'evidence_chain_heads only advance to the next appended event',
+            ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def chain_head_ddl(dialect: str) -> list[str]:
+    """A chain head only moves forward by one, onto an event that is stored; it is never deleted."""
+    if dialect == "sqlite":
+        return [
+            "CREATE TRIGGER evidence_chain_heads_advance BEFORE UPDATE ON evidence_chain_heads "
+            "WHEN NEW.chain <> OLD.chain OR NEW.seq <> OLD.seq + 1 OR NOT EXISTS (SELECT 1 FROM evidence_events e "
+            "WHERE e.chain = NEW.chain AND e.seq = NEW.seq AND e.hash = NEW.hash) "
+            "BEGIN SELECT RAISE(ABORT, 'evidence_chain_heads only advance to the next appended event'); END",
+            "CREATE TRIGGER evidence_chain_heads_no_delete BEFORE DELETE ON evidence_chain_heads "
+            "BEGIN SELECT RAISE(ABORT, 'evidence_chain_heads is append-only'); END",
+        ]
+    return [
+        HEAD_ADVANCE_FUNCTION,
+        "CREATE TRIGGER evidence_chain_heads_advance BEFORE UPDATE OR DELETE ON evidence_chain_heads "
+        "FOR EACH ROW EXECUTE FUNCTION evidence_head_advance()",
+        "CREATE TRIGGER evidence_chain_heads_no_truncate BEFORE TRUNCATE ON evidence_chain_heads "
+        "FOR EACH STATEMENT EXECUTE FUNCTION evidence_refuse_change()",
+    ]
+
+
 def _install_triggers(table: sa.Table, connection: sa.Connection, **_: object) -> None:
-    """For ``create_all`` (tests and fresh databases); the migration installs the same triggers."""
+    """For ``create_all`` (tests and fresh databases); the migrations install the same triggers."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(REFUSE_FUNCTION)
-    for statement in append_only_ddl(connection.dialect.name, table.name):
+    statements = (chain_head_ddl(connection.dialect.name) if table.name == "evidence_chain_heads"
+                  else append_only_ddl(connection.dialect.name, table.name))
+    for statement in statements:
         connection.exec_driver_sql(statement)
 
 
-for _table in (EvidenceEvent.__table__, Checkpoint.__table__, PaperReceipt.__table__):
-    sa.event.listen(_table, "after_create", _install_triggers)
+for _table in (EvidenceEvent, Checkpoint, PaperReceipt, ChainHead, LogLeaf, TreeHead, HeadTimestamp, HeadDelivery):
+    sa.event.listen(_table.__table__, "after_create", _install_triggers)

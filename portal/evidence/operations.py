@@ -6,24 +6,43 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from portal.core.types import utcnow
 from portal.evidence.chain import GENESIS, chain_key, checkpoint_body, checkpoint_hash
 from portal.evidence.ledger import ContentRef, Origin, append_event
-from portal.evidence.models import ChainHead, Checkpoint, EvidenceEvent, PaperReceipt, VerificationRun
+from portal.evidence.merkle import Tree
+from portal.evidence.models import (
+    ChainHead,
+    Checkpoint,
+    EvidenceEvent,
+    HeadTimestamp,
+    LogLeaf,
+    PackRequest,
+    PaperReceipt,
+    TreeHead,
+    VerificationRun,
+)
 from portal.evidence.verify import (
     CheckpointRow,
     EventRow,
+    HeadRow,
+    LeafRow,
     Problem,
     Report,
     column_problem,
     verify_checkpoints,
+    verify_heads,
     verify_links,
+    verify_log,
 )
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.evidence.pack import PackScope
 
 EVENT_COLUMNS = (
     EvidenceEvent.id, EvidenceEvent.chain, EvidenceEvent.seq, EvidenceEvent.event_type, EvidenceEvent.occurred_at,
@@ -33,7 +52,11 @@ EVENT_COLUMNS = (
 
 
 def take_checkpoint(now: datetime | None = None) -> Checkpoint:
-    """Record every chain head and their Merkle root, linked to the previous checkpoint."""
+    """Record every chain head and their Merkle root, linked to the previous checkpoint (under the
+    publisher lock, so two at once cannot fork the checkpoint chain)."""
+    from portal.evidence.log import hold_publisher_lock
+
+    hold_publisher_lock()
     heads = [(h.chain, h.seq, h.hash) for h in db.session.execute(sa.select(ChainHead)).scalars()]
     previous = db.session.execute(sa.select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).scalar_one_or_none()
     count = db.session.execute(sa.select(sa.func.count(EvidenceEvent.id))).scalar_one()
@@ -137,9 +160,56 @@ def verify_ledger(employee_id: int | None = None) -> Report:
     flagged = {p.event_id for p in report.problems}
     report.problems.extend(p for p in _column_problems(chain) if p.event_id not in flagged)
     report.problems.sort(key=lambda p: (p.chain, p.seq or 0))
+    report.problems.extend(_backward_times(chain))
+    report.problems.sort(key=lambda p: (p.chain, p.seq or 0))
     report.problems.extend(verify_checkpoints(checkpoints, report.hashes_at))
     report.checkpoints = len(checkpoints)
+    if chain is None:
+        report.problems.extend(_log_problems(report))
     return report
+
+
+def _backward_times(chain: str | None) -> list[Problem]:
+    """Events whose time is before the previous event of their chain (a back-dated insert)."""
+    e = EvidenceEvent
+    previous = sa.func.lag(e.occurred_at).over(partition_by=e.chain, order_by=e.seq).label("previous")
+    inner = sa.select(e.id, e.chain, e.seq, e.occurred_at, previous)
+    if chain is not None:
+        inner = inner.where(e.chain == chain)
+    inner = inner.subquery()
+    rows = db.session.execute(sa.select(inner).where(inner.c.occurred_at < inner.c.previous))
+    return [Problem(row.chain, row.seq, row.id, "its time is before the previous event's (back-dated)") for row in rows]
+
+
+def _log_problems(report: Report) -> list[Problem]:
+    """The Merkle log against the ledger, and every signed tree head against the log."""
+    from portal.evidence.log import check_token
+
+    leaves = db.session.execute(
+        sa.select(LogLeaf.position, LogLeaf.chain, LogLeaf.seq, LogLeaf.event_hash, LogLeaf.leaf_hash,
+                  EvidenceEvent.chain, EvidenceEvent.seq, EvidenceEvent.hash)
+        .outerjoin(EvidenceEvent, EvidenceEvent.id == LogLeaf.event_id).order_by(LogLeaf.position))
+    hashes, problems = verify_log(LeafRow(*row) for row in leaves)
+    tokens: dict[int, list[bytes]] = {}
+    for head_id, token in db.session.execute(sa.select(HeadTimestamp.head_id, HeadTimestamp.token)):
+        tokens.setdefault(head_id, []).append(token)
+    heads = [HeadRow(h.size, h.root, h.created_at, h.body, h.signature, h.public_key, tuple(tokens.get(h.id, ())))
+             for h in db.session.execute(sa.select(TreeHead).order_by(TreeHead.size)).scalars()]
+
+    def token_problem(token: bytes, data: bytes) -> str | None:
+        try:
+            check_token(token, data)
+            from rfc3161_client import decode_timestamp_response
+
+            if decode_timestamp_response(token).tst_info.message_imprint.message != hashlib.sha256(data).digest():
+                return "it covers other data"
+        except Exception as error:  # noqa: BLE001 - any failure to verify is the answer
+            return f"{type(error).__name__}: {error}"
+        return None
+
+    problems.extend(verify_heads(heads, Tree(hashes), token_problem))
+    report.tree_heads = len(heads)
+    return problems
 
 
 def record_verification(report: Report, started_at: datetime, employee_id: int | None, run_by_id: int | None) -> VerificationRun:
@@ -189,3 +259,17 @@ def record_paper_receipt(data: PaperReceiptData, collected_by_id: int, origin: O
     db.session.add(receipt)
     db.session.commit()
     return receipt
+
+
+def request_pack(employee_id: int, user_id: int, scope: PackScope) -> PackRequest:
+    """A pack request row; the job system builds it (``pack.build_pack``)."""
+    pack_request = PackRequest(employee_id=employee_id, requested_by_id=user_id, content_ref=scope.content_ref,
+                               since=scope.since, until=scope.until, status="queued", stage="", created_at=utcnow())
+    db.session.add(pack_request)
+    db.session.commit()
+    return pack_request
+
+
+def recent_pack_requests(user_id: int, now: datetime) -> int:
+    return db.session.execute(sa.select(sa.func.count(PackRequest.id)).where(
+        PackRequest.requested_by_id == user_id, PackRequest.created_at > now - timedelta(hours=1))).scalar_one()

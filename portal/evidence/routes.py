@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, current_actor, public, requires
+from portal.auth.policy import can
 from portal.core.types import local_today, utcnow
 from portal.core.bounds import positive_int
 from portal.core.uploads import MAX_BYTES, UploadRefused, check_scan
 from portal.courses.models import CourseVersion
+from portal.evidence import log as evidence_log
 from portal.evidence import operations
 from portal.evidence.forms import ActionForm, PaperReceiptForm
 from portal.evidence.ledger import ContentRef
-from portal.evidence.models import Checkpoint, EvidenceEvent, PaperReceipt
+from portal.evidence.models import Checkpoint, EvidenceEvent, PackRequest, PaperReceipt, TreeHead, Witness
+from portal.evidence.signing import fingerprint
 from portal.evidence.pack import PackScope, build_pack
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -43,19 +47,25 @@ def index() -> str:
             sa.select(Employee).where(sa.or_(Employee.name.ilike(like), Employee.number.ilike(like)))
             .order_by(Employee.number).limit(30)).scalars())
     checkpoints = list(db.session.execute(sa.select(Checkpoint).order_by(Checkpoint.id.desc()).limit(10)).scalars())
-    return render_template("evidence/index.html", query=query, people=people, checkpoints=checkpoints,
+    heads = list(db.session.execute(sa.select(TreeHead).order_by(TreeHead.size.desc()).limit(10)).scalars())
+    published = {h.size for h in evidence_log.published_heads()}
+    witnesses = list(db.session.execute(sa.select(Witness).order_by(Witness.id)).scalars())
+    return render_template("evidence/index.html", query=query, people=people, checkpoints=checkpoints, heads=heads,
+                           published=published, witnesses=witnesses, key=fingerprint(),
                            last=operations.last_verification(), form=ActionForm())
 
 
-def _date_arg(name: str) -> date | None:
+def _date_value(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat(raw or "")
     except ValueError:
         return None
 
 
 def _scope() -> PackScope:
-    return PackScope(content_ref=request.args.get("content") or None, since=_date_arg("from"), until=_date_arg("to"))
+    args = request.args
+    return PackScope(content_ref=args.get("content") or None, since=_date_value(args.get("from")),
+                     until=_date_value(args.get("to")))
 
 
 @bp.get("/employees/<int:employee_id>")
@@ -72,6 +82,10 @@ def employee(employee_id: int) -> Response:
     events = [e for e in db.session.execute(stmt).scalars() if scope.includes(e)]
     contents = sorted({r for (r,) in db.session.execute(
         sa.select(EvidenceEvent.content_ref).where(EvidenceEvent.employee_id == person.id).distinct()) if r})
+    contents += sorted({f"case:{case}" for (body,) in db.session.execute(
+        sa.select(EvidenceEvent.body).where(EvidenceEvent.employee_id == person.id,
+                                            EvidenceEvent.event_type.like("case_%")))
+        if (case := json.loads(body)["payload"].get("case")) is not None})
     types = sorted({t for (t,) in db.session.execute(
         sa.select(EvidenceEvent.event_type).where(EvidenceEvent.employee_id == person.id).distinct())})
     return page_or_fragment(
@@ -99,19 +113,73 @@ def verify(employee_id: int) -> Response:
     return redirect(url_for("evidence.employee", employee_id=person.id), 303)
 
 
-@bp.get("/employees/<int:employee_id>/pack.zip")
+@bp.post("/employees/<int:employee_id>/packs")
 @requires("evidence.pack")
-def pack(employee_id: int) -> Response:
-    """The evidence pack ZIP: employees download their own, HR and admin anyone's."""
+def request_pack(employee_id: int) -> Response | tuple[str, int]:
+    """Ask for an evidence pack; it is built in the background (at most a few per user and hour)."""
     person = db.get_or_404(Employee, employee_id)
     authorize("evidence.pack", person)
-    try:
-        built = build_pack(person, _scope(), generated_by=current_user.username)
-    except LookupError:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    limit = int(current_app.config["EVIDENCE_PACKS_PER_HOUR"])
+    if operations.recent_pack_requests(current_user.id, utcnow()) >= limit:
+        message = _("You asked for %(limit)d evidence packs in the last hour; please wait before asking again.",
+                    limit=limit)
+        return render_template("evidence/pack_limit.html", person=person, message=message), 429
+    scope = PackScope(content_ref=request.form.get("content") or None, since=_date_value(request.form.get("from")),
+                      until=_date_value(request.form.get("to")))
+    pack_request = operations.request_pack(person.id, current_user.id, scope)
+    build_pack.delay(pack_request.id)
+    return redirect(url_for("evidence.pack_status", request_id=pack_request.id), 303)
+
+
+def _own_pack_request(request_id: int) -> PackRequest:
+    pack_request = db.get_or_404(PackRequest, request_id)
+    authorize("evidence.pack", pack_request.employee)
+    if pack_request.requested_by_id != current_user.id and not can(current_actor(), "evidence.view", pack_request.employee):
         abort(404)
-    response = Response(built.data, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f"attachment; filename={built.filename}"
+    return pack_request
+
+
+@bp.get("/packs/<int:request_id>")
+@requires("evidence.pack")
+def pack_status(request_id: int) -> Response:
+    """Progress of a pack; htmx polls ``#pack-status``, without JavaScript a refresh link does."""
+    pack_request = _own_pack_request(request_id)
+    return page_or_fragment("evidence/pack_status.html", "evidence/_pack_status.html", "pack-status",
+                            pack_request=pack_request)
+
+
+@bp.get("/packs/<int:request_id>/download")
+@requires("evidence.pack")
+def pack_download(request_id: int) -> Response:
+    """The finished pack ZIP, kept for download."""
+    pack_request = _own_pack_request(request_id)
+    if pack_request.status != "ready":
+        abort(404)
+    response = Response(pack_request.data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f"attachment; filename={pack_request.filename}"
     return response
+
+
+@bp.get("/log/heads")
+@public
+def log_heads() -> Response:
+    """The published signed tree heads, for witnesses and ``flask evidence monitor`` (public: sizes and roots only)."""
+    return jsonify(heads=[head.signed() for head in evidence_log.published_heads()])
+
+
+@bp.get("/log/consistency")
+@public
+def log_consistency() -> Response | tuple[Response, int]:
+    """An RFC 6962 consistency proof between two published tree sizes."""
+    first, second = request.args.get("first", ""), request.args.get("second", "")
+    sizes = {head.size for head in evidence_log.published_heads()}
+    if not (first.isdigit() and second.isdigit() and int(first) in sizes and int(second) in sizes
+            and int(first) <= int(second)):
+        return jsonify(error="first and second must be published tree sizes, first ≤ second"), 400
+    tree = evidence_log.load_tree(int(second))
+    return jsonify(proof=[p.hex() for p in tree.consistency_proof(int(first))])
 
 
 def _content_choices() -> list[SelectChoice]:
@@ -182,14 +250,20 @@ def scan(receipt_id: int) -> Response:
     return send_stored_file(receipt.scan, receipt.scan_sha256, receipt.scan_filename)
 
 
-@bp.post("/checkpoints")
+@bp.post("/publish")
 @requires("evidence.verify")
-def checkpoint() -> Response:
-    """Take a checkpoint now (the scheduled one runs from cron: flask evidence checkpoint)."""
+def publish() -> Response:
+    """Publish now (the scheduled run is hourly): log new events, sign, timestamp, send to witnesses."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    taken = operations.take_checkpoint()
-    return redirect(url_for("evidence.checkpoint_detail", checkpoint_id=taken.id), 303)
+    result = evidence_log.publish()
+    head = result.head or evidence_log.latest_head()
+    if head is not None:
+        flash(_("Signed tree head of size %(size)d published; %(count)d deliveries to witnesses.",
+                size=head.size, count=result.delivered), "success")
+    if result.failures:
+        flash(_("Not everything could be done; the next run retries: %(first)s", first=result.failures[0]), "warning")
+    return redirect(url_for("evidence.index"), 303)
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>")

@@ -14,6 +14,8 @@ from hashlib import sha256
 from typing import NamedTuple
 
 from portal.evidence.chain import GENESIS, checkpoint_hash, head_leaf, merkle_root, timestamp
+from portal.evidence.merkle import Tree
+from portal.evidence.verify_pack import ed25519_verify, leaf_hash, log_leaf
 
 
 class EventRow(NamedTuple):
@@ -49,6 +51,7 @@ class Report:
     events: int = 0
     chains: int = 0
     checkpoints: int = 0
+    tree_heads: int = 0
     problems: list[Problem] = field(default_factory=list)
     hashes_at: dict[tuple[str, int], str] = field(default_factory=dict)
 
@@ -136,10 +139,14 @@ def verify_links(
     report.chains = len(state)
     for name, (seq, hash_) in sorted((heads or {}).items()):
         found_seq, found_hash = state.get(name, start)
-        if (found_seq - 1, found_hash) != (seq, hash_):
-            problems.append(Problem(
-                name, seq, None,
-                f"the chain ends at #{found_seq - 1} but its recorded head is #{seq} (events were removed)"))
+        if found_seq - 1 < seq:
+            problems.append(Problem(name, seq, None, f"the chain ends at #{found_seq - 1} but its recorded head is "
+                                                     f"#{seq} (events were removed)"))
+        elif found_seq - 1 > seq:
+            problems.append(Problem(name, seq, None, f"the chain runs to #{found_seq - 1} past its recorded head "
+                                                     f"#{seq} (events were added behind the writer's back)"))
+        elif found_hash != hash_:
+            problems.append(Problem(name, seq, None, "its last event differs from its recorded head (rewritten)"))
     return report
 
 
@@ -171,17 +178,18 @@ class CheckpointRow(NamedTuple):
 def verify_checkpoints(
     checkpoints: Iterable[CheckpointRow], event_hash_at: dict[tuple[str, int], str]
 ) -> Iterator[Problem]:
-    """Each checkpoint's own hash, its link to the previous one, its root, and that every head it
-    lists is still in the ledger with the same hash."""
-    previous = GENESIS
+    """Each checkpoint's own hash, its link to an earlier one, its root, and that every head it lists
+    is still in the ledger with the same hash. Checkpoints predate the Merkle log; two taken at the
+    same moment may share a predecessor, which is not a change of records."""
+    earlier = {GENESIS}
     for checkpoint in checkpoints:
         where = f"checkpoint {checkpoint.id}"
         if checkpoint_hash(checkpoint.body) != checkpoint.hash:
             yield Problem(where, None, None, "its content does not match its hash")
-            previous = checkpoint.hash
+            earlier.add(checkpoint.hash)
             continue
         data = json.loads(checkpoint.body)
-        if data["previous"] != previous:
+        if data["previous"] not in earlier:
             yield Problem(where, None, None, "its link to the previous checkpoint is broken")
         heads = [tuple(head) for head in data["heads"]]
         if merkle_root([head_leaf(*head) for head in heads]) != data["root"]:
@@ -190,4 +198,71 @@ def verify_checkpoints(
             if event_hash_at.get((chain, seq)) != hash_:
                 yield Problem(where, None, None, f"the ledger no longer holds {chain} #{seq} as it was at this checkpoint")
                 break
-        previous = checkpoint.hash
+        earlier.add(checkpoint.hash)
+
+
+class LeafRow(NamedTuple):
+    """A log leaf joined with the event it names (``None`` columns: the event is gone)."""
+
+    position: int
+    chain: str
+    seq: int
+    event_hash: str
+    leaf_hash: str
+    stored_chain: str | None
+    stored_seq: int | None
+    stored_hash: str | None
+
+
+class HeadRow(NamedTuple):
+    size: int
+    root: str
+    at: datetime
+    body: str
+    signature: str
+    public_key: str
+    tokens: tuple[bytes, ...]
+
+
+def verify_log(leaves: Iterable[LeafRow]) -> tuple[list[bytes], list[Problem]]:
+    """Each leaf in place and still naming an event as it is stored; returns the leaf hashes."""
+    hashes, problems = [], []
+    for expected, leaf in enumerate(leaves):
+        where = f"log position {leaf.position}"
+        if leaf.position != expected:
+            problems.append(Problem(where, None, None, f"log position {expected} is missing (the log was cut)"))
+            break
+        if leaf_hash(log_leaf(leaf.chain, leaf.seq, leaf.event_hash)).hex() != leaf.leaf_hash:
+            problems.append(Problem(where, None, None, "its leaf hash does not match what it names (changed)"))
+        if leaf.stored_hash is None:
+            problems.append(Problem(where, None, None, f"it names {leaf.chain} #{leaf.seq}, which the ledger no "
+                                                       "longer holds (deleted after it was logged)"))
+        elif (leaf.stored_chain, leaf.stored_seq, leaf.stored_hash) != (leaf.chain, leaf.seq, leaf.event_hash):
+            problems.append(Problem(where, None, None, f"{leaf.chain} #{leaf.seq} differs from the event logged "
+                                                       "(changed after it was logged)"))
+        hashes.append(bytes.fromhex(leaf.leaf_hash))
+    return hashes, problems
+
+
+def verify_heads(heads: Iterable[HeadRow], tree: Tree, token_problem) -> Iterator[Problem]:
+    """Every signed tree head: its signature, its root against the log, times that never go back,
+    and its timestamp tokens (``token_problem(token, body)`` returns a reason or None)."""
+    previous_at = None
+    for head in heads:
+        where = f"tree head of size {head.size}"
+        body = json.loads(head.body)
+        if not ed25519_verify(bytes.fromhex(head.public_key), head.body.encode(), bytes.fromhex(head.signature)):
+            yield Problem(where, None, None, "its Ed25519 signature does not hold (forged or changed)")
+        if (body["size"], body["root"], body["at"]) != (head.size, head.root, timestamp(head.at)):
+            yield Problem(where, None, None, "its columns differ from the signed body")
+        if head.size > tree.size:
+            yield Problem(where, None, None, f"the log holds only {tree.size} leaves (leaves were removed)")
+        elif tree.root(head.size).hex() != head.root:
+            yield Problem(where, None, None, "the log no longer has this root (the log was rewritten)")
+        if previous_at is not None and head.at <= previous_at:
+            yield Problem(where, None, None, "its time is not after the previous head's (back-dated)")
+        previous_at = head.at
+        for token in head.tokens:
+            reason = token_problem(token, head.body.encode())
+            if reason:
+                yield Problem(where, None, None, f"its RFC 3161 timestamp does not hold: {reason}")

@@ -90,7 +90,9 @@ def _notice_answered(event: EvidenceEvent) -> Message:
 def _case_opened(event: EvidenceEvent) -> Message:
     from portal.cases.models import InjuryCase
 
-    case = db.session.get(InjuryCase, payload_of(event)["case"])
+    case = db.session.get(InjuryCase, payload_of(event).get("case"))
+    if case is None:  # an event about a case this database does not hold (an imported history)
+        return None
     return "case", "case_opened", {"date": case.accident_date.isoformat()}, path_for("cases.mine")
 
 
@@ -141,3 +143,8 @@ FOR_HR: dict[str, Callable[[EvidenceEvent], None]] = {
     "notice_responded": _notice_responded,
     "case_action_created": _case_action_created,
 }
+
+
+def notify_pack_ready(_sender: object, *, user_id: int, employee_name: str, link: str) -> None:
+    """Whoever asked for an evidence pack learns it is built and where to download it."""
+    notify(user_id, "evidence", "evidence_pack_ready", {"name": employee_name}, link)

@@ -14,7 +14,7 @@ from portal.auth.models import User
 from portal.core.types import utcnow
 from portal.core.upsert import insert_ignoring_conflicts
 from portal.extensions import db
-from portal.notifications import mailer
+from portal.core import mailer
 from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.texts import notification_text
 from portal.org.models import Employee
@@ -161,12 +161,7 @@ def mark_read(rows: list[Notification]) -> None:
 
 def smtp_settings() -> mailer.SmtpSettings | None:
     """The mail server from the configuration; ``None`` when ``SMTP_HOST`` is not set."""
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return None
-    return mailer.SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), username=config.get("SMTP_USERNAME"),
-                        password=config.get("SMTP_PASSWORD"), starttls=bool(config["SMTP_STARTTLS"]),
-                        sender=config["SMTP_SENDER"])
+    return mailer.settings_from(current_app.config)
 
 
 @dataclass

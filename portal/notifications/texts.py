@@ -32,6 +32,7 @@ TEXTS = {
     "case_changed": _l("Your injury case changed: see its next step."),
     "reset_link_issued": _l("A one-time password link was created for your account by %(actor)s. If you did not ask for it, tell HR."),
     "due_extended": _l("The due date of %(title)s was moved to %(due)s."),
+    "evidence_pack_ready": _l("The evidence pack for %(name)s is ready to download."),
     "renewal_reminder": _l("Your acknowledgement of %(title)s expires on %(due)s; you will be asked to renew it."),
 }
 KINDS = sorted(TEXTS)

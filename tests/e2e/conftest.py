@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from portal.demo.operations import load_demo
 from portal.extensions import db
+from portal.jobs import queue
 from portal.workbench.operations import scan
 from tests.conftest import make_app
 from tests.serving import serving
@@ -59,16 +60,24 @@ def patient_browser() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal with the demo company, on SQLite, served by Werkzeug in a background thread."""
-    database = tmp_path_factory.mktemp("e2e") / "portal.sqlite3"
-    app = make_app(f"sqlite:///{database}", LOGIN_RATE_LIMIT="1000 per minute",
+    folder = tmp_path_factory.mktemp("e2e")
+    app = make_app(f"sqlite:///{folder / 'portal.sqlite3'}", LOGIN_RATE_LIMIT="1000 per minute", JOBS_IMMEDIATE=False,
+                   JOBS_SQLITE_PATH=str(folder / "jobs.sqlite3"),
                    LESSON_READING_SCALE=0)  # journeys click through; the web tests time the reading
     with app.app_context():
         db.create_all()
         load_demo(date.today())
         scan(date.today())  # the workbench's alerts, as `make run` does with `flask risks scan`
         db.session.remove()
-    with serving(app) as url:
-        yield url
+    # Background jobs (evidence packs) run in a worker beside the server, as with `make run`.
+    worker = queue.create_consumer(workers=1, worker_type="thread", periodic=False)
+    worker.start()
+    try:
+        with serving(app) as url:
+            yield url
+    finally:
+        worker.stop(graceful=True)
+        queue.immediate = True
 
 
 def _context(browser: Browser, javascript: bool, locale: str) -> BrowserContext:

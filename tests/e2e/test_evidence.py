@@ -17,6 +17,19 @@ from tests.e2e.conftest import screenshot, menu
 pytestmark = pytest.mark.e2e
 
 
+def wait_until_ready(page, javascript: bool) -> None:
+    """The pack is built in the background: htmx polls the page; without JavaScript, the user refreshes.
+    However long the build takes, the test only waits for its outcome."""
+    ready = page.get_by_text("证据包已生成")
+    for _ in range(600):
+        if ready.is_visible():
+            return
+        if not javascript:
+            page.get_by_role("link", name="刷新").click()
+        page.wait_for_timeout(500)
+    expect(ready).to_be_visible()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, live_server: str, tmp_path: Path,
                                                            javascript: bool):
@@ -34,6 +47,9 @@ def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, liv
     expect(page.get_by_text(re.compile(r"已验证：\d+ 条记录，未发现改动"))).to_be_visible()
     expect(page.locator("code.hash").first).to_be_visible()
     screenshot(page, "12-evidence")
+    page.get_by_role("button", name="生成证据包（ZIP）").click()
+    expect(page.get_by_text("证据包正在生成")).to_be_visible()
+    wait_until_ready(page, javascript)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载证据包（ZIP）").click()
     archive = tmp_path / download_info.value.suggested_filename
@@ -43,5 +59,7 @@ def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, liv
     (folder,) = list((tmp_path / "pack").iterdir())
     result = subprocess.run([sys.executable, "-I", str(folder / "verify_pack.py")], capture_output=True, text=True,
                             timeout=60)
-    assert result.returncode == 0 and result.stdout.startswith("OK"), result.stdout
+    # The suite's TSA is not configured here (the web tests check timestamps), so exit 2: "not checked".
+    assert result.returncode in (0, 2) and "FAILED" not in result.stdout, result.stdout
+    assert "identity A0101 bound at event" in result.stdout and "are in the published log" in result.stdout
     context.close()

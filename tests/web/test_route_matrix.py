@@ -120,7 +120,8 @@ def test_every_route_has_a_decision(app):
 def test_public_routes_are_exactly_the_expected_ones(app):
     public = {e for e, v in app.view_functions.items() if getattr(v, "access_action", None) == PUBLIC}
     assert public == {"auth.login", "auth.reset_password", "auth.activate", "auth.sso_login", "auth.sso_callback",
-                      "home.set_locale", "health.healthz", "api.openapi", "api.reference"}
+                      "home.set_locale", "health.healthz", "api.openapi", "api.reference",
+                      "evidence.log_heads", "evidence.log_consistency"}
 
 
 def prepare_url(world, courses, endpoint: str) -> str:

@@ -17,7 +17,7 @@ from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notifications.operations import deliver_outbox, smtp_settings
 from tests.conftest import assign_course, csrf_token, login, post_form
-from tests.unit.notifications.test_mailer import smtp_server  # noqa: F401  (fixture)
+from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 
 SLUG = "injury-basics"
 

@@ -21,6 +21,7 @@ from portal.courses.operations import my_assignments
 from portal.demo.operations import LI_CASE, LI_WAGES, walk_through_course
 from portal.evidence.chain import canonical_json
 from portal.evidence.ledger import SYSTEM, payload_of
+from portal.evidence.log import publish
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notices.operations import acknowledge_notice, open_notice, respond, sync_scenario_notices
@@ -159,7 +160,7 @@ def test_the_replay_shows_what_the_case_page_showed_on_five_dates(app, client, h
 
 
 def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, client, history, world, tmp_path,
-                                                                         monkeypatch):
+                                                                         monkeypatch, witness_dir):
     response = post_form(client, f"/history/{world.worker.id}/record?on=2026-09-15", follow_redirects=True)
     (event,) = db.session.query(EvidenceEvent).filter_by(event_type="history_reconstructed").all()
     recorded = payload_of(event)
@@ -170,6 +171,7 @@ def test_a_reconstruction_is_recorded_in_the_chain_and_its_pack_verifies(app, cl
     assert body["case"]["status"]["code"] == "subsidy_expected" and body["case"]["balance"] == "3276.00"
     assert [n["notice"] for n in body["notices"]][:1] == ["injury-process-guide"]
     monkeypatch.setattr("portal.evidence.pack._pdf", lambda html: b"%PDF-")  # the PDF is tested with the packs
+    publish()  # the hourly publication: a signed, timestamped head that a witness holds
     folder = unpack(download(client, world.worker.id), tmp_path)  # Li downloads his own pack
     assert run_verifier(folder).returncode == 0
     assert recorded["sha256"] in (folder / "events.jsonl").read_text()

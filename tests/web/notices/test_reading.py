@@ -14,7 +14,7 @@ from portal.notices.operations import shanghai_date
 from portal.notices.rules import notice_statement
 from portal.notifications.operations import deliver_outbox, smtp_settings
 from tests.conftest import csrf_token, login, post_form
-from tests.unit.notifications.test_mailer import smtp_server  # noqa: F401  (fixture)
+from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.notices.conftest import TITLE, events
 
 RESPONSES = {"HX-Request": "true", "HX-Target": "notice-responses"}

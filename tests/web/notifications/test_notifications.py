@@ -26,13 +26,13 @@ from portal.notices.operations import answer_response, push_notice, respond, sav
 from portal.notices.rules import ResponseKind
 from portal.notifications import operations
 from portal.notifications.jobs import deliver_outbox_job
-from portal.notifications.mailer import SmtpSettings
+from portal.core.mailer import SmtpSettings
 from portal.notifications.models import Notification, OutboxMessage
 from portal.workbench import operations as workbench
 from portal.workbench.models import RiskAlert
 from portal.workbench.workflow import Decision
 from tests.conftest import assign_course, csrf_token, login, post_form
-from tests.unit.notifications.test_mailer import free_port, smtp_server  # noqa: F401  (fixture)
+from tests.unit.core.test_mailer import free_port, smtp_server  # noqa: F401  (fixture)
 from tests.web.cases.route_expectations import prepare_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

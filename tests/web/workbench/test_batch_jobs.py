@@ -115,9 +115,14 @@ def test_the_batch_writer_continues_each_chain_and_the_ledger_verifies(app, worl
     append_event("profile_viewed", employee_id=world.outsider.id, actor_user_id=None, origin=SYSTEM)
     db.session.commit()
     assert len(set(hashes)) == 4
-    seqs = db.session.execute(sa.select(EvidenceEvent.seq).where(EvidenceEvent.employee_id == world.worker.id)
-                              .order_by(EvidenceEvent.seq)).scalars().all()
-    assert seqs == [1, 2, 3]
+    chain = db.session.execute(sa.select(EvidenceEvent.seq, EvidenceEvent.event_type).where(
+        EvidenceEvent.employee_id == world.worker.id).order_by(EvidenceEvent.seq)).all()
+    # The chain opens with the identity event, then the single append, then the two batch events.
+    assert [tuple(row) for row in chain] == [(1, "chain_opened"), (2, "profile_viewed"), (3, "reminder_sent"),
+                                             (4, "reminder_sent")]
+    opened = db.session.execute(sa.select(EvidenceEvent.event_type).where(
+        EvidenceEvent.employee_id == world.outsider.id).order_by(EvidenceEvent.seq)).scalars().all()
+    assert opened == ["chain_opened", "reminder_sent", "profile_viewed"]  # a new chain opened by the batch writer
     assert verify_ledger(None).ok
 
 

@@ -25,12 +25,12 @@ from portal.notices.models import NoticeDelivery
 from portal.org.models import Employee
 from portal.workbench import costs as cost_rules
 from portal.workbench import operations
-from portal.notifications.mailer import SmtpSettings
+from portal.core.mailer import SmtpSettings
 from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.operations import deliver_outbox, notify
 from portal.workbench.models import RiskAlert, SentReminder
 from tests.conftest import csrf_token, login, post_form
-from tests.unit.notifications.test_mailer import smtp_server  # noqa: F401  (fixture)
+from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.cases.route_expectations import prepare_cases
 
 TODAY = date(2026, 11, 26)

@@ -10,7 +10,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal.notifications.mailer import SmtpSettings, compose, send
+from portal.core.mailer import SmtpSettings, compose, send
 
 
 class Inbox:

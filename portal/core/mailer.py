@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,15 @@ class SmtpSettings:
     sender: str = "portal@localhost"
     sender_name: str = "工伤服务平台 Injury portal"
     timeout: float = 10.0
+
+
+def settings_from(config: Mapping[str, Any]) -> SmtpSettings | None:
+    """The mail server named by the portal's configuration; ``None`` when ``SMTP_HOST`` is not set."""
+    if not config.get("SMTP_HOST"):
+        return None
+    return SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), username=config.get("SMTP_USERNAME"),
+                        password=config.get("SMTP_PASSWORD"), starttls=bool(config["SMTP_STARTTLS"]),
+                        sender=config["SMTP_SENDER"])
 
 
 def new_message_id(sender: str) -> str:
