@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.courses.routes import bp as courses_bp
     from portal.demo.cli import bp as demo_bp
     from portal.evidence import cli as _evidence_cli  # noqa: F401  (registers flask evidence …)
+    from portal.evidence import jobs as _evidence_jobs  # noqa: F401  (schedules the hourly publication)
     from portal.evidence.routes import bp as evidence_bp
     from portal.health.routes import bp as health_bp
     from portal.home.routes import bp as home_bp

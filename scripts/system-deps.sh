@@ -16,6 +16,7 @@ if [ "$purpose" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v openssl >/dev/null || missing+=(openssl)  # the suite's time-stamping authority; verify_pack.py
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -60,3 +60,16 @@ def test_every_kind_of_witness_receives_the_head_and_failures_are_retried(app, w
         smtp.stop()
         server.shutdown()
         server.server_close()
+
+
+def test_the_hourly_job_publishes_once_per_slot_to_the_witnesses(app, world, witness_dir):
+    from portal.evidence.jobs import publish_hourly
+    from portal.jobs import queue
+
+    queue.storage.flush_all()  # this hour's slot may be claimed by the other engine's run
+    append_event("profile_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
+    db.session.commit()
+    assert "head of size 2" in publish_hourly.call_local()  # the identity event and the view
+    assert publish_hourly.call_local() is None  # a second scheduler in the same minute does nothing
+    assert [head.size for head in published_heads()] == [2]
+    assert sorted(p.name for p in witness_dir.iterdir()) == ["head-000000000002.json"]
