@@ -273,7 +273,7 @@ def test_the_source_case_end_to_end(client, app):
 def test_case_list_searches_sorts_pages_and_costs_the_same_at_any_size(client, cases_ready):
     from portal.cases.models import CASE_FIELDS
     from portal.org.models import Employee
-    from tests.querycount import counted_statements
+    from tests.conftest import counted_statements
     from tests.web.org.test_employees import add_staff
 
     world = cases_ready

@@ -110,7 +110,7 @@ def test_assigning_unknown_numbers_assigns_nothing(client, world, courses):
 @pytest.mark.parametrize("filters", ["", "status=not_started", "department={assembly}&contract=regular", "q=员工1"])
 def test_matrix_is_paged_and_its_queries_do_not_grow_under_any_filter(client, world, courses, records, filters):
     from portal.org.models import Employee
-    from tests.querycount import counted_statements
+    from tests.conftest import counted_statements
     from tests.web.org.test_employees import add_staff
 
     def hire_and_assign(count: int, start: int) -> None:

@@ -174,7 +174,7 @@ def test_a_manager_cannot_push_or_open_a_notice(client, world, version):
 def test_deliveries_are_paged_sorted_and_their_queries_do_not_grow(client, world, version):
     from portal.notices.operations import push_notice
     from portal.notices.rules import due_date
-    from tests.querycount import counted_statements
+    from tests.conftest import counted_statements
     from tests.web.org.test_employees import add_staff
 
     login(client, "hr")

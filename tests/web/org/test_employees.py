@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.rules import ContractType
 from tests.conftest import login, post_form
-from tests.querycount import counted_statements
+from tests.conftest import counted_statements
 
 ROWS = {"HX-Request": "true", "HX-Target": "employee-rows"}
 

@@ -362,7 +362,7 @@ def test_fix_page_reminds_and_extends_the_due_date(client, world):
 
 
 def test_alert_list_queries_do_not_grow_with_the_number_of_people(client, world):
-    from tests.querycount import counted_statements
+    from tests.conftest import counted_statements
     from tests.web.org.test_employees import add_staff
 
     overdue_notices(world)
