@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +21,7 @@ from portal.cases.rules import (
     StatusSentence,
     TimelineItem,
 )
+from portal.web.templating import yuan
 
 TIMELINE_LABELS = {
     Code.ACCIDENT: _l("Accident at work"),
@@ -172,7 +173,8 @@ ERROR_MESSAGES = {
 
 
 def money(amount: Decimal | str) -> str:
-    return format_decimal(Decimal(amount), format="#,##0.00")
+    """An amount where the sentence or column names the unit: the portal's one money format."""
+    return yuan(amount, unit=False)
 
 
 def day(value: str | date) -> str:

@@ -35,6 +35,7 @@ MANAGERS_AND_HR: dict[str, int | str] = {
 EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "static": ("GET", "/static/css/portal.css", {}, dict.fromkeys(ROLES, 200)),
     "health.healthz": ("GET", "/healthz", {}, dict.fromkeys(ROLES, 200)),
+    "health.favicon": ("GET", "/favicon.ico", {}, dict.fromkeys(ROLES, 301)),
     "auth.login": ("GET", "/login", {}, {**dict.fromkeys(ROLES, 302), "anonymous": 200}),
     "auth.reset_password": ("GET", "/reset/not-a-token", {}, dict.fromkeys(ROLES, 404)),
     "home.set_locale": ("POST", "/locale", {"locale": "en", "next": "/"}, dict.fromkeys(ROLES, 303)),
@@ -120,7 +121,7 @@ def test_every_route_has_a_decision(app):
 def test_public_routes_are_exactly_the_expected_ones(app):
     public = {e for e, v in app.view_functions.items() if getattr(v, "access_action", None) == PUBLIC}
     assert public == {"auth.login", "auth.reset_password", "auth.activate", "auth.sso_login", "auth.sso_callback",
-                      "home.set_locale", "health.healthz", "api.openapi", "api.reference",
+                      "home.set_locale", "health.healthz", "health.favicon", "api.openapi", "api.reference",
                       "evidence.log_heads", "evidence.log_consistency"}
 
 
