@@ -6,6 +6,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import menu
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 def test_admin_creates_uses_and_revokes_a_token(phone: Page, live_server: str):
     sign_in(phone, live_server, "admin")
-    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="API 与 Webhook").click()
+    menu(phone).get_by_role("link", name="API 与 Webhook").click()
     expect(phone.get_by_role("heading", name="API 令牌")).to_be_visible()
     name = f"薪资系统 {'js' if phone.javascript else 'no-js'}"  # type: ignore[attr-defined]
     phone.locator("#name").fill(name)

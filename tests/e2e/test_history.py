@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.core.types import local_today
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import menu, screenshot
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 def test_li_replays_his_record_on_a_past_date(phone: Page, live_server: str):
     sign_in(phone, live_server, "li.qiang")
-    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="我的资料").click()
+    menu(phone).get_by_role("link", name="我的资料").click()
     phone.get_by_role("link", name="回溯某一历史日期").click()
     expect(phone.locator("#asof-source")).to_contain_text("根据证据账本重建")
     expect(phone.locator("#case-status")).to_contain_text("伤残等级 9 级")
