@@ -17,8 +17,8 @@ def test_htmx_pages_run_under_the_policy_without_violations(browser: Browser, li
     sign_in(page, live_server, "hr.wang")
     page.goto(f"{live_server}/employees")
     page.wait_for_load_state("networkidle")
-    page.get_by_label("按姓名或工号搜索").fill("A0101")
-    expect(page.get_by_text("1 名员工")).to_be_visible()  # the htmx swap ran
+    page.get_by_label("按姓名、工号、手机号、用户名或部门搜索").fill("A0101")
+    expect(page.get_by_text("第 1–1 条，共 1 条")).to_be_visible()  # the htmx swap ran
     assert page.evaluate("document.querySelectorAll('style').length") == 0  # no injected inline style
     assert [m for m in messages if "Content Security Policy" in m] == []
     context.close()
