@@ -345,12 +345,16 @@ def test_the_exhibit_list_for_a_case_lists_its_steps(client, world, journey, wit
 
 
 def test_employee_gets_only_their_own_pack_and_is_told_when_it_is_ready(client, world, journey):
-    from portal.notifications.models import Notification
+    from portal.notifications.models import Notification, OutboxMessage
 
+    world.worker.email = "li.qiang@company-a.example"
+    db.session.commit()
     login(client, "worker")
     assert download(client, world.worker.id)
     (note,) = db.session.query(Notification).filter_by(user_id=world.user("worker").id, kind="evidence").all()
     assert note.text_key == "evidence_pack_ready" and note.link.startswith("/evidence/packs/")
+    (mail,) = db.session.query(OutboxMessage).filter_by(notification_id=note.id).all()  # and by e-mail, once
+    assert mail.to_address == "li.qiang@company-a.example" and note.link in mail.body
     assert post_form(client, f"/evidence/employees/{world.outsider.id}/packs").status_code == 403
     other = PackRequest(employee_id=world.outsider.id, requested_by_id=world.user("hr").id, status="ready",
                         created_at=utcnow(), filename="x.zip", data=b"x")
