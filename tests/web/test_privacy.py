@@ -31,7 +31,7 @@ def test_the_privacy_page_shows_the_notice_and_the_way_to_acknowledge_it(client,
     body = client.get("/privacy/").get_data(as_text=True)
     assert "个人信息处理告知书" in body and "部门经理" in body
     delivery = db.session.query(NoticeDelivery).filter_by(employee_id=world.worker.id).one()
-    assert f"/notices/{delivery.id}" in body and f"/evidence/employees/{world.worker.id}/pack.zip" in body
+    assert f"/notices/{delivery.id}" in body and f'action="/evidence/employees/{world.worker.id}/packs"' in body
 
 
 def test_my_data_holds_my_records_without_secrets_and_the_download_is_recorded(client, world):

@@ -61,7 +61,7 @@ def _ready_to_acknowledge(count: int) -> None:
         version = current_version(course, "zh_CN")
         for lesson in version.snapshot["lessons"]:
             open_lesson(assignment, version, lesson["number"], user.id, SYSTEM)
-            mark_lesson_read(assignment, version, lesson["number"], user.id, SYSTEM)
+            mark_lesson_read(assignment, version, lesson["number"], user.id, SYSTEM, reading_scale=0)
         questions = questions_of(version)
         submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, user.id, SYSTEM)
     db.session.commit()
