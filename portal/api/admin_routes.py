@@ -58,7 +58,7 @@ def token_list() -> Response | tuple[str, int] | str:
         else:
             status = 422
     return render_template("api/tokens.html", form=form, tokens=tokens.all_tokens(), secret=secret,
-                           revoke_form=RevokeForm(), scopes=tokens.SCOPES), status
+                           scopes=tokens.SCOPES), status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

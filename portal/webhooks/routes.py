@@ -24,7 +24,7 @@ class ResendForm(FlaskForm):
 def deliveries() -> str:
     """Subscriptions and the latest deliveries with their attempts, status and error."""
     return render_template("webhooks/deliveries.html", subscriptions=operations.subscriptions(),
-                           deliveries=operations.delivery_log(), form=ResendForm())
+                           deliveries=operations.delivery_log())
 
 
 @bp.post("/deliveries/<int:delivery_id>/resend")
