@@ -105,7 +105,7 @@ def _report_decided(event: EvidenceEvent) -> Message:
     payload = payload_of(event)
     if payload["decision"] == "return":
         return ("report", "report_returned",
-                {"report": payload["report"], "step": payload["step"], "comment": payload["comment"]},
+                {"report": payload["report"], "comment": payload["comment"]},
                 path_for("workbench.report", report_id=payload["report"]))
     if payload["next"] is None:
         return "report", "report_approved", {"report": payload["report"]}, path_for("cases.mine")

@@ -12,7 +12,7 @@ TEXTS = {
     "report_filed": _l("Injury report #%(report)s of %(name)s passed every step: open a case from it."),
     "report_case_opened": _l("Injury report #%(report)s of %(name)s passed every step: its case is opened, check it."),
     "report_approved": _l("Your injury report #%(report)s was approved at every step; HR opened your case."),
-    "report_returned": _l("Your injury report #%(report)s was returned at the step %(step)s: %(comment)s"),
+    "report_returned": _l("Your injury report #%(report)s was returned to the previous step: %(comment)s"),
     "case_action_waiting": _l("A case needs your confirmation: stop original pay from %(date)s."),
     "course_assigned": _l("A course was assigned to you: %(title)s, due on %(due)s."),
     "notice_pushed": _l("A notice was sent to you: %(title)s, please read and acknowledge it by %(due)s."),
@@ -42,6 +42,6 @@ def notification_text(text_key: str, params: dict[str, Any]) -> str:
     template = TEXTS.get(text_key)
     if template is None:
         return text_key
-    safe = {"report": "", "name": "", "title": "", "due": "", "step": "", "comment": "", "date": "", "actor": "",
+    safe = {"report": "", "name": "", "title": "", "due": "", "comment": "", "date": "", "actor": "",
             **params}
     return str(template) % safe

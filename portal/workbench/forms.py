@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core import bounds
 from portal.web.fields import date_field
@@ -29,13 +29,15 @@ class DecisionForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    """Add, remove or move one step (``operation``); the pure rules check the result."""
+    """Add a named step, or remove or move one row (``operation``, ``key`` posted by the row's
+    button); the pure rules check the result."""
 
-    operation = SelectField(choices=[SelectChoice("add", "add"), SelectChoice("remove", "remove"), SelectChoice("move", "move")])
-    key = StringField(_l("Step key"), validators=[DataRequired(), Length(max=40),
-                                                  Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lowercase letters, digits and _."))])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[Optional()])
-    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=1, max=50)])
+    operation = SelectField(choices=[SelectChoice(o, o) for o in ("add", "remove", "up", "down")])
+    key = StringField(validators=[Optional(), Length(max=40)])
+    label = StringField(_l("Name of the new step"), validators=[Optional(), Length(max=60)],
+                        description=_l("As approvers will see it, for example 安全部门复核."))
+    role = SelectField(_l("Who decides it"), choices=ROLE_CHOICES, default="hr")
+    after = SelectField(_l("Place it after"), coerce=int, validate_choice=False)
 
 
 class ImportForm(FlaskForm):

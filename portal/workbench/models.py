@@ -68,6 +68,7 @@ class WorkflowStep(db.Model):
     position: Mapped[int]
     key: Mapped[str] = mapped_column(sa.String(40), unique=True)
     role: Mapped[str] = mapped_column(sa.String(20))
+    label: Mapped[str] = mapped_column(sa.String(60), default="")  # the name HR gave a step it added
 
 
 class InjuryReport(BelongsToEmployee, db.Model):

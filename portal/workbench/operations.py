@@ -250,7 +250,7 @@ def current_steps() -> tuple[workflow.Step, ...]:
     rows = db.session.execute(sa.select(WorkflowStep).order_by(WorkflowStep.position)).scalars().all()
     if not rows:
         return workflow.DEFAULT_STEPS
-    return tuple(workflow.Step(r.key, Role(r.role)) for r in rows)
+    return tuple(workflow.Step(r.key, Role(r.role), r.label) for r in rows)
 
 
 def save_steps(steps: tuple[workflow.Step, ...], by_user_id: int | None, origin: Origin) -> None:
@@ -259,14 +259,14 @@ def save_steps(steps: tuple[workflow.Step, ...], by_user_id: int | None, origin:
     db.session.execute(sa.delete(WorkflowStep))
     db.session.flush()
     for position, step in enumerate(steps):
-        db.session.add(WorkflowStep(position=position, key=step.key, role=step.role.value))
+        db.session.add(WorkflowStep(position=position, key=step.key, role=step.role.value, label=step.label))
     db.session.flush()
     append_event("workflow_changed", employee_id=None, actor_user_id=by_user_id, origin=origin,
-                 payload={"steps": [[s.key, s.role.value] for s in steps]})
+                 payload={"steps": [[s.key, s.role.value, s.label] for s in steps]})
 
 
 def report_steps(report: InjuryReport) -> tuple[workflow.Step, ...]:
-    return tuple(workflow.Step(s["key"], Role(s["role"])) for s in report.step_list)
+    return tuple(workflow.Step(s["key"], Role(s["role"]), s.get("label", "")) for s in report.step_list)
 
 
 def waiting_step(report: InjuryReport) -> workflow.Step | None:
@@ -281,7 +281,7 @@ def file_report(employee: Employee, accident_date: date, place: str, what: str, 
     steps = current_steps()
     report = InjuryReport(employee_id=employee.id, employee=employee, accident_date=accident_date, place=place,
                           what_happened=what, created_by_id=by_user_id,
-                          steps_json=json.dumps([{"key": s.key, "role": s.role.value} for s in steps]))
+                          steps_json=json.dumps([{"key": s.key, "role": s.role.value, "label": s.label} for s in steps]))
     db.session.add(report)
     db.session.flush()
     append_event("injury_reported", employee_id=employee.id, actor_user_id=by_user_id, origin=origin,

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from portal.workbench.alerts import AlertCode
 from portal.workbench.costs import Category
 from portal.workbench.importing import MAX_COLUMNS, MAX_ROWS, Reason
+from portal.workbench.workflow import Step
 
 ALERT_REASONS = {
     AlertCode.FILING_DUE.value: _l("The employer's 30-day filing deadline for injury recognition is near."),
@@ -36,10 +37,18 @@ STEP_LABELS = {
     "report": _l("Report"), "department_review": _l("Department review"),
     "hr_confirmation": _l("HR confirmation"), "insurance_filing": _l("Filing with the social-insurance office"),
 }
+
+
+def step_name(step: Step) -> str:
+    """A step as people read it: the built-in steps' translated names, or the name HR gave it."""
+    return str(STEP_LABELS.get(step.key) or step.label or _l("Additional step"))
+
+
 DECISION_LABELS = {"approve": _l("Approved"), "return": _l("Returned")}
 WORKFLOW_ERRORS = {
     "empty": _l("A workflow needs at least one step."),
-    "duplicate_step": _l("Each step needs its own key."),
+    "label_required": _l("Give the new step a name."),
+    "duplicate_step": _l("Another step already has this name."),
     "report_first": _l("The report step must stay first."),
     "unknown_step": _l("There is no such step."),
     "already_done": _l("This report has passed every step."),

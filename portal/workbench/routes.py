@@ -3,6 +3,7 @@ imports and exports."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -40,7 +41,7 @@ bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 def _words() -> dict[str, Any]:
     return dict(alert_reasons=presenters.ALERT_REASONS, severity_labels=presenters.SEVERITY_LABELS,
                 status_labels=presenters.STATUS_LABELS, owner_labels=presenters.OWNER_LABELS,
-                category_labels=presenters.CATEGORY_LABELS, step_labels=presenters.STEP_LABELS,
+                category_labels=presenters.CATEGORY_LABELS, step_name=presenters.step_name,
                 decision_labels=presenters.DECISION_LABELS, locale=locale_code())
 
 
@@ -268,8 +269,9 @@ def _report(report_id: int) -> InjuryReport:
 
 
 def _report_page(report: InjuryReport, form: DecisionForm | None = None, status: int = 200) -> tuple[str, int]:
-    step = operations.waiting_step(report)
-    return render_template("workbench/report.html", report=report, steps=operations.report_steps(report), step=step,
+    step, steps = operations.waiting_step(report), operations.report_steps(report)
+    return render_template("workbench/report.html", report=report, steps=steps, step=step,
+                           step_names={s.key: presenters.step_name(s) for s in steps},
                            may_decide=operations.may_decide(current_user, report),
                            form=form or DecisionForm(formdata=None, data={"step": step.key if step else ""}),
                            can_open_case=report.completed_at is not None and can(current_actor(), "case.manage"),
@@ -311,28 +313,41 @@ def decide(report_id: int) -> Response | tuple[str, int]:
 @bp.route("/workflow", methods=["GET", "POST"])
 @requires("workbench.manage")
 def steps() -> Response | tuple[str, int]:
-    """HR or admin add, remove and reorder steps and assign them to roles; running reports keep theirs."""
-    form = StepForm()
+    """HR or admin add a named step, and remove or move a row with its own buttons; running reports
+    keep their steps. HR never types or sees a step's internal key."""
     current = operations.current_steps()
+    form = StepForm()
+    form.after.choices = [(index, presenters.step_name(step)) for index, step in enumerate(current)]
     if form.validate_on_submit():
-        key, position = form.key.data, (form.position.data or len(current) + 1) - 1
         try:
-            if form.operation.data == "add":
-                changed = workflow.add_step(current, workflow.Step(key, Role(form.role.data or "hr")), position)
-            elif form.operation.data == "remove":
-                changed = workflow.remove_step(current, key)
-            else:
-                changed = workflow.move_step(current, key, position)
-            operations.save_steps(changed, current_user.id, request_origin())
+            changed = _changed_steps(form, current)
         except workflow.WorkflowError as error:
-            db.session.rollback()
-            form.key.errors = [str(presenters.WORKFLOW_ERRORS.get(error.code, error.code))]
+            field = form.label if form.operation.data == "add" else form.key
+            field.errors = [str(presenters.WORKFLOW_ERRORS.get(error.code, error.code))]
         else:
+            operations.save_steps(changed, current_user.id, request_origin())
             db.session.commit()
             flash(_("Workflow saved."), "success")
             return redirect(url_for("workbench.steps"), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("workbench/steps.html", steps=current, form=form, **_words()), status
+
+
+def _changed_steps(form: StepForm, current: tuple[workflow.Step, ...]) -> tuple[workflow.Step, ...]:
+    """The workflow after the posted change; a new step gets an internal key of its own."""
+    if form.operation.data == "add":
+        label = (form.label.data or "").strip()
+        if not label:
+            raise workflow.WorkflowError("label_required")
+        if label in {presenters.step_name(s) for s in current}:
+            raise workflow.WorkflowError("duplicate_step")
+        after = form.after.data if isinstance(form.after.data, int) else len(current) - 1
+        step = workflow.Step(f"step_{secrets.token_hex(4)}", Role(form.role.data), label)
+        return workflow.add_step(current, step, max(0, min(after, len(current) - 1)) + 1)
+    key = form.key.data or ""
+    if form.operation.data == "remove":
+        return workflow.remove_step(current, key)
+    return workflow.move_by(current, key, -1 if form.operation.data == "up" else 1)
 
 
 # --- Import and export --------------------------------------------------------------------------

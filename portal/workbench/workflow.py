@@ -21,8 +21,12 @@ class Decision(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Step:
+    """One step; ``key`` is internal (built-in steps have translated names), ``label`` is the name HR
+    gave a step it added."""
+
     key: str
     role: Role
+    label: str = ""
 
 
 DEFAULT_STEPS = (
@@ -71,6 +75,14 @@ def move_step(steps: tuple[Step, ...], key: str, position: int) -> tuple[Step, .
         raise WorkflowError("unknown_step")
     rest = tuple(s for s in steps if s.key != key)
     return add_step(rest, step, max(0, min(position, len(rest))))
+
+
+def move_by(steps: tuple[Step, ...], key: str, offset: int) -> tuple[Step, ...]:
+    """Move a step one place up (-1) or down (+1); the pure rules keep the report step first."""
+    index = next((i for i, s in enumerate(steps) if s.key == key), None)
+    if index is None:
+        raise WorkflowError("unknown_step")
+    return move_step(steps, key, index + offset)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from portal.workbench.workflow import (
     WorkflowError,
     add_step,
     decide,
+    move_by,
     move_step,
     next_approver_role,
     remove_step,
@@ -90,3 +91,15 @@ def test_progress_only_ever_moves_one_step_at_a_time(attempts):
             continue
         assert moved.current == progress.current + 1
         progress = moved
+
+
+def test_move_by_moves_one_place_and_keeps_the_report_first():
+    steps = DEFAULT_STEPS
+    assert [s.key for s in move_by(steps, "insurance_filing", -1)] == [
+        "report", "department_review", "insurance_filing", "hr_confirmation"]
+    assert move_by(steps, "insurance_filing", 1) == steps  # already last: stays
+    with pytest.raises(WorkflowError) as error:
+        move_by(steps, "department_review", -1)
+    assert error.value.code == "report_first"
+    with pytest.raises(WorkflowError):
+        move_by(steps, "no_such_step", 1)

@@ -185,18 +185,32 @@ def test_workflow_runs_in_order_by_role_without_skipping(client, world):
 
 def test_hr_reorders_steps_and_new_reports_follow_them(client, world):
     login(client, "hr")
-    assert post_form(client, "/workbench/workflow", {"operation": "add", "key": "safety_check", "role": "manager",
-                                                     "position": "2"}).status_code == 303
-    assert post_form(client, "/workbench/workflow", {"operation": "move", "key": "hr_confirmation",
-                                                     "position": "2"}).status_code == 303
-    assert post_form(client, "/workbench/workflow", {"operation": "move", "key": "report",
-                                                     "position": "3"}).status_code == 422  # report stays first
+    page = client.get("/workbench/workflow").get_data(as_text=True)
+    assert "部门审核 · 部门经理" in page and "department_review" not in page.replace('value="department_review"', "")
+    assert 'name="key"' not in page.split("<h2>")[-1]  # the add form names a step, it never asks for a key
+    assert post_form(client, "/workbench/workflow", {"operation": "add", "label": "安全部门复核", "role": "manager",
+                                                     "after": "0"}).status_code == 303
+    added = operations.current_steps()[1]
+    assert (added.label, added.role.value) == ("安全部门复核", "manager") and added.key.startswith("step_")
+    assert post_form(client, "/workbench/workflow", {"operation": "add", "label": "安全部门复核", "role": "hr",
+                                                     "after": "2"}).status_code == 422  # names are unique
+    assert "请为新步骤命名" in post_form(client, "/workbench/workflow", {"operation": "add", "label": " ",
+                                                                        "after": "0"}).get_data(as_text=True)
+    assert post_form(client, "/workbench/workflow", {"operation": "up", "key": "hr_confirmation"}).status_code == 303
+    assert post_form(client, "/workbench/workflow", {"operation": "up", "key": "hr_confirmation"}).status_code == 303
+    assert post_form(client, "/workbench/workflow", {"operation": "up", "key": "hr_confirmation"}).status_code == 422
+    assert post_form(client, "/workbench/workflow", {"operation": "down", "key": "report"}).status_code == 422
     assert [s.key for s in operations.current_steps()] == [
-        "report", "hr_confirmation", "safety_check", "department_review", "insurance_filing"]
-    assert post_form(client, "/workbench/workflow", {"operation": "remove", "key": "safety_check"}).status_code == 303
+        "report", "hr_confirmation", added.key, "department_review", "insurance_filing"]
+    page = client.get("/workbench/workflow").get_data(as_text=True)
+    assert "安全部门复核 · 部门经理" in page and added.key not in page.replace(f'value="{added.key}"', "")
     report = operations.file_report(world.worker, date(2026, 11, 1), "A", "B", world.user("worker").id, SYSTEM)
     db.session.commit()
     assert operations.waiting_step(report).key == "hr_confirmation"
+    assert post_form(client, "/workbench/workflow", {"operation": "remove", "key": added.key}).status_code == 303
+    assert post_form(client, "/workbench/workflow", {"operation": "remove", "key": "no_such"}).status_code == 422
+    assert added.key not in [s.key for s in operations.current_steps()]
+    assert "安全部门复核" in client.get(f"/workbench/reports/{report.id}").get_data(as_text=True)  # kept its steps
     assert db.session.query(Notification).filter_by(user_id=world.user("hr").id).count() == 1
 
 
