@@ -95,6 +95,13 @@ STATUS_ALIASES = {"active": EmploymentStatus.ACTIVE, "在职": EmploymentStatus.
                   "left": EmploymentStatus.LEFT, "离职": EmploymentStatus.LEFT}
 LOCALE_ALIASES = {"zh_cn": "zh_CN", "zh": "zh_CN", "中文": "zh_CN", "简体中文": "zh_CN", "en": "en", "english": "en",
                   "英文": "en"}
+
+
+def spelling(aliases: Mapping[str, Any], value: Any) -> str:
+    """How an export writes ``value`` so the importer reads it back: its first Chinese spelling."""
+    return next(word for word, meant in aliases.items() if meant == value and not word.isascii())
+
+
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 # Limits of one file, checked before and while reading: a file past any of them is refused whole,
 # never checked in part. The upload itself is capped by MAX_CONTENT_LENGTH (2 MB).

@@ -600,8 +600,9 @@ def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[s
         return header, [[d.code, d.name_zh, d.name_en] for d in departments]
     if kind is importing.Kind.EMPLOYEES:
         people = db.session.execute(sa.select(Employee).where(employee_filter).order_by(Employee.number)).scalars()
-        return header, [[e.number, e.name, e.hire_date, e.department.code, e.contract_type.value, e.email, e.phone,
-                         e.preferred_locale, e.status.value, e.left_date] for e in people]
+        return header, [[e.number, e.name, e.hire_date, e.department.code, importing.spelling(importing.CONTRACT_ALIASES,
+                         e.contract_type), e.email, e.phone, importing.spelling(importing.LOCALE_ALIASES, e.preferred_locale),
+                         importing.spelling(importing.STATUS_ALIASES, e.status), e.left_date] for e in people]
     from portal.cases.models import WageMonth
 
     months = db.session.execute(sa.select(WageMonth).join(Employee, WageMonth.employee_id == Employee.id)
@@ -609,17 +610,19 @@ def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[s
     return header, [[w.employee.number, w.year, w.month, w.wage] for w in months.scalars()]
 
 
-def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
-    """Acknowledgement records, cases or personal-share accounts within the caller's reach."""
+def export_rows(what: str, employee_filter: Any, locale: str) -> tuple[list[str], list[list[Any]]]:
+    """Acknowledgement records, cases or personal-share accounts within the caller's reach; titles in
+    ``locale``, codes (kind, what the share covers) for the caller to put in words."""
     if what == "acknowledgements":
         header = ["kind", "number", "name", "item", "due_date", "acknowledged_at"]
         rows: list[list[Any]] = []
         for a in db.session.execute(sa.select(Assignment).join(Employee, Assignment.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, Assignment.id)).scalars():
-            rows.append(["course", a.employee.number, a.employee.name, a.course.slug, a.due_date, a.acknowledged_at])
+            rows.append(["course", a.employee.number, a.employee.name, a.course.title(locale), a.due_date,
+                         a.acknowledged_at])
         for d in db.session.execute(sa.select(NoticeDelivery).join(Employee, NoticeDelivery.employee_id == Employee.id)
                                     .where(employee_filter).order_by(Employee.number, NoticeDelivery.id)).scalars():
-            rows.append(["notice", d.employee.number, d.employee.name, d.version.notice.key or d.version.notice_id, d.due_date,
+            rows.append(["notice", d.employee.number, d.employee.name, d.version.title(locale), d.due_date,
                          d.acknowledged_at])
         return header, rows
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id).where(employee_filter)
@@ -636,8 +639,8 @@ def export_rows(what: str, employee_filter: Any) -> tuple[list[str], list[list[A
     for c in db.session.execute(query).scalars():
         view = cases.case_view(c, today())
         account = view.account
-        covers = "social insurance + housing fund" if view.policy and view.policy.personal_share_includes_housing_fund \
-            else "social insurance"
+        covers = "social_insurance_and_housing_fund" if view.policy and view.policy.personal_share_includes_housing_fund \
+            else "social_insurance"
         rows.append([c.id, c.employee.number, c.employee.name, covers, account.owed, account.withheld,
                      account.deducted, account.collected, account.refunded, account.balance,
                      account.scheduled_deductions, account.after_schedule])

@@ -65,7 +65,15 @@ EXPORT_LABELS = {
     "assessment_concluded_date": _l("Assessment concluded"), "grade": _l("Disability grade"),
     "owed": _l("Owed"), "withheld": _l("Withheld"), "deducted": _l("Deducted"), "collected": _l("Collected"),
     "refunded": _l("Refunded"), "balance": _l("Balance"), "employer_cost": _l("Employer cost"),
+    "share_covers": _l("The personal share covers"), "scheduled_deductions": _l("Deductions scheduled"),
+    "balance_after_schedule": _l("Balance once the scheduled deductions are made"),
     **{category.value: label for category, label in CATEGORY_LABELS.items()},
+}
+# Export cells that hold a code, in words; yes/no are written by the tabular writer.
+EXPORT_VALUES = {
+    "kind": {"course": _l("Course"), "notice": _l("Notice")},
+    "share_covers": {"social_insurance": _l("Social insurance only"),
+                     "social_insurance_and_housing_fund": _l("Social insurance and housing fund")},
 }
 IMPORT_REASONS = {
     Reason.MISSING_COLUMN: _l("The column is missing"),

@@ -197,10 +197,14 @@ COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cos
 def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Response:
     """A table as CSV or XLSX through the one tabular writer, headers in the reader's language."""
     labels = [str(presenters.EXPORT_LABELS.get(key, key)) for key in header]
+    words = [presenters.EXPORT_VALUES.get(key, {}) for key in header]
+    rows = [[str(w[v]) if isinstance(v, str) and v in w else v for w, v in zip(words, row, strict=True)]
+            for row in rows]
+    yes_no = (_("Yes"), _("No"))
     if fmt == "csv":
-        return send_download(tabular.csv_bytes(labels, rows), f"{name}.csv", tabular.CSV_MIMETYPE)
+        return send_download(tabular.csv_bytes(labels, rows, yes_no), f"{name}.csv", tabular.CSV_MIMETYPE)
     if fmt == "xlsx":
-        return send_download(tabular.xlsx_bytes(labels, rows, name), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
+        return send_download(tabular.xlsx_bytes(labels, rows, name, yes_no), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
     abort(404)
 
 
@@ -402,7 +406,7 @@ def export(what: str, fmt: str) -> Response:
     if what in {kind.value for kind in importing.Kind}:
         header, rows = operations.import_kind_rows(importing.Kind(what), reach)
     elif what in {"acknowledgements", "cases", "accounts"}:
-        header, rows = operations.export_rows(what, reach)
+        header, rows = operations.export_rows(what, reach, locale_code())
     else:
         abort(404)
     return _export(header, rows, what, fmt)

@@ -46,3 +46,11 @@ def test_xlsx_cells_are_text_never_formulas():
     assert all(cell.data_type == "s" for cell in cells)
     expected = ["'" + text.replace("\r", "\n") for text in ATTACKS] + ["5"]  # XML reads a CR as a newline
     assert [cell.value for cell in cells] == expected
+
+
+def test_yes_and_no_are_words_in_both_formats():
+    rows = [[True, False, None]]
+    assert tabular.csv_bytes(["a", "b", "c"], rows).decode("utf-8-sig").splitlines()[1] == "是,否,"
+    assert tabular.csv_bytes(["a", "b", "c"], rows, ("Yes", "No")).decode("utf-8-sig").splitlines()[1] == "Yes,No,"
+    sheet = load_workbook(io.BytesIO(tabular.xlsx_bytes(["a", "b"], [[True, False]], yes_no=("Yes", "No")))).active
+    assert [c.value for c in next(sheet.iter_rows(min_row=2))] == ["Yes", "No"]

@@ -248,6 +248,7 @@ def test_import_1000_rows_all_or_nothing_then_update_by_number(client, world):
 
 
 def test_exports_round_trip(client, ready):
+    world = ready
     login(client, "hr")
     text = client.get("/workbench/export/accounts.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -257,10 +258,20 @@ def test_exports_round_trip(client, ready):
     sheet = load_workbook(io.BytesIO(client.get("/workbench/export/accounts.xlsx").data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert [str(v) for v in values[0]] == list(rows[0]) and Decimal(str(values[1][-1])) == account.balance
-    acks = client.get("/workbench/export/acknowledgements.csv").get_data(as_text=True)
-    assert "notice" in acks and "course" in acks and "确认时间（北京时间）" in acks
-    cases_csv = client.get("/workbench/export/cases.xlsx")
-    assert cases_csv.status_code == 200 and cases_csv.mimetype.endswith("sheet")
+    assert rows[0]["个人缴费部分包括"] in ("仅社会保险", "社会保险和住房公积金")
+    assert {"已安排的扣除", "扣除全部完成后的余额"} <= set(rows[0])
+    acks = list(csv.reader(io.StringIO(client.get("/workbench/export/acknowledgements.csv").get_data(as_text=True))))
+    assert {row[0] for row in acks[1:]} == {"课程", "通知"} and "确认时间（北京时间）" in acks[0]
+    assert all(row[3] and not row[3].isascii() for row in acks[1:])  # titles, not internal slugs
+    case.recognized = True
+    _open_case(world.hr, accident_date=TODAY, recognized=False)
+    sheet = load_workbook(io.BytesIO(client.get("/workbench/export/cases.xlsx").data)).active
+    table = [[str(v or "") for v in row] for row in sheet.iter_rows(values_only=True)]
+    recognized = table[0].index("认定为工伤")
+    assert [row[recognized] for row in table[1:]] == ["是", "否"]
+    assert not {"True", "False", "None"} & {cell for row in table for cell in row}
+    employees = client.get("/workbench/export/employees.csv").get_data(as_text=True)
+    assert "在职" in employees and "active" not in employees and "regular" not in employees
 
 
 def test_reminders_are_sent_once_and_escalate(app, ready, smtp_server):  # noqa: F811
