@@ -24,6 +24,7 @@ ART_35 = "Regulations Art. 35"
 ART_36 = "Regulations Art. 36"
 ART_37 = "Regulations Art. 37"
 ART_39 = "Regulations Art. 39"
+ART_39_PENSIONS = "Regulations Art. 39 ¶1(2)"
 SI_60 = "Social Insurance Law Art. 60"
 
 LI_WAGES = ((2025, 9, "5100"), (2025, 10, "5250"), (2025, 11, "5180"), (2025, 12, "5300"), (2026, 1, "5220"),
@@ -52,6 +53,9 @@ class CaseRow:
     contract_wage: str | None = None
     death: date | None = None
     policy: dict[str, Any] = field(default_factory=dict)  # changes to DEMO_POLICY
+    # A death case's dependants as HR records them: (name, relation, why they qualify, orphan or lone elder);
+    # their figures are "dependant_pension:<n>" (in this order) and "dependants_pensions_total".
+    dependants: tuple[tuple[str, str, str, bool], ...] = ()
 
 
 ACCIDENT = date(2026, 3, 2)
@@ -145,6 +149,45 @@ CASES: tuple[CaseRow, ...] = (
         "funeral_subsidy": (D("49260.00"), ART_39),                        # 6 × 8,210
         "one_time_death_subsidy": (D("1083760.00"), ART_39),                        # 20 × 54,188
     }, death=ACCIDENT),
+    # Dependants' pensions (Art. 39 ¶1(2)): 40% of the own wage for the spouse, 30% for each other
+    # dependant, 10% more for an orphan or a lone elder; the total capped at the wage before death
+    # (the unclamped average), a cut shared in proportion, rounded down to fen, the last taking the rest.
+    CaseRow("death-spouse-child", "death: spouse unable to work and a child under 18", SIX_MONTHS, ACCIDENT, {
+        "dependant_pension:1": (D("2080.00"), ART_39_PENSIONS),            # 40% × 5,200
+        "dependant_pension:2": (D("1560.00"), ART_39_PENSIONS),            # 30% × 5,200
+        "dependants_pensions_total": (D("3640.00"), ART_39_PENSIONS),      # below 5,200: no cap
+        "funeral_subsidy": (D("49260.00"), ART_39),
+    }, death=ACCIDENT, dependants=(("王芳", "spouse", "unable_to_work", False), ("李小明", "child", "minor", False))),
+    CaseRow("death-two-orphans", "death: spouse and two orphans, capped at the wage", SIX_MONTHS, ACCIDENT, {
+        "dependant_pension:1": (D("1733.33"), ART_39_PENSIONS),            # 2,080 × 5,200 ÷ 6,240, down to fen
+        "dependant_pension:2": (D("1733.33"), ART_39_PENSIONS),            # (30% + 10%) × 5,200 = 2,080, cut alike
+        "dependant_pension:3": (D("1733.34"), ART_39_PENSIONS),            # 5,200 − 3,466.66
+        "dependants_pensions_total": (D("5200.00"), ART_39_PENSIONS),      # 6,240 > 5,200: capped
+    }, death=ACCIDENT, dependants=(("赵兰", "spouse", "elderly", False), ("李一", "child", "minor", True),
+                                   ("李二", "child", "minor", True))),
+    CaseRow("death-low-wage", "death: wage below the floor, pensions capped at the wage earned",
+            months((2025, 9), 6, "3000"), ACCIDENT, {
+                "own_wage": (D("4926.00"), ART_64),                        # 3,000 raised to 60% of 8,210
+                "dependant_pension:1": (D("1200.00"), ART_39_PENSIONS),    # 1,970.40 × 3,000 ÷ 4,926
+                "dependant_pension:2": (D("900.00"), ART_39_PENSIONS),     # 1,477.80 × 3,000 ÷ 4,926
+                "dependant_pension:3": (D("900.00"), ART_39_PENSIONS),     # 3,000 − 2,100
+                "dependants_pensions_total": (D("3000.00"), ART_39_PENSIONS),  # 4,926 > 3,000 earned
+            }, death=ACCIDENT, dependants=(("周梅", "spouse", "unable_to_work", False),
+                                           ("李父", "parent", "elderly", False), ("李幼", "child", "minor", False))),
+    CaseRow("death-high-wage-lone-parent", "death: wage above the cap, a lone elderly parent",
+            months((2025, 9), 6, "30000"), ACCIDENT, {
+                "own_wage": (D("24630.00"), ART_64),                       # 30,000 capped at 300% of 8,210
+                "dependant_pension:1": (D("9852.00"), ART_39_PENSIONS),    # (30% + 10%) × 24,630
+                "dependants_pensions_total": (D("9852.00"), ART_39_PENSIONS),  # below the 30,000 earned
+            }, death=ACCIDENT, dependants=(("李母", "parent", "elderly", True),)),
+    CaseRow("death-four-dependants", "death: spouse, two parents and a child unable to work", SIX_MONTHS, ACCIDENT, {
+        "dependant_pension:1": (D("1600.00"), ART_39_PENSIONS),            # 2,080 × 5,200 ÷ 6,760
+        "dependant_pension:2": (D("1200.00"), ART_39_PENSIONS),            # 1,560 × 5,200 ÷ 6,760
+        "dependant_pension:3": (D("1200.00"), ART_39_PENSIONS),
+        "dependant_pension:4": (D("1200.00"), ART_39_PENSIONS),            # 5,200 − 4,000
+        "dependants_pensions_total": (D("5200.00"), ART_39_PENSIONS),      # 2,080 + 3 × 1,560 = 6,760 > 5,200
+    }, death=ACCIDENT, dependants=(("孙丽", "spouse", "elderly", False), ("李父", "parent", "elderly", False),
+                                   ("李母", "parent", "unable_to_work", False), ("李三", "child", "unable_to_work", False))),
 )
 
 

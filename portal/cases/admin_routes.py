@@ -20,6 +20,8 @@ from portal.auth.policy import can
 from portal.cases import calendar, operations
 from portal.cases.forms import (
     CaseForm,
+    DependantForm,
+    DependantRemoveForm,
     EntryForm,
     HolidayForm,
     PlanForm,
@@ -30,7 +32,7 @@ from portal.cases.forms import (
 )
 from portal.cases.models import CaseAction, InjuryCase, WageMonth, policy_from_values, policy_values
 from portal.cases import rules
-from portal.cases.presenters import error_message, helpers, money
+from portal.cases.presenters import DEPENDANT_ERRORS, error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
 from portal.core.listing import order_by, paginate
@@ -213,6 +215,8 @@ def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
     return dict(
         view=view, case=case, events=operations.events_of_case(case), wages=wages,
         wage_forms=_wage_forms(wages, forms.get("wage_row_form")),
+        dependant_form=forms.get("dependant_form") or DependantForm(formdata=None),
+        dependant_remove_forms=_dependant_remove_forms(case, forms.get("dependant_remove_form")),
         notices=case_notices(case.employee_id),
         can_manage=can(current_actor(), "case.manage", case),
         wage_form=forms.get("wage_form") or WageForm(formdata=None),
@@ -335,6 +339,65 @@ def delete_wage(case_id: int, wage_id: int) -> Response | tuple[str, int]:
         operations.delete_wage(row, form.reason.data.strip(), current_user.id, request_origin())
         return _("Wage month deleted.")
     return _change_wage(case_id, wage_id, WageDeleteForm, change)
+
+
+def _dependant_remove_forms(case: InjuryCase, submitted: Any = None) -> dict[int, Any]:
+    """A remove form per recorded dependant, the submitted one kept with its errors."""
+    forms = {d.id: _row_ids(DependantRemoveForm(formdata=None), d.id) for d in case.dependants}
+    if submitted is not None:
+        row_id, form = submitted
+        forms[row_id] = _row_ids(form, row_id)
+    return forms
+
+
+def _dependants_page(case: InjuryCase) -> Response:
+    return redirect(url_for("cases_admin.detail", case_id=case.id, _anchor="case-dependants"), 303)
+
+
+@bp.post("/<int:case_id>/dependants")
+@requires("case.manage")
+def add_dependant(case_id: int) -> Response | tuple[str, int]:
+    """Record a dependant of a worker who died; the rules check that the relative qualifies as
+    recorded (Regulations Art. 39 ¶1(2)). The same relative sent twice is recorded once."""
+    case = _case(case_id, "case.manage")
+    form = DependantForm()
+    if form.validate_on_submit():
+        dependant = rules.Dependant(rules.Relation(form.relation.data), bool(form.lone.data), form.name.data.strip(),
+                                    rules.Condition(form.condition.data))
+        try:
+            added = operations.add_dependant(case, dependant, current_user.id, request_origin())
+        except operations.NotADeathCase:
+            db.session.rollback()
+            refuse(422, str(DEPENDANT_ERRORS["not_a_death_case"]))
+        except rules.DependantError as error:
+            field = form.relation if error.code == "second_spouse" else form.condition
+            field.errors = [str(DEPENDANT_ERRORS[error.code])]
+        else:
+            db.session.commit()
+            if added is not None:
+                flash(_("Dependant added."), "success")
+            return _dependants_page(case)
+    db.session.rollback()
+    return render_template("cases/admin/detail.html", **_context(case, dependant_form=form)), 422
+
+
+@bp.post("/<int:case_id>/dependants/<int:dependant_id>/remove")
+@requires("case.manage")
+def remove_dependant(case_id: int, dependant_id: int) -> Response | tuple[str, int]:
+    """Remove a dependant with a reason; the ledger keeps what was recorded. Removing one already
+    removed changes nothing."""
+    case = _case(case_id, "case.manage")
+    form = DependantRemoveForm()
+    if form.validate_on_submit():
+        if operations.remove_dependant(case, dependant_id, form.reason.data.strip(), current_user.id,
+                                       request_origin()):
+            db.session.commit()
+            flash(_("Dependant removed."), "success")
+        return _dependants_page(case)
+    if dependant_id not in {d.id for d in case.dependants}:
+        return _dependants_page(case)
+    return render_template("cases/admin/detail.html",
+                           **_context(case, dependant_remove_form=(dependant_id, form))), 422
 
 
 @bp.post("/<int:case_id>/actions/<int:action_id>/confirm")

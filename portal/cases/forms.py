@@ -13,12 +13,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from uuid import uuid4
 
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from portal.cases.models import CASE_FIELDS
-from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, ENTRY_LABELS_HR
+from portal.cases.presenters import APPLICANT_LABELS, CARE_LABELS, CONDITION_LABELS, ENTRY_LABELS_HR, RELATION_LABELS
 from portal.cases.rules import FirstMonthRule, OwnWageRule, PayStopRule, PersonalShareHandling
 from portal.core import bounds
 from portal.web.fields import BoundedDecimalField, date_field, money_field, whole_field
@@ -111,6 +111,23 @@ class WageCorrectionForm(FlaskForm):
 class WageDeleteForm(FlaskForm):
     reason = StringField(_l("Reason for deleting"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
     submit = SubmitField(_l("Delete the month"))
+
+
+class DependantForm(FlaskForm):
+    """A dependant of a worker who died: who, and why they qualify (Regulations Art. 39 ¶1(2))."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the relative's name.")), Length(max=50)])
+    relation = SelectField(_l("Relation to the worker"),
+                           choices=[SelectChoice(k.value, v) for k, v in RELATION_LABELS.items()])
+    condition = SelectField(_l("Why the relative qualifies"),
+                            choices=[SelectChoice(k.value, v) for k, v in CONDITION_LABELS.items()])
+    lone = BooleanField(_l("An orphan or a lone elderly person (10 percent more)"))
+    submit = SubmitField(_l("Add the dependant"))
+
+
+class DependantRemoveForm(FlaskForm):
+    reason = StringField(_l("Reason for removing"), validators=[DataRequired(REASON_MESSAGE), Length(max=200)])
+    submit = SubmitField(_l("Remove"))
 
 
 class HolidayForm(FlaskForm):

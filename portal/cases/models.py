@@ -16,9 +16,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.cases.rules import (
     CaseFacts,
+    Condition,
+    Dependant,
     EntryKind,
     LedgerEntry,
     RegionalPolicy,
+    Relation,
     ShareRates,
     suspension_end,
 )
@@ -177,6 +180,7 @@ class InjuryCase(BelongsToEmployee, db.Model):
     employee: Mapped[Employee] = relationship()
     actions: Mapped[list[CaseAction]] = relationship(back_populates="case", order_by="CaseAction.id")
     entries: Mapped[list[ShareEntry]] = relationship(back_populates="case", order_by="(ShareEntry.on_date, ShareEntry.id)")
+    dependants: Mapped[list[CaseDependant]] = relationship(back_populates="case", order_by="CaseDependant.id")
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in CASE_FIELDS}
@@ -274,6 +278,29 @@ class ShareEntry(BelongsToEmployee, db.Model):
 
     def to_entry(self) -> LedgerEntry:
         return LedgerEntry(self.kind, self.amount, self.on_date, self.period, self.source, self.note)
+
+
+class CaseDependant(BelongsToEmployee, db.Model):
+    """A relative who relied on a worker who died of the work injury and qualifies for a monthly
+    pension from the fund (Regulations Art. 39 ¶1(2)): who they are and why they qualify, nothing
+    more. Recording and removing one are ledger events."""
+
+    __tablename__ = "case_dependants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("injury_cases.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    relation: Mapped[Relation] = mapped_column(_enum(Relation))
+    condition: Mapped[Condition] = mapped_column(_enum(Condition))
+    lone: Mapped[bool] = mapped_column(default=False)  # an orphan or a lone elderly person: 10% more
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    case: Mapped[InjuryCase] = relationship(back_populates="dependants")
+
+    def to_dependant(self) -> Dependant:
+        return Dependant(self.relation, self.lone, self.name, self.condition)
 
 
 class DeductionPlanRecord(db.Model):

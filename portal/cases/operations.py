@@ -22,6 +22,7 @@ from portal.cases.models import (
     CASE_FIELDS,
     STOP_ORIGINAL_PAY,
     CaseAction,
+    CaseDependant,
     DeductionPlanRecord,
     InjuryCase,
     PolicyVersion,
@@ -371,6 +372,7 @@ class CaseView:
     monthly_share: rules.BenefitResult | None
     account: rules.CaseAccount
     subsidy: rules.BenefitResult | None
+    dependants: rules.DependantPensions | None = None  # a death case's pensions, once the own wage is known
 
     @property
     def next_deadline(self) -> rules.TimelineItem | None:
@@ -379,19 +381,24 @@ class CaseView:
         return min(open_items, key=lambda i: i.date) if open_items else None
 
 
-def death_items(facts: CaseFacts, policy: RegionalPolicy) -> list[rules.BenefitResult]:
-    """The funeral and one-time work-death subsidies on the figures in force on the date of death;
-    a grade 1–4 worker who dies after the paid suspension period gets no work-death subsidy
-    (Regulations Art. 39 ¶3). The dependants' pensions depend on who the dependants are and are
-    computed when they are known (Art. 39 ¶1(2))."""
+def death_items(case: InjuryCase, own: rules.OwnWage | None, policy: RegionalPolicy) -> tuple[
+        list[rules.BenefitResult], rules.DependantPensions | None]:
+    """The funeral subsidy, each recorded dependant's monthly pension and the one-time work-death
+    subsidy, on the figures in force on the date of death (Regulations Art. 39 ¶1); a grade 1–4
+    worker who dies after the paid suspension period gets no work-death subsidy (Art. 39 ¶3). The
+    pensions (with their capped total) need the own wage; the total is capped at the wage before
+    death, the unclamped average (Art. 39 ¶1(2))."""
+    facts = case.facts()
     assert facts.death_date is not None
     on_death = policy_on(facts.death_date) or policy
     after = bool(facts.suspensions) and facts.death_date > facts.suspensions[0].end
     grade = facts.final_grade
-    items = [rules.funeral_subsidy(on_death)]
+    pensions = None if own is None else rules.dependants_pensions(
+        own, [d.to_dependant() for d in case.dependants], on_death)
+    items = [rules.funeral_subsidy(on_death), *(pensions.items if pensions else ())]
     if not (after and grade is not None and grade <= 4):
         items.append(rules.death_subsidy(on_death))
-    return items
+    return items, pensions
 
 
 def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
@@ -403,7 +410,7 @@ def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[
     rebuild what the page said then."""
     facts = case.facts()
     timeline, status = [], None
-    own, benefits, share, subsidy = None, [], None, None
+    own, benefits, share, subsidy, pensions = None, [], None, None, None
     if policy is not None:
         rest_days = holiday_calendar()
         try:
@@ -430,9 +437,10 @@ def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[
         if facts.care_level is not None and facts.final_grade is not None:
             benefits.append(rules.care_fee(facts.care_level, policy))
         if facts.death_date is not None:
-            benefits.extend(death_items(facts, policy))
+            items, pensions = death_items(case, own, policy)
+            benefits.extend(items)
     account = rules.case_account(case.ledger_entries(), today, subsidy.amount if subsidy else None)
-    return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy)
+    return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy, pensions)
 
 
 # --- The personal-share account -----------------------------------------------------------------
@@ -510,7 +518,7 @@ def lock_case(case: InjuryCase) -> InjuryCase:
         db.session.execute(sa.update(InjuryCase).where(InjuryCase.id == case.id)
                            .values(updated_at=InjuryCase.updated_at))
     db.session.refresh(case)
-    db.session.expire(case, ["entries", "actions"])
+    db.session.expire(case, ["entries", "actions", "dependants"])
     return case
 
 
@@ -547,6 +555,51 @@ def apply_deduction_plan(case: InjuryCase, instalments: int, first_date: date, b
     for entry in rules.deduction_entries(plan, dates, rules.SUBSIDY_SOURCE):
         add_entry(case, entry.kind, entry.amount, entry.on, by_user_id, origin, source=entry.source)
     return plan
+
+
+# --- Dependants of a worker who died ----------------------------------------------------------
+
+
+class NotADeathCase(ValueError):
+    pass
+
+
+def add_dependant(case: InjuryCase, dependant: rules.Dependant, by_user_id: int | None,
+                  origin: Origin) -> CaseDependant | None:
+    """Record a dependant of a worker who died (Regulations Art. 39 ¶1(2)). The case is locked
+    first; the same name and relation already on the case changes nothing and returns ``None`` (a
+    double click or a retry). Raises :class:`NotADeathCase` without a date of death, and
+    ``rules.DependantError`` for a relative who does not qualify as recorded."""
+    lock_case(case)
+    if case.death_date is None:
+        raise NotADeathCase
+    if any(d.name == dependant.label and d.relation is dependant.relation for d in case.dependants):
+        return None
+    rules.check_dependants([*(d.to_dependant() for d in case.dependants), dependant])
+    row = CaseDependant(case=case, employee_id=case.employee_id, name=dependant.label, relation=dependant.relation,
+                        condition=dependant.condition, lone=dependant.lone, created_by_id=by_user_id)
+    db.session.add(row)
+    db.session.flush()
+    append_event("dependant_recorded", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "dependant": row.id, "name": row.name, "relation": row.relation.value,
+                          "condition": row.condition.value, "lone": row.lone})
+    return row
+
+
+def remove_dependant(case: InjuryCase, dependant_id: int, reason: str, by_user_id: int | None,
+                     origin: Origin) -> bool:
+    """Remove a dependant recorded by mistake or no longer qualifying, with a reason the ledger
+    keeps with what was recorded; one already removed changes nothing (returns False)."""
+    lock_case(case)
+    row = next((d for d in case.dependants if d.id == dependant_id), None)
+    if row is None:
+        return False
+    append_event("dependant_removed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+                 payload={"case": case.id, "dependant": row.id, "name": row.name, "relation": row.relation.value,
+                          "condition": row.condition.value, "lone": row.lone, "reason": reason})
+    db.session.delete(row)
+    db.session.flush()
+    return True
 
 
 def events_of_case(case: InjuryCase) -> list[Any]:

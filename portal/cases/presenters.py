@@ -12,11 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.rules import (
+    MAX_DEPENDANTS,
     Actor,
     BenefitResult,
     Code,
+    Condition,
     EntryKind,
     ItemStatus,
+    Relation,
     StatusCode,
     StatusSentence,
     TimelineItem,
@@ -117,6 +120,7 @@ BENEFIT_LABELS = {
     "personal_share_monthly": _l("My personal share each month"),
     "funeral_subsidy": _l("Funeral subsidy"),
     "one_time_death_subsidy": _l("One-time work-death subsidy"),
+    "dependants_pensions_total": _l("Dependants' pensions in all, each month"),
 }
 # HR's pages speak about the worker in the third person.
 BENEFIT_LABELS_HR = {**BENEFIT_LABELS, "personal_share_monthly": _l("The worker's personal share each month")}
@@ -145,6 +149,21 @@ CARE_LABELS = {"fully_unable": _l("Fully unable to look after oneself"),
                "partly_unable": _l("Partly unable to look after oneself")}
 
 ACTION_LABELS = {"stop_original_pay": _l("Stop original pay")}
+
+RELATION_LABELS = {Relation.SPOUSE: _l("Spouse"), Relation.CHILD: _l("Child"), Relation.PARENT: _l("Parent"),
+                   Relation.OTHER: _l("Grandparent, grandchild, brother or sister")}
+CONDITION_LABELS = {Condition.MINOR: _l("Under 18"),
+                    Condition.ELDERLY: _l("Of age: a man of 60 or more, a woman of 55 or more"),
+                    Condition.UNABLE_TO_WORK: _l("Completely unable to work")}
+DEPENDANT_ERRORS = {
+    "too_many": _l("A case holds at most %(count)d dependants.", count=MAX_DEPENDANTS),
+    "second_spouse": _l("A spouse is already recorded."),
+    "condition_not_for_relation": _l("This reason does not qualify this relative: a child qualifies under 18 or "
+                                     "unable to work, a spouse or parent by age or inability to work."),
+    "lone_needs_age": _l("The extra 10 percent is for an orphan under 18 or a lone elderly person."),
+    "not_a_death_case": _l("Record the date of death first: dependants' pensions follow a death (Regulations "
+                           "Art. 39)."),
+}
 
 ERROR_MESSAGES = {
     "future": _l("This date is in the future."),
@@ -298,11 +317,36 @@ def formula(result: BenefitResult) -> str:
     if code == "funeral_subsidy":
         return _("%(months)s months × regional average monthly wage %(wage)s = %(amount)s yuan", months=i["months"],
                  wage=money(i["regional_average_wage"]), amount=money(i["amount"]))
+    if code == "dependant_pension":
+        text = _("%(condition)s%(lone)s: %(rate)s × own wage %(wage)s = %(before)s yuan",
+                 condition=CONDITION_LABELS[Condition(i["condition"])] if i.get("condition") else "",
+                 lone=_(", an orphan or a lone elderly person") if i["lone"] == "yes" else "",
+                 rate=i["rate"], wage=money(i["own_wage"]), before=money(i["before_cap"]))
+        if i["capped"] == "yes":
+            text += _("; all the pensions together exceed the worker's wage before death (%(cap)s yuan), so each is "
+                      "cut in proportion to %(amount)s yuan", cap=money(i["cap"]), amount=money(i["amount"]))
+        return text
+    if code == "dependants_pensions_total":
+        if i["dependants"] == "0":
+            return _("No dependant is recorded.")
+        text = _("%(count)s dependants: %(parts)s = %(uncapped)s yuan", count=i["dependants"], parts=i["parts"],
+                 uncapped=money(i["uncapped"]))
+        if i["capped"] == "yes":
+            text += _("; above the worker's wage before death, so capped at %(cap)s yuan", cap=money(i["cap"]))
+        return text
     if code == "one_time_death_subsidy":
         return _("%(multiple)s × national urban per-capita disposable income of the prior year %(income)s = "
                  "%(amount)s yuan", multiple=i["multiple"], income=money(i["national_disposable_income"]),
                  amount=money(i["amount"]))
     return result.formula
+
+
+def benefit_label(result: BenefitResult, third_person: bool = False) -> str:
+    """A figure's name: a dependant's pension names the relative and the relation."""
+    if result.code == "dependant_pension":
+        return _("Pension of %(name)s (%(relation)s)", name=result.inputs["name"],
+                 relation=RELATION_LABELS[Relation(result.inputs["relation"])])
+    return str((BENEFIT_LABELS_HR if third_person else BENEFIT_LABELS)[result.code])
 
 
 def own_wage_formula(own: Any) -> str:
@@ -327,6 +371,8 @@ def helpers(locale: str, third_person: bool = False) -> dict[str, Any]:
     return dict(
         timeline_labels=TIMELINE_LABELS, item_status_labels=ITEM_STATUS_LABELS,
         benefit_labels=BENEFIT_LABELS_HR if third_person else BENEFIT_LABELS,
+        benefit_label=lambda r: benefit_label(r, third_person), relation_labels=RELATION_LABELS,
+        condition_labels=CONDITION_LABELS,
         payer_labels=PAYER_LABELS_HR if third_person else PAYER_LABELS, frequency_labels=FREQUENCY_LABELS,
         entry_labels=ENTRY_LABELS_HR if third_person else ENTRY_LABELS,
         applicant_labels=APPLICANT_LABELS, care_labels=CARE_LABELS, action_labels=ACTION_LABELS,

@@ -21,6 +21,7 @@ class Category(str, enum.Enum):
     EMPLOYER_SOCIAL_INSURANCE = "employer_social_insurance"  # Social Insurance Law Art. 60
     EMPLOYER_HOUSING_FUND = "employer_housing_fund"  # Housing Fund Regulations Art. 18 (not a social insurance)
     FUND_BENEFITS = "fund_benefits"  # Regulations Arts. 30, 34–37, 39
+    DEPENDANTS_PENSIONS = "dependants_pensions"  # fund, monthly after a death, capped in all (Art. 39 ¶1(2))
     EMPLOYER_ALLOWANCES = "employer_allowances"  # grade 5–6 allowance, employment subsidy (Arts. 36–37)
     PERSONAL_WITHHELD = "personal_withheld"
     PERSONAL_DEDUCTED = "personal_deducted"

@@ -193,6 +193,9 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
+DEATH_BENEFITS = frozenset({"funeral_subsidy", "one_time_death_subsidy", "dependant_pension"})
+
+
 def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> list[CostLine]:
     """The case's costs from the case page's own figures (``case_view``): the suspension wage and
     the employer's contributions for each suspension month, fund and employer benefits (one-time
@@ -219,14 +222,21 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
             add(month, Category.EMPLOYER_HOUSING_FUND, c.housing_fund_employer.amount)
     concluded = case.assessment_concluded_date
     stop = cases.pay_stop_date(case, view.policy) if view.policy else None
+    died = case.death_date
     for benefit in view.benefits:
         if benefit.code == "suspension_wage_monthly" or benefit.payer is rules.Payer.EMPLOYEE:
             continue
         category = Category.FUND_BENEFITS if benefit.payer is rules.Payer.FUND else Category.EMPLOYER_ALLOWANCES
-        if benefit.frequency is rules.Frequency.ONCE and concluded is not None and concluded <= today:
-            add(concluded, category, benefit.amount)
-        elif benefit.frequency is rules.Frequency.MONTHLY and stop is not None:
-            month = _month(stop)
+        if benefit.code == "dependant_pension":
+            category = Category.DEPENDANTS_PENSIONS
+        # Death benefits fall due on the death: the subsidies in its month, the dependants'
+        # pensions from the month after (Regulations Art. 39).
+        due = died if benefit.code in DEATH_BENEFITS else concluded
+        first_month = rules.add_months(_month(died), 1) if benefit.code in DEATH_BENEFITS and died else stop
+        if benefit.frequency is rules.Frequency.ONCE and due is not None and due <= today:
+            add(due, category, benefit.amount)
+        elif benefit.frequency is rules.Frequency.MONTHLY and first_month is not None:
+            month = _month(first_month)
             while month <= _month(today):
                 add(month, category, benefit.amount)
                 month = rules.add_months(month, 1)
@@ -610,7 +620,7 @@ def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[s
     return header, [[w.employee.number, w.year, w.month, w.wage] for w in months.scalars()]
 
 
-def export_rows(what: str, employee_filter: Any, locale: str) -> tuple[list[str], list[list[Any]]]:
+def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple[list[str], list[list[Any]]]:
     """Acknowledgement records, cases or personal-share accounts within the caller's reach; titles in
     ``locale``, codes (kind, what the share covers) for the caller to put in words."""
     if what == "acknowledgements":
@@ -629,10 +639,14 @@ def export_rows(what: str, employee_filter: Any, locale: str) -> tuple[list[str]
              .order_by(InjuryCase.id))
     if what == "cases":
         header = ["case", "number", "name", "accident_date", "recognized", "suspension_start", "suspension_months",
-                  "assessment_concluded_date", "grade"]
-        return header, [[c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
-                         c.suspension_months, c.assessment_concluded_date, c.grade]
-                        for c in db.session.execute(query).scalars()]
+                  "assessment_concluded_date", "grade", "death_date", "dependants", "monthly_dependants_pensions"]
+        rows = []
+        for c in db.session.execute(query).scalars():
+            pensions = cases.case_view(c, today()).dependants
+            rows.append([c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
+                         c.suspension_months, c.assessment_concluded_date, c.grade, c.death_date,
+                         len(c.dependants) if c.death_date else None, pensions.total.amount if pensions else None])
+        return header, rows
     header = ["case", "number", "name", "share_covers", "owed", "withheld", "deducted", "collected", "refunded",
               "balance", "scheduled_deductions", "balance_after_schedule"]
     rows = []

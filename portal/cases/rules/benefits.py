@@ -255,19 +255,66 @@ def death_subsidy(policy: RegionalPolicy) -> BenefitResult:
 
 class Relation(str, enum.Enum):
     SPOUSE = "spouse"
-    OTHER = "other"  # any other dependant relative within the ministry's scope
+    CHILD = "child"
+    PARENT = "parent"
+    OTHER = "other"  # grandparents, grandchildren, brothers and sisters within the ministry's scope
+
+
+class Condition(str, enum.Enum):
+    """Why a relative qualifies (《因工死亡职工供养亲属范围规定》 Art. 3): a relative who relied on the
+    worker and is under 18, has reached the age (men 60, women 55), or cannot work at all."""
+
+    MINOR = "minor"
+    ELDERLY = "elderly"
+    UNABLE_TO_WORK = "unable_to_work"
+
+
+QUALIFYING_CONDITIONS = {
+    Relation.SPOUSE: frozenset({Condition.ELDERLY, Condition.UNABLE_TO_WORK}),
+    Relation.CHILD: frozenset({Condition.MINOR, Condition.UNABLE_TO_WORK}),
+    Relation.PARENT: frozenset({Condition.ELDERLY, Condition.UNABLE_TO_WORK}),
+    Relation.OTHER: frozenset(Condition),
+}
+MAX_DEPENDANTS = 12
+
+
+class DependantError(ValueError):
+    """A dependant the rules do not accept; ``code`` names the reason for the message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
 class Dependant:
     """A relative who relied on the worker and cannot work (《因工死亡职工供养亲属范围规定》).
 
-    ``lone`` marks an orphan or a lone elderly person (孤儿、孤寡老人), who receives 10% more.
+    ``lone`` marks an orphan or a lone elderly person (孤儿、孤寡老人), who receives 10% more;
+    ``condition`` is why the relative qualifies (None: not recorded, as in a bare computation).
     """
 
     relation: Relation
     lone: bool = False
     label: str = ""
+    condition: Condition | None = None
+
+
+def check_dependants(dependants: Sequence[Dependant]) -> None:
+    """Raise :class:`DependantError` unless every dependant qualifies as recorded: a condition that
+    fits the relation (a child qualifies as a minor or unable to work, a parent or spouse by age or
+    inability), the 10% extra only for an orphan (a minor) or a lone elderly person, at most one
+    spouse and at most ``MAX_DEPENDANTS``."""
+    if len(dependants) > MAX_DEPENDANTS:
+        raise DependantError("too_many")
+    if sum(1 for d in dependants if Relation(d.relation) is Relation.SPOUSE) > 1:
+        raise DependantError("second_spouse")
+    for d in dependants:
+        condition = None if d.condition is None else Condition(d.condition)
+        if condition is not None and condition not in QUALIFYING_CONDITIONS[Relation(d.relation)]:
+            raise DependantError("condition_not_for_relation")
+        if d.lone and condition is not None and condition not in (Condition.MINOR, Condition.ELDERLY):
+            raise DependantError("lone_needs_age")
 
 
 @dataclass(frozen=True)
@@ -297,8 +344,7 @@ def dependants_pensions(
     wage = _wage(own_wage)
     before_death = own_wage.average if isinstance(own_wage, OwnWage) else wage
     limit = before_death if cap is None else yuan(cap, "cap")
-    if sum(1 for d in dependants if Relation(d.relation) is Relation.SPOUSE) > 1:
-        raise ValueError("dependants may include at most one spouse")
+    check_dependants(dependants)
     citation = citations.DEPENDANTS_PENSION
     shares = []
     for d in dependants:
@@ -319,8 +365,10 @@ def dependants_pensions(
             formula += f", cut in proportion to {fmt(amount)} as the total is capped at {fmt(limit)}"
         items.append(result(
             "dependant_pension", amount, Payer.FUND, Frequency.MONTHLY, formula,
-            {"dependant": str(index), "relation": Relation(d.relation).value, "lone": "yes" if d.lone else "no",
-             "rate": percent(share), "own_wage": plain(wage), "amount": plain(amount)},
+            {"dependant": str(index), "name": d.label, "relation": Relation(d.relation).value,
+             "condition": Condition(d.condition).value if d.condition else "", "lone": "yes" if d.lone else "no",
+             "rate": percent(share), "own_wage": plain(wage), "before_cap": plain(before), "cap": plain(limit),
+             "capped": "yes" if capped else "no", "amount": plain(amount)},
             citation,
         ))
     total_amount = sum(amounts, ZERO)
@@ -329,7 +377,8 @@ def dependants_pensions(
         total_formula += f", above the worker's wage, so capped at {fmt(limit)}"
     total = result(
         "dependants_pensions_total", total_amount, Payer.FUND, Frequency.MONTHLY, total_formula,
-        {"dependants": str(len(items)), "uncapped": plain(uncapped), "cap": plain(limit), "amount": plain(total_amount)},
+        {"dependants": str(len(items)), "parts": " + ".join(fmt(a) for a in raw), "uncapped": plain(uncapped),
+         "cap": plain(limit), "capped": "yes" if capped else "no", "amount": plain(total_amount)},
         citation,
     )
     return DependantPensions(tuple(items), total, capped)

@@ -10,7 +10,9 @@ import pytest
 from portal.cases.rules import (
     DEMO_POLICY,
     CareLevel,
+    Condition,
     Dependant,
+    DependantError,
     Frequency,
     Payer,
     Relation,
@@ -18,6 +20,7 @@ from portal.cases.rules import (
     care_fee,
     death_benefits,
     death_subsidy,
+    check_dependants,
     dependants_pensions,
     disability_allowance,
     funeral_subsidy,
@@ -223,10 +226,35 @@ def test_dependants_pensions_with_the_cap(dependants, amounts, total, capped):
 
 
 def test_dependants_pensions_rules():
-    with pytest.raises(ValueError, match="at most one spouse"):
+    with pytest.raises(DependantError, match="second_spouse"):
         dependants_pensions(OWN_WAGE, [SPOUSE, SPOUSE], DEMO_POLICY)
     pre_death = dependants_pensions(OWN_WAGE, [SPOUSE, CHILD, CHILD], DEMO_POLICY, cap=Decimal(4000))
     assert pre_death.capped and pre_death.total.amount == Decimal("4000.00")
+
+
+@pytest.mark.parametrize("dependants,code", [
+    ([Dependant(Relation.CHILD, condition=Condition.ELDERLY)], "condition_not_for_relation"),
+    ([Dependant(Relation.SPOUSE, condition=Condition.MINOR)], "condition_not_for_relation"),
+    ([Dependant(Relation.PARENT, condition=Condition.MINOR)], "condition_not_for_relation"),
+    ([Dependant(Relation.CHILD, lone=True, condition=Condition.UNABLE_TO_WORK)], "lone_needs_age"),
+    ([Dependant(Relation.SPOUSE, condition=Condition.ELDERLY)] * 2, "second_spouse"),
+    ([Dependant(Relation.CHILD, condition=Condition.MINOR)] * 13, "too_many"),
+])
+def test_dependants_must_qualify_as_recorded(dependants, code):
+    with pytest.raises(DependantError) as error:
+        check_dependants(dependants)
+    assert error.value.code == code
+
+
+def test_qualifying_dependants_pass_and_each_pension_names_the_relative():
+    family = [Dependant(Relation.SPOUSE, label="王芳", condition=Condition.UNABLE_TO_WORK),
+              Dependant(Relation.CHILD, lone=True, label="李小明", condition=Condition.MINOR),
+              Dependant(Relation.PARENT, lone=True, label="李大山", condition=Condition.ELDERLY),
+              Dependant(Relation.OTHER, label="李小红", condition=Condition.MINOR)]
+    check_dependants(family)
+    pensions = dependants_pensions(OWN_WAGE, family, DEMO_POLICY)
+    assert [p.inputs["name"] for p in pensions.items] == ["王芳", "李小明", "李大山", "李小红"]
+    assert [p.inputs["condition"] for p in pensions.items] == ["unable_to_work", "minor", "elderly", "minor"]
 
 
 def test_death_benefits():

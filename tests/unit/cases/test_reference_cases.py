@@ -35,6 +35,12 @@ def engine_figures(row: CaseRow) -> dict[str, tuple[Decimal, str]]:
             results.append(rules.disability_allowance(row.grade, own, policy.minimum_monthly_wage))
     if row.death is not None:
         results += [rules.funeral_subsidy(policy), rules.death_subsidy(policy)]
+        family = [Dependant(rules.Relation(relation), lone, name, rules.Condition(condition))
+                  for name, relation, condition, lone in row.dependants]
+        pensions = rules.dependants_pensions(own, family, policy)
+        found.update({f"dependant_pension:{i}": (p.amount, p.article_en)
+                      for i, p in enumerate(pensions.items, start=1)})
+        results.append(pensions.total)
     found.update({r.code: (r.amount, r.article_en) for r in results})
     return found
 

@@ -44,6 +44,12 @@ CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] 
         "POST", "/records/cases/{case}/account/plan", {"instalments": "3", "first_date": "2026-09-25", "token": "matrix-plan"},
         HR_POST,
     ),
+    # The matrix case is not a death case: HR passes the check and is told to record the death first.
+    "cases_admin.add_dependant": ("POST", "/records/cases/{case}/dependants",
+                                  {"name": "王芳", "relation": "spouse", "condition": "unable_to_work"},
+                                  {**HR_ONLY, "hr": 422, "admin": 422}),
+    "cases_admin.remove_dependant": ("POST", "/records/cases/{case}/dependants/1/remove", {"reason": "entered twice"},
+                                     HR_POST),
     "cases_admin.policy": ("GET", "/records/cases/policy", {}, HR_ONLY),
     "cases_admin.holidays": ("POST", "/records/cases/holidays",
                              {"day": "2027-10-01", "working": "holiday", "name": "National Day"}, HR_POST),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from portal.cases import operations
 from portal.cases.models import CASE_FIELDS
-from portal.cases.rules import DEMO_POLICY
+from portal.cases.rules import DEMO_POLICY, Condition, Dependant, Relation
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.org.models import Employee
@@ -33,7 +33,10 @@ def open_reference_case(world, index: int, row: CaseRow):
                       grade=row.grade)
     if row.death is not None:
         values.update(death_date=row.death, suspension_start=None, suspension_months=None)
-    return operations.open_case(person, values, None, SYSTEM)
+    case = operations.open_case(person, values, None, SYSTEM)
+    for name, relation, condition, lone in row.dependants:
+        operations.add_dependant(case, Dependant(Relation(relation), lone, name, Condition(condition)), None, SYSTEM)
+    return case
 
 
 def check(client, case, row: CaseRow) -> None:
@@ -41,7 +44,11 @@ def check(client, case, row: CaseRow) -> None:
     shown = {r.code: r for r in view.benefits}
     if view.monthly_share is not None:
         shown[view.monthly_share.code] = view.monthly_share
+    if view.dependants is not None:
+        shown.update({f"dependant_pension:{i}": p for i, p in enumerate(view.dependants.items, start=1)})
+        shown[view.dependants.total.code] = view.dependants.total
     body = client.get(f"/records/cases/{case.id}").get_data(as_text=True)
+    assert all(name in body for name, *_ in row.dependants), row.key
     for code, (amount, article) in row.figures.items():
         if code == "own_wage":
             assert view.own_wage.amount == amount and article in view.own_wage.article_en, (row.key, code)
