@@ -33,6 +33,7 @@ from portal.evidence.chain import chain_key, name_hash
 from portal.evidence.describe import describe
 from portal.evidence.labels import EVENT_PAIRS, EXHIBIT_PURPOSES
 from portal.evidence.models import ChainHead, EvidenceEvent, HeadTimestamp, LogLeaf, PackRequest, PaperReceipt, TreeHead
+from portal.evidence.sections import pack_sections
 from portal.evidence.signing import fingerprint, public_key_hex, sign
 from portal.extensions import db
 from portal.jobs import job
@@ -230,13 +231,18 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
     for receipt in receipts:
         suffix = Path(receipt.scan_filename).suffix.lower()[:8]
         files[f"scans/{receipt.scan_sha256}{suffix}"] = receipt.scan
+    sections = pack_sections(employee.id, now.astimezone(SHANGHAI).date())
+    for section in sections:
+        if files.keys() & section.files.keys():
+            raise ValueError("a pack section names one of the pack's own files")
+        files.update(section.files)
     line_of = {e.id: n for n, e in enumerate(events, start=1)}
     context = dict(
         employee=employee, events=in_scope, all_events=len(events), scope=scope, head=head, latest=proof.latest,
         anchored_through=proof.anchored_through, pending=pending, next_publication=next_publication,
         generated_at=now, generated_by=generated_by, words=words, line_of=line_of, key=fingerprint(),
         texts=[t for t in texts if any(e.content_sha256 == t["sha256"] for e in in_scope)],
-        receipts=receipts, bodies=bodies, event_pairs=EVENT_PAIRS, purposes=EXHIBIT_PURPOSES,
+        receipts=receipts, bodies=bodies, event_pairs=EVENT_PAIRS, purposes=EXHIBIT_PURPOSES, sections=sections,
     )
     progress("report")
     html = render_template("evidence/pack_report.html", **context)

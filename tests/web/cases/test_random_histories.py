@@ -1,10 +1,12 @@
 """Random case histories (wages, suspension, grade, withholding, plans now or later, refunds,
 collections) show the same figures on every surface: the case view, HR's case page, the worker's
-page, the cost report and the export; and the account's balance identity always holds."""
+page, the cost report, the export and the evidence pack's case_account.json; and the account's
+balance identity always holds."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +18,7 @@ from portal.auth.operations import create_user
 from portal.auth.policy import Role
 from portal.cases import operations
 from portal.cases.models import CASE_FIELDS, InjuryCase
+from portal.cases.pack_section import case_account_sections
 from portal.cases.rules import EntryKind
 from portal.core.types import local_today
 from portal.evidence.ledger import SYSTEM
@@ -100,6 +103,18 @@ def assert_same_everywhere(client, worker, case: InjuryCase) -> None:
     exported = dict(zip(header, rows[0]))
     assert (exported["owed"], exported["deducted"], exported["balance"], exported["balance_after_schedule"]) == (
         account.owed, account.deducted, account.balance, account.after_schedule)
+    # The evidence pack's case_account.json carries the same figures.
+    with client.application.test_request_context():  # as the pack job builds it
+        (section,) = case_account_sections(case.employee_id, today)
+    (record,) = [r for r in json.loads(section.files["case_account.json"])["cases"] if r["case"] == case.id]
+    packed = record["account"]
+    assert {k: packed[k] for k in ("owed", "withheld", "deducted", "collected", "refunded", "balance",
+                                   "scheduled_deductions", "balance_after_schedule", "subsidy_left")} == {
+        "owed": str(account.owed), "withheld": str(account.withheld), "deducted": str(account.deducted),
+        "collected": str(account.collected), "refunded": str(account.refunded), "balance": str(account.balance),
+        "scheduled_deductions": str(account.scheduled_deductions),
+        "balance_after_schedule": str(account.after_schedule), "subsidy_left": str(account.subsidy_left)}
+    assert [(f["code"], f["amount"]) for f in record["benefits"]] == [(b.code, str(b.amount)) for b in view.benefits]
     # HR's page and the worker's page print that balance.
     amount = f"{abs(account.balance):,.2f}"
     for page in (client.get(f"/records/cases/{case.id}"), worker.get("/my-case/")):
