@@ -80,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.privacy.routes import bp as privacy_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
     from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the daily scan and reminders)
+    from portal.workbench import pack_words as workbench_pack_words
     from portal.workbench.routes import bp as workbench_bp
 
     for blueprint in (auth_bp, accounts_bp, org_bp, home_bp, health_bp, demo_bp, courses_bp, course_records_bp,
@@ -91,6 +92,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api_routes.init_app(app)
     webhook_handlers.init_app(app)
     cases_pack_section.init_app(app)
+    workbench_pack_words.init_app(app)
     return app
 
 

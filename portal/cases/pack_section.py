@@ -18,7 +18,8 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.cases import operations, presenters, rules
-from portal.evidence.sections import PackSection, register_section_provider
+from portal.cases.models import STOP_ORIGINAL_PAY
+from portal.evidence.sections import PackSection, in_both_languages, register_section_provider, register_value_words
 
 FILENAME = "case_account.json"
 IDENTITY = "balance = owed - withheld - deducted - collected + refunded"
@@ -95,5 +96,20 @@ def case_account_sections(employee_id: int, today: date) -> list[PackSection]:
     return [PackSection("工伤案件账目", "Injury case accounts", {FILENAME: data}, Markup(html))]
 
 
+def case_value_words() -> dict[str, tuple[str, str]]:
+    """The codes case events carry in their payloads, in words: the action HR confirms, where a
+    deduction comes from, what an owed entry is, who applied, the care level, a dependant's
+    relation and why they qualify."""
+    return in_both_languages({
+        STOP_ORIGINAL_PAY: presenters.ACTION_LABELS[STOP_ORIGINAL_PAY],
+        rules.SUBSIDY_SOURCE: presenters.BENEFIT_LABELS["one_time_disability_subsidy"],
+        "personal_share": presenters.BENEFIT_LABELS_HR["personal_share_monthly"],
+        **presenters.APPLICANT_LABELS, **presenters.CARE_LABELS,
+        **{k.value: v for k, v in presenters.RELATION_LABELS.items()},
+        **{k.value: v for k, v in presenters.CONDITION_LABELS.items()},
+    })
+
+
 def init_app(app: Flask) -> None:
     register_section_provider(app, case_account_sections)
+    register_value_words(app, case_value_words)

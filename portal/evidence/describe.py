@@ -1,11 +1,14 @@
 """Every ledger event in words, Chinese and English at once, for the pack's report and exhibit list.
 
 Pure: it reads the hashed body only, so what a clerk reads is what the chain covers. Known keys
-get their own names; any other key is still printed, so no row is ever empty.
+get their own names; any other key is still printed, so no row is ever empty. Codes other parts of
+the portal write into payloads (``values``: code -> Chinese and English words) are put in words;
+events.jsonl keeps the codes as hashed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 KEY_NAMES: dict[str, tuple[str, str]] = {
@@ -50,15 +53,18 @@ KEY_NAMES: dict[str, tuple[str, str]] = {
 SKIPPED = {"started_at", "answers", "delivery", "response", "entry", "action", "id", "report", "key", "item", "cycle"}
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, values: Mapping[str, tuple[str, str]]) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{' '.join(dict.fromkeys(_name(k)))}: {_value(v)}" for k, v in sorted(value.items()))
+        return "; ".join(f"{' '.join(dict.fromkeys(_name(k)))}: {_value(v, values)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value)
+        return ", ".join(_value(v, values) for v in value)
     if value is True:
         return "是 yes"
     if value is False:
         return "否 no"
+    if isinstance(value, str) and value in values:
+        zh, en = values[value]
+        return f"{zh} {en}"
     return str(value)
 
 
@@ -66,14 +72,15 @@ def _name(key: str) -> tuple[str, str]:
     return KEY_NAMES.get(key, (key.replace("_", " "), key.replace("_", " ")))
 
 
-def describe(body: dict[str, Any], actor: str | None, titles: dict[str, str]) -> list[str]:
+def describe(body: dict[str, Any], actor: str | None, titles: dict[str, str],
+             values: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
     """Lines such as "缴费工资（元） contribution wage (yuan): 5200.00" for one event body."""
     lines = []
     for key, value in sorted((body.get("payload") or {}).items()):
         if key in SKIPPED or value in (None, "", [], {}):
             continue
         zh, en = _name(key)
-        lines.append(f"{zh} {en}: {_value(value)}")
+        lines.append(f"{zh} {en}: {_value(value, values or {})}")
     content = body.get("content") or {}
     if content:
         version = f" v{content['version']}" if content.get("version") else ""

@@ -45,6 +45,9 @@ EVENT_LABELS = {
     "content_change_marked": _l("New version marked minor or material"),
     "history_reconstructed": _l("Reconstruction as of a past date recorded"),
     "chain_opened": _l("Chain opened (binds the employee's identity)"),
+    "dependant_recorded": _l("Dependant recorded"),
+    "dependant_removed": _l("Dependant removed"),
+    "personal_data_downloaded": _l("Personal data downloaded"),
 }
 
 
@@ -107,4 +110,15 @@ EVENT_PAIRS = {
     "content_change_marked": ("新版本已标记为轻微或实质修改", "New version marked minor or material"),
     "history_reconstructed": ("已记录某一历史日期的状态重建", "Reconstruction as of a past date recorded"),
     "chain_opened": ("记录链建立（绑定员工身份）", "Chain opened (binds the employee's identity)"),
+    "alert_acknowledged": ("风险提示已确认", "Risk alert acknowledged"),
+    "alert_resolved": ("风险提示已处理", "Risk alert resolved"),
+    "reminder_sent": ("提醒已发送", "Reminder sent"),
+    "data_imported": ("数据已导入", "Data imported"),
+    "due_date_extended": ("截止日期已延长", "Due date extended"),
+    "injury_reported": ("员工已报告工伤", "Injury reported"),
+    "report_step_decided": ("工伤报告审批环节已决定", "Report step decided"),
+    "workflow_changed": ("审批流程已修改", "Approval workflow changed"),
+    "dependant_recorded": ("供养亲属已登记", "Dependant recorded"),
+    "dependant_removed": ("供养亲属已移除", "Dependant removed"),
+    "personal_data_downloaded": ("个人信息已下载", "Personal data downloaded"),
 }

@@ -33,7 +33,7 @@ from portal.evidence.chain import chain_key, name_hash
 from portal.evidence.describe import describe
 from portal.evidence.labels import EVENT_PAIRS, EXHIBIT_PURPOSES
 from portal.evidence.models import ChainHead, EvidenceEvent, HeadTimestamp, LogLeaf, PackRequest, PaperReceipt, TreeHead
-from portal.evidence.sections import pack_sections
+from portal.evidence.sections import pack_sections, value_words
 from portal.evidence.signing import fingerprint, public_key_hex, sign
 from portal.extensions import db
 from portal.jobs import job
@@ -212,7 +212,8 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
     titles = {t["sha256"]: t["title"] for t in texts}
     actors = _actor_names(events)
     bodies = {e.id: json.loads(e.body) for e in events}
-    words = {e.id: describe(bodies[e.id], actors.get(e.actor_user_id), titles) for e in events}
+    codes = value_words()
+    words = {e.id: describe(bodies[e.id], actors.get(e.actor_user_id), titles, codes) for e in events}
     receipts = list(db.session.execute(
         sa.select(PaperReceipt).where(PaperReceipt.employee_id == employee.id).order_by(PaperReceipt.id)).scalars())
     in_scope = [e for e in events if scope.includes(e)]

@@ -1,4 +1,4 @@
-"""Sections that other parts of the portal add to an employee's evidence pack.
+"""Sections and words that other parts of the portal add to an employee's evidence pack.
 
 The evidence package knows content by hash and kind only, so it cannot compute what, say, an
 injury case's account holds. A higher package registers a provider at app start; for one
@@ -8,14 +8,16 @@ manifest like its own files, and an HTML fragment for the report. The pack never
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from markupsafe import Markup
 
 EXTENSION_KEY = "evidence_pack_sections"
+WORDS_KEY = "evidence_pack_value_words"
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,28 @@ def pack_sections(employee_id: int, today: date) -> list[PackSection]:
     if len(names) != len(set(names)):
         raise ValueError("two pack sections name the same file")
     return sections
+
+
+# Words for the codes a higher package writes into event payloads (an action's kind, a step, a
+# deduction's source): code -> (Chinese, English). Called when a pack is built, in its locale context.
+ValueWords = Callable[[], Mapping[str, tuple[str, str]]]
+
+
+def register_value_words(app: Flask, words: ValueWords) -> None:
+    providers = app.extensions.setdefault(WORDS_KEY, [])
+    if words not in providers:
+        providers.append(words)
+
+
+def value_words() -> dict[str, tuple[str, str]]:
+    return {code: pair for words in current_app.extensions.get(WORDS_KEY, []) for code, pair in words().items()}
+
+
+def in_both_languages(labels: Mapping[str, object]) -> dict[str, tuple[str, str]]:
+    """Translated labels (code -> lazy text) as the pack's word pairs (code -> (Chinese, English))."""
+    pairs: dict[str, list[str]] = {code: [] for code in labels}
+    for locale in ("zh_CN", "en"):
+        with force_locale(locale):
+            for code, label in labels.items():
+                pairs[code].append(str(label))
+    return {code: (zh, en) for code, (zh, en) in pairs.items()}

@@ -235,6 +235,7 @@ def test_import_1000_rows_all_or_nothing_then_update_by_number(client, world):
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and db.session.query(Employee).count() == before
     assert body.count("2025-13-45") == 50 and "50" in body
+    assert body.count('data-label="列">入职日期</td>') == 50 and "hire_date</td>" not in body  # the template's header
     assert upload(_employee_rows(1000, set()), "preview").status_code == 200
     assert db.session.query(Employee).count() == before  # a check writes nothing
     assert upload(_employee_rows(1000, set()), "commit").status_code == 303
