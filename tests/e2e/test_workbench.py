@@ -21,3 +21,20 @@ def test_hr_sees_the_alerts_on_the_workbench(phone: Page, live_server: str):
     expect(phone.locator("#alert-rows a.fix-link").first).to_be_visible()
     expect(phone.locator("#notification-bell")).to_be_visible()
     screenshot(phone, "15-workbench")
+
+
+def test_hr_moves_an_approval_step_by_its_row_buttons_on_a_phone(phone: Page, live_server: str):
+    """No key to type: each row has its own buttons; the page fits a phone with and without JavaScript."""
+    from tests.e2e.test_pages import assert_fits_the_viewport
+
+    sign_in(phone, live_server, "hr.wang")
+    phone.goto(f"{live_server}/workbench/workflow")
+    steps = phone.locator("#workflow-steps > li")
+    expect(steps.nth(1)).to_contain_text("部门审核")
+    expect(phone.locator("#workflow-steps")).not_to_contain_text("department_review")
+    assert_fits_the_viewport(phone)
+    steps.nth(1).get_by_role("button", name="下移").click()
+    expect(phone.locator(".flashes")).to_contain_text("审批流程已保存")
+    expect(steps.nth(2)).to_contain_text("部门审核")
+    steps.nth(2).get_by_role("button", name="上移").click()  # back as the demo had it
+    expect(steps.nth(1)).to_contain_text("部门审核")
