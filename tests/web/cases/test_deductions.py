@@ -1,6 +1,7 @@
 """Deductions from the one-time subsidy are safe: one computed account on every surface, plans that
 start later keep today's balance owed, a form token makes a retry do nothing, over-deductions are
-refused saying by how much, and two simultaneous plans deduct once (both engines)."""
+refused saying by how much, and two simultaneous plans deduct once (both engines); the case lock
+also keeps a dependant sent twice at once to one record."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.cases import operations
-from portal.cases.models import DeductionPlanRecord, InjuryCase, ShareEntry
-from portal.cases.rules import EntryKind
+from portal.cases.models import CaseDependant, DeductionPlanRecord, InjuryCase, ShareEntry
+from portal.cases.rules import Condition, Dependant, EntryKind, Relation
 from portal.core.types import local_today
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
@@ -141,3 +142,15 @@ def test_two_simultaneous_owed_records_record_each_month_once(app, cases_ready, 
 
     assert run_at_once(database_url, case.id, [record, record]) == ["0", "6"]
     assert db.session.query(ShareEntry).filter_by(kind=EntryKind.OWED).count() == 6
+
+
+def test_two_simultaneous_posts_of_one_dependant_record_it_once(app, cases_ready, database_url):
+    case = open_case_for(cases_ready.worker, death_date=date(2026, 3, 2), suspension_start=None,
+                         suspension_months=None)
+    spouse = Dependant(Relation.SPOUSE, False, "王芳", Condition.UNABLE_TO_WORK)
+
+    def record(case) -> str:
+        return "recorded" if operations.add_dependant(case, spouse, None, SYSTEM) else "already"
+
+    assert run_at_once(database_url, case.id, [record, record]) == ["already", "recorded"]
+    assert db.session.query(CaseDependant).count() == 1 and len(events("dependant_recorded")) == 1
