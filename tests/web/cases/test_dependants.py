@@ -58,6 +58,7 @@ def test_hr_records_dependants_and_every_surface_shows_the_capped_pensions(clien
     for text in ("王芳（配偶）的供养亲属抚恤金", "1,733.34", "以职工生前工资封顶", "5,200.00", "第三十九条"):
         assert text in page, text
     assert "spouse" not in visible_text(page) and "unable_to_work" not in visible_text(page)
+    assert "王芳 · 配偶 · 完全丧失劳动能力" in visible_text(page)  # the event log says who was recorded
     # The worker's own page (what the family sees) shows the same pensions.
     family = client.application.test_client()
     login(family, "worker")
