@@ -63,6 +63,12 @@ def leaks(text: str, codes: set[str]) -> set[str]:
 
 
 @pytest.fixture
+def database_url() -> str:
+    """What a page says does not depend on the engine: SQLite only (each route's own tests run on both)."""
+    return "sqlite://"
+
+
+@pytest.fixture
 def demo(app):
     today = local_today()
     load_demo(today)
