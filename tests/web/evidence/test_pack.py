@@ -153,6 +153,9 @@ def test_a_pack_names_no_other_employee_says_what_was_recorded_and_mints_no_head
     text = "".join(page.extract_text() for page in pypdf.PdfReader(folder / "report.pdf").pages)
     compact = "".join(text.split())
     assert "证据包" in compact and "李强" in compact and "1200.00" in compact
+    assert f"操作人actedby:{world.user('hr').username}" in compact
+    for record in map(json.loads, (folder / "events.jsonl").read_text().splitlines()):  # every event is printed
+        assert f"#{record['seq']}" in compact and record["hash"] in compact
     exhibits = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(folder / "exhibits.pdf").pages)
     assert "证据目录" in exhibits and "证明目的" in exhibits
 
