@@ -45,6 +45,8 @@ EVENT_LABELS = {
     "content_change_marked": _l("New version marked minor or material"),
     "history_reconstructed": _l("Reconstruction as of a past date recorded"),
     "chain_opened": _l("Chain opened (binds the employee's identity)"),
+    "witness_added": _l("Witness added"),
+    "witness_disabled": _l("Witness disabled"),
 }
 
 
@@ -107,4 +109,6 @@ EVENT_PAIRS = {
     "content_change_marked": ("新版本已标记为轻微或实质修改", "New version marked minor or material"),
     "history_reconstructed": ("已记录某一历史日期的状态重建", "Reconstruction as of a past date recorded"),
     "chain_opened": ("记录链建立（绑定员工身份）", "Chain opened (binds the employee's identity)"),
+    "witness_added": ("已添加见证方", "Witness added"),
+    "witness_disabled": ("已停用见证方", "Witness disabled"),
 }

@@ -277,7 +277,7 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
 
 @job(retries=2, retry_delay=10)
 def build_pack(pack_request_id: int) -> None:
-    """The background job: build the requested pack and keep it for download."""
+    """The background job for every pack request, from the pages or the API: build it and keep it for download."""
     request = db.session.get(PackRequest, pack_request_id)
     if request is None or request.status == "ready":
         return
@@ -297,8 +297,8 @@ def build_pack(pack_request_id: int) -> None:
         return
     request.status, request.stage, request.finished_at = "ready", "done", utcnow()
     request.filename, request.data = built.filename, built.data
-    evidence_pack_ready.send(None, user_id=request.requested_by_id, employee_name=request.employee.name,
-                             link=f"/evidence/packs/{request.id}")
+    request.sha256 = hashlib.sha256(built.data).hexdigest()
+    evidence_pack_ready.send(None, pack_request=request)  # the requester's notice and the pack.ready webhook
     db.session.commit()
 
 
