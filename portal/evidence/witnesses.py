@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,9 +34,13 @@ class WitnessRefused(ValueError):
         self.field, self.message = field, message
 
 
+def _printable(text: str) -> bool:
+    return not any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
 def target_problem(kind: str, target: str) -> str | None:
     """Why ``target`` is no usable address for a witness of ``kind`` (None when it is)."""
-    if not target:
+    if not target or not _printable(target):
         return _l("Enter the witness's address.")
     if len(target) > TARGET_MAX:
         return _l("At most %(max)d characters.", max=TARGET_MAX)
@@ -64,6 +69,8 @@ def add(kind: str, target: str, label: str, actor_user_id: int | None, origin: O
     problem = target_problem(kind, target)
     if problem is None and len(label) > LABEL_MAX:
         raise WitnessRefused("label", _l("At most %(max)d characters.", max=LABEL_MAX))
+    if problem is None and not _printable(label):
+        raise WitnessRefused("label", _l("Use letters, digits and punctuation only."))
     if problem is not None:
         raise WitnessRefused("target", problem)
     hold_publisher_lock()  # one change or publication at a time: no duplicate, no half-seen witness

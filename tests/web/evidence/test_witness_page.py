@@ -56,6 +56,8 @@ def test_hr_adds_a_witness_that_then_receives_heads_and_shows_the_receipt(client
     ({"kind": "email", "target": ""}, "请输入见证方的地址"),
     ({"kind": "email", "target": "a@example.cn", "label": "x" * 121}, "最多 120 个字符"),
     ({"kind": "email", "target": "a@" + "b" * 300 + ".cn"}, "最多 300 个字符"),
+    ({"kind": "directory", "target": "/tmp/\x01heads"}, "请输入见证方的地址"),
+    ({"kind": "email", "target": "a@example.cn", "label": "union\x1b[2J"}, "只能使用文字、数字和标点符号"),
 ])
 def test_bad_witness_input_names_the_field_and_writes_nothing(client, world, form, field_message):
     login(client, "admin")
