@@ -312,6 +312,7 @@ def build_pack(pack_request_id: int) -> None:
 PDF_CHILD = "import sys; from weasyprint import HTML; sys.stdout.buffer.write(HTML(string=sys.stdin.read()).write_pdf())"
 # Below this size a second process costs more (starting Python and WeasyPrint) than it saves.
 PARALLEL_FROM_BYTES = 150_000
+PDF_CHILD_SECONDS = 600  # a child that hangs is stopped and its document drawn here
 
 
 def _pdf(html: str) -> bytes:
@@ -330,7 +331,15 @@ def pdfs(first: str, second: str, parallel_from: int = PARALLEL_FROM_BYTES) -> t
     child = subprocess.Popen([sys.executable, "-c", PDF_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     answer: dict[str, bytes] = {}
-    talker = threading.Thread(target=lambda: answer.update(zip(("out", "err"), child.communicate(second.encode()))))
+
+    def talk() -> None:
+        try:
+            answer["out"], answer["err"] = child.communicate(second.encode(), timeout=PDF_CHILD_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+
+    talker = threading.Thread(target=talk)
     talker.start()
     try:
         drawn = _pdf(first)

@@ -496,9 +496,11 @@ def test_a_long_document_is_drawn_by_a_second_process_with_the_same_text():
     drawn = pack.pdfs(first, second, parallel_from=0)
     texts = ["".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages) for data in drawn]
     assert "证据包" in texts[0] and "证据目录" in texts[1] and "二" in texts[1]
-    original = pack.PDF_CHILD
-    pack.PDF_CHILD = "raise SystemExit(3)"
+    original = pack.PDF_CHILD, pack.PDF_CHILD_SECONDS
     try:
-        assert "证据目录" in pypdf.PdfReader(io.BytesIO(pack.pdfs(first, second, parallel_from=0)[1])).pages[0].extract_text()
+        for broken in ("raise SystemExit(3)", "import time; time.sleep(600)"):  # fails; hangs past its time
+            pack.PDF_CHILD, pack.PDF_CHILD_SECONDS = broken, 1
+            redrawn = pack.pdfs(first, second, parallel_from=0)[1]
+            assert "证据目录" in pypdf.PdfReader(io.BytesIO(redrawn)).pages[0].extract_text()
     finally:
-        pack.PDF_CHILD = original
+        pack.PDF_CHILD, pack.PDF_CHILD_SECONDS = original
