@@ -31,8 +31,8 @@ when an employee acknowledges a course or notice, before the commit: the workben
 alert about it in the same transaction instead of waiting for the next risk scan."""
 
 evidence_pack_ready = _signals.signal("evidence-pack-ready")
-"""Sent with ``user_id`` (who asked), ``employee_name`` and ``link`` when a pack can be downloaded:
-the workbench puts it in the user's notifications."""
+"""Sent with the ``pack_request`` when a pack can be downloaded: the requester is notified and
+webhook subscribers hear ``pack.ready``."""
 
 
 def connect_handlers() -> None:
@@ -42,7 +42,7 @@ def connect_handlers() -> None:
     from portal.courses.handlers import assign_for_new_contract, assign_onboarding
     from portal.notices import handlers as notices
     from portal.notifications.handlers import notify_about_evidence, notify_pack_ready, tell_about_reset_link
-    from portal.webhooks.handlers import deliveries_for_event
+    from portal.webhooks.handlers import announce_pack_ready, deliveries_for_event
     from portal.workbench import handlers as workbench
 
     employee_hired.connect(open_account_on_hire)
@@ -59,3 +59,4 @@ def connect_handlers() -> None:
     acknowledged.connect(workbench.resolve_acknowledged)
     evidence_recorded.connect(deliveries_for_event)
     evidence_pack_ready.connect(notify_pack_ready)
+    evidence_pack_ready.connect(announce_pack_ready)

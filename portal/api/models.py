@@ -1,4 +1,5 @@
-"""API tokens and stored answers to idempotent writes."""
+"""API tokens and stored answers to idempotent writes (pack requests live with the pages' in
+``portal.evidence.models.PackRequest``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.auth.models import User
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
-from portal.org.models import BelongsToEmployee, Employee
 
 
 class ApiToken(db.Model):
@@ -52,21 +52,3 @@ class IdempotentWrite(db.Model):
     status_code: Mapped[int]
     response_json: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class PackRequest(BelongsToEmployee, db.Model):
-    """An evidence pack requested through the API: built by a job, polled, then downloaded."""
-
-    __tablename__ = "api_pack_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
-    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, ready, failed
-    filename: Mapped[str] = mapped_column(sa.String(120), default="")
-    sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    employee: Mapped[Employee] = relationship()

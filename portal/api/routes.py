@@ -8,14 +8,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, after_this_request, render_template, request, url_for
+from flask import Blueprint, Flask, Response, after_this_request, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from portal.api import packs, schemas
+from portal.api import schemas
 from portal.api.endpoint import current_token, parse, operation, rate_limit_key, rate_limit_value
-from portal.api.models import PackRequest
 from portal.api.problems import Problem, from_http_exception, invalid
 from portal.auth.access import public, scope_filter
 from portal.auth.policy import can
@@ -23,10 +22,13 @@ from portal.cases import operations as cases
 from portal.cases.forms import WageForm
 from portal.cases.models import CaseAction, InjuryCase, ShareEntry
 from portal.cases.rules import EntryKind
-from portal.core.types import local_today
+from portal.core.types import local_today, utcnow
 from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.records import status_expression
+from portal.evidence import operations as evidence_operations
 from portal.evidence.ledger import Origin
+from portal.evidence.models import PackRequest
+from portal.evidence.pack import PackScope, build_pack
 from portal.extensions import csrf, db, limiter
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeVersion
 from portal.notices.records import status_expression as notice_status_expression
@@ -432,8 +434,12 @@ def payroll_actions(query: schemas.PayrollQuery) -> schemas.PayrollPage:
 # --- Evidence packs -------------------------------------------------------------------------------
 
 
+API_PACK_STATUS = {"queued": "pending", "building": "pending", "ready": "ready", "failed": "failed"}
+
+
 def _pack(pack: PackRequest) -> schemas.Pack:
-    return schemas.Pack(id=pack.id, employee=pack.employee.number, status=pack.status, sha256=pack.sha256,
+    return schemas.Pack(id=pack.id, employee=pack.employee.number, status=API_PACK_STATUS[pack.status],
+                        sha256=pack.sha256,
                         download=url_for("api.pack_download", pack_id=pack.id) if pack.status == "ready" else None)
 
 
@@ -448,19 +454,25 @@ def _visible_pack(pack_id: int) -> PackRequest:
            summary="Request an employee's evidence pack", body=schemas.PackOrder, response=schemas.Pack,
            status=202)
 def request_pack(body: schemas.PackOrder) -> schemas.Pack:
-    """Built by a job; poll the pack until its status is ``ready`` (or subscribe to ``pack.ready``)."""
+    """Built by the pages' job into the same table; poll the pack until its status is ``ready`` (or
+    subscribe to ``pack.ready``). The per-user hourly limit counts the pages' requests too."""
     try:
         person = _visible_employee(body.employee, "evidence.pack")
     except Problem:
         raise invalid([{"field": "employee", "message": _("No employee has this number.")}]) from None
-    pack = packs.request_pack(person, current_token().user)
+    user = current_token().user
+    limit = int(current_app.config["EVIDENCE_PACKS_PER_HOUR"])
+    if evidence_operations.pack_limit_reached(user.id, limit, utcnow()):
+        raise Problem(429, "rate-limited", _("You asked for %(limit)d evidence packs in the last hour; please wait "
+                                             "before asking again.", limit=limit), headers={"Retry-After": "3600"})
+    pack = evidence_operations.request_pack(person.id, user.id, PackScope())
     after_this_request(lambda response: _build_after_commit(pack.id, response))
     return _pack(pack)
 
 
 def _build_after_commit(pack_id: int, response: Response) -> Response:
     if response.status_code == 202:
-        packs.build_pack_job.delay(pack_id)
+        build_pack.delay(pack_id)
     return response
 
 

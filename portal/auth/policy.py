@@ -72,6 +72,7 @@ RULES: dict[str, dict[Role, Scope]] = {
     "evidence.pack": {E: Scope.SELF, M: Scope.SELF, H: Scope.ALL, A: Scope.ALL},
     "evidence.verify": {H: Scope.ALL, A: Scope.ALL},
     "evidence.record_paper": {H: Scope.ALL, A: Scope.ALL},
+    "evidence.witnesses": {H: Scope.ALL, A: Scope.ALL},
     # The "as of" view replayed from the ledger: HR for anyone, everyone for themselves.
     "history.view": {E: Scope.SELF, M: Scope.SELF, H: Scope.ALL, A: Scope.ALL},
     # Notices: one's own notices; HR writes, pushes and answers them.

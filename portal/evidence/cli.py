@@ -7,15 +7,20 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from portal.core.types import utcnow
 from portal.evidence import log as evidence_log
+from portal.evidence import witnesses
+from portal.evidence.ledger import Origin
 from portal.evidence.monitor import MonitorError, load_heads, monitor
 from portal.evidence.operations import record_verification, take_checkpoint, verify_ledger
 from portal.evidence.routes import bp
 from portal.evidence.signing import fingerprint, generate_key_file
 from portal.extensions import db
 from portal.org.models import Employee
+
+CLI = Origin(channel="cli")
 
 
 @bp.cli.command("verify")
@@ -105,9 +110,23 @@ def witness_group() -> None:
 @click.argument("target")
 @click.option("--label", default="", help="Who this is, e.g. 'union representative'.")
 def witness_add(kind: str, target: str, label: str) -> None:
-    """Add a witness: an e-mail address, a webhook URL or a directory."""
-    witness = evidence_log.add_witness(kind, target, label)
+    """Add a witness: an e-mail address, a webhook URL or a directory (checked and recorded as on the page)."""
+    try:
+        witness = witnesses.add(kind, target, label, None, CLI)
+    except witnesses.WitnessRefused as refused:
+        with force_locale("en"):  # no request to take a language from
+            raise click.ClickException(f"{refused.field}: {refused.message}") from None
     click.echo(f"witness {witness.id} added: {witness.kind} {witness.target}")
+
+
+@witness_group.command("disable")
+@click.argument("witness_id", type=int)
+def witness_disable(witness_id: int) -> None:
+    """Stop sending heads to witness WITNESS_ID (recorded; its receipts stay)."""
+    witness = witnesses.disable(witness_id, None, CLI)
+    if witness is None:
+        raise click.ClickException(f"no witness {witness_id}")
+    click.echo(f"witness {witness.id} is off: {witness.kind} {witness.target}")
 
 
 @witness_group.command("list")

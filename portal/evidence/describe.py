@@ -49,6 +49,9 @@ KEY_NAMES: dict[str, tuple[str, str]] = {
     "employee_number": ("工号", "employee number"),
     "name_sha256": ("姓名哈希", "name hash"),
     "locale": ("语言", "language"),
+    "witness": ("见证方编号", "witness no."),
+    "target": ("地址", "address"),
+    "label": ("名称", "name"),
 }
 SKIPPED = {"started_at", "answers", "delivery", "response", "entry", "action", "id", "report", "key", "item", "cycle"}
 

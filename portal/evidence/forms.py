@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core import bounds
@@ -29,3 +30,15 @@ class PaperReceiptForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Only the CSRF token: verify one employee, take a checkpoint."""
+
+
+class WitnessForm(FlaskForm):
+    """A witness: the address is checked by ``witnesses.target_problem`` for its kind."""
+
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("email", _l("E-mail")), SelectChoice("webhook", _l("Webhook")),
+                                            SelectChoice("directory", _l("Directory (write-once storage)"))],
+                       validators=[DataRequired(_l("Choose e-mail, webhook or directory."))])
+    target = StringField(_l("Address"), validators=[DataRequired(_l("Enter the witness's address."))])
+    label = StringField(_l("Who this is"), validators=[
+        Optional(), Length(max=120, message=_l("At most %(max)d characters."))])
+    submit = SubmitField(_l("Add the witness"))

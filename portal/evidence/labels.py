@@ -48,6 +48,8 @@ EVENT_LABELS = {
     "dependant_recorded": _l("Dependant recorded"),
     "dependant_removed": _l("Dependant removed"),
     "personal_data_downloaded": _l("Personal data downloaded"),
+    "witness_added": _l("Witness added"),
+    "witness_disabled": _l("Witness disabled"),
 }
 
 
@@ -121,4 +123,6 @@ EVENT_PAIRS = {
     "dependant_recorded": ("供养亲属已登记", "Dependant recorded"),
     "dependant_removed": ("供养亲属已移除", "Dependant removed"),
     "personal_data_downloaded": ("个人信息已下载", "Personal data downloaded"),
+    "witness_added": ("已添加见证方", "Witness added"),
+    "witness_disabled": ("已停用见证方", "Witness disabled"),
 }

@@ -187,8 +187,9 @@ class PublisherLock(db.Model):
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class PackRequest(db.Model):
-    """An evidence pack asked for by a user, built in the background and kept for download."""
+class PackRequest(BelongsToEmployee, db.Model):
+    """An evidence pack asked for on the pages or through the API (one table, one job), built in the
+    background and kept for download."""
 
     __tablename__ = "evidence_pack_requests"
 
@@ -204,6 +205,7 @@ class PackRequest(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filename: Mapped[str | None] = mapped_column(sa.String(120))
     data: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
     error: Mapped[str | None] = mapped_column(sa.String(300))
 
     employee: Mapped[Employee] = relationship()

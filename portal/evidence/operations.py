@@ -262,14 +262,16 @@ def record_paper_receipt(data: PaperReceiptData, collected_by_id: int, origin: O
 
 
 def request_pack(employee_id: int, user_id: int, scope: PackScope) -> PackRequest:
-    """A pack request row; the job system builds it (``pack.build_pack``)."""
+    """A pack request row (flushed: the caller commits, then hands it to ``pack.build_pack``). Pages
+    and the API share this table, the job and the per-user limit."""
     pack_request = PackRequest(employee_id=employee_id, requested_by_id=user_id, content_ref=scope.content_ref,
                                since=scope.since, until=scope.until, status="queued", stage="", created_at=utcnow())
     db.session.add(pack_request)
-    db.session.commit()
+    db.session.flush()
     return pack_request
 
 
-def recent_pack_requests(user_id: int, now: datetime) -> int:
+def pack_limit_reached(user_id: int, limit: int, now: datetime) -> bool:
+    """Whether ``user_id`` asked for ``limit`` packs in the last hour, on the pages and the API together."""
     return db.session.execute(sa.select(sa.func.count(PackRequest.id)).where(
-        PackRequest.requested_by_id == user_id, PackRequest.created_at > now - timedelta(hours=1))).scalar_one()
+        PackRequest.requested_by_id == user_id, PackRequest.created_at > now - timedelta(hours=1))).scalar_one() >= limit

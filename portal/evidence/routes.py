@@ -1,4 +1,4 @@
-"""HR's evidence pages: per-employee timeline, packs, verification, checkpoints, paper receipts."""
+"""HR's evidence pages: per-employee timeline, packs, verification, checkpoints, paper receipts, witnesses."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from portal.core.bounds import positive_int
 from portal.core.uploads import MAX_BYTES, UploadRefused, check_scan
 from portal.courses.models import CourseVersion
 from portal.evidence import log as evidence_log
-from portal.evidence import operations
-from portal.evidence.forms import ActionForm, PaperReceiptForm
+from portal.evidence import operations, witnesses
+from portal.evidence.forms import ActionForm, PaperReceiptForm, WitnessForm
 from portal.evidence.ledger import ContentRef
 from portal.evidence.models import Checkpoint, EvidenceEvent, PackRequest, PaperReceipt, TreeHead, Witness
 from portal.evidence.signing import fingerprint
@@ -122,13 +122,14 @@ def request_pack(employee_id: int) -> Response | tuple[str, int]:
     if not ActionForm().validate_on_submit():
         abort(400)
     limit = int(current_app.config["EVIDENCE_PACKS_PER_HOUR"])
-    if operations.recent_pack_requests(current_user.id, utcnow()) >= limit:
+    if operations.pack_limit_reached(current_user.id, limit, utcnow()):
         message = _("You asked for %(limit)d evidence packs in the last hour; please wait before asking again.",
                     limit=limit)
         return render_template("evidence/pack_limit.html", person=person, message=message), 429
     scope = PackScope(content_ref=request.form.get("content") or None, since=_date_value(request.form.get("from")),
                       until=_date_value(request.form.get("to")))
     pack_request = operations.request_pack(person.id, current_user.id, scope)
+    db.session.commit()
     build_pack.delay(pack_request.id)
     return redirect(url_for("evidence.pack_status", request_id=pack_request.id), 303)
 
@@ -264,6 +265,40 @@ def publish() -> Response:
     if result.failures:
         flash(_("Not everything could be done; the next run retries: %(first)s", first=result.failures[0]), "warning")
     return redirect(url_for("evidence.index"), 303)
+
+
+@bp.route("/witnesses", methods=["GET", "POST"])
+@requires("evidence.witnesses")
+def witness_list() -> Response | tuple[str, int]:
+    """The witnesses that receive every signed tree head, their latest receipts, and a form to add one."""
+    form = WitnessForm()
+    if form.validate_on_submit():
+        try:
+            witness = witnesses.add(form.kind.data, form.target.data or "", form.label.data or "", current_user.id,
+                                    request_origin())
+        except witnesses.WitnessRefused as refused:
+            getattr(form, refused.field).errors.append(str(refused.message))
+        else:
+            flash(_("%(label)s is a witness now; the next publication sends them the latest signed tree head.",
+                    label=witness.label), "success")
+            return redirect(url_for("evidence.witness_list"), 303)
+    rows = list(db.session.execute(sa.select(Witness).order_by(Witness.active.desc(), Witness.id)).scalars())
+    status = 422 if form.is_submitted() else 200
+    return render_template("evidence/witnesses.html", form=form, witnesses=rows, action=ActionForm(),
+                           receipts=witnesses.receipts([w.id for w in rows])), status
+
+
+@bp.post("/witnesses/<int:witness_id>/disable")
+@requires("evidence.witnesses")
+def disable_witness(witness_id: int) -> Response:
+    """Stop sending heads to a witness (recorded in the ledger; its receipts stay)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    witness = witnesses.disable(witness_id, current_user.id, request_origin())
+    if witness is None:
+        abort(404)
+    flash(_("%(label)s receives no more signed tree heads.", label=witness.label), "success")
+    return redirect(url_for("evidence.witness_list"), 303)
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>")

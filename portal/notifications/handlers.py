@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from portal.auth.models import User
 from portal.auth.policy import Role
 from portal.evidence.ledger import payload_of
-from portal.evidence.models import EvidenceEvent
+from portal.evidence.models import EvidenceEvent, PackRequest
 from portal.extensions import db
 from portal.notifications.operations import enabled_users_with_roles, notify, path_for, user_of
 
@@ -145,6 +145,7 @@ FOR_HR: dict[str, Callable[[EvidenceEvent], None]] = {
 }
 
 
-def notify_pack_ready(_sender: object, *, user_id: int, employee_name: str, link: str) -> None:
+def notify_pack_ready(_sender: object, *, pack_request: PackRequest) -> None:
     """Whoever asked for an evidence pack learns it is built and where to download it."""
-    notify(user_id, "evidence", "evidence_pack_ready", {"name": employee_name}, link)
+    notify(pack_request.requested_by_id, "evidence", "evidence_pack_ready", {"name": pack_request.employee.name},
+           f"/evidence/packs/{pack_request.id}")

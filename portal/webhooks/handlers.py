@@ -24,6 +24,12 @@ def deliveries_for_event(sender: Any, **details: Any) -> None:
     operations.record(kind, event.hash[:40], event.occurred_at, event.employee_id, data)
 
 
+def announce_pack_ready(_sender: Any, *, pack_request: Any) -> None:
+    """``pack.ready`` for every built pack, asked for on the pages or through the API (same transaction)."""
+    operations.record("pack.ready", f"pack-{pack_request.id}", pack_request.finished_at, pack_request.employee_id,
+                      {"pack": pack_request.id, "sha256": pack_request.sha256})
+
+
 def _committed(session: sa.orm.Session) -> None:
     ids = session.info.pop(operations.PENDING, None)
     if ids:

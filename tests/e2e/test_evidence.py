@@ -9,10 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_foundation import sign_in
 from tests.e2e.conftest import screenshot, menu
+from tests.e2e.test_pages import assert_fits_the_viewport
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +64,22 @@ def test_hr_verifies_li_and_downloads_a_pack_that_verifies(browser: Browser, liv
     assert result.returncode in (0, 2) and "FAILED" not in result.stdout, result.stdout
     assert "identity A0101 bound at event" in result.stdout and "are in the published log" in result.stdout
     context.close()
+
+
+def test_hr_adds_and_disables_a_witness_on_a_phone(phone: Page, live_server: str, tmp_path: Path):
+    sign_in(phone, live_server, "hr.wang")
+    menu(phone).get_by_role("link", name="证据").click()
+    phone.get_by_role("link", name="添加、查看或停用见证方").click()
+    phone.get_by_label("类型").select_option("directory")
+    phone.get_by_label("地址").fill("relative/folder")
+    phone.get_by_role("button", name="添加见证方").click()
+    expect(phone.get_by_text("请输入绝对路径")).to_be_visible()
+    phone.get_by_label("地址").fill(str(tmp_path))
+    phone.get_by_label("见证方名称").fill("工会代表的存档目录")
+    phone.get_by_role("button", name="添加见证方").click()
+    expect(phone.get_by_text("工会代表的存档目录 已成为见证方")).to_be_visible()
+    assert_fits_the_viewport(phone)
+    entry = phone.locator("li", has_text=str(tmp_path)).first
+    entry.get_by_role("button", name="停用").click()
+    expect(phone.get_by_text("工会代表的存档目录 将不再收到签名树头。")).to_be_visible()
+    expect(phone.locator("li", has_text=str(tmp_path)).first.get_by_role("button", name="停用")).to_have_count(0)

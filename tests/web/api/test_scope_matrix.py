@@ -7,9 +7,11 @@ account's role decides through the same policy. An operation missing from ``EXPE
 
 from __future__ import annotations
 
-from portal.api import packs, tokens
+from portal.api import tokens
 from portal.api import routes as _api_routes  # noqa: F401  (registers the operations)
 from portal.api.endpoint import OPERATIONS
+from portal.evidence import operations as evidence_operations
+from portal.evidence.pack import PackScope
 from portal.extensions import db
 from portal.webhooks import operations as webhooks
 from tests.web.cases.route_expectations import prepare_cases
@@ -62,7 +64,7 @@ def test_every_api_operation_has_a_decision():
 def test_operation_by_token(client, world):
     place = {"case": prepare_cases(world)["case"],
              "subscription": webhooks.subscribe("http://127.0.0.1:9/x", ["case.opened"], world.admin).id,
-             "pack": packs.request_pack(world.worker, world.user("hr")).id}
+             "pack": evidence_operations.request_pack(world.worker.id, world.user("hr").id, PackScope()).id}
     db.session.commit()
     full = {}
     for account in ACCOUNTS:

@@ -35,6 +35,8 @@ EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str
     "evidence.scan": ("GET", "/evidence/paper-receipts/{paper_receipt}/scan", {}, HR_ONLY),
     "evidence.publish": ("POST", "/evidence/publish", {}, HR_REDIRECT),
     "evidence.checkpoint_detail": ("GET", "/evidence/checkpoints/{checkpoint}", {}, HR_ONLY),
+    "evidence.witness_list": ("GET", "/evidence/witnesses", {}, HR_ONLY),
+    "evidence.disable_witness": ("POST", "/evidence/witnesses/{witness}/disable", {}, HR_REDIRECT),
 }
 
 
@@ -48,11 +50,11 @@ def prepare_evidence(world) -> dict[str, str]:
         employee_id=world.worker.id, content=ContentRef("course", "injury-basics", 1, None), signed_on=course.updated_at.date(),
         note=None, scan_filename="form.pdf", scan_mimetype="application/pdf", scan=io.BytesIO(b"%PDF-1.4 form").read(),
     ), world.user("hr").id, SYSTEM)
-    add_witness("directory", tempfile.mkdtemp(prefix="witness-"), "test witness")
+    witness = add_witness("directory", tempfile.mkdtemp(prefix="witness-"), "test witness")
     head = publish().head
     pack_request = PackRequest(employee_id=world.worker.id, requested_by_id=world.user("worker").id, status="ready",
                                stage="done", created_at=utcnow(), filename="pack.zip", data=b"PK")
     db.session.add(pack_request)
     db.session.commit()
     return {"paper_receipt": str(receipt.id), "checkpoint": str(take_checkpoint().id), "head_size": str(head.size),
-            "pack_request": str(pack_request.id)}
+            "pack_request": str(pack_request.id), "witness": str(witness.id)}

@@ -153,6 +153,9 @@ def test_a_pack_names_no_other_employee_says_what_was_recorded_and_mints_no_head
     text = "".join(page.extract_text() for page in pypdf.PdfReader(folder / "report.pdf").pages)
     compact = "".join(text.split())
     assert "证据包" in compact and "李强" in compact and "1200.00" in compact
+    assert f"操作人actedby:{world.user('hr').username}" in compact
+    for record in map(json.loads, (folder / "events.jsonl").read_text().splitlines()):  # every event is printed
+        assert f"#{record['seq']}" in compact and record["hash"] in compact
     exhibits = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(folder / "exhibits.pdf").pages)
     assert "证据目录" in exhibits and "证明目的" in exhibits
 
@@ -294,6 +297,38 @@ def test_every_mutation_of_every_file_fails_naming_the_file(client, world, journ
         assert name in str(failure.value) or (name == "manifest.sig" and "manifest.json or manifest.sig" in str(failure.value))
 
     mutated_pack_fails()
+    for name in names:  # and every file, every kind of change, every JSON field, without sampling
+        for kind in ("flip", "drop_line", "swap_lines", "remove", "add", "truncate"):
+            mutated_pack_fails.hypothesis.inner_test(name, kind, len(files[name]) // 2)
+        for changed in json_field_mutations(name, files[name]) if name.endswith((".json", ".jsonl")) else ():
+            with pytest.raises(PackError) as failure:
+                verify({**files, name: changed})
+            assert name in str(failure.value), (name, str(failure.value))
+
+
+def json_field_mutations(name: str, data: bytes):
+    """The file with one JSON field (at any depth, on any line of a .jsonl) given another value, field by field."""
+    lines = data.decode().split("\n") if name.endswith(".jsonl") else [data.decode()]
+
+    def leaves(node, trail=()):
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                yield from leaves(value, trail + (key,))
+            else:
+                yield trail + (key,), value
+
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        for path, value in list(leaves(json.loads(line))):
+            copy = json.loads(line)
+            target = copy
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = "changed" if value != "changed" else "other"
+            text = json.dumps(copy, ensure_ascii=False, indent=1 if len(lines) == 1 else None, sort_keys=True)
+            yield "\n".join(lines[:number] + [text] + lines[number + 1:]).encode()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -451,3 +486,21 @@ def test_hr_verifies_one_employee_from_the_page(client, world, journey):
     login(client, "hr")
     response = post_form(client, f"/evidence/employees/{world.worker.id}/verify", follow_redirects=True)
     assert "已验证" in response.get_data(as_text=True) or "Verified" in response.get_data(as_text=True)
+
+
+def test_a_long_document_is_drawn_by_a_second_process_with_the_same_text():
+    """The child process draws what this one would (CJK included); a failing child changes nothing."""
+    from portal.evidence import pack
+
+    first, second = ("<p>证据包 report 一</p>", "<p>证据目录 exhibits 二</p>")
+    drawn = pack.pdfs(first, second, parallel_from=0)
+    texts = ["".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages) for data in drawn]
+    assert "证据包" in texts[0] and "证据目录" in texts[1] and "二" in texts[1]
+    original = pack.PDF_CHILD, pack.PDF_CHILD_SECONDS
+    try:
+        for broken in ("raise SystemExit(3)", "import time; time.sleep(600)"):  # fails; hangs past its time
+            pack.PDF_CHILD, pack.PDF_CHILD_SECONDS = broken, 1
+            redrawn = pack.pdfs(first, second, parallel_from=0)[1]
+            assert "证据目录" in pypdf.PdfReader(io.BytesIO(redrawn)).pages[0].extract_text()
+    finally:
+        pack.PDF_CHILD, pack.PDF_CHILD_SECONDS = original
