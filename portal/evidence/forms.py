@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core import bounds
+from portal.evidence.witnesses import KIND_NAMES
 from portal.web.fields import date_field
 
 
@@ -35,8 +36,7 @@ class ActionForm(FlaskForm):
 class WitnessForm(FlaskForm):
     """A witness: the address is checked by ``witnesses.target_problem`` for its kind."""
 
-    kind = SelectField(_l("Kind"), choices=[SelectChoice("email", _l("E-mail")), SelectChoice("webhook", _l("Webhook")),
-                                            SelectChoice("directory", _l("Directory (write-once storage)"))],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind, name) for kind, name in KIND_NAMES.items()],
                        validators=[DataRequired(_l("Choose e-mail, webhook or directory."))])
     target = StringField(_l("Address"), validators=[DataRequired(_l("Enter the witness's address."))])
     label = StringField(_l("Who this is"), validators=[

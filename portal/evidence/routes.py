@@ -49,9 +49,9 @@ def index() -> str:
     checkpoints = list(db.session.execute(sa.select(Checkpoint).order_by(Checkpoint.id.desc()).limit(10)).scalars())
     heads = list(db.session.execute(sa.select(TreeHead).order_by(TreeHead.size.desc()).limit(10)).scalars())
     published = {h.size for h in evidence_log.published_heads()}
-    witnesses = list(db.session.execute(sa.select(Witness).order_by(Witness.id)).scalars())
+    witness_rows = list(db.session.execute(sa.select(Witness).order_by(Witness.id)).scalars())
     return render_template("evidence/index.html", query=query, people=people, checkpoints=checkpoints, heads=heads,
-                           published=published, witnesses=witnesses, key=fingerprint(),
+                           published=published, witnesses=witness_rows, kind_names=witnesses.KIND_NAMES, key=fingerprint(),
                            last=operations.last_verification(), form=ActionForm())
 
 
@@ -284,7 +284,7 @@ def witness_list() -> Response | tuple[str, int]:
             return redirect(url_for("evidence.witness_list"), 303)
     rows = list(db.session.execute(sa.select(Witness).order_by(Witness.active.desc(), Witness.id)).scalars())
     status = 422 if form.is_submitted() else 200
-    return render_template("evidence/witnesses.html", form=form, witnesses=rows, action=ActionForm(),
+    return render_template("evidence/witnesses.html", form=form, witnesses=rows, action=ActionForm(), kind_names=witnesses.KIND_NAMES,
                            receipts=witnesses.receipts([w.id for w in rows])), status
 
 

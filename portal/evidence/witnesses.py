@@ -24,6 +24,7 @@ from portal.extensions import db
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 TARGET_MAX = 300
 LABEL_MAX = 120
+KIND_NAMES = {"email": _l("E-mail"), "webhook": _l("Webhook"), "directory": _l("Directory (write-once storage)")}
 
 
 class WitnessRefused(ValueError):

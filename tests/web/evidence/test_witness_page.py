@@ -44,6 +44,8 @@ def test_hr_adds_a_witness_that_then_receives_heads_and_shows_the_receipt(client
     assert "工会代表 union" in page and str(folder / f"head-{head.size:012d}.json") in page
     assert f"{head.size} ·" in page and 'class="badge badge-acknowledged"' in page
     assert verify_ledger().ok
+    for listing in (page, client.get("/evidence/").get_data(as_text=True)):
+        assert "目录（一次写入存储）" in listing and "· directory ·" not in listing
 
 
 @pytest.mark.parametrize("form, field_message", [
