@@ -13,7 +13,7 @@ from portal.auth.access import scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import order_by, paginate
+from portal.core.listing import order_by, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -40,6 +40,7 @@ class MatrixFilter:
     contract_type: ContractType | None = None
     page: int = 1
     sort: Sort = Sort("number")
+    at: str = ""  # the pager's keyset cursor
 
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
@@ -90,12 +91,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         listed = listed.where(status == criteria.status.value)
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    listed = order_by(listed, criteria.sort, columns, Assignment.id)
+    total = sum(counts.values())
     if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, scalars=False)
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, Assignment.id),
+                               criteria.at, scalars=False,
+                               total=counts[criteria.status] if criteria.status else total)
     else:
-        found, page = db.session.execute(listed).all(), None
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=sum(counts.values()), page=page)
+        found, page = db.session.execute(order_by(listed, criteria.sort, columns, Assignment.id)).all(), None
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
 
 
 @dataclass(frozen=True)

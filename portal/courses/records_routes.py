@@ -47,6 +47,7 @@ def _filter() -> MatrixFilter:
         status=Status(status) if status in {s.value for s in Status} else None,
         contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
         page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), MATRIX_SORTS, "number"),
+        at=args.get("at", "")[:500],
     )
 
 

@@ -96,6 +96,7 @@ def _filter() -> records.DeliveryFilter:
         query=args.get("q", "")[:100], department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
         page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), records.DELIVERY_SORTS, "number"),
+        at=args.get("at", "")[:500],
     )
 
 

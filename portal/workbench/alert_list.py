@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
 from portal.auth.models import User
-from portal.core.listing import paginate
+from portal.core.listing import Key, Ordering, paginate
 from portal.core.paging import Page
 from portal.courses.models import Assignment, Course
 from portal.evidence.ledger import Origin, append_event
@@ -32,6 +32,7 @@ class AlertFilter:
     department_id: int | None = None
     owner: str | None = None
     page: int = 1
+    at: str = ""  # the pager's keyset cursor
 
 
 @dataclass
@@ -63,9 +64,9 @@ def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
              .where(*conditions).group_by(RiskAlert.employee_id).subquery())
     people = (sa.select(Employee).join(worst, worst.c.employee_id == Employee.id)
               .join(Department, Employee.department_id == Department.id)
-              .options(sa.orm.contains_eager(Employee.department))
-              .order_by(worst.c.worst.desc(), Employee.number))
-    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE)
+              .options(sa.orm.contains_eager(Employee.department)))
+    ordering = Ordering((Key(worst.c.worst, True), Key(Employee.number, False), Key(Employee.id, False)))
+    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE, ordering, criteria.at)
     groups = {e.id: PersonAlerts(e) for e in employees}
     if groups:
         for alert in db.session.execute(

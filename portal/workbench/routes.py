@@ -60,6 +60,7 @@ def index() -> Response:
         department_id=args.get("department", type=positive_int),
         owner=args.get("owner") if args.get("owner") in presenters.OWNER_LABELS else None,
         page=args.get("page", 1, type=positive_int),
+        at=args.get("at", "")[:500],
     )
     groups, page = alert_list.alert_groups(criteria)
     alerts = [a for g in groups for a in g.alerts]
