@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal.auth.access import authorize, requires
 from portal.core import tabular
 from portal.core.bounds import positive_int
+from portal.core.replica import reads_from_replica
 from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
@@ -53,6 +54,7 @@ def _filter() -> MatrixFilter:
 
 @bp.get("/")
 @requires("course.records")
+@reads_from_replica
 def index() -> str:
     """Every course with its completion among the people the user may see."""
     return render_template("courses/records/index.html", summaries=course_summaries(operations.today_in_shanghai()),
@@ -61,6 +63,7 @@ def index() -> str:
 
 @bp.get("/<slug>")
 @requires("course.records")
+@reads_from_replica
 def detail(slug: str) -> Response:
     """Employees × status with filters; the search form swaps only ``#course-matrix``."""
     course = _course(slug)
@@ -76,6 +79,7 @@ def detail(slug: str) -> Response:
 
 @bp.get("/<slug>/export.csv")
 @requires("course.records")
+@reads_from_replica
 def export(slug: str) -> Response:
     """The filtered matrix as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
     course = _course(slug)

@@ -19,6 +19,7 @@ from portal.auth.policy import Role, can
 from portal.cases.models import InjuryCase
 from portal.core import tabular
 from portal.core.bounds import positive_int
+from portal.core.replica import reads_from_replica
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -177,6 +178,7 @@ def _case_names(case_ids: Any) -> dict[int, str]:
 
 @bp.get("/costs")
 @requires("workbench.manage")
+@reads_from_replica
 def costs() -> str:
     """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
     lines = _cost_lines()
@@ -206,6 +208,7 @@ def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Re
 
 @bp.get("/costs.<fmt>")
 @requires("workbench.manage")
+@reads_from_replica
 def costs_export(fmt: str) -> Response:
     """The per-case table as CSV or XLSX (the same numbers as the page)."""
     table = cost_rules.by_case(_cost_lines())
@@ -381,6 +384,7 @@ def import_template(kind: str) -> Response:
 
 @bp.get("/export/<what>.<fmt>")
 @requires("workbench.manage")
+@reads_from_replica
 def export(what: str, fmt: str) -> Response:
     """Acknowledgement records, cases or personal-share accounts, or departments, employees and wage
     months in the import templates' columns, as CSV or XLSX."""
