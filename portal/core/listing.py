@@ -81,7 +81,7 @@ def paginate(
     page = page_of(requested, total, size)
     width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
-    direction, values = _decode(at)
+    direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
     if at == LAST or (direction is None and page.number == page.pages > 1):
@@ -98,8 +98,8 @@ def paginate(
         rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
     found = [row[0] if scalars else row[:width] for row in rows]
     if rows:
-        page = Page(page.number, size, total, previous_at=_encode("before", rows[0][width:]),
-                    next_at=_encode("after", rows[-1][width:]))
+        page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][width:]),
+                    next_at=encode_cursor("after", rows[-1][width:]))
     return found, page
 
 
@@ -126,12 +126,12 @@ def _rows(session: Session, stmt: sa.Select[Any]) -> list[Any]:
 # no cursor, so a damaged link shows a page instead of an error.
 
 
-def _encode(direction: str, values: Sequence[Any]) -> str:
+def encode_cursor(direction: str, values: Sequence[Any]) -> str:
     payload = json.dumps([_tagged(v) for v in values], separators=(",", ":"))
     return f"{direction}.{base64.urlsafe_b64encode(payload.encode()).decode().rstrip('=')}"
 
 
-def _decode(at: str) -> tuple[str | None, list[Any]]:
+def decode_cursor(at: str) -> tuple[str | None, list[Any]]:
     direction, _, payload = (at or "").partition(".")
     if direction not in ("after", "before"):
         return None, []

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.core.listing import _decode, _encode
+from portal.core.listing import decode_cursor, encode_cursor
 from portal.core.paging import LAST, page_of
 
 values = st.one_of(st.none(), st.integers(), st.text(max_size=30), st.booleans(), st.dates(),
@@ -20,12 +20,12 @@ values = st.one_of(st.none(), st.integers(), st.text(max_size=30), st.booleans()
 
 @given(st.sampled_from(["after", "before"]), st.lists(values, min_size=1, max_size=4))
 def test_a_cursor_gives_back_its_direction_and_values(direction, keys):
-    assert _decode(_encode(direction, keys)) == (direction, keys)
+    assert decode_cursor(encode_cursor(direction, keys)) == (direction, keys)
 
 
 @given(st.text(max_size=60))
 def test_anything_else_is_no_cursor_or_a_list_of_plain_values(at):
-    direction, keys = _decode(at)
+    direction, keys = decode_cursor(at)
     assert direction in (None, "after", "before")
     assert direction is not None or keys == []
 
