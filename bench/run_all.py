@@ -20,6 +20,7 @@ import argparse
 import os
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -92,6 +93,12 @@ class SqliteEngine:
         run_copy = self.work / "run.sqlite3"
         shutil.copyfile(self.cached, run_copy)
         return f"sqlite:///{run_copy}"
+
+    def analyze(self, url: str) -> None:
+        """Statistics for the planner (after the migrations, so new indexes have theirs too), as
+        the PostgreSQL data set has VACUUM ANALYZE and autovacuum."""
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            connection.execute("ANALYZE")
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -367,6 +374,8 @@ def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse
     try:
         subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
                        capture_output=True)  # the cached data set may predate the newest migrations
+        if isinstance(engine, SqliteEngine):
+            engine.analyze(url)
         print(f"\n## {engine.name}: {size.employees:,} employees, {size.events:,} ledger events\n", flush=True)
         parts = set(args.parts.split(","))
         server = Gunicorn(url, args.workers)

@@ -42,7 +42,12 @@ class Ordering:
 
     def beyond(self, values: Sequence[Any], reverse: bool = False) -> sa.ColumnElement[bool]:
         """Rows after ``values`` in this order (before them with ``reverse``). A NULL sorts after
-        every value, whichever the direction (its own key puts NULLs last)."""
+        every value, whichever the direction (its own key puts NULLs last). Keys in one direction
+        and without NULLs compare as one row value, which both engines read from an index."""
+        if len({k.descending for k in self.keys}) == 1 and None not in values:
+            row = sa.tuple_(*(k.expression for k in self.keys))
+            cursor = sa.tuple_(*(sa.literal(v, k.expression.type) for k, v in zip(self.keys, values)))
+            return row < cursor if self.keys[0].descending != reverse else row > cursor
         terms = []
         for i, (key, value) in enumerate(zip(self.keys, values)):
             if value is None:
