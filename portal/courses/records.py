@@ -74,15 +74,23 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     filtering. Any filter gives the same few queries whatever the number of rows."""
     status = status_expression(today)
     base = _visible_assignments(course)
+    filters = []
     if criteria.department_id:
-        base = base.where(Employee.department_id == criteria.department_id)
+        filters.append(Employee.department_id == criteria.department_id)
     if criteria.contract_type:
-        base = base.where(Employee.contract_type == criteria.contract_type)
+        filters.append(Employee.contract_type == criteria.contract_type)
     if criteria.query.strip():
-        base = base.where(search_condition(criteria.query))
-    counts = Counter({Status(value): n for value, n in db.session.execute(
-        base.with_only_columns(status, sa.func.count()).group_by(status)
-    ).all()})
+        filters.append(search_condition(criteria.query))
+    base = base.where(*filters)
+    reach = scope_filter("course.records", Employee.id, Employee.department_id)
+    people = filters if isinstance(reach, sa.sql.elements.True_) else [reach, *filters]
+    # The counts read the assignments alone unless a filter needs the people: HR's unfiltered
+    # matrix costs what the bare SQL aggregate costs.
+    counted = (sa.select(status, sa.func.count()).select_from(Assignment)
+               .where(Assignment.course_id == course.id, Assignment.is_current.is_(True)))
+    if people:
+        counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
+    counts = Counter({Status(value): n for value, n in db.session.execute(counted.group_by(status)).all()})
     listed = base.add_columns(status).options(
         joinedload(Assignment.employee).joinedload(Employee.department),
         selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
