@@ -16,8 +16,9 @@ from portal.notices.models import Notice
 from portal.notices.operations import push_notice
 from portal.org.models import Employee
 from portal.workbench.operations import scan
-from tests.conftest import assign_course, counted_statements, login
+from tests.conftest import assign_course, login
 from tests.web.cases.route_expectations import prepare_cases
+from tests.web.test_query_counts import _statements as statements_of
 
 TODAY = date(2026, 11, 26)
 MATRIX = "/records/courses/injury-basics"
@@ -25,10 +26,7 @@ MATRIX = "/records/courses/injury-basics"
 
 def _statements(client, path: str) -> int:
     client.get(path)  # the first visit may warm per-request caches; measure the second
-    with counted_statements() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(statements)
+    return statements_of(client, path)
 
 
 def test_hr_lists_take_as_many_statements_at_any_company_size(client, world, courses):
