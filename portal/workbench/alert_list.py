@@ -42,9 +42,10 @@ class PersonAlerts:
 
 
 def _conditions(criteria: AlertFilter) -> list[Any]:
-    conditions = [RiskAlert.status != RESOLVED,
-                  RiskAlert.employee_id.in_(sa.select(Employee.id).where(
-                      scope_filter("workbench.view", Employee.id, Employee.department_id)))]
+    conditions = [RiskAlert.status != RESOLVED]
+    reach = scope_filter("workbench.view", Employee.id, Employee.department_id)
+    if not isinstance(reach, sa.sql.elements.True_):  # HR sees everyone: no need to read the people
+        conditions.append(RiskAlert.employee_id.in_(sa.select(Employee.id).where(reach)))
     if criteria.code:
         conditions.append(RiskAlert.code == criteria.code)
     if criteria.severity:
@@ -58,7 +59,8 @@ def _conditions(criteria: AlertFilter) -> list[Any]:
 
 
 def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
-    """People with alerts in reach, worst first, and their alerts: a COUNT, the people, their alerts."""
+    """People with alerts in reach, worst first, and their alerts: a count of the people (over the
+    alerts alone), a page of them, their alerts."""
     conditions = _conditions(criteria)
     worst = (sa.select(RiskAlert.employee_id, sa.func.max(RiskAlert.severity).label("worst"))
              .where(*conditions).group_by(RiskAlert.employee_id).subquery())
@@ -66,7 +68,8 @@ def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
               .join(Department, Employee.department_id == Department.id)
               .options(sa.orm.contains_eager(Employee.department)))
     ordering = Ordering((Key(worst.c.worst, True), Key(Employee.number, False), Key(Employee.id, False)))
-    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE, ordering, criteria.at)
+    total = db.session.execute(sa.select(sa.func.count(sa.distinct(RiskAlert.employee_id))).where(*conditions)).scalar_one()
+    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE, ordering, criteria.at, total=total)
     groups = {e.id: PersonAlerts(e) for e in employees}
     if groups:
         for alert in db.session.execute(
