@@ -44,10 +44,15 @@ class Ordering:
         """Rows after ``values`` in this order (before them with ``reverse``). A NULL sorts after
         every value, whichever the direction (its own key puts NULLs last). Keys in one direction
         and without NULLs compare as one row value, which both engines read from an index."""
+        first, value = self.keys[0], values[0]
+        # The first key's bound on its own as well: a planner reads it from that column's index even
+        # when the row value spans two tables (the matrix's employee number and assignment id).
+        bound = (first.expression <= value if first.descending != reverse else first.expression >= value) \
+            if value is not None else sa.true()
         if len({k.descending for k in self.keys}) == 1 and None not in values:
             row = sa.tuple_(*(k.expression for k in self.keys))
             cursor = sa.tuple_(*(sa.literal(v, k.expression.type) for k, v in zip(self.keys, values)))
-            return row < cursor if self.keys[0].descending != reverse else row > cursor
+            return sa.and_(bound, row < cursor if first.descending != reverse else row > cursor)
         terms = []
         for i, (key, value) in enumerate(zip(self.keys, values)):
             if value is None:
@@ -56,7 +61,7 @@ class Ordering:
                      for k, v in zip(self.keys[:i], values[:i])]
             later = key.expression < value if key.descending != reverse else key.expression > value
             terms.append(sa.and_(*equal, later))
-        return sa.or_(*terms) if terms else sa.false()
+        return sa.and_(bound, sa.or_(*terms)) if terms else sa.false()
 
 
 def sort_keys(sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> Ordering:
