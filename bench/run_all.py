@@ -6,9 +6,10 @@ on PostgreSQL, against a data set built once and cached under ``bench/out/``.
     python bench/run_all.py --engines sqlite
 
 For each engine it copies the cached database, serves it with gunicorn (``bench.serve:app``) and
-prints one table: each page's median time, its ratio to a bare endpoint measured in the same run,
-its SQL query count and the table rows it shows; then ``flask risks scan``, ``flask reminders
-send``, ``flask evidence checkpoint`` and ``flask evidence verify`` (time and peak memory); then
+runs ``flask risks scan``, ``flask reminders send`` and ``flask evidence checkpoint`` (time and peak
+memory; the scan first, so the workbench has its alerts); then prints one table: each page's median
+time, its ratio to a bare endpoint measured in the same run, its SQL query count and the table rows
+it shows, and the matrix's status counts against the bare SQL aggregate; then
 acknowledgements over HTTP from many clients at once, with lost and duplicated ones counted from
 the database afterwards.
 """
@@ -19,6 +20,7 @@ import argparse
 import os
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,6 +38,8 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench.client import Client  # noqa: E402
 from bench.dataset import BENCH_PASSWORD, Size  # noqa: E402
+from portal.core.listing import encode_cursor  # noqa: E402
+from portal.core.paging import LAST  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -89,6 +93,12 @@ class SqliteEngine:
         run_copy = self.work / "run.sqlite3"
         shutil.copyfile(self.cached, run_copy)
         return f"sqlite:///{run_copy}"
+
+    def analyze(self, url: str) -> None:
+        """Statistics for the planner (after the migrations, so new indexes have theirs too), as
+        the PostgreSQL data set has VACUUM ANALYZE and autovacuum."""
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            connection.execute("ANALYZE")
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -170,21 +180,36 @@ class Gunicorn:
 
 
 def page_list(url: str) -> list[tuple[str, str, str]]:
-    """(who, label, path) of every page measured, with ids looked up in the data set."""
+    """(who, label, path) of every page measured, with ids and keyset cursors looked up in the data set."""
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         def one(sql: str) -> object:
             return connection.execute(sa.text(sql)).scalar()
+
+        def halfway(sql: str) -> str:
+            """The cursor a pager link would carry to the middle of a list sorted by number."""
+            total = one(f"SELECT count(*) FROM ({sql}) AS listed")
+            row = connection.execute(sa.text(f"{sql} ORDER BY 1, 2 LIMIT 1 OFFSET {total // 2}")).one()
+            return f"page={total // 2 // 50 + 2}&at={encode_cursor('after', list(row))}"
+
         li = one("SELECT id FROM employees WHERE number = 'A0101'")
         receipt = one(f"SELECT receipt_number FROM course_acknowledgements WHERE employee_id = {li} "
                       "ORDER BY id LIMIT 1")
         course = one(f"SELECT c.slug FROM course_acknowledgements a JOIN course_assignments s ON s.id = a.assignment_id "
                      f"JOIN courses c ON c.id = s.course_id WHERE a.employee_id = {li} ORDER BY a.id LIMIT 1")
+        basics = one("SELECT id FROM courses WHERE slug = 'injury-basics'")
         department = one("SELECT id FROM departments ORDER BY id LIMIT 1")
         notice = one("SELECT v.notice_id FROM notice_deliveries d JOIN notice_versions v ON v.id = d.version_id "
                      "GROUP BY v.notice_id ORDER BY count(*) DESC LIMIT 1")
         big = one("SELECT max(id) FROM employees")
+        matrix_middle = halfway("SELECT e.number, a.id FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
+                                f"WHERE a.course_id = {basics} AND a.is_current = {sa.true().compile(engine)}")
+        deliveries_middle = halfway("SELECT e.number, d.id FROM notice_deliveries d JOIN notice_versions v ON "
+                                    "v.id = d.version_id JOIN employees e ON e.id = d.employee_id "
+                                    f"WHERE v.notice_id = {notice}")
+        employees_middle = halfway("SELECT number, id FROM employees WHERE status = 'active'")
     engine.dispose()
+    matrix = "/records/courses/injury-basics"
     return [
         ("li.qiang", "My learning", "/learning/"),
         ("li.qiang", "Lesson", f"/learning/{course}/lessons/1"),
@@ -192,15 +217,60 @@ def page_list(url: str) -> list[tuple[str, str, str]]:
         ("li.qiang", "Receipt", f"/learning/receipts/{receipt}"),
         ("li.qiang", "My case", "/my-case/"),
         ("li.qiang", "My notices", "/notices/"),
-        ("hr.wang", "Course matrix, unfiltered", "/records/courses/injury-basics"),
-        ("hr.wang", "Course matrix, one department", f"/records/courses/injury-basics?department={department}"),
+        ("hr.wang", "Course matrix, unfiltered", matrix),
+        ("hr.wang", "Course matrix, middle page (keyset)", f"{matrix}?{matrix_middle}"),
+        ("hr.wang", "Course matrix, last page", f"{matrix}?page=999999&at={LAST}"),
+        ("hr.wang", "Course matrix, one department", f"{matrix}?department={department}"),
+        ("hr.wang", "Course matrix, overdue only", f"{matrix}?status=overdue"),
+        ("hr.wang", "Course matrix, search", f"{matrix}?q=%E5%91%98%E5%B7%A55"),
+        ("mgr.zhao", "Course matrix, manager's own", matrix),
         ("hr.wang", "Notice deliveries", f"/records/notices/{notice}"),
+        ("hr.wang", "Notice deliveries, middle page (keyset)", f"/records/notices/{notice}?{deliveries_middle}"),
+        ("hr.wang", "Notice deliveries, unread only", f"/records/notices/{notice}?status=unread"),
         ("hr.wang", "Workbench (alerts)", "/workbench/"),
         ("hr.wang", "Cost report", "/workbench/costs"),
         ("hr.wang", "Injury cases list", "/records/cases/"),
+        ("hr.wang", "Injury cases list, one status", "/records/cases/?status=suspension_paid_until"),
         ("hr.wang", "Evidence of one employee", f"/evidence/employees/{big}"),
+        ("hr.wang", "Employee list", "/employees"),
+        ("hr.wang", "Employee list, middle page (keyset)", f"/employees?{employees_middle}"),
         ("hr.wang", "Employee search", "/employees?q=%E5%91%98%E5%B7%A55"),
     ]
+
+
+def matrix_counts_against_raw_sql(url: str, rounds: int) -> list[tuple[str, float, float]]:
+    """Median times of the matrix's status counts as the page asks for them and of the plain SQL
+    aggregate a person would write: unfiltered (HR's page reads the assignments alone, so the two
+    are one statement) and for one department (the page filters the people by a subquery)."""
+    status = ("CASE WHEN a.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN a.due_date < :today THEN 'overdue' "
+              "WHEN a.quiz_passed_at IS NOT NULL THEN 'quiz_passed' WHEN a.first_opened_at IS NOT NULL "
+              "THEN 'in_progress' ELSE 'not_started' END")
+    engine = sa.create_engine(url)
+    current = sa.true().compile(engine)
+    where = f"a.course_id = (SELECT id FROM courses WHERE slug = 'injury-basics') AND a.is_current = {current}"
+    department = "(SELECT min(id) FROM departments)"
+    pairs = [
+        ("unfiltered", f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} GROUP BY 1",
+         f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} GROUP BY 1"),
+        ("one department",
+         f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} AND a.employee_id IN "
+         f"(SELECT id FROM employees WHERE department_id = {department}) GROUP BY 1",
+         f"SELECT {status}, count(*) FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
+         f"WHERE {where} AND e.department_id = {department} GROUP BY 1"),
+    ]
+    results = []
+    with engine.connect() as connection:
+        for label, page, raw in pairs:
+            times: dict[str, list[float]] = {"page": [], "raw": []}
+            for round_number in range(rounds + 1):
+                for key, sql in (("page", page), ("raw", raw)):
+                    started = time.perf_counter()
+                    connection.execute(sa.text(sql), {"today": TODAY}).all()
+                    if round_number:
+                        times[key].append(time.perf_counter() - started)
+            results.append((label, statistics.median(times["page"]), statistics.median(times["raw"])))
+    engine.dispose()
+    return results
 
 
 def measure_pages(port: int, url: str, rounds: int) -> list[tuple[str, float, float, int, int, int]]:
@@ -315,16 +385,12 @@ def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse
     try:
         subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
                        capture_output=True)  # the cached data set may predate the newest migrations
+        if isinstance(engine, SqliteEngine):
+            engine.analyze(url)
         print(f"\n## {engine.name}: {size.employees:,} employees, {size.events:,} ledger events\n", flush=True)
         parts = set(args.parts.split(","))
         server = Gunicorn(url, args.workers)
         try:
-            if "pages" in parts:
-                rows = measure_pages(server.port, url, args.rounds)
-                print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
-                for label, seconds, ratio, status, queries, table_rows in rows:
-                    print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.1f}× | {status} | {queries} | {table_rows} |")
-                print(flush=True)
             if "jobs" in parts:
                 jobs = [("flask risks scan", ("risks", "scan")), ("flask reminders send", ("reminders", "send")),
                         ("flask reminders send (again)", ("reminders", "send")),
@@ -333,6 +399,17 @@ def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse
                 for label, command in jobs:
                     seconds, peak, output = run_cli(url, *command)
                     print(f"| {label} | {seconds:.1f} s | {peak} MB | {output[:90]} |", flush=True)
+                print(flush=True)
+            if "pages" in parts:
+                rows = measure_pages(server.port, url, args.rounds)
+                print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
+                for label, seconds, ratio, status, queries, table_rows in rows:
+                    print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.1f}× | {status} | {queries} | {table_rows} |")
+                print()
+                for label, page_counts, raw_counts in matrix_counts_against_raw_sql(url, args.rounds):
+                    print(f"Matrix status counts, {label}: {page_counts * 1000:.1f} ms as the page asks, "
+                          f"{raw_counts * 1000:.1f} ms as a plain SQL aggregate = {page_counts / raw_counts:.2f}×")
+                print(flush=True)
             load = acknowledgement_load(server.port, url, size, args.concurrency) if "acks" in parts else None
         finally:
             server.stop()

@@ -35,7 +35,7 @@ from portal.cases import rules
 from portal.cases.presenters import DEPENDANT_ERRORS, error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
-from portal.core.listing import order_by, paginate
+from portal.core.listing import Key, Ordering, paginate, sort_keys
 from portal.core.paging import page_of, sort_of
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
@@ -72,22 +72,22 @@ def index() -> Response:
     sort = sort_of(args.get("sort"), CASE_SORTS, "-accident")
     pending = sa.exists().where(CaseAction.case_id == InjuryCase.id, CaseAction.confirmed_at.is_(None))
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
-             .where(scope_filter("case.view", Employee.id, Employee.department_id)).order_by(pending.desc()))
+             .where(scope_filter("case.view", Employee.id, Employee.department_id)))
     if department_id:
         query = query.where(Employee.department_id == department_id)
     if search.strip():
         query = query.where(search_condition(search))
     columns = {"accident": InjuryCase.accident_date, "name": Employee.name, "number": Employee.number,
                "department": Employee.department_id}
-    query = order_by(query, sort, columns, InjuryCase.id)
+    ordering = Ordering((Key(pending, True), *sort_keys(sort, columns, InjuryCase.id).keys))
     requested = args.get("page", 1, type=positive_int) or 1
     if status in {s.value for s in StatusCode}:
-        views = [v for v in map(operations.case_view, db.session.execute(query).scalars())
+        views = [v for v in map(operations.case_view, db.session.execute(query.order_by(*ordering.clauses())).scalars())
                  if v.status is not None and v.status.code.value == status]
         page = page_of(requested, len(views), CASES_PER_PAGE)
         views = views[page.offset:page.offset + CASES_PER_PAGE]
     else:
-        cases, page = paginate(db.session, query, requested, CASES_PER_PAGE)
+        cases, page = paginate(db.session, query, requested, CASES_PER_PAGE, ordering, args.get("at", "")[:500])
         views = [operations.case_view(c) for c in cases]
     list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
     return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",

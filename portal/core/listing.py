@@ -1,27 +1,171 @@
-"""Run a list query as one page: one aggregate COUNT and one SELECT, whatever the table size."""
+"""Run a list query as one page, by keyset: a page is read from where the previous one ended
+(``WHERE (sort key, id) > (last row's)``), never by skipping rows with OFFSET, so page 2,000 of a
+100,000-row list costs what page 1 costs. The total comes from one aggregate COUNT, or from the
+caller when it already knows it (the matrix's status counts)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.core.paging import Page, Sort, page_of
+from portal.core.paging import LAST, Page, Sort, page_of
 
 
 def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> sa.Select[Any]:
-    """Order by the chosen column, then ``tiebreak`` so pages never overlap or skip rows."""
+    """Order by the chosen column, then ``tiebreak``, as the paged list does (the unpaged exports)."""
+    return stmt.order_by(*sort_keys(sort, columns, tiebreak).clauses())
+
+
+@dataclass(frozen=True)
+class Key:
+    expression: Any
+    descending: bool
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """The sort keys of a list, ending with a unique one, so every row has one place."""
+
+    keys: tuple[Key, ...]
+
+    def clauses(self, reverse: bool = False) -> list[Any]:
+        return [k.expression.desc() if k.descending != reverse else k.expression.asc() for k in self.keys]
+
+    def beyond(self, values: Sequence[Any], reverse: bool = False) -> sa.ColumnElement[bool]:
+        """Rows after ``values`` in this order (before them with ``reverse``). A NULL sorts after
+        every value, whichever the direction (its own key puts NULLs last). Keys in one direction
+        and without NULLs compare as one row value, which both engines read from an index."""
+        first, value = self.keys[0], values[0]
+        # The first key's bound on its own as well: a planner reads it from that column's index even
+        # when the row value spans two tables (the matrix's employee number and assignment id).
+        bound = (first.expression <= value if first.descending != reverse else first.expression >= value) \
+            if value is not None else sa.true()
+        if len({k.descending for k in self.keys}) == 1 and None not in values:
+            row = sa.tuple_(*(k.expression for k in self.keys))
+            cursor = sa.tuple_(*(sa.literal(v, k.expression.type) for k, v in zip(self.keys, values)))
+            return sa.and_(bound, row < cursor if first.descending != reverse else row > cursor)
+        terms = []
+        for i, (key, value) in enumerate(zip(self.keys, values)):
+            if value is None:
+                continue  # rows sharing the prefix and a NULL here differ only in later keys
+            equal = [k.expression.is_(None) if v is None else k.expression == v
+                     for k, v in zip(self.keys[:i], values[:i])]
+            later = key.expression < value if key.descending != reverse else key.expression > value
+            terms.append(sa.and_(*equal, later))
+        return sa.and_(bound, sa.or_(*terms)) if terms else sa.false()
+
+
+def sort_keys(sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> Ordering:
+    """The chosen column (NULLs last in both engines), then ``tiebreak`` in the same direction."""
     column = columns[sort.key]
-    return stmt.order_by(column.desc() if sort.descending else column.asc(), tiebreak)
+    keys = [Key(column, sort.descending), Key(tiebreak, sort.descending)]
+    if _nullable(column):
+        keys.insert(0, Key(sa.case((column.is_(None), 1), else_=0), False))
+    return Ordering(tuple(keys))
+
+
+def _nullable(column: Any) -> bool:
+    return bool(getattr(getattr(column, "expression", column), "nullable", True))
 
 
 def paginate(
-    session: Session, stmt: sa.Select[Any], requested: int | None, size: int, scalars: bool = True,
+    session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
+    at: str = "", scalars: bool = True, total: int | None = None,
 ) -> tuple[list[Any], Page]:
-    """One page of ``stmt`` (entities, or whole rows with ``scalars=False``) and its Page."""
-    total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    """One page of ``stmt`` (entities, or whole rows with ``scalars=False``) and its Page.
+
+    ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
+    page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
+    OFFSET) is read. ``total`` saves the COUNT when the caller has it."""
+    if total is None:
+        total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = page_of(requested, total, size)
-    result = session.execute(stmt.limit(size).offset(page.offset))
-    return list(result.scalars() if scalars else result.all()), page
+    width = len(stmt.column_descriptions)
+    keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
+    direction, values = decode_cursor(at)
+    if not _fits(ordering, values):
+        direction = None
+    if at == LAST or (direction is None and page.number == page.pages > 1):
+        page = Page(page.pages, size, total)
+        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True)).limit(total - page.offset))[::-1]
+    elif direction == "after" and page.number > 1:
+        rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
+    elif direction == "before" and page.number > 1:
+        rows = _rows(session, keyed.where(ordering.beyond(values, reverse=True))
+                     .order_by(*ordering.clauses(reverse=True)).limit(size))[::-1]
+        if len(rows) < size:  # rows were removed before this one: this is the first page now
+            page, rows = Page(1, size, total), _rows(session, keyed.order_by(*ordering.clauses()).limit(size))
+    else:
+        rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
+    found = [row[0] if scalars else row[:width] for row in rows]
+    if rows:
+        page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][width:]),
+                    next_at=encode_cursor("after", rows[-1][width:]))
+    return found, page
+
+
+def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
+    """A cursor holds one value of the right type per key (a forged one would make the database
+    fail on a date that is not one)."""
+    if len(values) != len(ordering.keys):
+        return False
+    for key, value in zip(ordering.keys, values):
+        try:
+            expected = key.expression.type.python_type
+        except NotImplementedError:
+            expected = object
+        if value is not None and not isinstance(value, expected):
+            return False
+    return True
+
+
+def _rows(session: Session, stmt: sa.Select[Any]) -> list[Any]:
+    return list(session.execute(stmt).all())
+
+
+# Cursors: "after.<base64 JSON of the key values>", "before.…" or "last". Anything else reads as
+# no cursor, so a damaged link shows a page instead of an error.
+
+
+def encode_cursor(direction: str, values: Sequence[Any]) -> str:
+    payload = json.dumps([_tagged(v) for v in values], separators=(",", ":"))
+    return f"{direction}.{base64.urlsafe_b64encode(payload.encode()).decode().rstrip('=')}"
+
+
+def decode_cursor(at: str) -> tuple[str | None, list[Any]]:
+    direction, _, payload = (at or "").partition(".")
+    if direction not in ("after", "before"):
+        return None, []
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return direction, [_untagged(v) for v in raw]
+    except (ValueError, TypeError, KeyError, binascii.Error):
+        return None, []
+
+
+def _tagged(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict):
+        (tag, text), = value.items()
+        return {"dt": datetime.fromisoformat, "d": date.fromisoformat, "n": Decimal}[tag](text)
+    if not isinstance(value, (str, int, float, type(None))):
+        raise ValueError("not a key value")
+    return value

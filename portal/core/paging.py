@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+LAST = "last"  # the cursor of the last page: read backwards from the end
+
 
 @dataclass(frozen=True)
 class Page:
@@ -13,6 +15,8 @@ class Page:
     number: int
     size: int
     total: int
+    previous_at: str | None = None  # cursors of the neighbouring pages (see portal.core.listing)
+    next_at: str | None = None
 
     @property
     def pages(self) -> int:
@@ -30,7 +34,16 @@ class Page:
     def last_row(self) -> int:
         return min(self.offset + self.size, self.total)
 
-    def window(self, around: int = 2) -> list[int | None]:
+    def cursor_to(self, number: int) -> str | None:
+        """The cursor a link to page ``number`` carries: the neighbours and the last page are read
+        by keyset; the first needs none."""
+        if number == self.number - 1:
+            return self.previous_at
+        if number == self.number + 1:
+            return self.next_at
+        return LAST if number == self.pages and number != 1 else None
+
+    def window(self, around: int = 1) -> list[int | None]:
         """Page numbers to link: the first, the last and ``around`` either side of this one;
         ``None`` marks a gap ("…")."""
         keep = {1, self.pages, *range(self.number - around, self.number + around + 1)}

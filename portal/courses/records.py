@@ -13,7 +13,7 @@ from portal.auth.access import scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import order_by, paginate
+from portal.core.listing import order_by, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -40,6 +40,7 @@ class MatrixFilter:
     contract_type: ContractType | None = None
     page: int = 1
     sort: Sort = Sort("number")
+    at: str = ""  # the pager's keyset cursor
 
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
@@ -73,15 +74,23 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     filtering. Any filter gives the same few queries whatever the number of rows."""
     status = status_expression(today)
     base = _visible_assignments(course)
+    filters = []
     if criteria.department_id:
-        base = base.where(Employee.department_id == criteria.department_id)
+        filters.append(Employee.department_id == criteria.department_id)
     if criteria.contract_type:
-        base = base.where(Employee.contract_type == criteria.contract_type)
+        filters.append(Employee.contract_type == criteria.contract_type)
     if criteria.query.strip():
-        base = base.where(search_condition(criteria.query))
-    counts = Counter({Status(value): n for value, n in db.session.execute(
-        base.with_only_columns(status, sa.func.count()).group_by(status)
-    ).all()})
+        filters.append(search_condition(criteria.query))
+    base = base.where(*filters)
+    reach = scope_filter("course.records", Employee.id, Employee.department_id)
+    people = filters if isinstance(reach, sa.sql.elements.True_) else [reach, *filters]
+    # The counts read the assignments alone unless a filter needs the people: HR's unfiltered
+    # matrix costs what the bare SQL aggregate costs.
+    counted = (sa.select(status, sa.func.count()).select_from(Assignment)
+               .where(Assignment.course_id == course.id, Assignment.is_current.is_(True)))
+    if people:
+        counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
+    counts = Counter({Status(value): n for value, n in db.session.execute(counted.group_by(status)).all()})
     listed = base.add_columns(status).options(
         joinedload(Assignment.employee).joinedload(Employee.department),
         selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
@@ -90,12 +99,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         listed = listed.where(status == criteria.status.value)
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    listed = order_by(listed, criteria.sort, columns, Assignment.id)
+    total = sum(counts.values())
     if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, scalars=False)
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, Assignment.id),
+                               criteria.at, scalars=False,
+                               total=counts[criteria.status] if criteria.status else total)
     else:
-        found, page = db.session.execute(listed).all(), None
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=sum(counts.values()), page=page)
+        found, page = db.session.execute(order_by(listed, criteria.sort, columns, Assignment.id)).all(), None
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
 
 
 @dataclass(frozen=True)

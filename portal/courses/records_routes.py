@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal.auth.access import authorize, requires
 from portal.core import tabular
 from portal.core.bounds import positive_int
+from portal.core.replica import reads_from_replica
 from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
@@ -47,11 +48,13 @@ def _filter() -> MatrixFilter:
         status=Status(status) if status in {s.value for s in Status} else None,
         contract_type=ContractType(contract) if contract in {c.value for c in ContractType} else None,
         page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), MATRIX_SORTS, "number"),
+        at=args.get("at", "")[:500],
     )
 
 
 @bp.get("/")
 @requires("course.records")
+@reads_from_replica
 def index() -> str:
     """Every course with its completion among the people the user may see."""
     return render_template("courses/records/index.html", summaries=course_summaries(operations.today_in_shanghai()),
@@ -60,6 +63,7 @@ def index() -> str:
 
 @bp.get("/<slug>")
 @requires("course.records")
+@reads_from_replica
 def detail(slug: str) -> Response:
     """Employees × status with filters; the search form swaps only ``#course-matrix``."""
     course = _course(slug)
@@ -75,6 +79,7 @@ def detail(slug: str) -> Response:
 
 @bp.get("/<slug>/export.csv")
 @requires("course.records")
+@reads_from_replica
 def export(slug: str) -> Response:
     """The filtered matrix as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
     course = _course(slug)

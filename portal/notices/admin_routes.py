@@ -23,12 +23,14 @@ from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.core.bounds import positive_int
+from portal.core.replica import reads_from_replica
 
 bp = Blueprint("notices_admin", __name__, url_prefix="/records/notices")
 
 
 @bp.get("/")
 @requires("notice.manage")
+@reads_from_replica
 def index() -> str:
     """Every notice with its versions, deliveries by status and open questions."""
     summaries = records.notice_summaries(operations.shanghai_date())
@@ -96,6 +98,7 @@ def _filter() -> records.DeliveryFilter:
         query=args.get("q", "")[:100], department_id=args.get("department", type=positive_int),
         status=Status(status) if status in {s.value for s in Status} else None,
         page=args.get("page", 1, type=positive_int), sort=sort_of(args.get("sort"), records.DELIVERY_SORTS, "number"),
+        at=args.get("at", "")[:500],
     )
 
 
@@ -112,6 +115,7 @@ def _detail_page(notice: Notice, push_form: PushForm, status: int = 200) -> Resp
 
 @bp.get("/<int:notice_id>")
 @requires("notice.manage")
+@reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
     return _detail_page(db.get_or_404(Notice, notice_id), _push_form())

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import order_by, paginate
+from portal.core.listing import paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeVersion
@@ -66,6 +66,7 @@ class DeliveryFilter:
     status: Status | None = None
     page: int = 1
     sort: Sort = Sort("number")
+    at: str = ""  # the pager's keyset cursor
 
 
 DELIVERY_SORTS = ("number", "name", "department", "due", "opened")
@@ -85,7 +86,8 @@ class DeliveryTable:
 
 def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
-    filter so the totals stay meaningful while filtering. Three queries whatever the number of rows."""
+    filter so the totals stay meaningful while filtering, and give the page's total. Two queries
+    (and the eager loads) whatever the number of rows or the page."""
     status = status_expression(today)
     base = (
         sa.select(NoticeDelivery)
@@ -108,8 +110,9 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
         listed = listed.where(status == criteria.status.value)
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
-    listed = order_by(listed, criteria.sort, columns, NoticeDelivery.id)
-    rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE, scalars=False)
+    rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
+                          sort_keys(criteria.sort, columns, NoticeDelivery.id), criteria.at, scalars=False,
+                          total=counts[criteria.status] if criteria.status else sum(counts.values()))
     return DeliveryTable(rows=[(d, Status(s)) for d, s in rows], counts=counts, page=page)
 
 

@@ -40,8 +40,8 @@ class Employee(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
-    hire_date: Mapped[date]
+    name: Mapped[str] = mapped_column(sa.String(100), index=True)  # the list's sorts read pages from the index
+    hire_date: Mapped[date] = mapped_column(index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     contract_type: Mapped[ContractType] = mapped_column(
         sa.Enum(ContractType, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
 from portal.auth.models import User
-from portal.core.listing import order_by, paginate
+from portal.core.listing import paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -27,6 +27,7 @@ class EmployeeFilter:
     status: EmploymentStatus | None = EmploymentStatus.ACTIVE
     page: int = 1
     sort: Sort = Sort("number")
+    at: str = ""  # the pager's keyset cursor
 
 
 EMPLOYEE_SORTS = ("number", "name", "department", "hire_date")
@@ -66,8 +67,9 @@ def visible_employees(criteria: EmployeeFilter) -> EmployeePage:
         stmt = stmt.where(Employee.status == criteria.status)
     columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
                "hire_date": Employee.hire_date}
-    stmt = order_by(stmt, criteria.sort, columns, Employee.id).options(sa.orm.contains_eager(Employee.department))
-    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE)
+    stmt = stmt.options(sa.orm.contains_eager(Employee.department))
+    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, sort_keys(criteria.sort, columns, Employee.id),
+                          criteria.at)
     return EmployeePage(rows, page)
 
 

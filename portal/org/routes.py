@@ -45,6 +45,7 @@ def _filter_from_request() -> operations.EmployeeFilter:
         department_id=department,
         status=status,
         page=args.get("page", 1, type=positive_int) or 1,
+        at=args.get("at", "")[:500],
         sort=sort_of(args.get("sort"), operations.EMPLOYEE_SORTS, "number"),
     )
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
 from portal.auth.models import User
-from portal.core.listing import paginate
+from portal.core.listing import Key, Ordering, paginate
 from portal.core.paging import Page
 from portal.courses.models import Assignment, Course
 from portal.evidence.ledger import Origin, append_event
@@ -32,6 +32,7 @@ class AlertFilter:
     department_id: int | None = None
     owner: str | None = None
     page: int = 1
+    at: str = ""  # the pager's keyset cursor
 
 
 @dataclass
@@ -41,9 +42,10 @@ class PersonAlerts:
 
 
 def _conditions(criteria: AlertFilter) -> list[Any]:
-    conditions = [RiskAlert.status != RESOLVED,
-                  RiskAlert.employee_id.in_(sa.select(Employee.id).where(
-                      scope_filter("workbench.view", Employee.id, Employee.department_id)))]
+    conditions = [RiskAlert.status != RESOLVED]
+    reach = scope_filter("workbench.view", Employee.id, Employee.department_id)
+    if not isinstance(reach, sa.sql.elements.True_):  # HR sees everyone: no need to read the people
+        conditions.append(RiskAlert.employee_id.in_(sa.select(Employee.id).where(reach)))
     if criteria.code:
         conditions.append(RiskAlert.code == criteria.code)
     if criteria.severity:
@@ -57,15 +59,17 @@ def _conditions(criteria: AlertFilter) -> list[Any]:
 
 
 def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
-    """People with alerts in reach, worst first, and their alerts: a COUNT, the people, their alerts."""
+    """People with alerts in reach, worst first, and their alerts: a count of the people (over the
+    alerts alone), a page of them, their alerts."""
     conditions = _conditions(criteria)
     worst = (sa.select(RiskAlert.employee_id, sa.func.max(RiskAlert.severity).label("worst"))
              .where(*conditions).group_by(RiskAlert.employee_id).subquery())
     people = (sa.select(Employee).join(worst, worst.c.employee_id == Employee.id)
               .join(Department, Employee.department_id == Department.id)
-              .options(sa.orm.contains_eager(Employee.department))
-              .order_by(worst.c.worst.desc(), Employee.number))
-    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE)
+              .options(sa.orm.contains_eager(Employee.department)))
+    ordering = Ordering((Key(worst.c.worst, True), Key(Employee.number, False), Key(Employee.id, False)))
+    total = db.session.execute(sa.select(sa.func.count(sa.distinct(RiskAlert.employee_id))).where(*conditions)).scalar_one()
+    employees, page = paginate(db.session, people, criteria.page, PEOPLE_PER_PAGE, ordering, criteria.at, total=total)
     groups = {e.id: PersonAlerts(e) for e in employees}
     if groups:
         for alert in db.session.execute(
@@ -77,7 +81,8 @@ def alert_groups(criteria: AlertFilter) -> tuple[list[PersonAlerts], Page]:
 
 
 def subject_titles(alerts: list[RiskAlert], locale: str) -> dict[int, str]:
-    """The course or notice each acknowledgement alert is about, by alert id (two queries at most)."""
+    """The course or notice each acknowledgement alert is about, by alert id: always two queries,
+    so the page costs the same whichever kinds of alert it shows."""
     sources = {
         "assignment": (sa.select(Assignment.id, Course).join(Course, Assignment.course_id == Course.id), Assignment.id),
         "delivery": (sa.select(NoticeDelivery.id, NoticeVersion)
@@ -86,9 +91,8 @@ def subject_titles(alerts: list[RiskAlert], locale: str) -> dict[int, str]:
     titles: dict[int, str] = {}
     for kind, (query, subject_id) in sources.items():
         alert_of = {a.subject_id: a.id for a in alerts if a.subject_kind == kind}
-        if alert_of:
-            for item_id, titled in db.session.execute(query.where(subject_id.in_(alert_of))).all():
-                titles[alert_of[item_id]] = titled.title(locale)
+        for item_id, titled in db.session.execute(query.where(subject_id.in_(alert_of))).all():
+            titles[alert_of[item_id]] = titled.title(locale)
     return titles
 
 

@@ -80,7 +80,7 @@ def case_snapshot(case: InjuryCase, today: date) -> tuple[alert_rules.CaseSnapsh
     return alert_rules.CaseSnapshot(case.id, case.employee_id, view.facts, stop, confirmed, view.account.balance), view.policy
 
 
-BATCH = 500  # rows per statement and per commit in the batch jobs: constant memory at any size
+BATCH = 2000  # rows per statement and per commit in the batch jobs: constant memory at any size (about 190 MB)
 
 
 def keyset_batches(statement: sa.Select[Any], key: Any, size: int | None = None) -> Iterator[list[Any]]:

@@ -20,6 +20,7 @@ from portal.auth.policy import Role, can
 from portal.cases.models import InjuryCase
 from portal.core import tabular
 from portal.core.bounds import positive_int
+from portal.core.replica import reads_from_replica
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -61,6 +62,7 @@ def index() -> Response:
         department_id=args.get("department", type=positive_int),
         owner=args.get("owner") if args.get("owner") in presenters.OWNER_LABELS else None,
         page=args.get("page", 1, type=positive_int),
+        at=args.get("at", "")[:500],
     )
     groups, page = alert_list.alert_groups(criteria)
     alerts = [a for g in groups for a in g.alerts]
@@ -177,6 +179,7 @@ def _case_names(case_ids: Any) -> dict[int, str]:
 
 @bp.get("/costs")
 @requires("workbench.manage")
+@reads_from_replica
 def costs() -> str:
     """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
     lines = _cost_lines()
@@ -210,6 +213,7 @@ def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Re
 
 @bp.get("/costs.<fmt>")
 @requires("workbench.manage")
+@reads_from_replica
 def costs_export(fmt: str) -> Response:
     """The per-case table as CSV or XLSX (the same numbers as the page)."""
     table = cost_rules.by_case(_cost_lines())
@@ -401,6 +405,7 @@ def import_template(kind: str) -> Response:
 
 @bp.get("/export/<what>.<fmt>")
 @requires("workbench.manage")
+@reads_from_replica
 def export(what: str, fmt: str) -> Response:
     """Acknowledgement records, cases or personal-share accounts, or departments, employees and wage
     months in the import templates' columns, as CSV or XLSX."""

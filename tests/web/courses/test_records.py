@@ -10,7 +10,7 @@ import pytest
 from portal.courses.models import Assignment
 from portal.demo.operations import walk_through_course
 from portal.extensions import db
-from tests.conftest import assign_course, login, post_form
+from tests.conftest import assign_course, counted_statements, login, post_form
 
 SLUG = "injury-basics"
 MATRIX = {"HX-Request": "true", "HX-Target": "course-matrix"}
@@ -131,3 +131,15 @@ def test_matrix_is_paged_and_its_queries_do_not_grow_under_any_filter(client, wo
     assert "第 1–50 条，共" in body and body.count("<tr>") == 51
     ordered = client.get(f"{url}&sort=-number&page=2", headers=MATRIX).get_data(as_text=True)
     assert "第 51–" in ordered and 'aria-sort="descending"' in ordered
+
+
+def test_hr_unfiltered_counts_are_the_bare_aggregate_over_assignments(client, world, records):
+    login(client, "hr")
+    with counted_statements() as statements:
+        client.get(f"/records/courses/{SLUG}", headers=MATRIX)
+    counting = [s for s in statements if "count(" in s and "GROUP BY" in s]
+    assert len(counting) == 1 and "employees" not in counting[0], counting
+    with counted_statements() as statements:
+        body = client.get(f"/records/courses/{SLUG}?department={world.machining.id}", headers=MATRIX).get_data(as_text=True)
+    assert "李强" in body and "陈晓雨" not in body
+    assert any("count(" in s and "employees" in s for s in statements)  # a filter on people reads them

@@ -421,3 +421,14 @@ def test_acknowledging_resolves_its_alert_at_once(client, world):
     assert all(a.status == "open" for a in others)
     resolved = db.session.query(EvidenceEvent).filter_by(employee_id=world.worker.id, event_type="alert_resolved").count()
     assert resolved == 1
+
+
+@pytest.mark.parametrize("username,sees_worker", [("hr", True), ("manager", True), ("other.manager", False)])
+def test_the_alert_list_shows_people_in_reach_only(client, world, username, sees_worker):
+    overdue_notices(world)
+    login(client, username)
+    response = client.get("/workbench/")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "alert-rows" in body
+    assert (body.count('class="alert-person"') == 1) is sees_worker
+    assert ("李强" in body) is sees_worker
