@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0009'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
