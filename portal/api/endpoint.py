@@ -114,6 +114,8 @@ def _json_body() -> Any:
         return json.loads(request.get_data(as_text=False) or b"null")
     except (ValueError, UnicodeDecodeError):
         raise Problem(400, "malformed-json", _("The body is not valid JSON.")) from None
+    except RecursionError:  # "[[[[…" a hundred thousand deep: valid JSON no record looks like
+        raise Problem(400, "malformed-json", _("The body is nested too deeply.")) from None
 
 
 def _dump(result: Any) -> Any:
