@@ -10,6 +10,8 @@ back-button caches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
@@ -52,11 +54,23 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _request_texts() -> Iterator[str]:
+    """Every text of the request that may reach the database: the path, each key and every value of
+    the query and the form (not only the first of a repeated key), file names and headers (the
+    User-Agent is stored with acknowledgements and sign-ins)."""
+    yield request.path
+    for multi in (request.args, request.form):
+        for key, values in multi.lists():
+            yield key
+            yield from values
+    yield from (f.filename or "" for f in request.files.values())
+    yield from request.headers.values()
+
+
 def _refuse_nul_characters() -> None:
     """No text a person types holds a NUL character, and PostgreSQL cannot store one: refuse the
     request with a message instead of failing in the database driver."""
-    values = [*request.args.values(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
-    if any("\x00" in value for value in values):
+    if any("\x00" in text for text in _request_texts()):
         refuse(400, _("The form holds an invisible control character (NUL). Retype the text and send it again."))
 
 

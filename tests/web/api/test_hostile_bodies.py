@@ -31,3 +31,14 @@ def test_hostile_bodies_are_refused_on_every_write(client, world, make_token, co
         assert response.mimetype == "application/problem+json"
     assert {k: v for k, v in table_counts().items() if k != "api_tokens"} == {
         k: v for k, v in before.items() if k != "api_tokens"}
+
+
+def test_a_nul_character_reaches_no_api_lookup_or_record(client, world, make_token):
+    headers = make_token("hr", "org:write", "org:read")
+    assert client.get("/api/v1/employees/A%00B", headers=headers).status_code == 400
+    response = client.put("/api/v1/employees/A0200", headers={**headers, "Idempotency-Key": "k1"},
+                          json={"name": "周\u0000敏", "hire_date": "2025-03-01", "department": "MACH",
+                                "contract_type": "regular"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert client.put("/api/v1/employees/A0200", headers={**headers, "Idempotency-Key": "k\x002"},
+                      json={}).status_code == 400
