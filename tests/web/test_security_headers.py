@@ -48,3 +48,20 @@ def test_a_nul_character_in_the_path_a_repeated_key_or_a_header_is_refused(clien
                           headers={"User-Agent": "Mozilla/5.0\x00"})
     assert refused.status_code == 400  # the User-Agent is stored with an acknowledgement
 
+
+
+def test_error_responses_carry_the_headers_too(app, client):
+    from tests.web.security_checks import assert_security_headers
+
+    app.add_url_rule("/explode", "explode", lambda: 1 / 0)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    responses = {
+        "not found": client.get("/no-such-page"), "method": client.put("/login"),
+        "too large": client.post("/login", data={"username": "x" * (3 * 1024 * 1024)}),
+        "no CSRF token": client.post("/login", data={"username": "a", "password": "b"}),
+        "unexpected": client.get("/explode"), "API not found": client.get("/api/v1/no-such-operation"),
+        "API without token": client.get("/api/v1/employees"),
+    }
+    for what, response in responses.items():
+        assert response.status_code >= 400, what
+        assert_security_headers(response, what)
