@@ -62,7 +62,7 @@ class PackRequest(BelongsToEmployee, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, ready, failed
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, ready, failed, expired
     filename: Mapped[str] = mapped_column(sa.String(120), default="")
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)

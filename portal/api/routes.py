@@ -474,6 +474,8 @@ def pack_status(pack_id: int) -> schemas.Pack:
            tag="evidence", summary="Download a ready pack (ZIP)", media_type="application/zip")
 def pack_download(pack_id: int) -> Response:
     pack = _visible_pack(pack_id)
+    if pack.status == "expired":
+        raise Problem(410, "expired", _("The pack was deleted under the retention periods; request a new one."))
     if pack.status != "ready" or pack.data is None:
         raise Problem(409, "not-ready", _("The pack is not ready yet."))
     response = Response(pack.data, mimetype="application/zip")

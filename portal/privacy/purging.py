@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal.api.models import PackRequest as ApiPackRequest
 from portal.core.types import utcnow
 from portal.core.upsert import insert_ignoring_conflicts
 from portal.evidence.ledger import SYSTEM, Origin, append_event
@@ -84,10 +85,17 @@ def _still_needed(digests: set[str], due_employees: set[int]) -> set[str]:
         PaperReceipt.scan_sha256.in_(digests), PaperReceipt.employee_id.not_in(due_employees))).scalars())
 
 
-def _expire_packs(condition: sa.ColumnElement[bool]) -> int:
-    result = db.session.execute(sa.update(PackRequest).where(PackRequest.status == "ready", condition)
-                                .values(status=EXPIRED, data=None))
-    return result.rowcount or 0
+def _expire_packs(employee_ids: set[int], built_before: datetime) -> int:
+    """Empty the built packs (asked for on the pages or through the API) of ``employee_ids``, and
+    every pack built before ``built_before``."""
+    expired = 0
+    for model, built_at in ((PackRequest, PackRequest.finished_at), (ApiPackRequest, ApiPackRequest.ready_at)):
+        due = built_at < built_before
+        if employee_ids:
+            due = sa.or_(due, model.employee_id.in_(employee_ids))
+        expired += db.session.execute(sa.update(model).where(model.status == "ready", due)
+                                      .values(status=EXPIRED, data=None)).rowcount or 0
+    return expired
 
 
 def purge(today: date, now: datetime | None = None, origin: Origin = SYSTEM) -> PurgeResult:
@@ -112,7 +120,6 @@ def purge(today: date, now: datetime | None = None, origin: Origin = SYSTEM) -> 
         purged_for.add(employee_id)
     for digest in sorted(still_stored):
         scan_store.discard(digest)
-    packs = _expire_packs(PackRequest.employee_id.in_(purged_for)) if purged_for else 0
-    packs += _expire_packs(PackRequest.finished_at < now - timedelta(days=periods.pack_days))
+    packs = _expire_packs(purged_for, now - timedelta(days=periods.pack_days))
     db.session.commit()
     return PurgeResult(scans=len(still_stored), kept_shared=len(shared), packs=packs)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.api.models import PackRequest as ApiPackRequest
 from portal.core.types import local_today, utcnow
 from portal.evidence.ledger import SYSTEM, ContentRef
 from portal.evidence.log import publish
@@ -127,12 +128,20 @@ def test_built_packs_expire_after_their_days_and_with_a_purged_scan(client, worl
     now = utcnow()
     worker_pack = ready_pack(world, world.worker, now)  # it holds the scan
     old, fresh = ready_pack(world, world.outsider, now - timedelta(days=31)), ready_pack(world, world.outsider, now)
+    api_packs = [ApiPackRequest(employee_id=employee.id, requested_by_id=world.user("hr").id, status="ready",
+                                filename="pack.zip", data=b"PK zip", created_at=at, ready_at=at)
+                 for employee, at in ((world.worker, now), (world.outsider, now - timedelta(days=31)),
+                                      (world.outsider, now))]
+    db.session.add_all(api_packs)
+    db.session.commit()
     leave(world.worker, date(TODAY.year - 4, 1, 15))
-    assert purging.purge(TODAY, now).packs == 2
+    assert purging.purge(TODAY, now).packs == 4
     statuses = dict(db.session.execute(sa.select(PackRequest.id, PackRequest.status)).all())
     assert statuses == {worker_pack.id: "expired", old.id: "expired", fresh.id: "ready"}
     assert db.session.execute(sa.select(PackRequest.data).where(PackRequest.status == "expired")).scalars().all() \
         == [None, None]
+    assert db.session.execute(sa.select(ApiPackRequest.status, ApiPackRequest.data).order_by(ApiPackRequest.id)).all() \
+        == [("expired", None), ("expired", None), ("ready", b"PK zip")]
     login(client, "hr")
     assert client.get(f"/evidence/packs/{worker_pack.id}/download").status_code == 404
     assert "保存期限" in client.get(f"/evidence/packs/{worker_pack.id}").get_data(as_text=True)
