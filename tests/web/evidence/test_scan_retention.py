@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.api.models import PackRequest as ApiPackRequest
+from portal.cases.rules.dates import add_months
 from portal.core.types import local_today, utcnow
 from portal.evidence.ledger import SYSTEM, ContentRef
 from portal.evidence.log import publish
@@ -102,16 +103,19 @@ def test_a_scan_dropped_without_a_purge_event_fails_verification_even_re_signed(
     assert checked.returncode != 0 and "scan it refers to is missing" in checked.stdout + checked.stderr
 
 
-def test_scans_within_their_period_and_scans_another_receipt_needs_are_kept(world):
+def test_scans_within_their_period_of_the_rehired_and_that_another_receipt_needs_are_kept(world):
     recent = receipt_for(world, world.worker)
-    leave(world.worker, TODAY.replace(year=TODAY.year - 2) if (TODAY.month, TODAY.day) != (2, 29) else date(TODAY.year - 2, 2, 28))
+    leave(world.worker, add_months(TODAY, -24))
     shared = receipt_for(world, world.outsider, OTHER_PNG)
     receipt_for(world, world.manager, OTHER_PNG)  # the same file, attached for someone still employed
     leave(world.outsider, date(TODAY.year - 10, 6, 1))
+    rehired = receipt_for(world, world.hr, PNG + b"rehired")
+    world.hr.left_date = date(TODAY.year - 10, 6, 1)  # left long ago, works here again (status active)
+    db.session.commit()
     result = purging.purge(TODAY)
     assert (result.scans, result.kept_shared) == (0, 1)
-    assert db.session.get(StoredScan, recent.scan_sha256) is not None
-    assert db.session.get(StoredScan, shared.scan_sha256) is not None
+    for receipt in (recent, shared, rehired):
+        assert db.session.get(StoredScan, receipt.scan_sha256) is not None
     assert purge_events() == []
 
 
