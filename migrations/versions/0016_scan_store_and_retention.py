@@ -27,7 +27,8 @@ RECEIPTS = 'evidence_paper_receipts'
 
 
 def _drop_receipt_triggers(dialect):
-    for name in (f"{RECEIPTS}_no_update", f"{RECEIPTS}_no_delete", f"{RECEIPTS}_append_only", f"{RECEIPTS}_no_truncate"):
+    for suffix in ("no_update", "no_delete", "append_only", "no_truncate"):
+        name = f"{RECEIPTS}_{suffix}"
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + ("" if dialect == "sqlite" else f" ON {RECEIPTS}"))
 
 

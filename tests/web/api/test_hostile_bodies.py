@@ -23,8 +23,8 @@ BODIES = [
 def test_hostile_bodies_are_refused_on_every_write(client, world, make_token, content_type, body, status):
     headers = make_token("hr", "org:write", "org:read")
     before = table_counts()
-    for number, (method, path) in enumerate([("PUT", "/api/v1/employees/A0200"), ("POST", "/api/v1/employees/A0200/leave"),
-                                             ("PUT", "/api/v1/departments/X1")]):
+    writes = [("PUT", "/api/v1/employees/A0200"), ("POST", "/api/v1/employees/A0200/leave"), ("PUT", "/api/v1/departments/X1")]
+    for number, (method, path) in enumerate(writes):
         response = client.open(path, method=method, data=body,
                                headers={**headers, "Content-Type": content_type, "Idempotency-Key": f"k{number}"})
         assert response.status_code == status, (path, response.get_data()[:200])
