@@ -67,14 +67,16 @@ class PurgeResult:
 
 
 def _due_receipts(today: date, scan_years: int) -> list[tuple[str, int, date]]:
-    """(digest, employee id, leaving date) of every receipt whose scan is still stored and due."""
-    return [tuple(row) for row in db.session.execute(
+    """(digest, employee id, leaving date) of every receipt whose scan is still stored and due: found
+    by the query's bound, kept by the rule itself (the two agree, as a property test shows)."""
+    return [(digest, employee_id, left_date) for digest, employee_id, left_date in db.session.execute(
         sa.select(PaperReceipt.scan_sha256, Employee.id, Employee.left_date).distinct()
         .join(Employee, Employee.id == PaperReceipt.employee_id)
         .where(Employee.status == EmploymentStatus.LEFT, Employee.left_date.is_not(None),
                Employee.left_date < retention.departure_cutoff(today, scan_years),
                PaperReceipt.scan_sha256.in_(sa.select(StoredScan.sha256)))
-        .order_by(PaperReceipt.scan_sha256, Employee.id))]
+        .order_by(PaperReceipt.scan_sha256, Employee.id))
+        if retention.scan_purge_due(left_date, today, scan_years)]
 
 
 def _still_needed(digests: set[str], due_employees: set[int]) -> set[str]:
@@ -112,7 +114,7 @@ def purge(today: date, now: datetime | None = None, origin: Origin = SYSTEM) -> 
     still_stored = scan_store.lock_stored(purgeable)
     purged_for: set[int] = set()
     for digest, employee_id, left_date in due:
-        if digest not in still_stored or not retention.scan_purge_due(left_date, today, periods.scan_years):
+        if digest not in still_stored:
             continue
         append_event(scan_store.SCAN_PURGED, employee_id=employee_id, actor_user_id=None, origin=origin,
                      payload={"purged_sha256": digest, "rule": retention.SCANS_AFTER_DEPARTURE,
