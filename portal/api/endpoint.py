@@ -25,6 +25,7 @@ from portal.api.problems import Problem, invalid
 from portal.auth import audit
 from portal.auth.policy import can
 from portal.extensions import db
+from portal.web.security import refuse_nul_characters
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -214,6 +215,7 @@ def operation(bp: Blueprint, rule: str, method: str, *, scope: str | None, actio
         def view(**path: Any) -> Response:
             try:
                 token = _authenticate(op)
+                refuse_nul_characters()
                 kwargs: dict[str, Any] = dict(path)
                 if query is not None:
                     kwargs["query"] = parse(query, _query_data(query), "query")

@@ -34,7 +34,7 @@ from portal.org import operations as org
 from portal.org.forms import EmployeeForm, check_employee_form
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
-from portal.web import errors
+from portal.web import errors, security
 from portal.workbench import importing
 from portal.workbench.presenters import IMPORT_REASONS
 from portal.webhooks import operations as webhooks
@@ -544,5 +544,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     limiter.limit(rate_limit_value, key_func=rate_limit_key)(bp)
     errors.handle_errors_under(bp.url_prefix or "/api", lambda error: from_http_exception(error).response())
+    security.nul_characters_checked_in_views_of(bp.name)
     app.register_blueprint(bp)
 

@@ -67,7 +67,21 @@ def _request_texts() -> Iterator[str]:
     yield from request.headers.values()
 
 
-def _refuse_nul_characters() -> None:
+_checked_in_their_views: set[str] = set()
+
+
+def nul_characters_checked_in_views_of(blueprint: str) -> None:
+    """``blueprint`` authenticates first and then calls ``refuse_nul_characters`` itself (the token API:
+    a request without a token is a 401, whatever else it holds)."""
+    _checked_in_their_views.add(blueprint)
+
+
+def _refuse_nul_characters_before_the_view() -> None:
+    if request.blueprint not in _checked_in_their_views:
+        refuse_nul_characters()
+
+
+def refuse_nul_characters() -> None:
     """No text a person types holds a NUL character, and PostgreSQL cannot store one: refuse the
     request with a message instead of failing in the database driver."""
     if any("\x00" in text for text in _request_texts()):
@@ -77,5 +91,5 @@ def _refuse_nul_characters() -> None:
 def init_app(app: Flask) -> None:
     """Before any blueprint: the converter applies to every route's ``<int:…>``."""
     app.url_map.converters["int"] = RecordIdConverter
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_nul_characters_before_the_view)
     app.after_request(_add_headers)

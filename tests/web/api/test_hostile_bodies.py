@@ -36,6 +36,7 @@ def test_hostile_bodies_are_refused_on_every_write(client, world, make_token, co
 def test_a_nul_character_reaches_no_api_lookup_or_record(client, world, make_token):
     headers = make_token("hr", "org:write", "org:read")
     assert client.get("/api/v1/employees/A%00B", headers=headers).status_code == 400
+    assert client.get("/api/v1/employees/A%00B").status_code == 401  # without a token: authentication comes first
     response = client.put("/api/v1/employees/A0200", headers={**headers, "Idempotency-Key": "k1"},
                           json={"name": "周\u0000敏", "hire_date": "2025-03-01", "department": "MACH",
                                 "contract_type": "regular"})
