@@ -39,6 +39,8 @@ KEY_NAMES: dict[str, tuple[str, str]] = {
     "left_date": ("离职日期", "left on"),
     "years": ("离职后保存年限", "years kept after leaving"),
     "rule": ("保存期限规则", "retention rule"),
+    "scan_years": ("扫描件离职后保存年限（原值、新值）", "years scans are kept after leaving (old, new)"),
+    "pack_days": ("证据包保存天数（原值、新值）", "days built packs are kept (old, new)"),
     "due_date": ("截止日期", "due date"),
     "title": ("标题", "title"),
     "text": ("内容", "text"),
