@@ -76,7 +76,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.notifications import jobs as _notification_jobs  # noqa: F401  (schedules the outbox)
     from portal.notifications.routes import bp as notifications_bp
     from portal.org.routes import bp as org_bp
-    from portal.privacy import cli as _privacy_cli  # noqa: F401  (registers flask privacy push)
+    from portal.privacy import cli as _privacy_cli  # noqa: F401  (registers flask privacy push and purge)
+    from portal.privacy import jobs as _privacy_jobs  # noqa: F401  (schedules the nightly retention purge)
     from portal.privacy.routes import bp as privacy_bp
     from portal.workbench import cli as _workbench_cli  # noqa: F401  (registers flask risks/reminders …)
     from portal.workbench import jobs as _workbench_jobs  # noqa: F401  (schedules the daily scan and reminders)

@@ -25,6 +25,7 @@ from portal.api.problems import Problem, invalid
 from portal.auth import audit
 from portal.auth.policy import can
 from portal.extensions import db
+from portal.web.security import refuse_nul_characters
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -111,9 +112,28 @@ def _json_body() -> Any:
     if not request.is_json:
         raise Problem(415, "unsupported-media-type", _("Send the body as application/json."))
     try:
-        return json.loads(request.get_data(as_text=False) or b"null")
+        body = json.loads(request.get_data(as_text=False) or b"null")
     except (ValueError, UnicodeDecodeError):
         raise Problem(400, "malformed-json", _("The body is not valid JSON.")) from None
+    except RecursionError:  # "[[[[…" a hundred thousand deep: valid JSON no record looks like
+        raise Problem(400, "malformed-json", _("The body is nested too deeply.")) from None
+    if _holds_nul(body):  # "\u0000" decodes to a character PostgreSQL cannot store
+        raise Problem(400, "malformed-json", _("The body holds an invisible control character (NUL).")) from None
+    return body
+
+
+def _holds_nul(body: Any) -> bool:
+    pending = [body]
+    while pending:  # a loop, not recursion: the body may be nested as deep as the parser allowed
+        value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _dump(result: Any) -> Any:
@@ -195,6 +215,7 @@ def operation(bp: Blueprint, rule: str, method: str, *, scope: str | None, actio
         def view(**path: Any) -> Response:
             try:
                 token = _authenticate(op)
+                refuse_nul_characters()
                 kwargs: dict[str, Any] = dict(path)
                 if query is not None:
                     kwargs["query"] = parse(query, _query_data(query), "query")

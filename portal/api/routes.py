@@ -3,12 +3,14 @@ operations and shape the answer; every rule lives in the domains."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, after_this_request, current_app, render_template, request, url_for
+from flask import (Blueprint, Flask, Response, after_this_request, current_app, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -36,7 +38,7 @@ from portal.org import operations as org
 from portal.org.forms import EmployeeForm, check_employee_form
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
-from portal.web import errors
+from portal.web import errors, security
 from portal.workbench import importing
 from portal.workbench.presenters import IMPORT_REASONS
 from portal.webhooks import operations as webhooks
@@ -434,7 +436,7 @@ def payroll_actions(query: schemas.PayrollQuery) -> schemas.PayrollPage:
 # --- Evidence packs -------------------------------------------------------------------------------
 
 
-API_PACK_STATUS = {"queued": "pending", "building": "pending", "ready": "ready", "failed": "failed"}
+API_PACK_STATUS = {"queued": "pending", "building": "pending", "ready": "ready", "failed": "failed", "expired": "expired"}
 
 
 def _pack(pack: PackRequest) -> schemas.Pack:
@@ -486,11 +488,12 @@ def pack_status(pack_id: int) -> schemas.Pack:
            tag="evidence", summary="Download a ready pack (ZIP)", media_type="application/zip")
 def pack_download(pack_id: int) -> Response:
     pack = _visible_pack(pack_id)
+    if pack.status == "expired":
+        raise Problem(410, "expired", _("The pack was deleted under the retention periods; request a new one."))
     if pack.status != "ready" or pack.data is None:
         raise Problem(409, "not-ready", _("The pack is not ready yet."))
-    response = Response(pack.data, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f"attachment; filename={pack.filename}"
-    return response
+    return send_file(io.BytesIO(pack.data), mimetype="application/zip", as_attachment=True,
+                     download_name=pack.filename)
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------------
@@ -554,5 +557,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     limiter.limit(rate_limit_value, key_func=rate_limit_key)(bp)
     errors.handle_errors_under(bp.url_prefix or "/api", lambda error: from_http_exception(error).response())
+    security.nul_characters_checked_in_views_of(bp.name)
     app.register_blueprint(bp)
 

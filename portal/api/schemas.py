@@ -248,7 +248,7 @@ class PackOrder(Strict):
 class Pack(Strict):
     id: int
     employee: str
-    status: Literal["pending", "ready", "failed"]
+    status: Literal["pending", "ready", "failed", "expired"]  # expired: deleted under the retention periods
     sha256: str | None
     download: str | None
 

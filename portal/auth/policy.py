@@ -96,6 +96,8 @@ RULES: dict[str, dict[Role, Scope]] = {
     "jobs.view": {H: Scope.ALL, A: Scope.ALL},
     # One's own copy of one's data (PIPL Arts. 44–45).
     "privacy.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
+    # How long scans of departed staff and built packs are kept (the ledger is kept forever).
+    "retention.manage": {H: Scope.ALL, A: Scope.ALL},
     # Everyone's own notification centre; HR reminds people now and moves due dates.
     "notifications.self": {E: Scope.SELF, M: Scope.SELF, H: Scope.SELF, A: Scope.SELF},
     "reminders.manage": {H: Scope.ALL, A: Scope.ALL},

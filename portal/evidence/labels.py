@@ -50,6 +50,8 @@ EVENT_LABELS = {
     "personal_data_downloaded": _l("Personal data downloaded"),
     "witness_added": _l("Witness added"),
     "witness_disabled": _l("Witness disabled"),
+    "scan_purged": _l("Scan deleted under the retention rule"),
+    "retention_changed": _l("Retention periods changed"),
 }
 
 
@@ -64,6 +66,8 @@ EXHIBIT_PURPOSES = {
     "quiz_attempted": ("证明员工参加测验及成绩", "The employee took the quiz, with the score"),
     "course_acknowledged": ("证明员工确认已阅读并理解该内容", "The employee acknowledged reading and understanding it"),
     "paper_acknowledgement_recorded": ("证明员工在纸面上签署确认（附扫描件）", "The employee signed on paper (scan attached)"),
+    "scan_purged": ("证明扫描件按保存期限规则删除（SHA-256 仍在证据链中）",
+                    "The scan was deleted under the retention rule (its SHA-256 stays in the chain)"),
     "notice_pushed": ("证明用人单位向员工推送了该通知", "The employer sent the notice to the employee"),
     "notice_notified": ("证明通知已送达员工的门户收件箱", "The notice reached the employee's portal inbox"),
     "notice_opened": ("证明员工打开了该通知", "The employee opened the notice"),

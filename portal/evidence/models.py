@@ -80,8 +80,9 @@ class VerificationRun(db.Model):
 
 
 class PaperReceipt(BelongsToEmployee, db.Model):
-    """An acknowledgement obtained on paper: who collected it, when, and the scan, whose SHA-256
-    goes into the employee's chain (corroboration, SPC Evidence Provisions Art. 90(4))."""
+    """An acknowledgement obtained on paper: who collected it, when, and the scan's SHA-256, size and
+    type; the SHA-256 goes into the employee's chain (corroboration, SPC Evidence Provisions Art. 90(4))
+    and the bytes live in the scan store (``portal.scans``), from which retention may purge them."""
 
     __tablename__ = "evidence_paper_receipts"
 
@@ -97,8 +98,8 @@ class PaperReceipt(BelongsToEmployee, db.Model):
     note: Mapped[str | None] = mapped_column(sa.String(500))
     scan_filename: Mapped[str] = mapped_column(sa.String(200))
     scan_mimetype: Mapped[str] = mapped_column(sa.String(100))
-    scan_sha256: Mapped[str] = mapped_column(sa.String(64))
-    scan: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    scan_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    scan_size: Mapped[int]
     event_hash: Mapped[str] = mapped_column(sa.String(64))
 
     employee: Mapped[Employee] = relationship()

@@ -40,6 +40,7 @@ from portal.evidence.verify import (
     verify_log,
 )
 from portal.extensions import db
+from portal.scans import store as scan_store
 
 if TYPE_CHECKING:
     from portal.evidence.pack import PackScope
@@ -241,9 +242,9 @@ class PaperReceiptData:
 
 
 def record_paper_receipt(data: PaperReceiptData, collected_by_id: int, origin: Origin) -> PaperReceipt:
-    """Store the scan and chain its SHA-256 into the employee's ledger, in one transaction."""
+    """Store the scan under its digest and chain the digest into the employee's ledger, in one transaction."""
     now = utcnow()
-    digest = hashlib.sha256(data.scan).hexdigest()
+    digest = scan_store.keep(data.scan, data.scan_mimetype)
     event = append_event(
         "paper_acknowledgement_recorded", employee_id=data.employee_id, actor_user_id=collected_by_id, origin=origin,
         content=data.content, occurred_at=now,
@@ -254,11 +255,31 @@ def record_paper_receipt(data: PaperReceiptData, collected_by_id: int, origin: O
         employee_id=data.employee_id, content_kind=data.content.kind, content_ref=f"{data.content.kind}:{data.content.id}",
         content_version=data.content.version, content_sha256=data.content.sha256, signed_on=data.signed_on,
         collected_by_id=collected_by_id, recorded_at=now, note=data.note, scan_filename=data.scan_filename,
-        scan_mimetype=data.scan_mimetype, scan_sha256=digest, scan=data.scan, event_hash=event.hash,
+        scan_mimetype=data.scan_mimetype, scan_sha256=digest, scan_size=len(data.scan), event_hash=event.hash,
     )
     db.session.add(receipt)
     db.session.commit()
     return receipt
+
+
+@dataclass(frozen=True)
+class ScanPurge:
+    """What the ledger says about a purged scan: when, and under which retention rule."""
+
+    at: datetime
+    years: int
+    left_date: str
+
+
+def scan_purges(employee_id: int) -> dict[str, ScanPurge]:
+    """The employee's purged scans by digest, read from their chain's purge events."""
+    purges: dict[str, ScanPurge] = {}
+    for occurred_at, body in db.session.execute(
+            sa.select(EvidenceEvent.occurred_at, EvidenceEvent.body).where(
+                EvidenceEvent.chain == chain_key(employee_id), EvidenceEvent.event_type == scan_store.SCAN_PURGED)):
+        payload = json.loads(body)["payload"]
+        purges[payload["purged_sha256"]] = ScanPurge(occurred_at, payload["years"], payload["left_date"])
+    return purges
 
 
 def request_pack(employee_id: int, user_id: int, scope: PackScope) -> PackRequest:

@@ -37,6 +37,7 @@ from portal.evidence import log as evidence_log
 from portal.evidence.chain import chain_key, name_hash
 from portal.evidence.describe import describe
 from portal.evidence.labels import EVENT_PAIRS, EXHIBIT_PURPOSES
+from portal.evidence.operations import scan_purges
 from portal.evidence.models import ChainHead, EvidenceEvent, HeadTimestamp, LogLeaf, PackRequest, PaperReceipt, TreeHead
 from portal.evidence.sections import pack_sections, value_words
 from portal.evidence.signing import fingerprint, public_key_hex, sign
@@ -44,6 +45,7 @@ from portal.extensions import db
 from portal.jobs import job
 from portal.notices.models import NoticeVersion
 from portal.org.models import Employee
+from portal.scans import store as scan_store
 from portal.signals import evidence_pack_ready
 
 VERIFIER = Path(__file__).with_name("verify_pack.py")
@@ -235,9 +237,12 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
     }
     for sha, text in snapshots.items():
         files[f"content/{sha}.json"] = text.encode()
+    purges = scan_purges(employee.id)
     for receipt in receipts:
-        suffix = Path(receipt.scan_filename).suffix.lower()[:8]
-        files[f"scans/{receipt.scan_sha256}{suffix}"] = receipt.scan
+        data = None if receipt.scan_sha256 in purges else scan_store.load(receipt.scan_sha256)
+        if data is not None:
+            suffix = Path(receipt.scan_filename).suffix.lower()[:8]
+            files[f"scans/{receipt.scan_sha256}{suffix}"] = data
     sections = pack_sections(employee.id, now.astimezone(SHANGHAI).date())
     for section in sections:
         if files.keys() & section.files.keys():
@@ -249,7 +254,8 @@ def assemble(employee: Employee, scope: PackScope, generated_by: str, progress=l
         anchored_through=proof.anchored_through, pending=pending, next_publication=next_publication,
         generated_at=now, generated_by=generated_by, words=words, line_of=line_of, key=fingerprint(),
         texts=[t for t in texts if any(e.content_sha256 == t["sha256"] for e in in_scope)],
-        receipts=receipts, bodies=bodies, event_pairs=EVENT_PAIRS, purposes=EXHIBIT_PURPOSES, sections=sections,
+        receipts=receipts, purges=purges, bodies=bodies, event_pairs=EVENT_PAIRS, purposes=EXHIBIT_PURPOSES,
+        sections=sections,
     )
     progress("report")
     html = render_template("evidence/pack_report.html", **context)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -28,9 +30,12 @@ from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeVersion
 from portal.org.models import Employee
+from portal.scans import store as scan_store
+from portal.web.errors import refuse
 from portal.web.files import send_stored_file, upload_message
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import local_datetime
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence", cli_group="evidence")
 
@@ -93,6 +98,7 @@ def employee(employee_id: int) -> Response:
         person=person, events=events, scope=scope, event_type=event_type, contents=contents, types=types,
         last=operations.last_verification(person.id), form=ActionForm(), locale=locale_code(),
         receipts=db.session.query(PaperReceipt).filter_by(employee_id=person.id).order_by(PaperReceipt.id).all(),
+        purges=operations.scan_purges(person.id),
     )
 
 
@@ -158,9 +164,8 @@ def pack_download(request_id: int) -> Response:
     pack_request = _own_pack_request(request_id)
     if pack_request.status != "ready":
         abort(404)
-    response = Response(pack_request.data, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f"attachment; filename={pack_request.filename}"
-    return response
+    return send_file(io.BytesIO(pack_request.data), mimetype="application/zip", as_attachment=True,
+                     download_name=pack_request.filename)
 
 
 @bp.get("/log/heads")
@@ -248,7 +253,13 @@ def scan(receipt_id: int) -> Response:
     """The stored scan of a paper receipt, as a download (never rendered in the portal's origin)."""
     receipt = db.get_or_404(PaperReceipt, receipt_id)
     authorize("evidence.view", receipt)
-    return send_stored_file(receipt.scan, receipt.scan_sha256, receipt.scan_filename)
+    data = scan_store.load(receipt.scan_sha256)
+    if data is None:
+        purge = operations.scan_purges(receipt.employee_id).get(receipt.scan_sha256)
+        refuse(410, _("This scan was deleted on %(date)s under the retention rule (scans of staff who left more "
+                      "than %(years)d years ago); its SHA-256 stays in the evidence chain.",
+                      date=local_datetime(purge.at), years=purge.years) if purge else _("This scan is not stored."))
+    return send_stored_file(data, receipt.scan_sha256, receipt.scan_filename)
 
 
 @bp.post("/publish")

@@ -19,7 +19,8 @@ What it checks (and prints what it could not check):
  4. each signed tree head's Ed25519 signature, and its RFC 3161 timestamp with `openssl ts -verify`;
  5. events.csv and report.html say what events.jsonl says (same events, same hashes; the report
     lists every event unless the pack was narrowed to a course, notice or dates);
- 6. every text shown (content/<sha256>.json) and scan (scans/<sha256>.*) has the recorded SHA-256.
+ 6. every text shown (content/<sha256>.json) and scan (scans/<sha256>.*) has the recorded SHA-256;
+    a scan may be absent only when a later event in the chain records its purge (retention rule).
 """
 
 from __future__ import annotations
@@ -266,6 +267,8 @@ def _check_files(files: dict[str, bytes], key: str | None) -> tuple[dict, bytes]
 
 def _check_chain(files: dict[str, bytes], manifest: dict) -> list[dict]:
     previous, expected_seq, last_at, records = GENESIS, 1, "", []
+    scans: dict[str, str] = {}  # digest -> where the chain records it
+    purged: set[str] = set()  # digests a later event says were purged under the retention rule
     for number, line in enumerate(files["events.jsonl"].decode().splitlines(), start=1):
         where = f"events.jsonl line {number}"
         record = json.loads(line)
@@ -285,13 +288,18 @@ def _check_chain(files: dict[str, bytes], manifest: dict) -> list[dict]:
         content = data.get("content") or {}
         if content.get("sha256") and f"content/{content['sha256']}.json" not in files:
             raise PackError(f"{where}: the text it refers to (content/{content['sha256']}.json) is missing")
-        scan = (data.get("payload") or {}).get("scan_sha256")
-        if scan and not any(n.startswith(f"scans/{scan}") for n in files):
-            raise PackError(f"{where}: the paper receipt scan it refers to is missing")
+        payload = data.get("payload") or {}
+        if payload.get("scan_sha256"):
+            scans[payload["scan_sha256"]] = where
+        if data["type"] == "scan_purged":
+            purged.add(payload.get("purged_sha256"))
         previous, expected_seq, last_at = record["hash"], expected_seq + 1, data["at"]
         records.append({**record, "data": data})
     if not records:
         raise PackError("events.jsonl holds no event")
+    for scan, where in scans.items():
+        if scan not in purged and not any(n.startswith(f"scans/{scan}") for n in files):
+            raise PackError(f"{where}: the paper receipt scan it refers to is missing")
     head = manifest["head"]
     if head["seq"] != records[-1]["seq"] or head["hash"] != previous:
         raise PackError("events.jsonl: its last event is not the chain head that manifest.json names (events removed)")

@@ -1,10 +1,12 @@
-"""The privacy page (the privacy notice and one's own data) and the download of one's own data."""
+"""The privacy page (the privacy notice and one's own data), the download of one's own data, and the
+retention periods HR sets."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.access import requires
@@ -14,7 +16,9 @@ from portal.notices.models import NoticeDelivery
 from portal.notices.operations import notice_by_key
 from portal.notices.presenters import body_html
 from portal.org.models import Employee
-from portal.privacy import operations
+from portal.core.types import local_today
+from portal.privacy import operations, purging, retention
+from portal.privacy.forms import RetentionForm
 from portal.web.files import send_download
 from portal.web.i18n import locale_code
 
@@ -49,3 +53,23 @@ def my_data() -> Response:
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     return send_download(body, f"my-data-{employee.number}.json", "application/json")
+
+
+@bp.route("/retention", methods=["GET", "POST"])
+@requires("retention.manage")
+def retention_settings() -> Response | tuple[str, int]:
+    """How long scans of departed staff and built packs are kept; the ledger itself is kept forever."""
+    periods = purging.current_periods()
+    form = RetentionForm(data={"scan_years": periods.scan_years, "pack_days": periods.pack_days})
+    if form.validate_on_submit():
+        new = retention.Periods(form.scan_years.data, form.pack_days.data)
+        if purging.save_periods(new, current_user.id, request_origin()):
+            db.session.commit()
+            flash(_("The retention periods are saved. The nightly purge applies them."), "success")
+        else:
+            flash(_("Nothing changed: these are the periods already set."), "info")
+        return redirect(url_for("privacy.retention_settings"), 303)
+    return render_template(
+        "privacy/retention.html", form=form, periods=periods,
+        example_left=local_today(), kept_until=retention.scans_kept_until(local_today(), periods.scan_years),
+    ), 422 if form.is_submitted() else 200

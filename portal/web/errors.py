@@ -21,6 +21,7 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Already saved"), _l("This was saved already (perhaps sent twice), or it clashes with a record saved at the "
                                   "same moment. Nothing was changed; reload the page to see what is stored.")),
+    410: (_l("Deleted"), _l("What this address showed was deleted.")),
     413: (_l("Too large"), _l("What you sent is larger than the portal accepts (2 MB).")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("The portal hit an error and nothing was saved. Try again; if it keeps happening, tell HR.")),

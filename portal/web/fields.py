@@ -33,6 +33,7 @@ class BoundedDecimalField(DecimalField):
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         if not valuelist or not valuelist[0].strip():
+            self.raw_data = []  # blanks are no amount: InputRequired must see the field as empty
             return
         try:
             self.data = bounds.decimal_in_bounds(valuelist[0], places=self.places, minimum=self.minimum,

@@ -10,6 +10,8 @@ back-button caches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
@@ -52,16 +54,42 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _refuse_nul_characters() -> None:
+def _request_texts() -> Iterator[str]:
+    """Every text of the request that may reach the database: the path, each key and every value of
+    the query and the form (not only the first of a repeated key), file names and headers (the
+    User-Agent is stored with acknowledgements and sign-ins)."""
+    yield request.path
+    for multi in (request.args, request.form):
+        for key, values in multi.lists():
+            yield key
+            yield from values
+    yield from (f.filename or "" for f in request.files.values())
+    yield from request.headers.values()
+
+
+_checked_in_their_views: set[str] = set()
+
+
+def nul_characters_checked_in_views_of(blueprint: str) -> None:
+    """``blueprint`` authenticates first and then calls ``refuse_nul_characters`` itself (the token API:
+    a request without a token is a 401, whatever else it holds)."""
+    _checked_in_their_views.add(blueprint)
+
+
+def _refuse_nul_characters_before_the_view() -> None:
+    if request.blueprint not in _checked_in_their_views:
+        refuse_nul_characters()
+
+
+def refuse_nul_characters() -> None:
     """No text a person types holds a NUL character, and PostgreSQL cannot store one: refuse the
     request with a message instead of failing in the database driver."""
-    values = [*request.args.values(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
-    if any("\x00" in value for value in values):
+    if any("\x00" in text for text in _request_texts()):
         refuse(400, _("The form holds an invisible control character (NUL). Retype the text and send it again."))
 
 
 def init_app(app: Flask) -> None:
     """Before any blueprint: the converter applies to every route's ``<int:…>``."""
     app.url_map.converters["int"] = RecordIdConverter
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_nul_characters_before_the_view)
     app.after_request(_add_headers)

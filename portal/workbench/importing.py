@@ -50,6 +50,7 @@ class Reason(str, enum.Enum):
     TOO_MANY_ROWS = "too_many_rows"
     TOO_MANY_COLUMNS = "too_many_columns"
     TOO_LARGE = "too_large"
+    OLD_EXCEL = "old_excel"
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,22 @@ class TableRefused(ValueError):
         self.reason = reason
 
 
-def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """Rows of cell texts from a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file.
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls), whatever the file is called
+CSV_DELIMITERS = ",\t;"
+
+
+def read_table(data: bytes) -> list[list[str]]:
+    """Rows of cell texts from a CSV (UTF-8, GB18030 as Chinese Excel saves it, or UTF-16 as its
+    "Unicode text"; comma, tab or semicolon separated) or XLSX file. The format comes from the
+    bytes, not the name: a workbook renamed ``.csv`` is still read as a workbook.
 
     Raises ``TableRefused`` for a file past the limits or one that cannot be read. Cells an export
     neutralized for spreadsheets (``'=…``) are read back as they were.
     """
-    rows = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    if data.startswith(OLE2_MAGIC):
+        raise TableRefused(Reason.OLD_EXCEL)
+    rows = _xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data)
     table: list[list[str]] = []
     for cells in rows:
         if len(table) > MAX_ROWS:  # the header plus MAX_ROWS rows are allowed
@@ -140,16 +150,19 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence
+    else:
         raise TableRefused(Reason.UNREADABLE)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)  # the header's separator (a comma on a tie)
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             yield [cell.strip() for cell in row]
     except csv.Error:
         raise TableRefused(Reason.UNREADABLE) from None

@@ -99,4 +99,6 @@ IMPORT_REASONS = {
                                 columns=MAX_COLUMNS),
     Reason.TOO_LARGE: _l("The spreadsheet is too large once unpacked: save only the first sheet with the "
                          "template's columns, or use CSV."),
+    Reason.OLD_EXCEL: _l("This is an Excel 97–2003 workbook (.xls): in Excel choose Save As, "
+                         "Excel Workbook (.xlsx) or CSV, and import that file."),
 }

@@ -371,7 +371,7 @@ def import_data() -> Response | tuple[str, int]:
         upload = form.upload.data
         kind = importing.Kind(form.kind.data)
         try:
-            table = importing.read_table(upload.read(), upload.filename or "")
+            table = importing.read_table(upload.read())
         except importing.TableRefused as refused:
             result = importing.Preview(kind, errors=[importing.RowError(1, "", "", refused.reason)])
         else:

@@ -24,10 +24,10 @@ NOT_FUZZED = {"csrf_token"}
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 
 JUNK = st.one_of(
-    st.sampled_from(["", " ", "sNaN", "NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1e20", "-1", "0",
-                     "9" * 30, "-" + "9" * 30, str(2**31), str(2**63), "9999-12-31", "10000-01-01", "0001-01-01",
-                     "2026-02-30", "'; DROP TABLE employees; --", "<script>alert(1)</script>", "=HYPERLINK(\"x\")",
-                     "\x00", "\u202e", "工伤" * 3000, "../../etc/passwd", "%s%n", "{{7*7}}", "１２３"]),
+    st.sampled_from(["", " ", "\t", "\u3000", "sNaN", "NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1e20",
+                     "-1", "0", "9" * 30, "-" + "9" * 30, str(2**31), str(2**63), "9999-12-31", "10000-01-01",
+                     "0001-01-01", "2026-02-30", "'; DROP TABLE employees; --", "<script>alert(1)</script>",
+                     "=HYPERLINK(\"x\")", "\x00", "\u202e", "工伤" * 3000, "../../etc/passwd", "%s%n", "{{7*7}}", "１２３"]),
     st.text(max_size=40),
     st.integers().map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),

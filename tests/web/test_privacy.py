@@ -30,6 +30,7 @@ def test_the_privacy_page_shows_the_notice_and_the_way_to_acknowledge_it(client,
     login(client, "worker")
     body = client.get("/privacy/").get_data(as_text=True)
     assert "个人信息处理告知书" in body and "部门经理" in body
+    assert "永久保存" in body and "自您离职之日起满人事设定的年限后删除" in body  # the retention rule
     delivery = db.session.query(NoticeDelivery).filter_by(employee_id=world.worker.id).one()
     assert f"/notices/{delivery.id}" in body and f'action="/evidence/employees/{world.worker.id}/packs"' in body
 

@@ -91,6 +91,10 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     ),
     "privacy.index": ("GET", "/privacy/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
     "privacy.my_data": ("GET", "/privacy/my-data.json", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
+    "privacy.retention_settings": (
+        "POST", "/privacy/retention", {"scan_years": "5", "pack_days": "14"},
+        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
+    ),
     "auth.issue_reset_link": (
         "POST", "/accounts/{worker_user}/reset-link", {},
         {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},

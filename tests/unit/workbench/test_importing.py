@@ -27,7 +27,7 @@ HEADER_ZH = "工号,姓名,入职日期,部门编码,合同类型,邮箱,手机,
 
 
 def table(text: str) -> list[list[str]]:
-    return read_table(text.encode("utf-8"), "x.csv")
+    return read_table(text.encode("utf-8"))
 
 
 def test_employees_with_english_headers():
@@ -41,7 +41,7 @@ def test_employees_with_english_headers():
 
 def test_employees_with_chinese_headers_and_labels_in_gb18030():
     text = f"{HEADER_ZH}\nA0102,陈晓雨,2026/11/16,ASSY,短期/试用期,,,简体中文,在职,\n"
-    preview = preview_employees(read_table(text.encode("gb18030"), "员工.csv"), CODES, TODAY)
+    preview = preview_employees(read_table(text.encode("gb18030")), CODES, TODAY)
     assert preview.ok and preview.records[0]["contract_type"] is ContractType.SHORT_TERM
     assert preview.records[0]["hire_date"] == date(2026, 11, 16)
 
@@ -53,7 +53,7 @@ def test_xlsx_with_date_cells():
     sheet.append(["A0103", "周敏", date(2026, 11, 23), "MACH", "固定期限", None, 13800000000, "中文", "在职", None])
     buffer = io.BytesIO()
     book.save(buffer)
-    preview = preview_employees(read_table(buffer.getvalue(), "employees.xlsx"), CODES, TODAY)
+    preview = preview_employees(read_table(buffer.getvalue()), CODES, TODAY)
     assert preview.ok, preview.errors
     assert preview.records[0]["hire_date"] == date(2026, 11, 23) and preview.records[0]["phone"] == "13800000000"
 

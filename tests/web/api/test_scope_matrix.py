@@ -15,6 +15,7 @@ from portal.evidence.pack import PackScope
 from portal.extensions import db
 from portal.webhooks import operations as webhooks
 from tests.web.cases.route_expectations import prepare_cases
+from tests.web.security_checks import assert_security_headers
 
 ACCOUNTS = ("worker", "manager", "other.manager", "hr", "admin")
 HR = {"worker": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200}
@@ -80,6 +81,7 @@ def test_operation_by_token(client, world):
             if secret:
                 headers["Authorization"] = f"Bearer {secret}"
             response = client.open(path, method=method, json=body, headers=headers)
+            assert_security_headers(response, endpoint)
             seen[(endpoint, account)] = response.status_code
     expected = {(e, a): o[4][a] for e, o in EXPECTED.items() for a in ACCOUNTS}
     expected |= {(e, "no token"): 401 for e in EXPECTED}

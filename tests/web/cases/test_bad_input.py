@@ -26,7 +26,7 @@ DECIMAL_FIELDS = [name for name, value in POLICY_FORM.items() if value.replace("
                   and name != "personal_share_instalments"]
 
 
-JUNK_NUMBERS = ["sNaN", "1e309", "Infinity", "-Infinity", "NaN", "1e15"]
+JUNK_NUMBERS = ["sNaN", "1e309", "Infinity", "-Infinity", "NaN", "1e15", "   "]
 IMPLAUSIBLE_POLICY = [
     ("valid_from", "0001-01-01"), ("valid_from", "9999-12-31"), ("valid_from", "10000-01-01"),
     ("personal_share_instalments", "9" * 30), ("medical_subsidy_months", "1e400,1,1,1,1,1"),
@@ -40,6 +40,8 @@ JUNK_CASE_POSTS = [
     ("account/plan", {"instalments": "9" * 30, "first_date": "2026-09-25"}, "instalments"),
     ("wages", {"year": "9" * 30, "month": "3", "wage": "5000"}, "year"),
     ("wages", {"year": "2026", "month": "3", "wage": "Infinity"}, "wage"),
+    ("wages", {"year": "2026", "month": "3", "wage": " "}, "wage"),  # blank is missing, not an amount of None
+    ("account/entries", {"kind": "owed", "amount": "\t", "on_date": "2026-03-31"}, "amount"),
 ]
 
 
@@ -75,6 +77,21 @@ def test_case_account_and_wages_refuse_junk(client, cases_ready):
         assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True), data
     assert table_counts() == before
     assert db.session.query(ShareEntry).filter(ShareEntry.amount > 10**9).count() == 0
+
+
+def test_a_blank_correction_of_a_wage_month_names_the_field(client, cases_ready):
+    case = open_case_for(cases_ready.worker)
+    login(client, "hr")
+    token = csrf_token(client)
+    assert client.post(f"/records/cases/{case.id}/wages", data={"year": "2026", "month": "3", "wage": "5000",
+                                                                 "csrf_token": token}).status_code == 303
+    wage_id = db.session.execute(sa.select(WageMonth.id).where(
+        WageMonth.employee_id == case.employee_id, WageMonth.year == 2026, WageMonth.month == 3)).scalar_one()
+    before = table_counts()
+    response = client.post(f"/records/cases/{case.id}/wages/{wage_id}",
+                           data={"wage": "  ", "reason": "typo", "csrf_token": token})
+    assert response.status_code == 422 and f'id="wage-{wage_id}-error"' in response.get_data(as_text=True)
+    assert table_counts() == before
 
 
 def test_ids_beyond_the_columns_are_not_found(client, world):

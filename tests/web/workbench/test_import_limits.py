@@ -60,3 +60,13 @@ def test_the_check_previews_new_renamed_and_updated_rows_before_anything_is_writ
     assert "1 个新增，1 个改名，1 个更新，0 个未变" in page
     assert "机加工车间 → 机加工一车间" in page and "新增: 焊接车间" in page
     assert db.session.query(Department).count() == 2
+
+
+def test_an_old_excel_workbook_renamed_xlsx_gets_a_message_saying_what_to_do(client, world):
+    login(client, "hr")
+    body, body_type = multipart({"csrf_token": csrf_token(client), "kind": "employees", "mode": "commit"}, "upload",
+                                "员工.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
+    response = client.post("/workbench/import", data=body, content_type=body_type)
+    assert response.status_code == 422
+    assert "Excel 97–2003" in response.get_data(as_text=True)
+    assert db.session.query(Employee).count() == 5
