@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from authlib.integrations.base_client import OAuthError
 from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
                    session, url_for)
@@ -32,7 +33,9 @@ def load_user(user_id: str) -> User | None:
     account_id, _sep, token = user_id.partition(":")
     if not account_id.isdigit():
         return None
-    user = db.session.get(User, int(account_id))
+    # The employee comes in the same statement: every signed-in page reads it (locale, menu, names).
+    user = db.session.execute(sa.select(User).options(sa.orm.joinedload(User.employee))
+                              .where(User.id == int(account_id))).scalar_one_or_none()
     if user is None or user.session_token != token:
         return None
     return user

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once
+from portal.core.records import add_once, commit_keeping_loaded
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -268,7 +268,7 @@ def open_lesson(
         progress.last_opened_at = now
     append_event("lesson_viewed", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
                  content=ref, payload={"lesson": number, "started_at": now.isoformat()}, occurred_at=now)
-    db.session.commit()
+    commit_keeping_loaded()
     return progress
 
 
@@ -412,9 +412,27 @@ def acknowledge(
 
 def my_assignments(employee_id: int) -> list[Assignment]:
     return list(db.session.execute(
-        sa.select(Assignment).join(Course).where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
+        sa.select(Assignment).join(Course).options(sa.orm.contains_eager(Assignment.course))
+        .where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
         .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order)
     ).scalars())
+
+
+def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, CourseVersion] | None:
+    """The employee's current assignment of ``slug`` (its course loaded) and the version they read:
+    the newest in ``locale``, else the newest Chinese one (as :func:`current_version`). One
+    statement, since every page of a course starts here."""
+    found = db.session.execute(
+        sa.select(Assignment, CourseVersion)
+        .join(Course, Assignment.course_id == Course.id)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .options(sa.orm.contains_eager(Assignment.course))
+        .where(Course.slug == slug, Assignment.employee_id == employee_id, Assignment.is_current.is_(True),
+               CourseVersion.locale.in_(sorted({locale, "zh_CN"})))
+        .order_by((CourseVersion.locale == locale).desc(), CourseVersion.number.desc())
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def course_by_slug(slug: str) -> Course | None:

@@ -175,15 +175,36 @@ def _head_insert() -> Any:
 def _locked_head(chain: str) -> ChainHead:
     """The chain's head, locked until commit so concurrent appends queue instead of forking.
 
-    PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite serializes writers at the first write,
-    which the insert below is. A missing head is created first without racing another writer.
+    PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite serializes writers at a transaction's
+    first write: when the transaction has written already it holds that lock and reads the head
+    directly; otherwise the insert below is its first write. A missing head is created first
+    without racing another writer. Either way an existing head costs one statement.
     """
+    if _holds_write_lock():
+        head = _select_head(chain)
+        if head is not None:
+            return head
     db.session.execute(
         _head_insert().values(chain=chain, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["chain"])
     )
+    head = _select_head(chain)
+    assert head is not None  # inserted above or by a writer that committed before us
+    return head
+
+
+def _select_head(chain: str) -> ChainHead | None:
     return db.session.execute(
         sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
+    ).scalar_one_or_none()
+
+
+def _holds_write_lock() -> bool:
+    """Whether reading the head now sees the value no other writer can change before our commit."""
+    db.session.flush()  # the caller's pending changes are its first write
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return True  # the row lock of SELECT … FOR UPDATE
+    return connection.connection.driver_connection.in_transaction  # pysqlite begins at the first write
 
 
 def payload_of(event: EvidenceEvent) -> dict[str, Any]:
