@@ -144,10 +144,11 @@ class PostgresEngine:
 
 
 class Gunicorn:
-    def __init__(self, url: str, workers: int) -> None:
+    def __init__(self, url: str, workers: int, threads: int = 1) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--threads", str(threads),
              "--timeout", "120", "--log-level", "warning", "--no-control-socket", "bench.serve:app"], env=app_env(url), cwd=ROOT)
         deadline = time.monotonic() + 120
         while True:
@@ -317,7 +318,7 @@ def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse
                        capture_output=True)  # the cached data set may predate the newest migrations
         print(f"\n## {engine.name}: {size.employees:,} employees, {size.events:,} ledger events\n", flush=True)
         parts = set(args.parts.split(","))
-        server = Gunicorn(url, args.workers)
+        server = Gunicorn(url, args.workers, args.threads)
         try:
             if "pages" in parts:
                 rows = measure_pages(server.port, url, args.rounds)
@@ -355,6 +356,7 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=5, help="timed requests per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (more than one: gthread)")
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
     parser.add_argument("--parts", default="pages,jobs,acks", help="what to measure: pages, jobs, acks")
     parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")

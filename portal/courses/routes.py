@@ -14,6 +14,7 @@ from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
+from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -153,8 +154,8 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
     course, assignment, version = _my_course(slug)
     if assignment.acknowledgement is not None:
         return redirect(url_for("courses.receipt", number=assignment.acknowledgement.receipt_number), 303)
-    missing = operations.blockers(assignment, version)
-    statement = operations.statement_for(assignment, version)
+    terms = operations.acknowledgement_terms(assignment, version)
+    missing = terms.missing
     form = AcknowledgeForm()
     if form.is_submitted() and not missing and form.validate():
         if not rules.typed_name_matches(form.typed_name.data, assignment.employee.name):
@@ -162,13 +163,13 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                                             name=assignment.employee.name))
         else:
             record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
-                                            request_origin())
+                                            request_origin(), terms)
             queue_course_receipt(record)
-            db.session.commit()
+            commit_keeping_loaded()
             flash(_("Thank you. Your acknowledgement is recorded."), "success")
             return redirect(url_for("courses.receipt", number=record.receipt_number), 303)
     status = 409 if (form.is_submitted() and missing) else 422 if form.is_submitted() else 200
-    return render_template("courses/acknowledge.html", course=course, version=version, statement=statement,
+    return render_template("courses/acknowledge.html", course=course, version=version, statement=terms.statement,
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
