@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.types import utcnow
 from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash, name_hash
@@ -159,11 +161,19 @@ def _row(chain: str, heads: dict[str, tuple[int, str]], spec: NewEvent, moment: 
 
 
 def _store(head: ChainHead, spec: NewEvent, moment: datetime) -> EvidenceEvent:
-    event = EvidenceEvent(**_linked(head.chain, head.seq + 1, head.hash, spec, moment))
+    """Insert the event, then advance the head onto it (the database lets a head advance only onto
+    a stored event). Two Core statements: the ORM's unit of work cost more than they do, inside
+    the write lock every other writer waits for; the event joins the session as a loaded row."""
+    values = _linked(head.chain, head.seq + 1, head.hash, spec, moment)
+    inserted = db.session.execute(EvidenceEvent.__table__.insert().values(values))
+    heads = ChainHead.__table__
+    db.session.execute(heads.update().where(heads.c.chain == head.chain)
+                       .values(seq=values["seq"], hash=values["hash"]))
+    set_committed_value(head, "seq", values["seq"])
+    set_committed_value(head, "hash", values["hash"])
+    event = EvidenceEvent(id=inserted.inserted_primary_key[0], **values)
+    make_transient_to_detached(event)
     db.session.add(event)
-    db.session.flush()  # the event first: the database lets a head advance only onto a stored event
-    head.seq, head.hash = event.seq, event.hash
-    db.session.flush()
     return event
 
 
