@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.courses.models import Assignment
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
+from portal.workbench.models import RiskAlert
 
 
 def _plan(statement: sa.Select) -> str:
@@ -31,3 +32,11 @@ def test_one_employees_events_of_one_type_use_the_combined_index(app):
     plan = _plan(sa.select(EvidenceEvent.id).where(EvidenceEvent.employee_id == 2,
                                                    EvidenceEvent.event_type == "lesson_read"))
     assert "ix_evidence_events_employee_type (employee_id=? AND event_type=?)" in plan, plan
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_acknowledgement_finds_the_alerts_about_its_subject_by_index(app):
+    plan = _plan(sa.select(RiskAlert.id).where(RiskAlert.subject_kind == "assignment", RiskAlert.subject_id == 7,
+                                               RiskAlert.status != "resolved"))
+    assert "ix_risk_alerts_subject (subject_kind=? AND subject_id=?)" in plan, plan
+
