@@ -188,24 +188,23 @@ def _locked_head(chain: str) -> ChainHead:
     PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite serializes writers at a transaction's
     first write: when the transaction has written already it holds that lock and reads the head
     directly; otherwise the insert below is its first write. A missing head is created first
-    without racing another writer. Either way an existing head costs one statement.
+    without racing another writer. An existing head thus costs one statement on PostgreSQL, and on
+    SQLite once the transaction has written (as every request that appends has).
     """
     if _holds_write_lock():
-        head = _select_head(chain)
+        head = _select_head(chain).one_or_none()
         if head is not None:
             return head
     db.session.execute(
         _head_insert().values(chain=chain, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["chain"])
     )
-    head = _select_head(chain)
-    assert head is not None  # inserted above or by a writer that committed before us
-    return head
+    return _select_head(chain).one()
 
 
-def _select_head(chain: str) -> ChainHead | None:
+def _select_head(chain: str) -> sa.ScalarResult[ChainHead]:
     return db.session.execute(
         sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    ).scalars()
 
 
 def _holds_write_lock() -> bool:
