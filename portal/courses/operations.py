@@ -441,9 +441,8 @@ def my_assignments(employee_id: int) -> list[Assignment]:
 
 def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, CourseVersion] | None:
     """The employee's current assignment of ``slug`` (its course and acknowledgement loaded) and the
-    version they read:
-    the newest in ``locale``, else the newest Chinese one (as :func:`current_version`). One
-    statement, since every page of a course starts here."""
+    version they read: the newest in ``locale``, else the newest Chinese one (as
+    :func:`current_version`). One statement, since every page of a course starts here."""
     found = db.session.execute(
         sa.select(Assignment, CourseVersion)
         .join(Course, Assignment.course_id == Course.id)

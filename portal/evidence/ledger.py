@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.types import utcnow
@@ -162,18 +161,15 @@ def _row(chain: str, heads: dict[str, tuple[int, str]], spec: NewEvent, moment: 
 
 def _store(head: ChainHead, spec: NewEvent, moment: datetime) -> EvidenceEvent:
     """Insert the event, then advance the head onto it (the database lets a head advance only onto
-    a stored event). Two Core statements: the ORM's unit of work cost more than they do, inside
-    the write lock every other writer waits for; the event joins the session as a loaded row."""
-    values = _linked(head.chain, head.seq + 1, head.hash, spec, moment)
-    inserted = db.session.execute(EvidenceEvent.__table__.insert().values(values))
-    heads = ChainHead.__table__
-    db.session.execute(heads.update().where(heads.c.chain == head.chain)
-                       .values(seq=values["seq"], hash=values["hash"]))
-    set_committed_value(head, "seq", values["seq"])
-    set_committed_value(head, "hash", values["hash"])
-    event = EvidenceEvent(id=inserted.inserted_primary_key[0], **values)
-    make_transient_to_detached(event)
+    a stored event). The head moves with a Core statement, not a second ORM flush: that work
+    happens inside the write lock every other writer waits for."""
+    event = EvidenceEvent(**_linked(head.chain, head.seq + 1, head.hash, spec, moment))
     db.session.add(event)
+    db.session.flush()  # as a new row of this transaction: a rollback takes it out of the session
+    heads = ChainHead.__table__
+    db.session.execute(heads.update().where(heads.c.chain == head.chain).values(seq=event.seq, hash=event.hash))
+    set_committed_value(head, "seq", event.seq)
+    set_committed_value(head, "hash", event.hash)
     return event
 
 

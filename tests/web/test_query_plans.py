@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.courses.models import Assignment
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workbench.models import RiskAlert
 
 
@@ -40,3 +41,9 @@ def test_an_acknowledgement_finds_the_alerts_about_its_subject_by_index(app):
                                                RiskAlert.status != "resolved"))
     assert "ix_risk_alerts_subject (subject_kind=? AND subject_id=?)" in plan, plan
 
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_mailed_receipt_is_looked_up_in_the_outbox_by_index(app):
+    plan = _plan(sa.select(OutboxMessage.id).where(OutboxMessage.subject == "确认回执 Receipt R20261130-000001"))
+    assert "ix_mail_outbox_subject (subject=?)" in plan, plan
