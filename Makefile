@@ -18,7 +18,7 @@ run: setup instance/secret_key
 	@echo "Serving the portal on http://$(HOST):$(PORT) with a job worker beside it (Ctrl+C stops both)"
 	@export PORTAL_SECRET_KEY="$$(cat instance/secret_key)"; \
 		$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+		$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 # Two test processes (each starts its own throwaway PostgreSQL, Redis and browser): the suite takes
 # about half the time on a 2-core machine. `make test TEST_PROCESSES=0` runs it in one process.

@@ -649,6 +649,7 @@ def recorded_by(case: InjuryCase, until: datetime | None = None) -> dict[rules.C
     if stop_confirmed_by is not None:
         actors[rules.Code.ORIGINAL_PAY_STOPS] = stop_confirmed_by
     ids = {i for i in actors.values() if i is not None}
-    names = {u.id: u.display_name for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()} \
+    names = {u.id: u.display_name for u in db.session.execute(
+        sa.select(User).options(sa.orm.joinedload(User.employee)).where(User.id.in_(ids))).scalars()} \
         if ids else {}
     return {code: names[i] for code, i in actors.items() if i in names}

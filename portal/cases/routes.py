@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.auth.access import authorize, requires
 from portal.cases import operations
 from portal.cases.presenters import helpers
+from portal.core.records import commit_keeping_loaded
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
@@ -22,7 +23,8 @@ CASE_NOTICES = ("injury-process-guide", "disability-benefit-explanation", "origi
 def case_notices(employee_id: int) -> list[NoticeDelivery]:
     """The scenario notices an injury case pushes, as delivered to this employee."""
     return list(db.session.execute(
-        sa.select(NoticeDelivery).where(NoticeDelivery.employee_id == employee_id,
+        sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+        .where(NoticeDelivery.employee_id == employee_id,
                                         NoticeDelivery.scenario.in_(CASE_NOTICES))
         .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id)).scalars())
 
@@ -39,7 +41,7 @@ def mine() -> str:
     case = cases[0]
     authorize("case.self", case)
     operations.record_view(case, current_user.id, request_origin(), own=True)
-    db.session.commit()
+    commit_keeping_loaded()
     return render_template("cases/mine.html", view=operations.case_view(case), notices=case_notices(case.employee_id),
                            recorded_by=operations.recorded_by(case),
                            earlier=cases[1:], **helpers(locale_code()))

@@ -40,6 +40,18 @@ def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:
     return record, True
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds, for a request that goes on to show the rows
+    it just wrote: they hold exactly what was stored (no trigger or default changes them), so
+    reading them all again would only repeat the page's queries."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def echo_file_errors(errors: list[Any], folder: object) -> click.ClickException:
     """Print each ``file:line: reason`` and return the exception that ends a failed sync."""
     for error in errors:

@@ -18,6 +18,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -790,8 +791,12 @@ def _read_option(raw: dict[str, Any], index: int, where: KeyPath, lines: _TomlLi
 # --- rendering and grading ------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=512)
 def render_markdown(text: str) -> str:
     """Lesson Markdown to HTML that is safe to insert into a page.
+
+    Kept per text (versions never change, so the same text always gives the same HTML): a lesson,
+    receipt or notice page would otherwise spend most of its time converting Markdown again.
 
     The files should hold no HTML, but they are edited by hand, so whatever Markdown passes through goes through an
     allow-list: no scripts, styles, event handlers, images or ``javascript:`` links. Table alignment is written as

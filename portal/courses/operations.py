@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once
+from portal.core.records import add_once, commit_keeping_loaded
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -268,7 +268,7 @@ def open_lesson(
         progress.last_opened_at = now
     append_event("lesson_viewed", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
                  content=ref, payload={"lesson": number, "started_at": now.isoformat()}, occurred_at=now)
-    db.session.commit()
+    commit_keeping_loaded()
     return progress
 
 
@@ -317,10 +317,30 @@ def lessons_read(assignment: Assignment, version: CourseVersion) -> list[LessonP
 
 def statement_for(assignment: Assignment, version: CourseVersion) -> str:
     """The acknowledgement statement naming each lesson read and when (Beijing time)."""
+    return _statement(version, lessons_read(assignment, version))
+
+
+def _statement(version: CourseVersion, read: list[LessonProgress]) -> str:
     titles = {lesson["number"]: lesson["title"] for lesson in version.snapshot["lessons"]}
-    read = [rules.LessonRead(p.lesson_number, titles[p.lesson_number], local_timestamp(p.read_at))
-            for p in lessons_read(assignment, version)]
-    return rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number, read)
+    lines = [rules.LessonRead(p.lesson_number, titles[p.lesson_number], local_timestamp(p.read_at)) for p in read]
+    return rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number, lines)
+
+
+@dataclass(frozen=True)
+class AcknowledgementTerms:
+    """What stands between the employee and the acknowledgement, and the statement they would sign."""
+
+    missing: list[rules.Missing]
+    statement: str
+
+
+def acknowledgement_terms(assignment: Assignment, version: CourseVersion) -> AcknowledgementTerms:
+    """:func:`blockers` and :func:`statement_for` together, reading the progress once."""
+    read = lessons_read(assignment, version)
+    lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
+    missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read],
+                                             quiz_passed_on(assignment, version))
+    return AcknowledgementTerms(missing, _statement(version, read))
 
 
 class UnknownAnswer(ValueError):
@@ -366,9 +386,7 @@ def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
 
 
 def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
-    lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
-    read = [p.lesson_number for p in lessons_read(assignment, version)]
-    return rules.acknowledgement_blockers(lessons, read, quiz_passed_on(assignment, version))
+    return acknowledgement_terms(assignment, version).missing
 
 
 class NotYetAllowed(Exception):
@@ -379,15 +397,18 @@ class NotYetAllowed(Exception):
 
 def acknowledge(
     assignment: Assignment, version: CourseVersion, typed_name: str, by_user_id: int, origin: Origin,
+    terms: AcknowledgementTerms | None = None,
 ) -> Acknowledgement:
-    """The explicit acknowledgement, once per assignment: a second submit returns the first."""
+    """The explicit acknowledgement, once per assignment: a second submit returns the first.
+
+    ``terms`` are :func:`acknowledgement_terms` when the caller has just read them."""
     if assignment.acknowledgement is not None:
         return assignment.acknowledgement
-    missing = blockers(assignment, version)
-    if missing:
-        raise NotYetAllowed(missing)
+    terms = terms or acknowledgement_terms(assignment, version)
+    if terms.missing:
+        raise NotYetAllowed(terms.missing)
     now = utcnow()
-    statement = statement_for(assignment, version)
+    statement = terms.statement
     record = Acknowledgement(
         assignment_id=assignment.id, version_id=version.id, employee_id=assignment.employee_id,
         statement=statement, typed_name=typed_name.strip(), content_sha256=version.sha256,
@@ -406,15 +427,34 @@ def acknowledge(
     record.event_hash = event.hash
     acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
                       origin=origin)
-    db.session.commit()
+    commit_keeping_loaded()
     return record
 
 
 def my_assignments(employee_id: int) -> list[Assignment]:
     return list(db.session.execute(
-        sa.select(Assignment).join(Course).where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
+        sa.select(Assignment).join(Course).options(sa.orm.contains_eager(Assignment.course))
+        .where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
         .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order)
     ).scalars())
+
+
+def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, CourseVersion] | None:
+    """The employee's current assignment of ``slug`` (its course and acknowledgement loaded) and the
+    version they read: the newest in ``locale``, else the newest Chinese one (as
+    :func:`current_version`). One statement, since every page of a course starts here."""
+    found = db.session.execute(
+        sa.select(Assignment, CourseVersion)
+        .join(Course, Assignment.course_id == Course.id)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .outerjoin(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
+        .options(sa.orm.contains_eager(Assignment.course), sa.orm.contains_eager(Assignment.acknowledgement))
+        .where(Course.slug == slug, Assignment.employee_id == employee_id, Assignment.is_current.is_(True),
+               CourseVersion.locale.in_(sorted({locale, "zh_CN"})))
+        .order_by((CourseVersion.locale == locale).desc(), CourseVersion.number.desc())
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def course_by_slug(slug: str) -> Course | None:

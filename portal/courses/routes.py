@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
+from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -28,10 +31,9 @@ def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
     """The signed-in employee's current assignment of ``slug`` (404 when not assigned)."""
     if current_user.employee_id is None:
         abort(404)
-    course = operations.course_by_slug(slug) or abort(404)
-    assignment = operations.current_assignment(course, current_user.employee_id) or abort(404)
+    assignment, version = operations.my_course(slug, current_user.employee_id, locale_code()) or abort(404)
     authorize("learning.self", assignment)
-    return course, assignment, operations.current_version(course, locale_code())
+    return assignment.course, assignment, version
 
 
 @bp.get("/")
@@ -76,13 +78,12 @@ def lesson(slug: str, number: int) -> Response:
     """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
     course, assignment, version = _my_course(slug)
     _lesson(version, number)
-    operations.open_lesson(assignment, version, number, current_user.id, request_origin())
-    return _lesson_page(course, assignment, version, number)
+    progress = operations.open_lesson(assignment, version, number, current_user.id, request_origin())
+    return _lesson_page(course, version, number, progress)
 
 
-def _lesson_page(course: Course, assignment: Assignment, version: CourseVersion, number: int,
+def _lesson_page(course: Course, version: CourseVersion, number: int, progress: LessonProgress | None,
                  too_soon: operations.ReadTooSoon | None = None) -> Response:
-    progress = operations.progress_for(assignment, version).get(number)
     current = _lesson(version, number)
     response = page_or_fragment(
         "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
@@ -112,7 +113,8 @@ def read(slug: str, number: int) -> Response:
         operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin(),
                                     reading_scale=_reading_scale())
     except operations.ReadTooSoon as too_soon:
-        return _lesson_page(course, assignment, version, number, too_soon)
+        return _lesson_page(course, version, number, operations.progress_for(assignment, version).get(number),
+                            too_soon)
     if number < len(version.snapshot["lessons"]):
         return redirect(url_for("courses.lesson", slug=slug, number=number + 1), 303)
     return redirect(url_for("courses.quiz", slug=slug), 303)
@@ -152,8 +154,8 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
     course, assignment, version = _my_course(slug)
     if assignment.acknowledgement is not None:
         return redirect(url_for("courses.receipt", number=assignment.acknowledgement.receipt_number), 303)
-    missing = operations.blockers(assignment, version)
-    statement = operations.statement_for(assignment, version)
+    terms = operations.acknowledgement_terms(assignment, version)
+    missing = terms.missing
     form = AcknowledgeForm()
     if form.is_submitted() and not missing and form.validate():
         if not rules.typed_name_matches(form.typed_name.data, assignment.employee.name):
@@ -161,13 +163,13 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                                             name=assignment.employee.name))
         else:
             record = operations.acknowledge(assignment, version, form.typed_name.data, current_user.id,
-                                            request_origin())
+                                            request_origin(), terms)
             queue_course_receipt(record)
-            db.session.commit()
+            commit_keeping_loaded()
             flash(_("Thank you. Your acknowledgement is recorded."), "success")
             return redirect(url_for("courses.receipt", number=record.receipt_number), 303)
     status = 409 if (form.is_submitted() and missing) else 422 if form.is_submitted() else 200
-    return render_template("courses/acknowledge.html", course=course, version=version, statement=statement,
+    return render_template("courses/acknowledge.html", course=course, version=version, statement=terms.statement,
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
@@ -175,7 +177,11 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = db.session.query(Acknowledgement).filter_by(receipt_number=number).one_or_none() or abort(404)
+    record = db.session.execute(
+        sa.select(Acknowledgement).where(Acknowledgement.receipt_number == number)
+        .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
+                 joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee))
+    ).scalar_one_or_none() or abort(404)
     authorize("receipt.view", record)
     version = record.version
     return render_template(

@@ -180,7 +180,8 @@ def push_scenario_notice(
 def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
     """Open ones first, soonest due first; done ones last."""
     return list(db.session.execute(
-        sa.select(NoticeDelivery).where(NoticeDelivery.employee_id == employee_id)
+        sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+        .where(NoticeDelivery.employee_id == employee_id)
         .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc())
     ).scalars())
 

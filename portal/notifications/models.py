@@ -46,7 +46,8 @@ class OutboxMessage(db.Model):
     # Empty for mail that is not a notification (an invitation to someone without a password yet).
     notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notifications.id"), unique=True)
     to_address: Mapped[str] = mapped_column(sa.String(200))
-    subject: Mapped[str] = mapped_column(sa.String(200))
+    # Indexed: an acknowledgement checks by subject that its receipt is not mailed twice.
+    subject: Mapped[str] = mapped_column(sa.String(200), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     message_id: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -53,18 +53,21 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-@lru_cache(maxsize=16)
-def _parsed(code: str) -> Locale:
-    return Locale.parse(code)
-
-
 def locale_code() -> str:
     """The active locale as one of ``LANGUAGES`` (Babel spells zh_CN as zh_Hans_CN)."""
     active = get_locale()
-    for code in current_app.config["LANGUAGES"]:
-        if active is not None and _parsed(code) == active:
+    config = current_app.config
+    return _code_of(str(active) if active is not None else "", tuple(config["LANGUAGES"]),
+                    config["BABEL_DEFAULT_LOCALE"])
+
+
+@lru_cache(maxsize=16)
+def _code_of(active: str, languages: tuple[str, ...], default: str) -> str:
+    """Remembered: every gettext call of a page asks, and comparing Babel locales is not cheap."""
+    for code in languages:
+        if active and Locale.parse(code) == Locale.parse(active):
             return code
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return default
 
 
 def init_app(app: Flask) -> None:

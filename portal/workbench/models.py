@@ -21,6 +21,8 @@ class RiskAlert(BelongsToEmployee, db.Model):
     """One alert raised by the pure rules (``alerts.py``), upserted by its stable key."""
 
     __tablename__ = "risk_alerts"
+    # An acknowledgement resolves the alerts about its assignment or delivery in its own request.
+    __table_args__ = (sa.Index("ix_risk_alerts_subject", "subject_kind", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)

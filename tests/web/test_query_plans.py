@@ -13,6 +13,7 @@ from portal.courses.models import Assignment
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
+from portal.notifications.models import OutboxMessage
 from portal.org.models import Employee
 from portal.workbench.models import RiskAlert
 
@@ -77,3 +78,16 @@ def test_every_list_filter_and_sort_has_an_index(app, name):
     plan = _explain(statement)
     whole_sort = "Sort  (" in plan.replace("Incremental Sort", "Incremental")  # PostgreSQL: ties only is fine
     assert index in plan and "TEMP B-TREE" not in plan and "Seq Scan" not in plan and not whole_sort, plan
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_acknowledgement_finds_the_alerts_about_its_subject_by_index(app):
+    plan = _plan(sa.select(RiskAlert.id).where(RiskAlert.subject_kind == "assignment", RiskAlert.subject_id == 7,
+                                               RiskAlert.status != "resolved"))
+    assert "ix_risk_alerts_subject (subject_kind=? AND subject_id=?)" in plan, plan
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_mailed_receipt_is_looked_up_in_the_outbox_by_index(app):
+    plan = _plan(sa.select(OutboxMessage.id).where(OutboxMessage.subject == "确认回执 Receipt R20261130-000001"))
+    assert "ix_mail_outbox_subject (subject=?)" in plan, plan

@@ -17,7 +17,8 @@ from portal.evidence.log import publish
 from portal.evidence.models import EvidenceEvent, HeadTimestamp, TreeHead
 from portal.evidence.operations import take_checkpoint, verify_ledger
 from portal.extensions import db
-from tests.conftest import make_app
+from portal.org.models import Employee
+from tests.conftest import counted_statements, make_app
 
 
 @pytest.fixture
@@ -224,9 +225,25 @@ def test_publish_timestamps_with_the_suites_tsa_and_finishes_an_interrupted_run(
     assert verify_ledger().ok
 
 
+def _write_something(employee_id: int) -> None:
+    """A change before the append, as an acknowledgement or a lesson opening makes one."""
+    db.session.execute(sa.update(Employee).where(Employee.id == employee_id).values(phone="13800000000"))
+
+
+def test_an_existing_head_is_locked_and_read_with_one_statement(app, world, events):
+    _write_something(world.worker.id)
+    with counted_statements() as statements:
+        append_event("lesson_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
+    db.session.commit()
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "UPDATE"], statements
+    assert verify_ledger(world.worker.id).ok
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_concurrent_appends_never_fork_a_chain(app, world, database_url):
-    """Eight writers append to one employee's chain at once (PostgreSQL row lock on the head)."""
+@pytest.mark.parametrize("write_first", [False, True], ids=["append-first", "write-first"])
+def test_concurrent_appends_never_fork_a_chain(app, world, database_url, write_first):
+    """Eight writers append to one employee's chain at once (PostgreSQL row lock on the head), with
+    and without a change of their own before the append."""
     employee_id, url = world.worker.id, database_url
     errors: list[BaseException] = []
     writers = [make_app(url) for _ in range(8)]
@@ -235,6 +252,8 @@ def test_concurrent_appends_never_fork_a_chain(app, world, database_url):
         try:
             with other.app_context():
                 for _ in range(10):
+                    if write_first:
+                        _write_something(employee_id)
                     append_event("lesson_viewed", employee_id=employee_id, actor_user_id=None, origin=SYSTEM)
                     db.session.commit()
                 db.session.remove()
