@@ -3,14 +3,12 @@ operations and shape the answer; every rule lives in the domains."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask import (Blueprint, Flask, Response, after_this_request, current_app, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Flask, Response, after_this_request, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -492,8 +490,9 @@ def pack_download(pack_id: int) -> Response:
         raise Problem(410, "expired", _("The pack was deleted under the retention periods; request a new one."))
     if pack.status != "ready" or pack.data is None:
         raise Problem(409, "not-ready", _("The pack is not ready yet."))
-    return send_file(io.BytesIO(pack.data), mimetype="application/zip", as_attachment=True,
-                     download_name=pack.filename)
+    response = Response(pack.data, mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=pack.filename)  # quoted by werkzeug
+    return response
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------------

@@ -129,4 +129,5 @@ EVENT_PAIRS = {
     "personal_data_downloaded": ("个人信息已下载", "Personal data downloaded"),
     "witness_added": ("已添加见证方", "Witness added"),
     "witness_disabled": ("已停用见证方", "Witness disabled"),
+    "retention_changed": ("保存期限已修改", "Retention periods changed"),
 }

@@ -70,6 +70,8 @@ def download(client, employee_id: int, data: dict | None = None) -> bytes:
     assert link, page
     archive = client.get(link.group(1))
     assert archive.status_code == 200 and archive.mimetype == "application/zip"
+    assert archive.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert "no-store" in archive.headers["Cache-Control"] and archive.headers["X-Content-Type-Options"] == "nosniff"
     return archive.get_data()
 
 
