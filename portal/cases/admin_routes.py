@@ -81,14 +81,15 @@ def index() -> Response:
                "department": Employee.department_id}
     ordering = Ordering((Key(pending, True), *sort_keys(sort, columns, InjuryCase.id).keys))
     requested = args.get("page", 1, type=positive_int) or 1
+    query = query.options(*operations.CASE_ROWS)
     if status in {s.value for s in StatusCode}:
-        views = [v for v in map(operations.case_view, db.session.execute(query.order_by(*ordering.clauses())).scalars())
+        views = [v for v in operations.case_views(db.session.execute(query.order_by(*ordering.clauses())).scalars())
                  if v.status is not None and v.status.code.value == status]
         page = page_of(requested, len(views), CASES_PER_PAGE)
         views = views[page.offset:page.offset + CASES_PER_PAGE]
     else:
         cases, page = paginate(db.session, query, requested, CASES_PER_PAGE, ordering, args.get("at", "")[:500])
-        views = [operations.case_view(c) for c in cases]
+        views = operations.case_views(cases)
     list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
     return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
                             views=views, departments=all_departments(), department_id=department_id, status_filter=status,

@@ -9,6 +9,7 @@ functions flush but never commit: the route, CLI or demo loader commits.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -381,7 +382,7 @@ class CaseView:
         return min(open_items, key=lambda i: i.date) if open_items else None
 
 
-def death_items(case: InjuryCase, own: rules.OwnWage | None, policy: RegionalPolicy) -> tuple[
+def death_items(case: InjuryCase, own: rules.OwnWage | None, on_death: RegionalPolicy) -> tuple[
         list[rules.BenefitResult], rules.DependantPensions | None]:
     """The funeral subsidy, each recorded dependant's monthly pension and the one-time work-death
     subsidy, on the figures in force on the date of death (Regulations Art. 39 ¶1); a grade 1–4
@@ -390,7 +391,6 @@ def death_items(case: InjuryCase, own: rules.OwnWage | None, policy: RegionalPol
     death, the unclamped average (Art. 39 ¶1(2))."""
     facts = case.facts()
     assert facts.death_date is not None
-    on_death = policy_on(facts.death_date) or policy
     after = bool(facts.suspensions) and facts.death_date > facts.suspensions[0].end
     grade = facts.final_grade
     pensions = None if own is None else rules.dependants_pensions(
@@ -405,14 +405,63 @@ def case_view(case: InjuryCase, today: date | None = None) -> CaseView:
     return case_view_from(case, policy_on(case.accident_date), monthly_wages(case.employee_id), today or local_today())
 
 
-def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[MonthlyWage], today: date) -> CaseView:
+# What a list of cases reads with each case: its stop-pay actions, account entries, dependants and
+# the employee's department. Put on the query that selects the cases, these load in one statement
+# per kind whatever the number of cases.
+CASE_ROWS = (sa.orm.selectinload(InjuryCase.actions), sa.orm.selectinload(InjuryCase.entries),
+             sa.orm.selectinload(InjuryCase.dependants),
+             sa.orm.selectinload(InjuryCase.employee).selectinload(Employee.department))
+
+
+@dataclass(frozen=True)
+class SharedInputs:
+    """What every case's figures read besides its own rows: the policy versions (newest first) and
+    the rest-day calendar, read once for a list of cases."""
+
+    policies: list[RegionalPolicy]
+    rest_days: rules.HolidayCalendar
+
+    @classmethod
+    def load(cls) -> SharedInputs:
+        return cls(policies(), holiday_calendar())
+
+    def policy_on(self, on_date: date) -> RegionalPolicy | None:
+        return policy_among(self.policies, on_date)
+
+
+def wages_of(employee_ids: Iterable[int]) -> dict[int, list[MonthlyWage]]:
+    """Each employee's wage history in month order, in one statement for all of them."""
+    ids = sorted(set(employee_ids))
+    history: dict[int, list[MonthlyWage]] = {employee_id: [] for employee_id in ids}
+    if ids:
+        rows = db.session.execute(sa.select(WageMonth.employee_id, WageMonth.year, WageMonth.month, WageMonth.wage)
+                                  .where(WageMonth.employee_id.in_(ids))
+                                  .order_by(WageMonth.employee_id, WageMonth.year, WageMonth.month))
+        for employee_id, year, month, wage in rows:
+            history[employee_id].append(MonthlyWage(year, month, wage))
+    return history
+
+
+def case_views(cases: Iterable[InjuryCase], today: date | None = None) -> list[CaseView]:
+    """:func:`case_view` of each case, with the same figures, in a fixed number of statements: the
+    policy versions, holidays and all the wage histories are read once. Select the cases with
+    :data:`CASE_ROWS` so their own rows load in bulk too."""
+    cases = list(cases)
+    shared = SharedInputs.load()
+    wages = wages_of(c.employee_id for c in cases)
+    on = today or local_today()
+    return [case_view_from(c, shared.policy_on(c.accident_date), wages[c.employee_id], on, shared) for c in cases]
+
+
+def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[MonthlyWage], today: date,
+                   shared: SharedInputs | None = None) -> CaseView:
     """:func:`case_view` from given inputs: the policy and wages as they were known on a past date
-    rebuild what the page said then."""
+    rebuild what the page said then; ``shared`` saves reading the versions and holidays again."""
     facts = case.facts()
     timeline, status = [], None
     own, benefits, share, subsidy, pensions = None, [], None, None, None
     if policy is not None:
-        rest_days = holiday_calendar()
+        rest_days = shared.rest_days if shared else holiday_calendar()
         try:
             timeline = rules.case_timeline(facts, policy, today, rest_days)
             status = rules.case_status_sentence(facts, policy, today, rest_days)
@@ -437,7 +486,8 @@ def case_view_from(case: InjuryCase, policy: RegionalPolicy | None, wages: list[
         if facts.care_level is not None and facts.final_grade is not None:
             benefits.append(rules.care_fee(facts.care_level, policy))
         if facts.death_date is not None:
-            items, pensions = death_items(case, own, policy)
+            on_death = (shared.policy_on if shared else policy_on)(case.death_date)
+            items, pensions = death_items(case, own, on_death or policy)
             benefits.extend(items)
     account = rules.case_account(case.ledger_entries(), today, subsidy.amount if subsidy else None)
     return CaseView(case, facts, policy, timeline, status, own, benefits, share, account, subsidy, pensions)
@@ -466,12 +516,16 @@ def add_entry(case: InjuryCase, kind: EntryKind, amount: Decimal, on: date, by_u
 def suspension_months(case: InjuryCase) -> list[tuple[int, int]]:
     """The (year, month)s of the paid suspension period, one per started month of its length, up
     to the last day of original pay (an assessment may end it early, Art. 33 ¶2)."""
+    return suspension_months_under(case, policy_on(case.accident_date))
+
+
+def suspension_months_under(case: InjuryCase, policy: RegionalPolicy | None) -> list[tuple[int, int]]:
+    """:func:`suspension_months` under the case's policy, already read."""
     facts = case.facts()
     if not facts.suspensions:
         return []
     period = facts.suspensions[0]
     last = period.end
-    policy = policy_on(case.accident_date)
     stop = pay_stop_date(case, policy) if policy else None
     if stop is not None:
         last = min(last, stop - timedelta(days=1))

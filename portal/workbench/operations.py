@@ -201,7 +201,12 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
     the employer's contributions for each suspension month, fund and employer benefits (one-time
     amounts in the month of the assessment, monthly ones from the pay-stop month up to this month),
     and the personal-share account's withheld and deducted entries and its outstanding balance."""
-    view = cases.case_view(case, today)
+    return view_cost_lines(cases.case_view(case, today), today, locale)
+
+
+def view_cost_lines(view: cases.CaseView, today: date, locale: str) -> list[CostLine]:
+    """:func:`case_cost_lines` from the case's computed view."""
+    case = view.case
     department = case.employee.department.name(locale)
     lines: list[CostLine] = []
 
@@ -209,7 +214,7 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
         if amount:
             lines.append(CostLine(case.id, department, _month(month), category, amount))
 
-    months = [date(y, m, 1) for y, m in cases.suspension_months(case)]
+    months = [date(y, m, 1) for y, m in cases.suspension_months_under(case, view.policy)]
     months = [m for m in months if m <= _month(today)]
     for benefit in view.benefits:
         if benefit.code == "suspension_wage_monthly":
@@ -250,7 +255,9 @@ def case_cost_lines(case: InjuryCase, today: date, locale: str = "zh_CN") -> lis
 
 
 def cost_lines(cases_query: sa.Select[Any], today: date, locale: str) -> list[CostLine]:
-    return [line for case in db.session.execute(cases_query).scalars() for line in case_cost_lines(case, today, locale)]
+    """Every selected case's lines, its inputs read in bulk (a fixed number of statements)."""
+    views = cases.case_views(db.session.execute(cases_query.options(*cases.CASE_ROWS)).scalars(), today)
+    return [line for view in views for line in view_cost_lines(view, today, locale)]
 
 
 # --- Approval workflow --------------------------------------------------------------------------

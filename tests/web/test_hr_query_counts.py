@@ -1,22 +1,29 @@
 """HR's and managers' lists cost the same number of SQL statements with a handful of employees and
 with hundreds more (their assignments, deliveries, alerts and ledger chains): every list is one
-page read by keyset with its counts from one aggregate query. Both engines."""
+page read by keyset with its counts from one aggregate query; the cost report and the case list
+the same with three injury cases and with thirty. Both engines."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from bench.dataset import add_employees
+from portal.cases import operations as cases
+from portal.cases.models import InjuryCase
+from portal.cases.rules import Condition, Dependant, EntryKind, Relation
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices.models import Notice
 from portal.notices.operations import push_notice
 from portal.org.models import Employee
+from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
 from tests.conftest import assign_course, login
+from tests.web.cases.conftest import open_case_for
 from tests.web.cases.route_expectations import prepare_cases
 from tests.web.test_query_counts import _statements as statements_of
 
@@ -60,3 +67,57 @@ def test_hr_lists_take_as_many_statements_at_any_company_size(client, world, cou
     assert "第 1–50 条" in client.get(MATRIX).get_data(as_text=True)  # the larger company fills pages
 
     assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+
+
+def _open_cases(count: int) -> None:
+    """``count`` new employees, each with a case: assessed with the share owed and part withheld, a
+    death with a dependant, or a recognition applied for; two months of wages each."""
+    add_employees(count, count, 0, TODAY)
+    newest = db.session.execute(sa.select(Employee).order_by(Employee.id.desc()).limit(count)).scalars().all()
+    for index, employee in enumerate(newest):
+        for month in (1, 2):
+            cases.add_wage(employee, 2026, month, Decimal("4800") + index, None, SYSTEM)
+        kind = index % 3
+        if kind == 0:
+            case = open_case_for(employee, suspension_start=date(2026, 3, 2), suspension_months=6,
+                                 assessment_applied_date=date(2026, 8, 10),
+                                 assessment_concluded_date=date(2026, 9, 10), grade=9)
+            cases.record_owed_for_suspension(case, None, SYSTEM)
+            cases.add_entry(case, EntryKind.WITHHELD, Decimal("100.00"), date(2026, 10, 5), None, SYSTEM)
+        elif kind == 1:
+            case = open_case_for(employee, death_date=date(2026, 3, 2), suspension_start=None, suspension_months=None)
+            cases.add_dependant(case, Dependant(Relation.SPOUSE, False, "王芳", Condition.UNABLE_TO_WORK), None,
+                                SYSTEM)
+        else:
+            open_case_for(employee, accident_date=date(2026, 10, 1), recognition_applied_date=date(2026, 10, 10),
+                          recognition_applicant="employer", suspension_start=None, suspension_months=None)
+    db.session.commit()
+
+
+def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_cases(client, world, courses):
+    """Every case's inputs (wages, actions, entries, dependants, policy versions, holidays) are
+    read in bulk, so three cases and thirty cost the same statements, with the same figures as
+    each case computed alone."""
+    prepare_cases(world)
+    _open_cases(2)
+    pages = {"cost report": "/workbench/costs", "case list": "/records/cases/",
+             "case list, one status": "/records/cases/?status=subsidy_expected",
+             "case list, by name": "/records/cases/?sort=name&status=recognition_applied"}
+    login(client, "hr")
+    small = {name: _statements(client, path) for name, path in pages.items()}
+
+    _open_cases(27)
+    assert db.session.execute(sa.select(sa.func.count(InjuryCase.id))).scalar_one() == 30
+    large = {name: _statements(client, path) for name, path in pages.items()}
+    assert "第 1–20 条" in client.get("/records/cases/").get_data(as_text=True)  # more cases than one page
+    assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+
+    every_case = sa.select(InjuryCase).order_by(InjuryCase.id)
+    alone = [line for case in db.session.execute(every_case).scalars()
+             for line in workbench.case_cost_lines(case, TODAY)]
+    assert workbench.cost_lines(every_case, TODAY, "zh_CN") == alone
+    db.session.expire_all()
+    bulk = cases.case_views(db.session.execute(every_case.options(*cases.CASE_ROWS)).scalars(), TODAY)
+    assert [(v.timeline, v.status, v.own_wage, v.benefits, v.account, v.dependants) for v in bulk] == [
+        (v.timeline, v.status, v.own_wage, v.benefits, v.account, v.dependants)
+        for v in map(lambda c: cases.case_view(c, TODAY), db.session.execute(every_case).scalars())]
