@@ -343,8 +343,8 @@ def _yuan(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def _case(case: InjuryCase) -> schemas.Case:
-    view = cases.case_view(case)
+def _case(view: cases.CaseView) -> schemas.Case:
+    case = view.case
     stop = next((a for a in case.actions if a.kind == cases.STOP_ORIGINAL_PAY), None)
     account = view.account
     return schemas.Case(
@@ -374,9 +374,10 @@ def case_list(query: schemas.CaseQuery) -> schemas.CasePage:
     stmt = _visible_cases().where(InjuryCase.id > (query.cursor or 0))
     if query.employee:
         stmt = stmt.where(Employee.number == normalise_employee_number(query.employee))
-    rows = list(db.session.execute(stmt.order_by(InjuryCase.id).limit(query.limit + 1)).scalars())
+    rows = list(db.session.execute(stmt.options(*cases.CASE_ROWS).order_by(InjuryCase.id)
+                                   .limit(query.limit + 1)).scalars())
     shown, cursor = _page(rows, query.limit, lambda c: c.id)
-    return schemas.CasePage(items=[_case(c) for c in shown], next_cursor=cursor)
+    return schemas.CasePage(items=[_case(v) for v in cases.case_views(shown)], next_cursor=cursor)
 
 
 @operation(bp, "/cases/<int:case_id>", "GET", scope="cases:read", action="case.view", tag="cases",
@@ -388,7 +389,7 @@ def case_detail(case_id: int) -> schemas.Case:
         raise Problem(404, "not-found", _("No such case, or not visible to this token."))
     cases.record_view(case, _actor_id(), api_origin(), own=False)
     db.session.commit()
-    return _case(case)
+    return _case(cases.case_view(case))
 
 
 def _payroll_actions(first: date, after: date) -> list[schemas.PayrollAction]:

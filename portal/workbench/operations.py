@@ -648,8 +648,8 @@ def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple
         header = ["case", "number", "name", "accident_date", "recognized", "suspension_start", "suspension_months",
                   "assessment_concluded_date", "grade", "death_date", "dependants", "monthly_dependants_pensions"]
         rows = []
-        for c in db.session.execute(query).scalars():
-            pensions = cases.case_view(c, today()).dependants
+        for view in cases.case_views(db.session.execute(query.options(*cases.CASE_ROWS)).scalars(), today()):
+            c, pensions = view.case, view.dependants
             rows.append([c.id, c.employee.number, c.employee.name, c.accident_date, c.recognized, c.suspension_start,
                          c.suspension_months, c.assessment_concluded_date, c.grade, c.death_date,
                          len(c.dependants) if c.death_date else None, pensions.total.amount if pensions else None])
@@ -657,9 +657,8 @@ def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple
     header = ["case", "number", "name", "share_covers", "owed", "withheld", "deducted", "collected", "refunded",
               "balance", "scheduled_deductions", "balance_after_schedule"]
     rows = []
-    for c in db.session.execute(query).scalars():
-        view = cases.case_view(c, today())
-        account = view.account
+    for view in cases.case_views(db.session.execute(query.options(*cases.CASE_ROWS)).scalars(), today()):
+        c, account = view.case, view.account
         covers = "social_insurance_and_housing_fund" if view.policy and view.policy.personal_share_includes_housing_fund \
             else "social_insurance"
         rows.append([c.id, c.employee.number, c.employee.name, covers, account.owed, account.withheld,

@@ -96,13 +96,15 @@ def _open_cases(count: int) -> None:
 
 def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_cases(client, world, courses):
     """Every case's inputs (wages, actions, entries, dependants, policy versions, holidays) are
-    read in bulk, so three cases and thirty cost the same statements, with the same figures as
-    each case computed alone."""
+    read in bulk, so three cases and thirty cost the same statements (the exports too), with the
+    same figures as each case computed alone."""
     prepare_cases(world)
     _open_cases(2)
     pages = {"cost report": "/workbench/costs", "case list": "/records/cases/",
              "case list, one status": "/records/cases/?status=subsidy_expected",
-             "case list, by name": "/records/cases/?sort=name&status=recognition_applied"}
+             "case list, by name": "/records/cases/?sort=name&status=recognition_applied",
+             "cost export": "/workbench/costs.csv", "case export": "/workbench/export/cases.csv",
+             "account export": "/workbench/export/accounts.csv"}
     login(client, "hr")
     small = {name: _statements(client, path) for name, path in pages.items()}
 
