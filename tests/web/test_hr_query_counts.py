@@ -69,7 +69,7 @@ def test_hr_lists_take_as_many_statements_at_any_company_size(client, world, cou
     assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
 
 
-def _open_cases(count: int) -> None:
+def open_cases(count: int) -> None:
     """``count`` new employees, each with a case: assessed with the share owed and part withheld, a
     death with a dependant, or a recognition applied for; two months of wages each."""
     add_employees(count, count, 0, TODAY)
@@ -99,7 +99,7 @@ def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_ca
     read in bulk, so three cases and thirty cost the same statements (the exports too), with the
     same figures as each case computed alone."""
     prepare_cases(world)
-    _open_cases(2)
+    open_cases(2)
     pages = {"cost report": "/workbench/costs", "case list": "/records/cases/",
              "case list, one status": "/records/cases/?status=subsidy_expected",
              "case list, by name": "/records/cases/?sort=name&status=recognition_applied",
@@ -108,7 +108,7 @@ def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_ca
     login(client, "hr")
     small = {name: _statements(client, path) for name, path in pages.items()}
 
-    _open_cases(27)
+    open_cases(27)
     assert db.session.execute(sa.select(sa.func.count(InjuryCase.id))).scalar_one() == 30
     large = {name: _statements(client, path) for name, path in pages.items()}
     assert "第 1–20 条" in client.get("/records/cases/").get_data(as_text=True)  # more cases than one page
