@@ -429,13 +429,17 @@ class SharedInputs:
         return policy_among(self.policies, on_date)
 
 
+# Ids per IN list, as selectinload batches them: SQLite refuses a statement with too many parameters.
+IN_BATCH = 500
+
+
 def wages_of(employee_ids: Iterable[int]) -> dict[int, list[MonthlyWage]]:
-    """Each employee's wage history in month order, in one statement for all of them."""
+    """Each employee's wage history in month order, in one statement per 500 employees."""
     ids = sorted(set(employee_ids))
     history: dict[int, list[MonthlyWage]] = {employee_id: [] for employee_id in ids}
-    if ids:
+    for start in range(0, len(ids), IN_BATCH):
         rows = db.session.execute(sa.select(WageMonth.employee_id, WageMonth.year, WageMonth.month, WageMonth.wage)
-                                  .where(WageMonth.employee_id.in_(ids))
+                                  .where(WageMonth.employee_id.in_(ids[start:start + IN_BATCH]))
                                   .order_by(WageMonth.employee_id, WageMonth.year, WageMonth.month))
         for employee_id, year, month, wage in rows:
             history[employee_id].append(MonthlyWage(year, month, wage))
