@@ -36,7 +36,9 @@ from portal.evidence.chain import GENESIS, chain_key, event_body, link_hash  # n
 from portal.evidence.ledger import SYSTEM, append_event  # noqa: E402
 from portal.evidence.models import ChainHead, EvidenceEvent  # noqa: E402
 from portal.evidence.operations import _column_problems, _link_rows, verify_ledger  # noqa: E402
-from portal.evidence.log import add_witness, load_tree, publish  # noqa: E402
+from portal.evidence import witnesses  # noqa: E402
+from portal.evidence.ledger import SYSTEM  # noqa: E402
+from portal.evidence.log import load_tree, publish  # noqa: E402
 from portal.evidence.pack import PackScope, assemble  # noqa: E402
 from portal.evidence.signing import sign  # noqa: E402
 from portal.evidence.verify import LinkRow, verify_links  # noqa: E402
@@ -186,7 +188,7 @@ def measure_log(app, pack_employee_id: int, folder: Path) -> list[str]:
     (published to a directory witness, so every event of the pack carries its inclusion proof)."""
     witness_folder = folder / "witness"
     witness_folder.mkdir()
-    add_witness("directory", str(witness_folder), "bench")
+    witnesses.add("directory", str(witness_folder), "bench", None, SYSTEM)
     started = time.perf_counter()
     head = publish().head
     publish_seconds = time.perf_counter() - started

@@ -21,7 +21,7 @@ from portal.auth.policy import can
 from portal.cases import operations as cases
 from portal.cases.forms import WageForm
 from portal.cases.models import CaseAction, InjuryCase, ShareEntry
-from portal.cases.rules import EntryKind
+from portal.cases.rules import BenefitResult, EntryKind
 from portal.core.types import local_today, utcnow
 from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.records import status_expression
@@ -343,14 +343,23 @@ def _yuan(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
+def _benefit(result: BenefitResult) -> schemas.Benefit:
+    return schemas.Benefit(code=result.code, amount=_yuan(result.amount), payer=result.payer.value,
+                           frequency=result.frequency.value, formula=result.formula, article=result.article)
+
+
 def _case(view: cases.CaseView) -> schemas.Case:
     case = view.case
     stop = next((a for a in case.actions if a.kind == cases.STOP_ORIGINAL_PAY), None)
-    account = view.account
+    account, pensions = view.account, view.dependants
     return schemas.Case(
         id=case.id, employee=case.employee.number, accident_date=case.accident_date,
         pay_stop_date=stop.effective_date if stop else None, pay_stop_confirmed=bool(stop and stop.confirmed_at),
         monthly_personal_share=_yuan(view.monthly_share.amount) if view.monthly_share else None,
+        benefits=[_benefit(b) for b in view.benefits],
+        dependants_pensions=schemas.DependantsPensions(
+            items=[_benefit(p) for p in pensions.items], total=_yuan(pensions.total.amount), capped=pensions.capped,
+        ) if pensions else None,
         timeline=[schemas.TimelineItem(date=i.date, kind=i.kind.value, code=i.code.value, status=i.status.value,
                                        article=i.article) for i in view.timeline],
         account=schemas.Account(

@@ -199,6 +199,26 @@ class Account(Strict):
     entries: list[AccountEntry]
 
 
+class Benefit(Strict):
+    """One computed amount as the case pages show it: the formula with its numbers and the article."""
+
+    code: str
+    amount: Yuan
+    payer: Literal["fund", "employer", "employee"]
+    frequency: Literal["monthly", "once"]
+    formula: str
+    article: str
+
+
+class DependantsPensions(Strict):
+    """A death case's monthly pensions (Regulations Art. 39 ¶1(2)): one per recorded dependant, and
+    the total, capped at the worker's wage before death."""
+
+    items: list[Benefit]
+    total: Yuan
+    capped: bool
+
+
 class Case(Strict):
     id: int
     employee: str
@@ -206,6 +226,8 @@ class Case(Strict):
     pay_stop_date: date | None
     pay_stop_confirmed: bool
     monthly_personal_share: Yuan | None
+    benefits: list[Benefit]
+    dependants_pensions: DependantsPensions | None
     timeline: list[TimelineItem]
     account: Account
 

@@ -29,7 +29,8 @@ from portal.cases.routes import case_notices
 from portal.courses.presenters import questions_of
 from portal.demo.company import DEMO_PASSWORD, DEPARTMENTS, build_people
 from portal.evidence.ledger import SYSTEM, Origin
-from portal.evidence.log import add_witness, publish
+from portal.evidence import witnesses
+from portal.evidence.log import publish
 from portal.evidence.models import Witness
 from portal.extensions import db
 from portal.org.models import Department, Employee, department_managers
@@ -117,7 +118,7 @@ def publish_demo_heads() -> None:
     folder = Path(current_app.instance_path, f"witness-heads-{database}")
     folder.mkdir(parents=True, exist_ok=True)
     if not db.session.execute(sa.select(Witness).where(Witness.target == str(folder))).scalar():
-        add_witness("directory", str(folder), "演示见证方 demo witness folder")
+        witnesses.add("directory", str(folder), "演示见证方 demo witness folder", None, DEMO_ORIGIN)
     publish()
 
 

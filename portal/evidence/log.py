@@ -247,13 +247,3 @@ def published_heads(up_to_size: int | None = None) -> list[TreeHead]:
 def next_publication(now: datetime) -> datetime:
     """Publication runs hourly, on the hour (UTC)."""
     return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-
-
-def add_witness(kind: str, target: str, label: str) -> Witness:
-    if kind not in WITNESS_KINDS:
-        raise ValueError(f"a witness is one of {', '.join(WITNESS_KINDS)}")
-    witness = Witness(kind=kind, target=target.strip(), label=label.strip() or target.strip(), active=True,
-                      added_at=utcnow())
-    db.session.add(witness)
-    db.session.commit()
-    return witness

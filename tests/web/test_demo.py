@@ -10,6 +10,7 @@ from portal.auth.models import User
 from portal.auth.policy import Role
 from portal.demo.company import DEMO_PASSWORD
 from portal.demo.operations import load_demo
+from portal.evidence.models import EvidenceEvent, Witness
 from portal.extensions import db
 from portal.org.models import Department, Employee, department_managers
 from tests.conftest import login
@@ -23,6 +24,9 @@ def test_demo_loads_once_with_500_people(app):
     assert len(departments) == 9
     assert all(d.manager is not None and d.manager.department_id == d.id for d in departments)
     assert db.session.execute(sa.select(sa.func.count()).select_from(department_managers)).scalar_one() == 9
+    witness = db.session.execute(sa.select(Witness)).scalar_one()  # added as HR adds one: recorded in the ledger
+    recorded = db.session.execute(sa.select(EvidenceEvent.body).where(EvidenceEvent.event_type == "witness_added")).scalar_one()
+    assert f'"target": "{witness.target}"' in recorded or f'"target":"{witness.target}"' in recorded
 
 
 def test_demo_logins_work_with_their_roles(app):

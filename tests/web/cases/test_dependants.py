@@ -9,14 +9,15 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from portal.cases import operations
+from portal.cases import operations, rules
 from portal.cases.models import CaseDependant
-from portal.evidence.ledger import payload_of
+from portal.evidence.ledger import SYSTEM, payload_of
 from portal.extensions import db
 from portal.workbench import operations as workbench
 from portal.workbench.costs import Category, by_case
 from tests.conftest import login, post_form
 from tests.visible import visible_text
+from tests.web.api.conftest import make_token  # noqa: F401 - the fixture
 from tests.web.cases.conftest import events, open_case_for
 
 DIED = {"death_date": date(2026, 3, 2), "suspension_start": None, "suspension_months": None}
@@ -97,3 +98,25 @@ def test_dependants_need_a_death_and_only_hr_records_them(client, cases_ready):
     login(manager, "manager")
     assert post_form(manager, f"/records/cases/{died.id}/dependants", SPOUSE).status_code == 403
     assert db.session.query(CaseDependant).count() == 0
+
+
+def test_the_api_gives_every_figure_and_the_dependants_pensions_as_the_pages_compute_them(client, cases_ready,
+                                                                                          make_token):
+    world = cases_ready
+    case = open_case_for(world.worker, **DIED)
+    for dependant in (rules.Dependant(rules.Relation.SPOUSE, label="王芳", condition=rules.Condition.UNABLE_TO_WORK),
+                      rules.Dependant(rules.Relation.CHILD, lone=True, label="李一", condition=rules.Condition.MINOR),
+                      rules.Dependant(rules.Relation.CHILD, lone=True, label="李二", condition=rules.Condition.MINOR)):
+        operations.add_dependant(case, dependant, None, SYSTEM)
+    db.session.commit()
+    view = operations.case_view(case)
+    detail = client.get(f"/api/v1/cases/{case.id}", headers=make_token("hr", "cases:read")).get_json()
+    assert [(b["code"], b["amount"], b["article"]) for b in detail["benefits"]] == [
+        (b.code, f"{b.amount:.2f}", b.article) for b in view.benefits]
+    pensions = detail["dependants_pensions"]
+    assert [p["amount"] for p in pensions["items"]] == ["1733.33", "1733.33", "1733.34"]
+    assert (pensions["total"], pensions["capped"]) == ("5200.00", True)
+    assert all("第三十九条" in p["article"] and p["payer"] == "fund" and p["frequency"] == "monthly"
+               for p in pensions["items"])
+    living = client.get("/api/v1/cases", headers=make_token("hr", "cases:read")).get_json()["items"]
+    assert [c["dependants_pensions"] for c in living if c["id"] != case.id] == [None] * (len(living) - 1)

@@ -112,9 +112,10 @@ def app_config(suite_tsa) -> dict:
 @pytest.fixture
 def witness_dir(app, tmp_path) -> Path:
     """A directory witness (write-once storage stands in as a plain folder)."""
-    from portal.evidence.log import add_witness
+    from portal.evidence import witnesses
+    from portal.evidence.ledger import SYSTEM
 
     folder = tmp_path / "witness"
     folder.mkdir()
-    add_witness("directory", str(folder), "union representative's folder")
+    witnesses.add("directory", str(folder), "union representative's folder", None, SYSTEM)
     return folder

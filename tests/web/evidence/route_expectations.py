@@ -9,7 +9,8 @@ from portal.courses.models import Course
 from portal.courses.operations import current_assignment
 from portal.demo.operations import walk_through_course
 from portal.core.types import utcnow
-from portal.evidence.log import add_witness, publish
+from portal.evidence import witnesses
+from portal.evidence.log import publish
 from portal.evidence.models import PackRequest
 from portal.evidence.operations import PaperReceiptData, record_paper_receipt, take_checkpoint
 from portal.evidence.ledger import SYSTEM, ContentRef
@@ -50,7 +51,7 @@ def prepare_evidence(world) -> dict[str, str]:
         employee_id=world.worker.id, content=ContentRef("course", "injury-basics", 1, None), signed_on=course.updated_at.date(),
         note=None, scan_filename="form.pdf", scan_mimetype="application/pdf", scan=io.BytesIO(b"%PDF-1.4 form").read(),
     ), world.user("hr").id, SYSTEM)
-    witness = add_witness("directory", tempfile.mkdtemp(prefix="witness-"), "test witness")
+    witness = witnesses.add("directory", tempfile.mkdtemp(prefix="witness-"), "test witness", None, SYSTEM)
     head = publish().head
     pack_request = PackRequest(employee_id=world.worker.id, requested_by_id=world.user("worker").id, status="ready",
                                stage="done", created_at=utcnow(), filename="pack.zip", data=b"PK")

@@ -37,7 +37,7 @@ def test_monitor_proves_every_head_seen_consistent_and_keeps_them(app, world, wi
     seen.mkdir()
     lines = monitor(fetch, {fingerprint()}, load_heads(witness_dir), seen)
     assert "3 heads held, 3 fetched; all signatures hold" in lines[0]
-    assert "2 consistency proofs verified, sizes 4–10" in lines[1]
+    assert "2 consistency proofs verified, sizes 5–11"  # the witness added, then 3, 1, 5 events in lines[1]
     assert len(load_heads(seen)) == 3
 
 
@@ -65,7 +65,7 @@ def test_monitor_catches_a_log_rebuilt_and_re_signed_by_the_keeper(app, world, w
     for path in witness_dir.iterdir():
         path.rename(path.with_suffix(".held"))  # the witness keeps what it had; the rebuilt log sends anew
     publish()
-    with pytest.raises(MonitorError, match="two signed heads of size 4 with different roots: the log was forked"):
+    with pytest.raises(MonitorError, match="two signed heads of size 5 with different roots: the log was forked"):
         monitor(fetch, {fingerprint()}, held, None)
 
 

@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from aiosmtpd.controller import Controller
 
 from portal.evidence.ledger import SYSTEM, append_event
-from portal.evidence.log import add_witness, publish, published_heads
+from portal.evidence import witnesses
+from portal.evidence.log import publish, published_heads
 from portal.evidence.models import HeadDelivery
 from portal.extensions import db
 from tests.unit.core.test_mailer import Inbox, free_port
@@ -38,9 +39,9 @@ def test_every_kind_of_witness_receives_the_head_and_failures_are_retried(app, w
         monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
         monkeypatch.setitem(app.config, "SMTP_PORT", port)
         monkeypatch.setitem(app.config, "SMTP_STARTTLS", False)
-        add_witness("email", "union.rep@example.cn", "工会代表 union representative")
-        add_witness("webhook", f"http://127.0.0.1:{server.server_address[1]}/heads", "auditor")
-        add_witness("webhook", "http://127.0.0.1:9/down", "unreachable auditor")
+        witnesses.add("email", "union.rep@example.cn", "工会代表 union representative", None, SYSTEM)
+        witnesses.add("webhook", f"http://127.0.0.1:{server.server_address[1]}/heads", "auditor", None, SYSTEM)
+        witnesses.add("webhook", "http://127.0.0.1:9/down", "unreachable auditor", None, SYSTEM)
         append_event("lesson_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
         db.session.commit()
         result = publish()
@@ -69,7 +70,7 @@ def test_the_hourly_job_publishes_once_per_slot_to_the_witnesses(app, world, wit
     queue.storage.flush_all()  # this hour's slot may be claimed by the other engine's run
     append_event("profile_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
     db.session.commit()
-    assert "head of size 2" in publish_hourly.call_local()  # the identity event and the view
+    assert "head of size 3" in publish_hourly.call_local()  # the witness added, the identity event and the view
     assert publish_hourly.call_local() is None  # a second scheduler in the same minute does nothing
-    assert [head.size for head in published_heads()] == [2]
-    assert sorted(p.name for p in witness_dir.iterdir()) == ["head-000000000002.json"]
+    assert [head.size for head in published_heads()] == [3]
+    assert sorted(p.name for p in witness_dir.iterdir()) == ["head-000000000003.json"]
