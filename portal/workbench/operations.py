@@ -70,9 +70,9 @@ def _claim(model: Any, rows: list[dict[str, Any]]) -> set[str]:
 STOP_PAY = cases.STOP_ORIGINAL_PAY
 
 
-def case_snapshot(case: InjuryCase, today: date) -> tuple[alert_rules.CaseSnapshot, rules.RegionalPolicy] | None:
+def case_snapshot(view: cases.CaseView) -> tuple[alert_rules.CaseSnapshot, rules.RegionalPolicy] | None:
     """What the alert rules need of one case, from the same computation the case pages use."""
-    view = cases.case_view(case, today)
+    case = view.case
     if view.policy is None:
         return None
     stop = cases.pay_stop_date(case, view.policy)
@@ -111,10 +111,11 @@ def overdue_acknowledgements(today: date) -> Iterator[list[alert_rules.PendingAc
 
 def case_alerts(today: date) -> Iterator[list[alert_rules.Alert]]:
     rest_days = holiday_calendar()
-    for rows in keyset_batches(sa.select(InjuryCase.id, InjuryCase), InjuryCase.id, size=min(BATCH, 100)):
+    every_case = sa.select(InjuryCase.id, InjuryCase).options(*cases.CASE_ROWS)
+    for rows in keyset_batches(every_case, InjuryCase.id, size=min(BATCH, 100)):
         found: list[alert_rules.Alert] = []
-        for _, case in rows:
-            snapshot = case_snapshot(case, today)
+        for view in cases.case_views([case for _, case in rows], today):
+            snapshot = case_snapshot(view)
             if snapshot is not None:
                 found.extend(alert_rules.case_alerts(snapshot[0], snapshot[1], today, rest_days))
         yield found

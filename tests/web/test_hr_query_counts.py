@@ -22,7 +22,7 @@ from portal.notices.operations import push_notice
 from portal.org.models import Employee
 from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
-from tests.conftest import assign_course, login
+from tests.conftest import assign_course, counted_statements, login
 from tests.web.cases.conftest import open_case_for
 from tests.web.cases.route_expectations import prepare_cases
 from tests.web.test_query_counts import _statements as statements_of
@@ -94,9 +94,17 @@ def open_cases(count: int) -> None:
     db.session.commit()
 
 
+def _case_scan_statements() -> int:
+    """What the daily risk scan reads to compute the cases' alerts (one batch of up to 100 cases)."""
+    with counted_statements() as statements:
+        assert list(workbench.case_alerts(TODAY))
+    return len(statements)
+
+
 def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_cases(client, world, courses):
     """Every case's inputs (wages, actions, entries, dependants, policy versions, holidays) are
-    read in bulk, so three cases and thirty cost the same statements (the exports too), with the
+    read in bulk, so three cases and thirty cost the same statements (the exports and the daily
+    risk scan too), with the
     same figures as each case computed alone."""
     prepare_cases(world)
     open_cases(2)
@@ -107,10 +115,12 @@ def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_ca
              "account export": "/workbench/export/accounts.csv"}
     login(client, "hr")
     small = {name: _statements(client, path) for name, path in pages.items()}
+    small["risk scan of the cases"] = _case_scan_statements()
 
     open_cases(27)
     assert db.session.execute(sa.select(sa.func.count(InjuryCase.id))).scalar_one() == 30
     large = {name: _statements(client, path) for name, path in pages.items()}
+    large["risk scan of the cases"] = _case_scan_statements()
     assert "第 1–20 条" in client.get("/records/cases/").get_data(as_text=True)  # more cases than one page
     assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
 
