@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import csrf_token, login, table_counts
-from tests.web.test_route_matrix import API_OPERATIONS, EXPECTED, LOGIN, prepare_url
+from tests.web.route_roles import LOGIN
+from tests.web.test_route_matrix import API_OPERATIONS, EXPECTED, prepare_url
 
 FUZZ_EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
 FILE_FIELDS = {"scan", "upload"}

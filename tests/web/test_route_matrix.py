@@ -17,22 +17,15 @@ from tests.web.api.route_expectations import API_PAGES_EXPECTED
 from tests.web.cases.route_expectations import CASE_EXPECTED, prepare_cases
 from tests.web.evidence.route_expectations import EVIDENCE_EXPECTED, prepare_evidence
 from tests.web.notices.route_expectations import NOTICE_EXPECTED, prepare_notices
+from tests.web.route_roles import (EVERYONE, HR_ONLY, HR_POST, LOGIN, MANAGERS_AND_HR, MINE_ONLY, ROLES,
+                                   SELF_MANAGER_AND_HR, Expectation)
 from tests.web.workbench.route_expectations import WORKBENCH_EXPECTED, prepare_workbench
 from tests.conftest import assign_course, csrf_token, login
 from tests.web.security_checks import assert_security_headers
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"  # a redirect to the sign-in page
-
-# Only the employee a course is assigned to reaches it; everyone else gets 404 (not assigned).
-MINE_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}
-MANAGERS_AND_HR: dict[str, int | str] = {
-    "anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 200, "hr": 200, "admin": 200,
-}
-
 # endpoint -> (method, url template, form data, {role: expected status})
 # {worker} is the machining worker's employee id, {worker_user} their account id.
-EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "static": ("GET", "/static/css/portal.css", {}, dict.fromkeys(ROLES, 200)),
     "health.healthz": ("GET", "/healthz", {}, dict.fromkeys(ROLES, 200)),
     "health.favicon": ("GET", "/favicon.ico", {}, dict.fromkeys(ROLES, 301)),
@@ -40,26 +33,26 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "auth.reset_password": ("GET", "/reset/not-a-token", {}, dict.fromkeys(ROLES, 404)),
     "home.set_locale": ("POST", "/locale", {"locale": "en", "next": "/"}, dict.fromkeys(ROLES, 303)),
     "auth.logout": ("POST", "/logout", {}, {**dict.fromkeys(ROLES, 303), "anonymous": LOGIN}),
-    "auth.change_password": ("GET", "/account/password", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
-    "home.index": ("GET", "/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    "auth.change_password": ("GET", "/account/password", {}, EVERYONE),
+    "home.index": ("GET", "/", {}, EVERYONE),
     "org.me": ("GET", "/me", {}, {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "admin": 404}),
     "org.employees": (
         "GET", "/employees", {},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 200, "other.manager": 200, "hr": 200, "admin": 200},
+        MANAGERS_AND_HR,
     ),
     "org.employee": (
         "GET", "/employees/{worker}", {},
-        {"anonymous": LOGIN, "worker": 200, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
+        SELF_MANAGER_AND_HR,
     ),
     "org.create_employee": (
         "GET", "/employees/new", {},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
+        HR_ONLY,
     ),
     "org.update_employee": (
         "GET", "/employees/{worker}/edit", {},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
+        HR_ONLY,
     ),
-    "courses.index": ("GET", "/learning/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
+    "courses.index": ("GET", "/learning/", {}, {**EVERYONE, "admin": 404}),
     "courses.course": ("GET", "/learning/injury-basics", {}, {**MINE_ONLY, "worker": 200}),
     "courses.lesson": ("GET", "/learning/injury-basics/lessons/1", {}, {**MINE_ONLY, "worker": 200}),
     "courses.read": ("POST", "/learning/injury-basics/lessons/1/read", {}, {**MINE_ONLY, "worker": 422}),
@@ -67,7 +60,7 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     "courses.acknowledge": ("GET", "/learning/injury-basics/acknowledge", {}, {**MINE_ONLY, "worker": 200}),
     "courses.receipt": (
         "GET", "/learning/receipts/{receipt}", {},
-        {"anonymous": LOGIN, "worker": 200, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
+        SELF_MANAGER_AND_HR,
     ),
     "course_records.index": ("GET", "/records/courses/", {}, MANAGERS_AND_HR),
     "course_records.detail": ("GET", "/records/courses/injury-basics", {}, MANAGERS_AND_HR),
@@ -87,23 +80,22 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
     ),
     "course_records.assign": (
         "POST", "/records/courses/injury-basics/assign", {"employee_numbers": "E002"},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
+        HR_POST,
     ),
-    "privacy.index": ("GET", "/privacy/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
-    "privacy.my_data": ("GET", "/privacy/my-data.json", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
+    "privacy.index": ("GET", "/privacy/", {}, EVERYONE),
+    "privacy.my_data": ("GET", "/privacy/my-data.json", {}, {**EVERYONE, "admin": 404}),
     "privacy.retention_settings": (
         "POST", "/privacy/retention", {"scan_years": "5", "pack_days": "14"},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 303, "admin": 303},
+        HR_POST,
     ),
     "auth.issue_reset_link": (
         "POST", "/accounts/{worker_user}/reset-link", {},
-        {"anonymous": LOGIN, "worker": 403, "outsider": 403, "manager": 403, "other.manager": 403, "hr": 200, "admin": 200},
+        HR_ONLY,
     ),
 }
 
 
-EXPECTED["jobs.index"] = ("GET", "/jobs/", {}, {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200,
-                                                 "admin": 200})
+EXPECTED["jobs.index"] = ("GET", "/jobs/", {}, HR_ONLY)
 EXPECTED.update(NOTICE_EXPECTED)
 EXPECTED.update(EVIDENCE_EXPECTED)
 EXPECTED.update(CASE_EXPECTED)

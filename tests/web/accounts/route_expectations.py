@@ -3,12 +3,10 @@ tests/web/test_route_matrix.py)."""
 
 from __future__ import annotations
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
-HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
-HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
+from tests.web.route_roles import HR_ONLY, HR_POST, LOGIN, ROLES, Expectation
 
-ACCOUNT_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+
+ACCOUNT_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "accounts.index": ("GET", "/accounts/", {}, HR_ONLY),
     "accounts.create": ("GET", "/accounts/new", {}, HR_ONLY),
     "accounts.invite": ("GET", "/accounts/invite", {}, HR_ONLY),

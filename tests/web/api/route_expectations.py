@@ -3,11 +3,11 @@ operations under /api/v1 have their own scope × account matrix in tests/web/api
 
 from __future__ import annotations
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
-ADMIN_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200}
+from tests.web.route_roles import LOGIN, ROLES, Expectation
 
-API_PAGES_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+ADMIN_ONLY: Expectation = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200}
+
+API_PAGES_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "api.openapi": ("GET", "/api/v1/openapi.json", {}, dict.fromkeys(ROLES, 200)),
     "api.reference": ("GET", "/api/v1/", {}, dict.fromkeys(ROLES, 200)),
     "api_admin.token_list": ("GET", "/admin/api/tokens", {}, ADMIN_ONLY),

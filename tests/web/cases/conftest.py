@@ -19,6 +19,19 @@ from portal.notices.operations import sync_scenario_notices
 
 WAGES = ((2025, 9, "5100.00"), (2025, 10, "5250.00"), (2025, 11, "5180.00"), (2025, 12, "5300.00"),
          (2026, 1, "5220.00"), (2026, 2, "5150.00"))
+# The regional policy form as HR fills it in for the demo region (every field valid).
+POLICY_FORM = {
+    "region": "苏州市 (Suzhou, Jiangsu) — DEMO", "valid_from": "2026-07-01", "source": "苏州市人社局",
+    "average_monthly_wage": "8600", "minimum_monthly_wage": "2690", "national_disposable_income": "56000",
+    "contribution_base_floor": "5160", "contribution_base_ceiling": "25800", "pension_employer": "0.16",
+    "pension_personal": "0.08", "medical_employer": "0.07", "medical_personal": "0.02",
+    "unemployment_employer": "0.005", "unemployment_personal": "0.005", "work_injury_employer": "0.009",
+    "housing_fund_employer_rate": "0.05", "housing_fund_personal_rate": "0.05",
+    "medical_subsidy_months": "16,14,12,10,8,6", "employment_subsidy_months": "30,25,20,15,10,5",
+    "personal_share_handling": "instalments", "personal_share_instalments": "3", "pay_stop_rule": "day_after",
+    "own_wage_rule": "months_worked", "first_month_rule": "contract_wage", "personal_share_includes_housing_fund": "no",
+}
+
 CASE_FORM = {"accident_date": "2026-03-02", "description": "右手夹伤", "reported_date": "2026-03-02",
              "recognition_applied_date": "2026-03-20", "recognition_applicant": "employer",
              "recognition_accepted_date": "2026-03-27", "recognition_decided_date": "2026-05-15", "recognized": "yes",

@@ -11,16 +11,13 @@ from portal.cases.models import CASE_FIELDS
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices.operations import notice_by_key, sync_scenario_notices
+from tests.web.route_roles import HR_ONLY, HR_POST, LOGIN, ROLES, Expectation
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
-HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
-HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
 # Managers read their own department's cases; HR and admin every case.
-CASE_READERS: dict[str, int | str] = {**HR_ONLY, "manager": 200}
+CASE_READERS: Expectation = {**HR_ONLY, "manager": 200}
 
 # {case} is the machining worker's case, {action} its pending stop-pay action.
-CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+CASE_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "cases.mine": ("GET", "/my-case/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
     "cases_admin.index": ("GET", "/records/cases/", {}, {**HR_ONLY, "manager": 200, "other.manager": 200}),
     "cases_admin.create": ("GET", "/records/cases/new", {}, HR_ONLY),

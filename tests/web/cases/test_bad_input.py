@@ -9,19 +9,8 @@ from sqlalchemy import event
 from portal.cases.models import PolicyVersion, ShareEntry, WageMonth
 from portal.extensions import db
 from tests.conftest import csrf_token, login, table_counts
-from tests.web.cases.conftest import open_case_for
+from tests.web.cases.conftest import POLICY_FORM, open_case_for
 
-POLICY_FORM = {
-    "region": "苏州市 (Suzhou, Jiangsu) — DEMO", "valid_from": "2026-07-01", "source": "苏州市人社局",
-    "average_monthly_wage": "8600", "minimum_monthly_wage": "2690", "national_disposable_income": "56000",
-    "contribution_base_floor": "5160", "contribution_base_ceiling": "25800", "pension_employer": "0.16",
-    "pension_personal": "0.08", "medical_employer": "0.07", "medical_personal": "0.02",
-    "unemployment_employer": "0.005", "unemployment_personal": "0.005", "work_injury_employer": "0.009",
-    "housing_fund_employer_rate": "0.05", "housing_fund_personal_rate": "0.05",
-    "medical_subsidy_months": "16,14,12,10,8,6", "employment_subsidy_months": "30,25,20,15,10,5",
-    "personal_share_handling": "instalments", "personal_share_instalments": "3", "pay_stop_rule": "day_after",
-    "own_wage_rule": "months_worked", "first_month_rule": "contract_wage", "personal_share_includes_housing_fund": "no",
-}
 DECIMAL_FIELDS = [name for name, value in POLICY_FORM.items() if value.replace(".", "").isdigit()
                   and name != "personal_share_instalments"]
 

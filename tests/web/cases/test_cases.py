@@ -18,7 +18,7 @@ from portal.evidence.ledger import payload_of
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
 from tests.conftest import csrf_token, login, post_form
-from tests.web.cases.conftest import CASE_FORM, events, open_case_for
+from tests.web.cases.conftest import CASE_FORM, POLICY_FORM, events, open_case_for
 
 ROWS = {"HX-Request": "true", "HX-Target": "case-rows"}
 ACCOUNT = {"HX-Request": "true", "HX-Target": "case-account"}
@@ -204,16 +204,8 @@ def test_policy_new_version_and_validation(client, cases_ready):
     page = client.get("/records/cases/policy").get_data(as_text=True)
     assert "苏州市" in page
     token = csrf_token(client, "/records/cases/policy")
-    form = {"csrf_token": token, "region": "苏州市 (Suzhou, Jiangsu) — DEMO", "valid_from": "2026-07-01",
-            "source": "苏州市人社局 2026 年公布数", "average_monthly_wage": "8600", "minimum_monthly_wage": "2690",
-            "national_disposable_income": "56000", "contribution_base_floor": "5160",
-            "contribution_base_ceiling": "25800", "pension_employer": "0.16", "pension_personal": "0.08",
-            "medical_employer": "0.07", "medical_personal": "0.02", "unemployment_employer": "0.005",
-            "unemployment_personal": "0.005", "work_injury_employer": "0.009", "housing_fund_employer_rate": "0.05",
-            "housing_fund_personal_rate": "0.05", "medical_subsidy_months": "16,14,12,10,8,6",
-            "employment_subsidy_months": "30,25,20,15,10,5", "personal_share_handling": "instalments",
-            "personal_share_instalments": "3", "pay_stop_rule": "day_after", "own_wage_rule": "months_worked",
-            "first_month_rule": "contract_wage", "personal_share_includes_housing_fund": "yes"}
+    form = {**POLICY_FORM, "csrf_token": token, "source": "苏州市人社局 2026 年公布数",
+            "personal_share_includes_housing_fund": "yes"}
     bad = client.post("/records/cases/policy", data={**form, "contribution_base_floor": "30000"})
     assert bad.status_code == 422 and 'id="contribution_base_floor-error"' in bad.get_data(as_text=True)
     bad = client.post("/records/cases/policy", data={**form, "pension_personal": "8"})

@@ -16,17 +16,14 @@ from portal.evidence.operations import PaperReceiptData, record_paper_receipt, t
 from portal.evidence.ledger import SYSTEM, ContentRef
 from portal.extensions import db
 from tests.conftest import assign_course
+from tests.web.route_roles import HR_ONLY, HR_POST, ROLES, Expectation
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
-HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
-HR_REDIRECT: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
 
-EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "evidence.index": ("GET", "/evidence/", {}, HR_ONLY),
     "evidence.employee": ("GET", "/evidence/employees/{worker}", {}, HR_ONLY),
-    "evidence.verify": ("POST", "/evidence/employees/{worker}/verify", {}, HR_REDIRECT),
-    "evidence.request_pack": ("POST", "/evidence/employees/{worker}/packs", {}, {**HR_REDIRECT, "worker": 303}),
+    "evidence.verify": ("POST", "/evidence/employees/{worker}/verify", {}, HR_POST),
+    "evidence.request_pack": ("POST", "/evidence/employees/{worker}/packs", {}, {**HR_POST, "worker": 303}),
     "evidence.pack_status": ("GET", "/evidence/packs/{pack_request}", {}, {**HR_ONLY, "worker": 200}),
     "evidence.pack_download": ("GET", "/evidence/packs/{pack_request}/download", {}, {**HR_ONLY, "worker": 200}),
     "evidence.log_heads": ("GET", "/evidence/log/heads", {}, dict.fromkeys(ROLES, 200)),
@@ -34,10 +31,10 @@ EVIDENCE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str
                                  dict.fromkeys(ROLES, 200)),
     "evidence.paper_receipt": ("GET", "/evidence/employees/{worker}/paper-receipts/new", {}, HR_ONLY),
     "evidence.scan": ("GET", "/evidence/paper-receipts/{paper_receipt}/scan", {}, HR_ONLY),
-    "evidence.publish": ("POST", "/evidence/publish", {}, HR_REDIRECT),
+    "evidence.publish": ("POST", "/evidence/publish", {}, HR_POST),
     "evidence.checkpoint_detail": ("GET", "/evidence/checkpoints/{checkpoint}", {}, HR_ONLY),
     "evidence.witness_list": ("GET", "/evidence/witnesses", {}, HR_ONLY),
-    "evidence.disable_witness": ("POST", "/evidence/witnesses/{witness}/disable", {}, HR_REDIRECT),
+    "evidence.disable_witness": ("POST", "/evidence/witnesses/{witness}/disable", {}, HR_POST),
 }
 
 

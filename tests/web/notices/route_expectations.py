@@ -6,16 +6,12 @@ from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices import rules
 from portal.notices.operations import acknowledge_notice, open_notice, push_notice, respond, save_notice, shanghai_date
+from tests.web.route_roles import HR_ONLY, HR_POST, LOGIN, MINE_ONLY, ROLES, SELF_MANAGER_AND_HR, Expectation
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
 # Only the employee a notice was pushed to reaches it; everyone else gets 404 (not theirs).
-MINE_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}
-HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
-HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
 
 # {delivery}, {notice_receipt} and {response} belong to the machining worker; {notice} is the notice.
-NOTICE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+NOTICE_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "notices.index": ("GET", "/notices/", {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "admin": 404}),
     "notices.detail": ("GET", "/notices/{delivery}", {}, {**MINE_ONLY, "worker": 200}),
     "notices.acknowledge": ("POST", "/notices/{delivery}/acknowledge", {"typed_name": "李强"}, {**MINE_ONLY, "worker": 303}),
@@ -24,7 +20,7 @@ NOTICE_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]
     ),
     "notices.receipt": (
         "GET", "/notices/receipts/{notice_receipt}", {},
-        {"anonymous": LOGIN, "worker": 200, "outsider": 403, "manager": 200, "other.manager": 403, "hr": 200, "admin": 200},
+        SELF_MANAGER_AND_HR,
     ),
     "notices_admin.index": ("GET", "/records/notices/", {}, HR_ONLY),
     "notices_admin.create": ("GET", "/records/notices/new", {}, HR_ONLY),

@@ -10,19 +10,14 @@ from portal.notices.models import NoticeDelivery
 from portal.workbench import operations
 from portal.workbench.models import RiskAlert
 from tests.web.cases.route_expectations import prepare_cases
+from tests.web.route_roles import EVERYONE, HR_ONLY, HR_POST, MANAGERS_AND_HR, SELF_MANAGER_AND_HR, Expectation
 
-ROLES = ("anonymous", "worker", "outsider", "manager", "other.manager", "hr", "admin")
-LOGIN = "login"
-EVERYONE: dict[str, int | str] = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
-HR_ONLY: dict[str, int | str] = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "hr": 200, "admin": 200}
-HR_POST: dict[str, int | str] = {**HR_ONLY, "hr": 303, "admin": 303}
-# Managers see their departments' alerts; the alert is the machining worker's.
-ALERTS: dict[str, int | str] = {**HR_ONLY, "manager": 200, "other.manager": 200}
-ALERT_POST: dict[str, int | str] = {**HR_POST, "manager": 303}
+ALERTS = MANAGERS_AND_HR  # managers see their departments' alerts; the alert is the machining worker's
+ALERT_POST: Expectation = {**HR_POST, "manager": 303}
 # A report of the machining worker: its reporter, their manager, HR and admin read it.
-REPORT_READERS: dict[str, int | str] = {**HR_ONLY, "worker": 200, "manager": 200}
+REPORT_READERS = SELF_MANAGER_AND_HR
 
-WORKBENCH_EXPECTED: dict[str, tuple[str, str, dict[str, str], dict[str, int | str]]] = {
+WORKBENCH_EXPECTED: dict[str, tuple[str, str, dict[str, str], Expectation]] = {
     "workbench.index": ("GET", "/workbench/", {}, ALERTS),
     "workbench.acknowledge": ("POST", "/workbench/alerts/{alert}/acknowledge", {}, ALERT_POST),
     "workbench.resolve": ("POST", "/workbench/alerts/{alert}/resolve", {}, ALERT_POST),
