@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ from bench.client import Client  # noqa: E402
 from bench.dataset import BENCH_PASSWORD, Size  # noqa: E402
 from portal.core.listing import encode_cursor  # noqa: E402
 from portal.core.paging import LAST  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -48,11 +48,6 @@ DEMO_PASSWORD = "portal-demo-2026"
 SECRET = "bench-secret-not-for-production"
 TODAY = date(2026, 11, 20)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def app_env(url: str) -> dict[str, str]:

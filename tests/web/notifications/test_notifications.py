@@ -32,7 +32,8 @@ from portal.workbench import operations as workbench
 from portal.workbench.models import RiskAlert
 from portal.workbench.workflow import Decision
 from tests.conftest import assign_course, csrf_token, login, post_form
-from tests.unit.core.test_mailer import free_port, smtp_server  # noqa: F401  (fixture)
+from tests.ports import free_port
+from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.cases.route_expectations import prepare_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
