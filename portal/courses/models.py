@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
 from portal.core.records import HasSnapshot
+from portal.core.tallies import NEVER_DUE, Tally, emptied_index, register
 from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
@@ -141,3 +142,37 @@ class Acknowledgement(BelongsToEmployee, db.Model):
     assignment: Mapped[Assignment] = relationship(back_populates="acknowledgement")
     version: Mapped[CourseVersion] = relationship()
     employee: Mapped[Employee] = relationship()
+
+
+STATUS_TALLY = register(Tally(
+    table="course_status_counts",
+    source="course_assignments",
+    keys=(
+        ("course_id", "{r}.course_id"),
+        ("department_id", "{e}.department_id"),
+        ("contract_type", "{e}.contract_type"),
+        ("state", "CASE WHEN {r}.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN {r}.quiz_passed_at IS NOT NULL "
+                  "THEN 'quiz_passed' WHEN {r}.first_opened_at IS NOT NULL THEN 'in_progress' ELSE 'not_started' END"),
+        ("due_date", f"CASE WHEN {{r}}.acknowledged_at IS NOT NULL THEN '{NEVER_DUE}' ELSE {{r}}.due_date END"),
+    ),
+    member="{r}.is_current",
+    watched=("course_id", "employee_id", "is_current", "due_date", "first_opened_at", "quiz_passed_at", "acknowledged_at"),
+    moves_with=("department_id", "contract_type"),
+))
+
+
+class CourseStatusCount(db.Model):
+    """How many current assignments of a course are in each state (acknowledged, quiz passed, in
+    progress, not started), by department, contract type and due date: the matrix's counts read
+    these few rows, and "overdue" is the unacknowledged ones due before today. Kept by database
+    triggers (portal.core.tallies), never written by the portal."""
+
+    __tablename__ = STATUS_TALLY.table
+    __table_args__ = (emptied_index(STATUS_TALLY.table),)
+
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    contract_type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    due_date: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int]
