@@ -203,7 +203,7 @@ def page_list(url: str) -> list[tuple[str, str, str]]:
         notice = one("SELECT v.notice_id FROM notice_deliveries d JOIN notice_versions v ON v.id = d.version_id "
                      "GROUP BY v.notice_id ORDER BY count(*) DESC LIMIT 1")
         big = one("SELECT max(id) FROM employees")
-        matrix_middle = halfway("SELECT e.number, a.id FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
+        matrix_middle = halfway("SELECT e.number, e.id FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
                                 f"WHERE a.course_id = {basics} AND a.is_current = {sa.true().compile(engine)}")
         deliveries_middle = halfway("SELECT e.number, d.id FROM notice_deliveries d JOIN notice_versions v ON "
                                     "v.id = d.version_id JOIN employees e ON e.id = d.employee_id "

@@ -15,9 +15,51 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.core.paging import LAST, Page, Sort, page_of
+
+
+class without_index(FunctionElement):  # noqa: N801 (reads as a SQL function)
+    """``column`` as a value that SQLite's planner cannot look up by index (``+column``; other
+    engines see the column). A page sorted by a column of the people walks that column's index
+    over employees and finds each one's row; without this, SQLite reads every row of the course
+    or notice by the other index and sorts them all to keep 50."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(without_index)
+def _column(element: without_index, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses.clauses[0], **kw)
+
+
+@compiles(without_index, "sqlite")
+def _unindexed_column(element: without_index, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses.clauses[0], **kw)}"
+
+
+def first_match(branches: Sequence[tuple[Any, str]], otherwise: str) -> sa.Case:
+    """``CASE`` over ``branches`` (condition, value), as a status column to show and count."""
+    return sa.case(*branches, else_=otherwise)
+
+
+def matching(branches: Sequence[tuple[Any, str]], otherwise: str, value: str) -> sa.ColumnElement[bool]:
+    """Rows whose ``first_match`` is ``value``, as plain conditions on the columns: a planner
+    estimates them from the columns' statistics and reads them from indexes, where it takes a
+    ``CASE … = value`` for a rare value and plans a page as if few rows could match."""
+    earlier: list[Any] = []
+    for condition, branch in branches:
+        if branch == value:
+            return sa.and_(*(sa.not_(c) for c in earlier), condition)
+        earlier.append(condition)
+    return sa.and_(*(sa.not_(c) for c in earlier)) if value == otherwise else sa.false()
 
 
 def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> sa.Select[Any]:

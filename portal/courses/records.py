@@ -13,7 +13,7 @@ from portal.auth.access import reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import order_by, paginate, sort_keys
+from portal.core.listing import first_match, matching, order_by, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -21,15 +21,22 @@ from portal.org.operations import search_condition
 from portal.org.rules import ContractType
 
 
-def status_expression(today: date) -> sa.Case:
-    """``rules.status`` in SQL, so the matrix can filter and count in the database."""
-    return sa.case(
+def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
+    return [
         (Assignment.acknowledged_at.is_not(None), Status.ACKNOWLEDGED.value),
         (Assignment.due_date < today, Status.OVERDUE.value),
         (Assignment.quiz_passed_at.is_not(None), Status.QUIZ_PASSED.value),
         (Assignment.first_opened_at.is_not(None), Status.IN_PROGRESS.value),
-        else_=Status.NOT_STARTED.value,
-    )
+    ]
+
+
+def status_expression(today: date) -> sa.Case:
+    """``rules.status`` in SQL, so the matrix can filter and count in the database."""
+    return first_match(_status_branches(today), Status.NOT_STARTED.value)
+
+
+def status_condition(status: Status, today: date) -> sa.ColumnElement[bool]:
+    return matching(_status_branches(today), Status.NOT_STARTED.value, status.value)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class MatrixFilter:
 
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
+PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
 MATRIX_PAGE_SIZE = 50
 
 
@@ -59,11 +67,16 @@ class Matrix:
         return (self.counts[Status.ACKNOWLEDGED] * 100) // self.total if self.total else 0
 
 
-def _visible_assignments(course: Course) -> sa.Select:
+def _visible_assignments(course: Course, by_person: bool = False) -> sa.Select:
+    """The course's current assignments the user may see. ``by_person``: the rows are read in the
+    order of an index on employees, each person's assignment found by employee, so a page costs
+    its 50 rows, instead of reading the whole course by its index and sorting it (SQLite did: 18 ms
+    for the first page of 100,000, 130 for the last)."""
+    course_id = without_index(Assignment.course_id) if by_person else Assignment.course_id
     return (
         sa.select(Assignment)
         .join(Employee, Employee.id == Assignment.employee_id)
-        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
+        .where(course_id == course.id, Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
 
@@ -109,7 +122,8 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows."""
     status = status_expression(today)
-    base = _visible_assignments(course)
+    by_person = criteria.sort.key in PERSON_SORTS
+    base = _visible_assignments(course, by_person)
     filters = []
     if criteria.department_id:
         filters.append(Employee.department_id == criteria.department_id)
@@ -124,16 +138,17 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
     )
     if criteria.status:
-        listed = listed.where(status == criteria.status.value)
+        listed = listed.where(status_condition(criteria.status, today))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
     total = sum(counts.values())
+    tiebreak = Employee.id if by_person else Assignment.id
     if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, Assignment.id),
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak),
                                criteria.at, scalars=False,
                                total=counts[criteria.status] if criteria.status else total)
     else:
-        found, page = db.session.execute(order_by(listed, criteria.sort, columns, Assignment.id)).all(), None
+        found, page = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak)).all(), None
     return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
 
 

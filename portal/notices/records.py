@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import paginate, sort_keys
+from portal.core.listing import first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -18,14 +18,17 @@ from portal.org.models import Employee
 from portal.org.operations import search_condition
 
 
-def status_expression(today: date) -> sa.Case:
-    """``rules.status`` in SQL, so the table can filter and count in the database."""
-    return sa.case(
+def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
+    return [
         (NoticeDelivery.acknowledged_at.is_not(None), Status.ACKNOWLEDGED.value),
         (NoticeDelivery.due_date < today, Status.OVERDUE.value),
         (NoticeDelivery.first_opened_at.is_not(None), Status.READ.value),
-        else_=Status.UNREAD.value,
-    )
+    ]
+
+
+def status_expression(today: date) -> sa.Case:
+    """``rules.status`` in SQL, so the table can filter and count in the database."""
+    return first_match(_status_branches(today), Status.UNREAD.value)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class DeliveryFilter:
 
 
 DELIVERY_SORTS = ("number", "name", "department", "due", "opened")
+PERSON_SORTS = ("number", "name", "department")
 DELIVERIES_PER_PAGE = 50
 
 
@@ -104,9 +108,12 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     filter so the totals stay meaningful while filtering, and give the page's total. Two queries
     (and the eager loads) whatever the number of rows or the page."""
     status = status_expression(today)
+    # Sorted by a column of the people, the page walks that column's index over employees and
+    # finds each one's deliveries by employee (see ``without_index``).
+    version_id = without_index(NoticeDelivery.version_id) if criteria.sort.key in PERSON_SORTS else NoticeDelivery.version_id
     base = (
         sa.select(NoticeDelivery)
-        .join(NoticeDelivery.version)
+        .join(NoticeVersion, NoticeVersion.id == version_id)
         .join(Employee, Employee.id == NoticeDelivery.employee_id)
         .where(NoticeVersion.notice_id == notice.id)
     )
@@ -120,7 +127,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
         joinedload(NoticeDelivery.acknowledgement),
     )
     if criteria.status:
-        listed = listed.where(status == criteria.status.value)
+        listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
     rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
