@@ -13,7 +13,7 @@ from portal.auth.access import reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import first_match, matching, order_by, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -68,15 +68,13 @@ class Matrix:
 
 
 def _visible_assignments(course: Course, by_person: bool = False) -> sa.Select:
-    """The course's current assignments the user may see. ``by_person``: the rows are read in the
-    order of an index on employees, each person's assignment found by employee, so a page costs
-    its 50 rows, instead of reading the whole course by its index and sorting it (SQLite did: 18 ms
-    for the first page of 100,000, 130 for the last)."""
-    course_id = without_index(Assignment.course_id) if by_person else Assignment.course_id
+    """The course's current assignments the user may see; ``by_person``: read in the order of an
+    index on employees (see ``ReadFirst``), for a page sorted by a column of the people."""
+    people = Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id
     return (
         sa.select(Assignment)
-        .join(Employee, Employee.id == Assignment.employee_id)
-        .where(course_id == course.id, Assignment.is_current.is_(True))
+        .select_from(ReadFirst(*people) if by_person else sa.join(*people))
+        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
 

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import first_match, matching, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -108,13 +108,12 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     filter so the totals stay meaningful while filtering, and give the page's total. Two queries
     (and the eager loads) whatever the number of rows or the page."""
     status = status_expression(today)
-    # Sorted by a column of the people, the page walks that column's index over employees and
-    # finds each one's deliveries by employee (see ``without_index``).
-    version_id = without_index(NoticeDelivery.version_id) if criteria.sort.key in PERSON_SORTS else NoticeDelivery.version_id
+    # Sorted by a column of the people, the page is read in the order of an index on employees.
+    join = ReadFirst if criteria.sort.key in PERSON_SORTS else sa.join
+    people = join(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
     base = (
         sa.select(NoticeDelivery)
-        .join(NoticeVersion, NoticeVersion.id == version_id)
-        .join(Employee, Employee.id == NoticeDelivery.employee_id)
+        .select_from(join(people, NoticeVersion.__table__, NoticeVersion.id == NoticeDelivery.version_id))
         .where(NoticeVersion.notice_id == notice.id)
     )
     if criteria.department_id:
