@@ -15,6 +15,7 @@ from flask_login import login_user
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.core.tallies import REGISTERED
 from portal.core.types import utcnow
 from portal.courses import records as course_records
 from portal.courses import rules as course_rules
@@ -209,3 +210,9 @@ def test_tallies_equal_the_live_counts_after_random_writes(app, world, courses):
         assert_list_counts_follow_the_rules(world, course, db.session.get(Notice, version.notice_id))
 
     check()
+    # Migration 0020 counts the rows already there with the same description: it finds the same.
+    for tally in REGISTERED.values():
+        db.session.execute(sa.text(f"DELETE FROM {tally.table}"))
+        db.session.execute(sa.text(tally.fill()))
+    db.session.commit()
+    assert_tallies_are_live()
