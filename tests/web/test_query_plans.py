@@ -177,7 +177,8 @@ def test_a_deliveries_page_walks_the_employees_index(client, world, query):
     sqlite_index, postgresql_index = PERSON_INDEX["name" if "name" in query else "number"]
     if db.engine.dialect.name == "sqlite":
         assert f"SCAN employees USING COVERING INDEX {sqlite_index}" in plan, plan
-        assert "SEARCH notice_deliveries USING INDEX ix_notice_deliveries_employee_id" in plan, plan
+        assert any(step.startswith("SEARCH notice_deliveries USING INDEX") and "employee_id=?" in step
+                   for step in plan.split(" | ")), plan
         assert "TEMP B-TREE FOR ORDER BY" not in plan.replace("RIGHT PART OF ORDER BY", ""), plan
     else:
         assert postgresql_index in plan and "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
