@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.core.paging import LAST, Page, Sort, page_of
 
@@ -46,6 +47,28 @@ def _cross_join(join: ReadFirst, compiler: Any, asfrom: bool = False, from_linte
     return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw) + " CROSS JOIN "
             + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw) + " ON "
             + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
+
+
+class without_index(FunctionElement):  # noqa: N801 (reads as the SQL it stands for)
+    """``column`` as a value SQLite cannot search by index (``+column``; other engines see the
+    column): in a page read in the people's order, a filter on the row's columns is checked on each
+    person's row, and SQLite must not search every matching row of the course for each person."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(without_index)
+def _column(element: without_index, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses.clauses[0], **kw)
+
+
+@compiles(without_index, "sqlite")
+def _unsearchable_column(element: without_index, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses.clauses[0], **kw)}"
 
 
 def first_match(branches: Sequence[tuple[Any, str]], otherwise: str) -> sa.Case:

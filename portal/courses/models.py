@@ -71,10 +71,14 @@ class Assignment(BelongsToEmployee, db.Model):
     """A course given to one employee; a new version that requires it starts a new cycle."""
 
     __tablename__ = "course_assignments"
-    __table_args__ = (sa.UniqueConstraint("course_id", "employee_id", "cycle"),)
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "employee_id", "cycle"),
+        # One course's assignments, and the matrix sorted by due date read in that order.
+        sa.Index("ix_course_assignments_course_due", "course_id", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"))  # indexed with the due date
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
     cycle: Mapped[int] = mapped_column(default=1)
     # No index of its own: most assignments are current, and SQLite's planner would pick a boolean

@@ -13,7 +13,7 @@ from portal.auth.access import reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys
+from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -21,10 +21,10 @@ from portal.org.operations import search_condition
 from portal.org.rules import ContractType
 
 
-def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
+def _status_branches(today: date, due: sa.ColumnElement[date] = Assignment.due_date) -> list[tuple[sa.ColumnElement[bool], str]]:
     return [
         (Assignment.acknowledged_at.is_not(None), Status.ACKNOWLEDGED.value),
-        (Assignment.due_date < today, Status.OVERDUE.value),
+        (due < today, Status.OVERDUE.value),
         (Assignment.quiz_passed_at.is_not(None), Status.QUIZ_PASSED.value),
         (Assignment.first_opened_at.is_not(None), Status.IN_PROGRESS.value),
     ]
@@ -35,8 +35,10 @@ def status_expression(today: date) -> sa.Case:
     return first_match(_status_branches(today), Status.NOT_STARTED.value)
 
 
-def status_condition(status: Status, today: date) -> sa.ColumnElement[bool]:
-    return matching(_status_branches(today), Status.NOT_STARTED.value, status.value)
+def status_condition(status: Status, today: date, by_person: bool = False) -> sa.ColumnElement[bool]:
+    """Rows of ``status``; ``by_person``: checked on each person's row, never searched by due date."""
+    due = without_index(Assignment.due_date) if by_person else Assignment.due_date
+    return matching(_status_branches(today, due), Status.NOT_STARTED.value, status.value)
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,19 @@ class Matrix:
         return (self.counts[Status.ACKNOWLEDGED] * 100) // self.total if self.total else 0
 
 
-def _visible_assignments(course: Course, by_person: bool = False) -> sa.Select:
-    """The course's current assignments the user may see; ``by_person``: read in the order of an
-    index on employees (see ``ReadFirst``), for a page sorted by a column of the people."""
-    people = Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id
+def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Select:
+    """The course's current assignments the user may see, read in the order of an index (see
+    ``ReadFirst``): ``by_person``, on employees, for a page sorted by a column of the people;
+    ``False``, on the assignments, for one sorted by theirs; ``None`` (counting), as planned."""
+    if by_person is None:
+        joined = sa.join(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
+    elif by_person:
+        joined = ReadFirst(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
+    else:
+        joined = ReadFirst(Assignment.__table__, Employee.__table__, Employee.id == Assignment.employee_id)
     return (
         sa.select(Assignment)
-        .select_from(ReadFirst(*people) if by_person else sa.join(*people))
+        .select_from(joined)
         .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
@@ -136,7 +144,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
     )
     if criteria.status:
-        listed = listed.where(status_condition(criteria.status, today))
+        listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
     total = sum(counts.values())
