@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.auth.access import reach, scope_filter
+from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
@@ -102,24 +102,36 @@ def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: Mat
             counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
         rows = db.session.execute(counted.group_by(status)).all()
         return Counter({Status(value): n for value, n in rows})
-    tally = CourseStatusCount
-    tallied = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
-                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
-    counted = sa.select(tallied, sa.func.sum(tally.n)).where(tally.course_id == course.id)
+    tallied = [CourseStatusCount.course_id == course.id]
     if criteria.department_id:
-        counted = counted.where(tally.department_id == criteria.department_id)
+        tallied.append(CourseStatusCount.department_id == criteria.department_id)
     if criteria.contract_type:
-        counted = counted.where(tally.contract_type == criteria.contract_type.value)
+        tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
+    return _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+
+
+def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
+                    live: list[sa.ColumnElement[bool]]) -> defaultdict[int, Counter[Status]]:
+    """Counts by course and status in one statement: the tally's rows matching ``tallied`` in the
+    user's departments, and the user's own current assignments matching ``live`` when the policy
+    reaches them outside those departments (counted live: one person)."""
+    tally = CourseStatusCount
+    status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
+                     (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
+    counted = sa.select(tally.course_id, status, sa.func.sum(tally.n)).where(*tallied)
     if not extent.everyone:
         counted = counted.where(tally.department_id.in_(extent.department_ids))
-    parts = [counted.group_by(tallied)]
+    parts = [counted.group_by(tally.course_id, status)]
     if not extent.everyone and extent.employee_id is not None:
-        parts.append(sa.select(status, sa.func.count()).select_from(Assignment).join(Employee, Employee.id == Assignment.employee_id)
-                     .where(*current, *filters, Assignment.employee_id == extent.employee_id,
-                            Employee.department_id.not_in(extent.department_ids)).group_by(status))
-    counts: Counter[Status] = Counter()
-    for value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
-        counts[Status(value)] += int(n)
+        live_status = status_expression(today)
+        parts.append(sa.select(Assignment.course_id, live_status, sa.func.count()).select_from(Assignment)
+                     .join(Employee, Employee.id == Assignment.employee_id)
+                     .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
+                            Employee.department_id.not_in(extent.department_ids))
+                     .group_by(Assignment.course_id, live_status))
+    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
+    for course_id, value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
+        counts[course_id][Status(value)] += int(n)
     return counts
 
 
@@ -167,15 +179,11 @@ class CourseSummary:
 
 
 def course_summaries(today: date) -> list[CourseSummary]:
-    status = status_expression(today)
-    summaries = []
-    for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars():
-        counts = dict(db.session.execute(
-            _visible_assignments(course).with_only_columns(status, sa.func.count()).group_by(status)
-        ).all())
-        summaries.append(CourseSummary(course, sum(counts.values()), counts.get(Status.ACKNOWLEDGED.value, 0),
-                                       counts.get(Status.OVERDUE.value, 0)))
-    return summaries
+    """Every course with what the user may see of it: two statements whatever the number of courses."""
+    counts = _tallied_counts(today, reach("course.records"), [], [])
+    return [CourseSummary(course, sum(counts[course.id].values()), counts[course.id][Status.ACKNOWLEDGED],
+                          counts[course.id][Status.OVERDUE])
+            for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars()]
 
 
 def trail(course: Course, employee: Employee) -> list[EvidenceEvent]:

@@ -44,13 +44,9 @@ class NoticeSummary:
 
 def notice_summaries(today: date) -> list[NoticeSummary]:
     """Every notice, newest first, with its deliveries by status and its unanswered responses."""
-    status = status_expression(today)
     counts: dict[int, Counter[Status]] = {}
-    for notice_id, value, n in db.session.execute(
-        sa.select(NoticeVersion.notice_id, status, sa.func.count()).join(NoticeDelivery.version)
-        .group_by(NoticeVersion.notice_id, status)
-    ):
-        counts.setdefault(notice_id, Counter())[Status(value)] = n
+    for notice_id, value, n in db.session.execute(_tallied_counts(today)):
+        counts.setdefault(notice_id, Counter())[Status(value)] += int(n)
     open_responses = dict(db.session.execute(
         sa.select(NoticeVersion.notice_id, sa.func.count()).select_from(NoticeResponse)
         .join(NoticeResponse.delivery).join(NoticeDelivery.version)
@@ -94,13 +90,19 @@ def _counts(notice: Notice, base: sa.Select, criteria: DeliveryFilter, status: s
     if criteria.query.strip():
         counted = base.with_only_columns(status, sa.func.count()).group_by(status)
     else:
-        tally = NoticeStatusCount
-        tallied = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
-                          (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
-        counted = sa.select(tallied, sa.func.sum(tally.n)).where(tally.notice_id == notice.id).group_by(tallied)
+        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
         if criteria.department_id:
-            counted = counted.where(tally.department_id == criteria.department_id)
-    return Counter({Status(value): int(n) for value, n in db.session.execute(counted).all()})
+            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+    return Counter({Status(value): int(n) for *_, value, n in db.session.execute(counted).all()})
+
+
+def _tallied_counts(today: date) -> sa.Select:
+    """Deliveries by notice and status from the tally the database keeps (``overdue``: the
+    unacknowledged ones due before ``today``); the caller filters it."""
+    tally = NoticeStatusCount
+    status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
+                     (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
+    return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
 
 
 def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:

@@ -1,8 +1,8 @@
 """The status tallies the HR lists count from equal the live aggregates after any sequence of the
 portal's own writes: hiring, importing, moving and changing contracts, leaving, assigning,
 reading, passing quizzes, acknowledging, renewing, pushing notices, reading and acknowledging
-them, and bulk SQL that bypasses the ORM; and the lists' counts read from them equal the
-statuses the rules give each row, on any day."""
+them, and bulk SQL that bypasses the ORM; and the counts the lists and their index pages show
+equal the statuses the rules give each row, on any day."""
 
 from __future__ import annotations
 
@@ -93,6 +93,9 @@ def assert_list_counts_follow_the_rules(world, course: Course, notice: Notice) -
                                                        due=a.due_date, today=today) for a in visible)
                 shown = course_records.matrix(course, course_records.MatrixFilter(), today)
                 assert shown.counts == expected and shown.total == len(visible)
+                (summary,) = [s for s in course_records.course_summaries(today) if s.course.id == course.id]
+                assert (summary.total, summary.acknowledged, summary.overdue) == (
+                    len(visible), expected[course_rules.Status.ACKNOWLEDGED], expected[course_rules.Status.OVERDUE])
                 by_contract = course_records.MatrixFilter(department_id=world.machining.id,
                                                           contract_type=ContractType.REGULAR)
                 assert sum(course_records.matrix(course, by_contract, today).counts.values()) == sum(
@@ -105,6 +108,8 @@ def assert_list_counts_follow_the_rules(world, course: Course, notice: Notice) -
                                                                    acknowledged=d.acknowledged_at is not None,
                                                                    due=d.due_date, today=today) for d in deliveries)
                     assert notice_records.deliveries(notice, notice_records.DeliveryFilter(), today).counts == expected_notices
+                    (summary,) = [s for s in notice_records.notice_summaries(today) if s.notice.id == notice.id]
+                    assert summary.counts == expected_notices
             people = [e for e in db.session.execute(sa.select(Employee)).scalars()
                       if username == "hr" or e.id == own or e.department_id in departments]
             for status in (EmploymentStatus.ACTIVE, EmploymentStatus.LEFT, None):
