@@ -157,6 +157,14 @@ NEVER_DUE = "9999-12-31"
 """The due date a tally files finished rows under: they are never overdue, and one key per
 department holds them all whatever their real due dates."""
 
+
+
+def due_date_key(finished: str) -> tuple[str, str]:
+    """The due-date key of a row that is finished when ``finished`` (a column of ``{r}``) is set:
+    its due date while open, ``NEVER_DUE`` once finished."""
+    return "due_date", f"CASE WHEN {{r}}.{finished} IS NOT NULL THEN '{NEVER_DUE}' ELSE {{r}}.due_date END"
+
+
 REGISTERED: dict[str, Tally] = {}
 
 

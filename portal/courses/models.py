@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
 from portal.core.records import HasSnapshot
-from portal.core.tallies import NEVER_DUE, Tally, emptied_index, register
+from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
@@ -157,7 +157,7 @@ STATUS_TALLY = register(Tally(
         ("contract_type", "{e}.contract_type"),
         ("state", "CASE WHEN {r}.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN {r}.quiz_passed_at IS NOT NULL "
                   "THEN 'quiz_passed' WHEN {r}.first_opened_at IS NOT NULL THEN 'in_progress' ELSE 'not_started' END"),
-        ("due_date", f"CASE WHEN {{r}}.acknowledged_at IS NOT NULL THEN '{NEVER_DUE}' ELSE {{r}}.due_date END"),
+        due_date_key("acknowledged_at"),
     ),
     member="{r}.is_current",
     watched=("course_id", "employee_id", "is_current", "due_date", "first_opened_at", "quiz_passed_at", "acknowledged_at"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
 from portal.core.records import HasSnapshot
-from portal.core.tallies import NEVER_DUE, Tally, emptied_index, register
+from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
 from portal.notices.rules import ResponseKind
 from portal.org.models import BelongsToEmployee, Employee
@@ -146,7 +146,7 @@ STATUS_TALLY = register(Tally(
         ("department_id", "{e}.department_id"),
         ("state", "CASE WHEN {r}.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN {r}.first_opened_at IS NOT NULL "
                   "THEN 'read' ELSE 'unread' END"),
-        ("due_date", f"CASE WHEN {{r}}.acknowledged_at IS NOT NULL THEN '{NEVER_DUE}' ELSE {{r}}.due_date END"),
+        due_date_key("acknowledged_at"),
     ),
     member="1 = 1",
     watched=("version_id", "employee_id", "due_date", "first_opened_at", "acknowledged_at"),
