@@ -20,7 +20,9 @@ from portal.core.types import utcnow
 from portal.courses import records as course_records
 from portal.courses import rules as course_rules
 from portal.courses.models import Assignment, Course, CourseStatusCount
-from portal.courses.operations import assign, current_version, open_lesson, renew_assignment
+from portal.courses.operations import (assign, current_version, mark_lesson_read, open_lesson, renew_assignment,
+                                      submit_quiz)
+from portal.courses.presenters import questions_of
 from portal.courses.rules import AssignmentReason
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
@@ -170,6 +172,15 @@ def test_tallies_equal_the_live_counts_after_random_writes(app, world, courses):
         if assignment := current(pick, Assignment.first_opened_at.is_(None)):
             open_lesson(assignment, current_version(assignment.course, "zh_CN"), 1, hr, SYSTEM)
 
+    def pass_quiz(pick: int) -> None:
+        if assignment := current(pick, Assignment.quiz_passed_at.is_(None), Assignment.acknowledged_at.is_(None)):
+            version = current_version(assignment.course, "zh_CN")
+            for lesson in version.snapshot["lessons"]:
+                open_lesson(assignment, version, lesson["number"], hr, SYSTEM)
+                mark_lesson_read(assignment, version, lesson["number"], hr, SYSTEM, reading_scale=0)
+            questions = questions_of(version)
+            submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, hr, SYSTEM)
+
     def complete(pick: int) -> None:
         if assignment := current(pick, Assignment.acknowledged_at.is_(None)):
             walk_through_course(assignment, hr, SYSTEM)
@@ -201,10 +212,10 @@ def test_tallies_equal_the_live_counts_after_random_writes(app, world, courses):
         db.session.execute(sa.update(Employee).where(Employee.id % 3 == pick % 3)
                            .values(department_id=departments[pick % 2].id))
 
-    actions = [hire, import_people, move, change_contract, leave, give_course, open_course, complete, renew,
+    actions = [hire, import_people, move, change_contract, leave, give_course, open_course, pass_quiz, complete, renew,
                push, read_notice, acknowledge_delivery, bulk_sql]
 
-    @settings(max_examples=6, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=8, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(st.lists(st.tuples(st.sampled_from(actions), st.integers(0, 999)), min_size=3, max_size=10))
     def check(steps):
