@@ -1,4 +1,4 @@
-"""status tallies: the HR lists' counts by status, kept by database triggers; the matrix's due-date order
+"""status tallies: the HR lists' counts by status, kept by database triggers; the matrix's due-date and contract-type orders
 
 Revision ID: 0020
 Revises: 0019
@@ -27,9 +27,13 @@ def _emptied_index(table):
 
 def upgrade():
     # The matrix sorted by due date reads a page from this index instead of sorting the course; it
-    # finds one course's assignments as the course's own index did.
-    op.create_index('ix_course_assignments_course_due', 'course_assignments', ['course_id', 'due_date'], unique=False)
+    # finds one course's assignments as the course's own index did; with the id, PostgreSQL reads
+    # the tiebreak in order too (thousands of assignments share a due date).
+    op.create_index('ix_course_assignments_course_due', 'course_assignments', ['course_id', 'due_date', 'id'],
+                    unique=False)
     op.drop_index('ix_course_assignments_course_id', table_name='course_assignments')
+    # The matrix filtered by contract type reads those people in number order.
+    op.create_index('ix_employees_contract_number', 'employees', ['contract_type', 'number'], unique=False)
     op.create_table(
         'course_status_counts',
         sa.Column('course_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -74,5 +78,6 @@ def downgrade():
             op.execute(statement)
         op.drop_index(f'ix_{tally.table}_emptied', table_name=tally.table)
         op.drop_table(tally.table)
+    op.drop_index('ix_employees_contract_number', table_name='employees')
     op.create_index('ix_course_assignments_course_id', 'course_assignments', ['course_id'], unique=False)
     op.drop_index('ix_course_assignments_course_due', table_name='course_assignments')

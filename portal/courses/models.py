@@ -74,7 +74,7 @@ class Assignment(BelongsToEmployee, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("course_id", "employee_id", "cycle"),
         # One course's assignments, and the matrix sorted by due date read in that order.
-        sa.Index("ix_course_assignments_course_due", "course_id", "due_date"),
+        sa.Index("ix_course_assignments_course_due", "course_id", "due_date", "id"),  # id: ties in order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

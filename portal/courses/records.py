@@ -73,16 +73,18 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
     """The course's current assignments the user may see, read in the order of an index (see
     ``ReadFirst``): ``by_person``, on employees, for a page sorted by a column of the people;
     ``False``, on the assignments, for one sorted by theirs; ``None`` (counting), as planned."""
+    course_id = Assignment.course_id
     if by_person is None:
         joined = sa.join(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
-    elif by_person:
+    elif by_person:  # each person's assignment found by employee, the course only checked
         joined = ReadFirst(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
+        course_id = without_index(Assignment.course_id)
     else:
         joined = ReadFirst(Assignment.__table__, Employee.__table__, Employee.id == Assignment.employee_id)
     return (
         sa.select(Assignment)
         .select_from(joined)
-        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
+        .where(course_id == course.id, Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
 

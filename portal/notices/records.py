@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys
+from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -110,13 +110,16 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     filter so the totals stay meaningful while filtering, and give the page's total. Two queries
     (and the eager loads) whatever the number of rows or the page."""
     status = status_expression(today)
-    # Sorted by a column of the people, the page is read in the order of an index on employees.
-    # The notice's versions are few and already loaded: naming them saves PostgreSQL planning a join.
-    join = ReadFirst if criteria.sort.key in PERSON_SORTS else sa.join
+    # Sorted by a column of the people, the page is read in the order of an index on employees and
+    # each person's deliveries found by employee, the version only checked. The notice's versions
+    # are few and already loaded: naming them saves PostgreSQL planning a join.
+    by_person = criteria.sort.key in PERSON_SORTS
+    version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
     base = (
         sa.select(NoticeDelivery)
-        .select_from(join(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id))
-        .where(NoticeDelivery.version_id.in_([version.id for version in notice.versions]))
+        .select_from((ReadFirst if by_person else sa.join)(Employee.__table__, NoticeDelivery.__table__,
+                                                           Employee.id == NoticeDelivery.employee_id))
+        .where(version_id.in_([version.id for version in notice.versions]))
     )
     if criteria.department_id:
         base = base.where(Employee.department_id == criteria.department_id)

@@ -171,6 +171,15 @@ def test_a_matrix_page_by_due_date_reads_the_course_in_that_order(client, world,
     assert "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
 
 
+def test_a_matrix_page_of_one_contract_type_reads_those_people_in_number_order(client, world, courses):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "hr")
+    plan = _page_plan(client, "/records/courses/injury-basics?contract=short_term", "SELECT course_assignments.id")
+    assert "ix_employees_contract_number" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
+
+
 def test_a_managers_matrix_reads_their_departments_people_only(client, world, courses):
     for person in (world.worker, world.outsider, world.manager):
         assign_course(courses["injury-basics"], person)
