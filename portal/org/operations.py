@@ -15,7 +15,7 @@ from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.rules import ContractType, EmploymentStatus
-from portal.org.search import matching_employee_ids, search_terms
+from portal.org.search import employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -47,9 +47,7 @@ class EmployeePage:
 def search_condition(query: str) -> sa.ColumnElement[bool]:
     """The employees ``query`` finds by name, number, phone, user name or department (see
     ``portal.org.search``), through the search index."""
-    if not search_terms(query):
-        return sa.true()
-    return Employee.id.in_(matching_employee_ids(query))
+    return employees_found(query)
 
 
 def visible_employees(criteria: EmployeeFilter) -> EmployeePage:

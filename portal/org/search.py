@@ -48,31 +48,36 @@ def search_terms(query: str) -> str:
     return "".join(ch for ch in query if ch >= " " and ch != "\x7f").strip()
 
 
-def matching_employee_ids(query: str) -> sa.Select:
-    """Ids of the employees ``query`` finds (see the module docstring); ``query`` is non-empty
-    once passed through ``search_terms``."""
+def employees_found(query: str) -> sa.ColumnElement[bool]:
+    """The condition on ``Employee`` that ``query`` sets (see the module docstring). The departments
+    it names are looked up first (a few rows), so that the index alone serves the usual search."""
     text = search_terms(query)
+    if not text:
+        return sa.true()
     prefix = len(text) < SHORTEST_SUBSTRING
-    departments = sa.select(Employee.id).where(Employee.department_id.in_(sa.select(Department.id).where(sa.or_(
-        *(column.icontains(text, autoescape=True)
-          for column in (Department.name_zh, Department.name_en, Department.code))))))
+    named = db.session.execute(sa.select(Department.id).where(sa.or_(*(
+        column.icontains(text, autoescape=True) for column in (Department.name_zh, Department.name_en, Department.code)
+    )))).scalars().all()
+    looked_for = sa.func.lower(sa.literal(PAD + text if prefix else text))
     if db.session.get_bind().dialect.name == "sqlite":
-        looked_for = sa.func.lower(sa.literal(PAD + text if prefix else text))
         phrase = sa.literal('"') + sa.func.replace(looked_for, '"', '""') + sa.literal('"')
         index = sa.table(SQLITE_INDEX, sa.column("rowid"), sa.column(SQLITE_INDEX))
-        found = sa.select(index.c.rowid).where(index.c[SQLITE_INDEX].op("MATCH")(phrase))
-        return sa.union(found, departments)
+        found = Employee.id.in_(sa.select(index.c.rowid).where(index.c[SQLITE_INDEX].op("MATCH")(phrase)))
+    else:
+        def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+            return column.istartswith(text, autoescape=True) if prefix else column.icontains(text, autoescape=True)
 
-    def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-        return (column.istartswith(text, autoescape=True) if prefix
-                else column.icontains(text, autoescape=True))
-
-    wanted = pg_trigrams(sa.func.lower(sa.literal(PAD + text if prefix else text)))
-    people = sa.select(Employee.id).where(employee_trigrams().op("@>")(wanted), sa.or_(
-        matches(Employee.name), matches(Employee.number), matches(Employee.phone)))
-    accounts = sa.select(User.employee_id).where(
-        user_trigrams().op("@>")(wanted), matches(User.username), User.employee_id.is_not(None))
-    return sa.union(people, accounts, departments)
+        # The first condition is what the indexes find (a bitmap of the matching rows, which
+        # PostgreSQL does not check again); the second one checks the candidates exactly.
+        wanted = pg_trigrams(looked_for)
+        accounts = Employee.id == sa.any_(sa.func.array(sa.select(User.employee_id).where(
+            user_trigrams().op("@>")(wanted), matches(User.username), User.employee_id.is_not(None)).scalar_subquery()))
+        in_department = [Employee.department_id.in_(named)] if named else []
+        return sa.and_(
+            sa.or_(employee_trigrams().op("@>")(wanted), accounts, *in_department),
+            sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), accounts, *in_department),
+        )
+    return sa.or_(found, Employee.department_id.in_(named)) if named else found
 
 
 def pg_trigrams(value: sa.ColumnElement[str]) -> sa.ColumnElement:
@@ -93,12 +98,20 @@ def user_trigrams() -> sa.ColumnElement:
     return _padded(User.username)
 
 
-# PostgreSQL: the trigrams of a text, as the GIN indexes store them.
+# PostgreSQL: the trigrams of a text, as the GIN indexes store them (repeats are harmless). Its cost
+# is set high so that the planner reads the matches through the index rather than computing it per
+# row while walking another index.
 PG_TRIGRAMS_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_trigrams(value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT substr(value, i, 3)), '{}')
-    FROM generate_series(1, char_length(value) - 2) AS i
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+DECLARE
+    trigrams text[] := '{}';
+BEGIN
+    FOR i IN 1 .. char_length(value) - 2 LOOP
+        trigrams := trigrams || substr(value, i, 3);
+    END LOOP;
+    RETURN trigrams;
+END
 $$
 """
 PG_PADDED = "search_trigrams(E'\\x01\\x01' || lower({}))"
