@@ -91,10 +91,9 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     if people:
         counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
     counts = Counter({Status(value): n for value, n in db.session.execute(counted.group_by(status)).all()})
-    listed = base.add_columns(status).options(
-        joinedload(Assignment.employee).joinedload(Employee.department),
-        selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
-    )
+    listed = base.add_columns(status).options(joinedload(Assignment.employee).joinedload(Employee.department))
+    if not paged:  # the CSV reads the acknowledgement and its version per row; the page shows neither
+        listed = listed.options(selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
     if criteria.status:
         listed = listed.where(status == criteria.status.value)
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
