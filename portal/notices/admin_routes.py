@@ -104,14 +104,21 @@ def _filter() -> records.DeliveryFilter:
     )
 
 
-def _detail_page(notice: Notice, push_form: PushForm, departments: list[Department], status: int = 200) -> Response:
+def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: list[Department] | None = None,
+                 status: int = 200) -> Response:
     criteria = _filter()
     locale = locale_code()
+
+    def page_only() -> dict[str, object]:
+        shown = all_departments() if departments is None else departments
+        return {"html": body_html(notice.newest, locale), "departments": shown,
+                "push_form": push_form or _push_form(shown)}
+
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
-        notice=notice, version=notice.newest, html=body_html(notice.newest, locale), criteria=criteria,
-        table=records.deliveries(notice, criteria, operations.shanghai_date()), departments=departments,
-        status_labels=STATUS_LABELS, push_form=push_form, locale=locale,
+        page_only=page_only, notice=notice, version=notice.newest, criteria=criteria,
+        table=records.deliveries(notice, criteria, operations.shanghai_date()),
+        status_labels=STATUS_LABELS, locale=locale,
     )
 
 
@@ -120,8 +127,7 @@ def _detail_page(notice: Notice, push_form: PushForm, departments: list[Departme
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    departments = all_departments()
-    return _detail_page(db.get_or_404(Notice, notice_id), _push_form(departments), departments)
+    return _detail_page(db.get_or_404(Notice, notice_id))
 
 
 @bp.post("/<int:notice_id>/push")
