@@ -17,6 +17,7 @@ from portal.org.models import Department, Employee
 from portal.org.operations import search_condition
 from portal.org.rules import ContractType
 from portal.org.search import SHORTEST_SUBSTRING, search_terms
+from tests.conftest import login
 
 # Chinese names, mixed case (ASCII and not), digits, LIKE's wildcards and escapes, quotes, blanks.
 ALPHABET = "王伟欧阳娜员工陈AaBbÉéßK015%_\\/'\" "
@@ -131,3 +132,10 @@ def test_a_search_reads_the_index_not_every_employee(app, query):
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a handful of rows: priced out
         plan = " | ".join(row[0] for row in db.session.execute(sa.text(f"EXPLAIN {compiled}")))
         assert "ix_employees_search" in plan and "ix_users_search" in plan, plan
+
+
+@pytest.mark.parametrize("path", ["/employees", "/records/cases/"])
+def test_the_search_box_says_what_short_queries_match(client, world, path):
+    login(client, "hr")
+    body = client.get(path).get_data(as_text=True)
+    assert 'aria-describedby="q-hint"' in body and "一两个字符只匹配开头" in body
