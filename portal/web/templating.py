@@ -64,15 +64,15 @@ def navigation() -> list[NavItem]:
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Shanghai (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE)."""
-    return "" if value is None else _formatted(format_datetime, value, format, str(get_locale()), str(get_timezone()))
+    return "" if value is None else _formatted(format_datetime, value, format, get_locale(), get_timezone())
 
 
 def local_date(value: date | None, format: str = "medium") -> str:
-    return "" if value is None else _formatted(format_date, value, format, str(get_locale()), str(get_timezone()))
+    return "" if value is None else _formatted(format_date, value, format, get_locale(), get_timezone())
 
 
 @lru_cache(maxsize=8192)
-def _formatted(formatter: Callable[[Any, str], str], value: date, format: str, locale: str, zone: str) -> str:
+def _formatted(formatter: Callable[[Any, str], str], value: date, format: str, locale: object, zone: object) -> str:
     """Babel's formatting, remembered: a list repeats the same few dates in every row, and each
     costs tens of microseconds. The key holds what the result depends on (``locale`` and ``zone``
     are the active ones, which ``formatter`` reads itself)."""
