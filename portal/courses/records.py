@@ -153,10 +153,9 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         filters.append(search_condition(criteria.query))
     base = base.where(*filters)
     counts = _counts(course, filters, criteria, status, today)
-    listed = base.add_columns(status).options(
-        joinedload(Assignment.employee).joinedload(Employee.department),
-        selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
-    )
+    listed = base.add_columns(status).options(joinedload(Assignment.employee).joinedload(Employee.department))
+    if not paged:  # the CSV reads the acknowledgement and its version per row; the page shows neither
+        listed = listed.options(selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
     if criteria.status:
         listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,

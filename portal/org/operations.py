@@ -15,6 +15,7 @@ from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
+from portal.org.search import employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -44,14 +45,9 @@ class EmployeePage:
 
 
 def search_condition(query: str) -> sa.ColumnElement[bool]:
-    """Name, number, phone, user name or department name (either language) contains ``query``."""
-    like = f"%{query.strip()}%"
-    return sa.or_(
-        Employee.name.ilike(like), Employee.number.ilike(like), Employee.phone.ilike(like),
-        Employee.id.in_(sa.select(User.employee_id).where(User.username.ilike(like))),
-        Employee.department_id.in_(sa.select(Department.id).where(
-            sa.or_(Department.name_zh.ilike(like), Department.name_en.ilike(like), Department.code.ilike(like)))),
-    )
+    """The employees ``query`` finds by name, number, phone, user name or department (see
+    ``portal.org.search``), through the search index."""
+    return employees_found(query)
 
 
 def visible_employees(criteria: EmployeeFilter) -> EmployeePage:

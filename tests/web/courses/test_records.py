@@ -59,6 +59,15 @@ def test_matrix_page_and_fragment(client, world, records):
     assert "HX-Request" in fragment.headers["Vary"]
 
 
+def test_matrix_fragment_skips_what_only_the_page_shows(client, world, records):
+    login(client, "hr")
+    page = client.get(f"/records/courses/{SLUG}").get_data(as_text=True)
+    assert f'<option value="{world.assembly.id}"' in page  # the department filter and the assign form
+    with counted_statements() as statements:
+        fragment = client.get(f"/records/courses/{SLUG}", headers=MATRIX).get_data(as_text=True)
+    assert "李强" in fragment and "FROM departments" not in " ".join(statements).replace("\n", " ")
+
+
 def test_overdue_when_due_date_passed(client, world, records):
     outsider = db.session.query(Assignment).filter_by(employee_id=world.outsider.id).one()
     outsider.due_date = outsider.due_date.replace(year=2020)
