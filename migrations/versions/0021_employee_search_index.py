@@ -12,7 +12,7 @@ from portal.org.search import drop_index_ddl, index_ddl
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
