@@ -334,19 +334,23 @@ class AcknowledgementTerms:
     statement: str
 
 
+_PROGRESS, _ATTEMPTS = LessonProgress.__table__, QuizAttempt.__table__
+_QUIZ_PASSED = sa.exists().where(_ATTEMPTS.c.assignment_id == sa.bindparam("assignment"),
+                                 _ATTEMPTS.c.version_id == sa.bindparam("version"), _ATTEMPTS.c.passed.is_(True))
+# The lessons read and whether the quiz was passed, in one statement built once (every
+# acknowledgement reads it): an outer join from a one-row table answers even when nothing was read.
+_TERMS = (
+    sa.select(_QUIZ_PASSED.label("quiz_passed"), _PROGRESS.c.lesson_number, _PROGRESS.c.read_at)
+    .select_from(sa.select(sa.literal(1).label("one")).subquery())
+    .outerjoin(_PROGRESS, sa.and_(_PROGRESS.c.assignment_id == sa.bindparam("assignment"),
+                                  _PROGRESS.c.version_id == sa.bindparam("version"), _PROGRESS.c.read_at.is_not(None)))
+    .order_by(_PROGRESS.c.lesson_number)
+)
+
+
 def acknowledgement_terms(assignment: Assignment, version: CourseVersion) -> AcknowledgementTerms:
-    """:func:`blockers` and :func:`statement_for` together, with one statement: the lessons read and
-    whether the quiz was passed (on a one-row table, so the answer comes even when nothing was read)."""
-    one_row = sa.select(sa.literal(1).label("one")).subquery()
-    rows = db.session.execute(
-        sa.select(_quiz_passed(assignment, version).label("quiz_passed"), LessonProgress.lesson_number,
-                  LessonProgress.read_at)
-        .select_from(one_row)
-        .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == assignment.id,
-                                           LessonProgress.version_id == version.id,
-                                           LessonProgress.read_at.is_not(None)))
-        .order_by(LessonProgress.lesson_number)
-    ).all()
+    """:func:`blockers` and :func:`statement_for` together, with one statement."""
+    rows = db.session.execute(_TERMS, {"assignment": assignment.id, "version": version.id}).all()
     read = [row for row in rows if row.lesson_number is not None]
     lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
     missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read], bool(rows[0].quiz_passed))
@@ -387,12 +391,7 @@ def submit_quiz(
 
 
 def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
-    return db.session.execute(sa.select(_quiz_passed(assignment, version))).scalar_one()
-
-
-def _quiz_passed(assignment: Assignment, version: CourseVersion) -> sa.Exists:
-    return sa.exists().where(QuizAttempt.assignment_id == assignment.id, QuizAttempt.version_id == version.id,
-                             QuizAttempt.passed.is_(True))
+    return db.session.execute(sa.select(_QUIZ_PASSED), {"assignment": assignment.id, "version": version.id}).scalar_one()
 
 
 def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
