@@ -187,11 +187,12 @@ def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:
-    """The employee's delivery with its version and acknowledgement, which every page of it reads
-    (one statement)."""
+    """The employee's delivery with its version, notice and acknowledgement, which every page of it
+    reads (one statement)."""
     return db.session.execute(
         sa.select(NoticeDelivery)
-        .options(sa.orm.joinedload(NoticeDelivery.version), sa.orm.joinedload(NoticeDelivery.acknowledgement))
+        .options(sa.orm.joinedload(NoticeDelivery.version).joinedload(NoticeVersion.notice),
+                 sa.orm.joinedload(NoticeDelivery.acknowledgement))
         .where(NoticeDelivery.id == delivery_id, NoticeDelivery.employee_id == employee_id)
     ).scalar_one_or_none()
 
