@@ -74,6 +74,7 @@ class _Head:
 _HEADS = ChainHead.__table__
 # Built once: these run inside the write lock every other writer of the chain waits for.
 _LOCK_HEAD = sa.select(_HEADS.c.seq, _HEADS.c.hash).where(_HEADS.c.chain == sa.bindparam("chain")).with_for_update()
+_INSERT_EVENT = EvidenceEvent.__table__.insert()
 _ADVANCE_HEAD = (_HEADS.update().where(_HEADS.c.chain == sa.bindparam("b_chain"))
                  .values(seq=sa.bindparam("b_seq"), hash=sa.bindparam("b_hash")))
 
@@ -124,7 +125,7 @@ def append_events(events: Sequence[NewEvent], occurred_at: datetime | None = Non
             rows.append(_row(chain, heads, _identity_event(spec.employee_id), moment))  # type: ignore[arg-type]
         rows.append(_row(chain, heads, spec, moment))
         hashes.append(rows[-1]["hash"])
-    db.session.execute(EvidenceEvent.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+    db.session.execute(_INSERT_EVENT, rows)  # Core: no ORM bookkeeping per row
     db.session.execute(_ADVANCE_HEAD, [{"b_chain": r["chain"], "b_seq": r["seq"], "b_hash": r["hash"]} for r in rows])
     for held in [o for o in db.session.identity_map.values() if isinstance(o, ChainHead) and o.chain in heads]:
         db.session.expire(held)
@@ -175,11 +176,12 @@ def _row(chain: str, heads: dict[str, tuple[int, str]], spec: NewEvent, moment: 
 
 def _store(head: _Head, spec: NewEvent, moment: datetime) -> EvidenceEvent:
     """Insert the event, then advance the head onto it (the database lets a head advance only onto
-    a stored event). The head moves with a Core statement, not a second ORM flush: that work
-    happens inside the write lock every other writer waits for."""
-    event = EvidenceEvent(**_linked(head.chain, head.seq + 1, head.hash, spec, moment))
-    db.session.add(event)
-    db.session.flush()  # as a new row of this transaction: a rollback takes it out of the session
+    a stored event), with Core statements built once: that work happens inside the write lock
+    every other writer of the chain waits for. The event returned is a value, never in the session
+    (nothing of it stays behind when the transaction rolls back)."""
+    row = _linked(head.chain, head.seq + 1, head.hash, spec, moment)
+    inserted = db.session.execute(_INSERT_EVENT, row)
+    event = EvidenceEvent(id=inserted.inserted_primary_key[0], **row)
     db.session.execute(_ADVANCE_HEAD, {"b_chain": head.chain, "b_seq": event.seq, "b_hash": event.hash})
     head.seq, head.hash = event.seq, event.hash
     held = db.session.identity_map.get(identity_key(ChainHead, head.chain))
