@@ -6,7 +6,6 @@ same transaction as the change itself.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -455,26 +454,18 @@ def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, Cou
     """The employee's current assignment of ``slug`` (its course and acknowledgement loaded) and the
     version they read: the newest in ``locale``, else the newest Chinese one (as
     :func:`current_version`). One statement, since every page of a course starts here."""
-    found = db.session.execute(_my_course_statement(),
-                               {"slug": slug, "employee": employee_id, "locale": locale, "fallback": "zh_CN"}).first()
-    return (found[0], found[1]) if found is not None else None
-
-
-@functools.cache
-def _my_course_statement() -> sa.Select:
-    """Built once (on first use, when the mappers are complete): building it cost more than running it."""
-    locale = sa.bindparam("locale")
-    return (
+    found = db.session.execute(
         sa.select(Assignment, CourseVersion)
         .join(Course, Assignment.course_id == Course.id)
         .join(CourseVersion, CourseVersion.course_id == Course.id)
         .outerjoin(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
         .options(sa.orm.contains_eager(Assignment.course), sa.orm.contains_eager(Assignment.acknowledgement))
-        .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == sa.bindparam("employee"),
-               Assignment.is_current.is_(True), CourseVersion.locale.in_([locale, sa.bindparam("fallback")]))
+        .where(Course.slug == slug, Assignment.employee_id == employee_id, Assignment.is_current.is_(True),
+               CourseVersion.locale.in_(sorted({locale, "zh_CN"})))
         .order_by((CourseVersion.locale == locale).desc(), CourseVersion.number.desc())
         .limit(1)
-    )
+    ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def course_by_slug(slug: str) -> Course | None:
