@@ -47,8 +47,8 @@ _UPDATES: dict[tuple[str, tuple[str, ...]], sa.Update] = {}
 def store_values(record: Any, **values: Any) -> None:
     """Write ``values`` into a flushed row with one UPDATE by its ``id`` and show them on the object
     as stored, for a request's hot path: the statement is built once per table and columns, and no
-    flush bookkeeping runs. Only for columns named as their attributes that nothing else keeps in
-    step with (no ORM event or counter watches them)."""
+    flush bookkeeping runs. For columns named as their attributes; the session runs the statement,
+    so its execute events and the database's triggers see it as any other (flush events do not)."""
     table = type(record).__table__
     key = (table.name, tuple(sorted(values)))
     statement = _UPDATES.get(key)

@@ -425,10 +425,10 @@ def acknowledge(
         statement=statement, typed_name=typed_name.strip(), content_sha256=version.sha256,
         acknowledged_at=now, ip=origin.ip, user_agent=origin.user_agent,
     )
-    assignment.acknowledged_at = now  # stored with the record (one flush); a lost race undoes both
     record, created = add_once(record, sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id))
     if not created:
         return record
+    store_values(assignment, acknowledged_at=now)
     receipt = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
     event = append_event(
         "course_acknowledged", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,

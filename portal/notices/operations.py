@@ -247,11 +247,11 @@ def acknowledge_notice(
         typed_name=typed_name.strip(), content_sha256=version.sha256, acknowledged_at=now,
         ip=origin.ip, user_agent=origin.user_agent,
     )
-    delivery.acknowledged_at = now  # stored with the record (one flush); a lost race undoes both
     record, created = add_once(
         record, sa.select(NoticeAcknowledgement).where(NoticeAcknowledgement.delivery_id == delivery.id))
     if not created:
         return record
+    store_values(delivery, acknowledged_at=now)
     receipt = receipt_number(record.id, shanghai_date(now), prefix="N")
     event = append_event(
         "notice_acknowledged", employee_id=delivery.employee_id, actor_user_id=by_user_id, origin=origin,
