@@ -17,7 +17,7 @@ from portal.evidence.operations import verify_ledger
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.org.models import Employee
-from tests.conftest import CSRF_PATTERN, counted_statements, login
+from tests.conftest import CSRF_PATTERN, counted_commits, counted_statements, login
 
 TODAY = date(2026, 11, 26)
 PATH = "/learning/injury-basics/acknowledge"
@@ -37,17 +37,8 @@ def _acknowledge(client: FlaskClient, employee_id: int) -> tuple[list[str], int]
     """Sign in as the bench employee and acknowledge; the statements and commits of the POST."""
     login(client, f"b{employee_id}", BENCH_PASSWORD)
     token = CSRF_PATTERN.search(client.get(PATH).get_data(as_text=True)).group(1)
-    commits: list[object] = []
-
-    def committed(connection: object) -> None:
-        commits.append(connection)
-
-    sa.event.listen(db.engine, "commit", committed)
-    try:
-        with counted_statements() as statements:
-            response = client.post(PATH, data={"csrf_token": token, "typed_name": f"员工{employee_id}"})
-    finally:
-        sa.event.remove(db.engine, "commit", committed)
+    with counted_statements() as statements, counted_commits() as commits:
+        response = client.post(PATH, data={"csrf_token": token, "typed_name": f"员工{employee_id}"})
     assert response.status_code == 303 and re.search(r"/learning/receipts/R\d{8}-\d{6}$", response.headers["Location"])
     return statements, len(commits)
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.notices.models import NoticeAcknowledgement
 from portal.notifications.models import OutboxMessage
-from tests.conftest import CSRF_PATTERN, counted_statements, login
+from tests.conftest import CSRF_PATTERN, counted_commits, counted_statements, login
 
 # The account (1); the delivery with its version, notice and acknowledgement (1); the delivery marked and
 # the record inserted (2); the chain head locked, the event inserted and the head advanced (3); the
@@ -24,17 +24,8 @@ def test_a_notice_acknowledgement_costs_fixed_statements_in_one_transaction(app,
     login(client, "worker")
     page = f"/notices/{delivery.id}"
     token = CSRF_PATTERN.search(client.get(page).get_data(as_text=True)).group(1)
-    commits: list[object] = []
-
-    def committed(connection: object) -> None:
-        commits.append(connection)
-
-    sa.event.listen(db.engine, "commit", committed)
-    try:
-        with counted_statements() as statements:
-            response = client.post(f"{page}/acknowledge", data={"csrf_token": token, "typed_name": "李强"})
-    finally:
-        sa.event.remove(db.engine, "commit", committed)
+    with counted_statements() as statements, counted_commits() as commits:
+        response = client.post(f"{page}/acknowledge", data={"csrf_token": token, "typed_name": "李强"})
     record = db.session.execute(sa.select(NoticeAcknowledgement)).scalar_one()
     assert response.status_code == 303 and response.headers["Location"] == f"/notices/receipts/{record.receipt_number}"
     assert len(statements) == STATEMENTS, "\n".join(s[:90] for s in statements)
