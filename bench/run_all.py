@@ -4,6 +4,7 @@ on PostgreSQL, against a data set built once and cached under ``bench/out/``.
     python bench/run_all.py                                   # 100,000 employees, 1,000,000 events
     python bench/run_all.py --employees 2000 --events 20000   # a small run, about a minute
     python bench/run_all.py --engines sqlite
+    python bench/run_all.py --url postgresql+psycopg://portal@127.0.0.1:55432/copy --parts acks  # a prepared copy
 
 For each engine it copies the cached database, serves it with gunicorn (``bench.serve:app``) and
 runs ``flask risks scan``, ``flask reminders send`` and ``flask evidence checkpoint`` (time and peak
@@ -143,6 +144,21 @@ class PostgresEngine:
             self._psql("DROP DATABASE IF EXISTS bench_run")
         finally:
             self.server._run("pg_ctl", "-D", str(self.server.data), "-m", "fast", "-w", "stop")
+
+
+class ExistingDatabase:
+    """A database someone prepared (a copy with the data set, migrated): measured as it is, and left
+    as the load leaves it (each pool employee acknowledges once per copy)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = sa.engine.make_url(url).get_backend_name()
+
+    def prepare(self) -> str:
+        return self.url
+
+    def close(self) -> None:
+        pass
 
 
 # --- Serving ------------------------------------------------------------------------------------
@@ -387,7 +403,7 @@ def ack_pool_usernames_from(connection: sa.Connection, size: Size) -> list[str]:
 # --- Report -------------------------------------------------------------------------------------
 
 
-def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse.Namespace) -> None:
+def run_engine(engine: SqliteEngine | PostgresEngine | ExistingDatabase, size: Size, args: argparse.Namespace) -> None:
     url = engine.prepare()
     try:
         subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
@@ -445,9 +461,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
     parser.add_argument("--parts", default="pages,jobs,acks", help="what to measure: pages, jobs, acks")
     parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")
+    parser.add_argument("--url", help="measure this prepared copy of the data set instead (e.g. a PostgreSQL "
+                                      "database made with CREATE DATABASE … TEMPLATE); --engines is then ignored")
     args = parser.parse_args()
     size = Size(args.employees, args.events, min(args.ack, args.employees // 4))
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.url:
+        run_engine(ExistingDatabase(args.url), size, args)
+        return
     engines = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
     for name in args.engines.split(","):
         engine = engines[name](size)

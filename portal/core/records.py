@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
 
@@ -38,6 +39,25 @@ def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:
         db.session.rollback()
         return db.session.execute(existing).scalar_one(), False
     return record, True
+
+
+_UPDATES: dict[tuple[str, tuple[str, ...]], sa.Update] = {}
+
+
+def store_values(record: Any, **values: Any) -> None:
+    """Write ``values`` into a flushed row with one UPDATE by its ``id`` and show them on the object
+    as stored, for a request's hot path: the statement is built once per table and columns, and no
+    flush bookkeeping runs. For columns named as their attributes; the session runs the statement,
+    so its execute events and the database's triggers see it as any other (flush events do not)."""
+    table = type(record).__table__
+    key = (table.name, tuple(sorted(values)))
+    statement = _UPDATES.get(key)
+    if statement is None:
+        statement = _UPDATES[key] = (table.update().where(table.c.id == sa.bindparam("row_id"))
+                                     .values({name: sa.bindparam(f"new_{name}") for name in key[1]}))
+    db.session.execute(statement, {"row_id": record.id, **{f"new_{name}": value for name, value in values.items()}})
+    for name, value in values.items():
+        set_committed_value(record, name, value)
 
 
 def commit_keeping_loaded() -> None:

@@ -7,14 +7,14 @@ same transaction as the change itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once, commit_keeping_loaded
+from portal.core.records import add_once, commit_keeping_loaded, store_values
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -320,7 +320,7 @@ def statement_for(assignment: Assignment, version: CourseVersion) -> str:
     return _statement(version, lessons_read(assignment, version))
 
 
-def _statement(version: CourseVersion, read: list[LessonProgress]) -> str:
+def _statement(version: CourseVersion, read: Sequence[LessonProgress | sa.Row]) -> str:
     titles = {lesson["number"]: lesson["title"] for lesson in version.snapshot["lessons"]}
     lines = [rules.LessonRead(p.lesson_number, titles[p.lesson_number], local_timestamp(p.read_at)) for p in read]
     return rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number, lines)
@@ -334,12 +334,26 @@ class AcknowledgementTerms:
     statement: str
 
 
+_PROGRESS, _ATTEMPTS = LessonProgress.__table__, QuizAttempt.__table__
+_QUIZ_PASSED = sa.exists().where(_ATTEMPTS.c.assignment_id == sa.bindparam("assignment"),
+                                 _ATTEMPTS.c.version_id == sa.bindparam("version"), _ATTEMPTS.c.passed.is_(True))
+# The lessons read and whether the quiz was passed, in one statement built once (every
+# acknowledgement reads it): an outer join from a one-row table answers even when nothing was read.
+_TERMS = (
+    sa.select(_QUIZ_PASSED.label("quiz_passed"), _PROGRESS.c.lesson_number, _PROGRESS.c.read_at)
+    .select_from(sa.select(sa.literal(1).label("one")).subquery())
+    .outerjoin(_PROGRESS, sa.and_(_PROGRESS.c.assignment_id == sa.bindparam("assignment"),
+                                  _PROGRESS.c.version_id == sa.bindparam("version"), _PROGRESS.c.read_at.is_not(None)))
+    .order_by(_PROGRESS.c.lesson_number)
+)
+
+
 def acknowledgement_terms(assignment: Assignment, version: CourseVersion) -> AcknowledgementTerms:
-    """:func:`blockers` and :func:`statement_for` together, reading the progress once."""
-    read = lessons_read(assignment, version)
+    """:func:`blockers` and :func:`statement_for` together, with one statement."""
+    rows = db.session.execute(_TERMS, {"assignment": assignment.id, "version": version.id}).all()
+    read = [row for row in rows if row.lesson_number is not None]
     lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
-    missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read],
-                                             quiz_passed_on(assignment, version))
+    missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read], bool(rows[0].quiz_passed))
     return AcknowledgementTerms(missing, _statement(version, read))
 
 
@@ -377,12 +391,7 @@ def submit_quiz(
 
 
 def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
-    return db.session.execute(
-        sa.select(QuizAttempt.id).where(
-            QuizAttempt.assignment_id == assignment.id, QuizAttempt.version_id == version.id,
-            QuizAttempt.passed.is_(True),
-        ).limit(1)
-    ).first() is not None
+    return db.session.execute(sa.select(_QUIZ_PASSED), {"assignment": assignment.id, "version": version.id}).scalar_one()
 
 
 def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
@@ -400,6 +409,8 @@ def acknowledge(
     terms: AcknowledgementTerms | None = None,
 ) -> Acknowledgement:
     """The explicit acknowledgement, once per assignment: a second submit returns the first.
+    Flushed, not committed: the caller commits it with whatever else the acknowledgement brings
+    (the receipt's e-mail), in one transaction.
 
     ``terms`` are :func:`acknowledgement_terms` when the caller has just read them."""
     if assignment.acknowledgement is not None:
@@ -417,17 +428,17 @@ def acknowledge(
     record, created = add_once(record, sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id))
     if not created:
         return record
-    record.receipt_number = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
-    assignment.acknowledged_at = now
+    store_values(assignment, acknowledged_at=now)
+    receipt = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
     event = append_event(
         "course_acknowledged", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
         content=_content_ref(version), occurred_at=now,
-        payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
+        payload={"statement": statement, "typed_name": record.typed_name, "receipt": receipt},
     )
-    record.event_hash = event.hash
+    # Number and hash together, after the event: the record is written once more, not twice.
+    store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
                       origin=origin)
-    commit_keeping_loaded()
     return record
 
 

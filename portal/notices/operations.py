@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
-from portal.core.records import add_once
+from portal.core.records import add_once, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -187,8 +187,14 @@ def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:
-    delivery = db.session.get(NoticeDelivery, delivery_id)
-    return delivery if delivery is not None and delivery.employee_id == employee_id else None
+    """The employee's delivery with its version, notice and acknowledgement, which every page of it
+    reads (one statement)."""
+    return db.session.execute(
+        sa.select(NoticeDelivery)
+        .options(sa.orm.joinedload(NoticeDelivery.version).joinedload(NoticeVersion.notice),
+                 sa.orm.joinedload(NoticeDelivery.acknowledgement))
+        .where(NoticeDelivery.id == delivery_id, NoticeDelivery.employee_id == employee_id)
+    ).scalar_one_or_none()
 
 
 def acknowledgement_by_receipt(number: str) -> NoticeAcknowledgement | None:
@@ -245,14 +251,15 @@ def acknowledge_notice(
         record, sa.select(NoticeAcknowledgement).where(NoticeAcknowledgement.delivery_id == delivery.id))
     if not created:
         return record
-    record.receipt_number = receipt_number(record.id, shanghai_date(now), prefix="N")
-    delivery.acknowledged_at = now
+    store_values(delivery, acknowledged_at=now)
+    receipt = receipt_number(record.id, shanghai_date(now), prefix="N")
     event = append_event(
         "notice_acknowledged", employee_id=delivery.employee_id, actor_user_id=by_user_id, origin=origin,
         content=_ref(version), occurred_at=now,
-        payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
+        payload={"statement": statement, "typed_name": record.typed_name, "receipt": receipt},
     )
-    record.event_hash = event.hash
+    # Number and hash together, after the event: the record is written once more, not twice.
+    store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("notices", subject_kind="delivery", subject_id=delivery.id, by_user_id=by_user_id,
                       origin=origin)
     return record
