@@ -28,6 +28,21 @@ from portal.web.navigation import is_safe_next
 bp = Blueprint("auth", __name__)
 
 
+_account_statements: dict[tuple[str, ...], sa.Select] = {}
+
+
+def _account_statement(figures: dict[str, sa.ScalarSelect]) -> sa.Select:
+    """The account with its employee (every signed-in page reads it: locale, menu, names) and
+    ``figures``, built once: SQLAlchemy then reuses its compiled form without rebuilding its key."""
+    key = tuple(figures)
+    statement = _account_statements.get(key)
+    if statement is None:
+        statement = _account_statements[key] = (
+            sa.select(User, *figures.values()).options(sa.orm.joinedload(User.employee))
+            .where(User.id == sa.bindparam("account_id")))
+    return statement
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Sessions store ``<id>:<session token>``; a rotated token signs the old session out."""
@@ -35,9 +50,7 @@ def load_user(user_id: str) -> User | None:
     if not account_id.isdigit():
         return None
     figures = PAGE_FIGURES if request.method in ("GET", "HEAD") else {}
-    # The employee comes in the same statement: every signed-in page reads it (locale, menu, names).
-    row = db.session.execute(sa.select(User, *figures.values()).options(sa.orm.joinedload(User.employee))
-                             .where(User.id == int(account_id))).one_or_none()
+    row = db.session.execute(_account_statement(figures), {"account_id": int(account_id)}).one_or_none()
     if row is None or row[0].session_token != token:
         return None
     user = row[0]

@@ -252,14 +252,21 @@ def open_lesson(
     assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin,
     now: datetime | None = None,
 ) -> LessonProgress:
-    """Record that the employee opened lesson ``number`` of ``version`` (first course open too)."""
+    """Record that the employee opened lesson ``number`` of ``version`` (first course open too).
+
+    Every opening before the lesson is read is recorded and restarts its reading clock; reopening a
+    lesson already read records nothing (its openings and its reading are on record, and "I have
+    read this lesson" counts it once), so reviewing costs no write.
+    """
+    progress = progress_for(assignment, version).get(number)
+    if progress is not None and progress.read_at is not None:
+        return progress
     now = now or utcnow()
     ref = _content_ref(version)
     if assignment.first_opened_at is None:
         assignment.first_opened_at = now
         append_event("course_opened", employee_id=assignment.employee_id, actor_user_id=by_user_id,
                      origin=origin, content=ref, payload={"cycle": assignment.cycle}, occurred_at=now)
-    progress = progress_for(assignment, version).get(number)
     if progress is None:
         progress = LessonProgress(assignment_id=assignment.id, version_id=version.id, lesson_number=number,
                                   first_opened_at=now, last_opened_at=now)
@@ -292,11 +299,13 @@ def mark_lesson_read(
     """Record the end of reading a lesson and the time spent since it was opened; returns seconds.
 
     Raises ``ReadTooSoon`` (and records nothing) when the lesson was opened less than its minimum
-    reading time ago, or was never opened.
+    reading time ago, or was never opened. A lesson already read records nothing more (0 seconds).
     """
+    progress = progress_for(assignment, version).get(number)
+    if progress is not None and progress.read_at is not None:
+        return 0
     now = now or utcnow()
     minimum = lesson_minimum_seconds(version, number, reading_scale)
-    progress = progress_for(assignment, version).get(number)
     seconds = 0 if progress is None else rules.seconds_between(progress.last_opened_at.timestamp(), now.timestamp())
     if progress is None or not rules.reading_counts(seconds, minimum):
         raise ReadTooSoon(seconds, minimum)
