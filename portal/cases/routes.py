@@ -35,7 +35,7 @@ def mine() -> str:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
     if current_user.employee_id is None:
         abort(404)
-    cases = operations.cases_of(current_user.employee_id)
+    cases = operations.cases_of(current_user.employee_id, *operations.OWN_CASE_ROWS)
     if not cases:
         return render_template("cases/mine.html", view=None, **helpers(locale_code()))
     case = cases[0]
