@@ -65,3 +65,12 @@ def test_texts_follow_a_locale_forced_inside_the_request(app, world):
             assert app.jinja_env.from_string('{{ _("Menu") }}').render() == "Menu"
         assert gettext("Menu") == "菜单"
         assert app.jinja_env.from_string('{{ _("Menu") }}').render() == "菜单"
+
+
+def test_home_page_points_to_every_other_menu_entry(client, world):
+    login(client, "hr")
+    page = client.get("/").get_data(as_text=True)
+    where = re.search(r'<section class="card" aria-labelledby="next-title">.*?</section>', page, re.S).group(0)
+    menu = [(href, label) for href, _current, label in menu_of(page)]
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', where) == [
+        *[(href, label) for href, label in menu if href not in ("/", "/account/password")], ("/account/password", "修改密码")]
