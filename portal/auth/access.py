@@ -38,9 +38,10 @@ def requires(action: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: object, **kwargs: object) -> object:
-            if not current_user.is_authenticated:
+            user = current_user._get_current_object()
+            if not user.is_authenticated:
                 return login_manager.unauthorized()
-            if not can(current_actor(), action):
+            if not can(user.actor, action):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -173,15 +175,19 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
+@cache
+def _receipt_statement() -> sa.Select:
+    """Built once (see ``portal.courses.operations``)."""
+    return (sa.select(Acknowledgement).where(Acknowledgement.receipt_number == sa.bindparam("number"))
+            .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
+                     joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee)))
+
+
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = db.session.execute(
-        sa.select(Acknowledgement).where(Acknowledgement.receipt_number == number)
-        .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
-                 joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee))
-    ).scalar_one_or_none() or abort(404)
+    record = db.session.execute(_receipt_statement(), {"number": number}).scalar_one_or_none() or abort(404)
     authorize("receipt.view", record)
     version = record.version
     return render_template(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_babel.speaklater import LazyString
 
 from portal.auth.access import current_actor
-from portal.auth.policy import can
+from portal.auth.policy import Actor, can
 from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
 from portal.web.i18n import locale_code
@@ -55,11 +55,42 @@ NAVIGATION = (
 )
 
 
-def navigation() -> list[NavItem]:
-    """The menu for the signed-in user: exactly the entries the policy allows."""
-    actor = current_actor()
-    has_employee = actor is not None and actor.employee_id is not None
-    return [item for item in NAVIGATION if can(actor, item.action) and (has_employee or not item.needs_employee)]
+@dataclass(frozen=True)
+class MenuEntry:
+    endpoint: str
+    href: str
+    label: str
+
+
+def _allowed_items(actor: Actor) -> tuple[NavItem, ...]:
+    """Exactly the entries the policy allows the signed-in user."""
+    has_employee = actor.employee_id is not None
+    return tuple(item for item in NAVIGATION
+                 if can(actor, item.action) and (has_employee or not item.needs_employee))
+
+
+def menu(actor: Actor, locale: str) -> tuple[MenuEntry, ...]:
+    """The menu's entries with their addresses and labels, worked out once per role, whether the
+    account has an employee record, language and mount point: nothing else changes them (the
+    entries' actions carry no target, so the policy answers by role alone)."""
+    key = (actor.role, actor.employee_id is not None, locale, request.script_root)
+    menus = current_app.extensions.setdefault("portal_menus", {})
+    entries = menus.get(key)
+    if entries is None:
+        entries = menus[key] = tuple(MenuEntry(item.endpoint, url_for(item.endpoint), str(item.label))
+                                     for item in _allowed_items(actor))
+    return entries
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` for addresses that depend on nothing but the mount point (static files, the
+    menu, the footer's forms), built once per application."""
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    urls = current_app.extensions.setdefault("portal_fixed_urls", {})
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for(endpoint, **values)
+    return url
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
@@ -121,22 +152,27 @@ def as_text(labels: dict[Any, Any]) -> dict[Any, str]:
 
 def _context() -> dict[str, Any]:
     locale = locale_code()
+    in_request = has_request_context()
+    user = current_user._get_current_object() if in_request else None
     return {
-        "navigation": navigation() if current_user.is_authenticated else [],
+        "navigation": menu(user.actor, locale) if user is not None and user.is_authenticated else (),
         "current_locale": locale,
         "html_lang": "zh-CN" if locale == "zh_CN" else locale,
-        "current_path": request.full_path.rstrip("?") if request else "/",
+        "current_path": request.full_path.rstrip("?") if in_request else "/",
+        "current_endpoint": request.endpoint if in_request else None,
         "can": lambda action, target=None: can(current_actor(), action, target),
         "event_labels": EVENT_LABELS,
         "unread_notifications": _unread,
+        "fixed_url": fixed_url,
     }
 
 
 def _unread() -> int:
-    """The bell's count, read when the header renders (server-side on every navigation)."""
-    from portal.notifications.operations import unread_count
+    """The bell's count, read with the account where it could be (see ``portal.auth.routes.load_user``)."""
+    from portal.notifications.operations import unread_count_of
 
-    return unread_count(current_user.id) if current_user.is_authenticated else 0
+    user = current_user._get_current_object()
+    return unread_count_of(user) if user.is_authenticated else 0
 
 
 def init_app(app: Flask) -> None:
