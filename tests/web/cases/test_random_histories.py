@@ -1,7 +1,8 @@
 """Random case histories (wages, suspension, grade, withholding, plans now or later, refunds,
 collections) show the same figures on every surface: the case view, HR's case page, the worker's
 page, the cost report, the export and the evidence pack's case_account.json; and the account's
-balance identity always holds."""
+balance identity always holds; the cost report and case list kept between histories equal pages
+computed afresh."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from portal.auth.operations import create_user
 from portal.auth.policy import Role
-from portal.cases import operations
+from portal.cases import freshness, operations
 from portal.cases.models import CASE_FIELDS, InjuryCase
 from portal.cases.pack_section import case_account_sections
 from portal.cases.rules import EntryKind
@@ -28,6 +29,7 @@ from portal.org.rules import ContractType
 from portal.workbench import costs
 from portal.workbench import operations as workbench
 from tests.conftest import PASSWORD, login
+from tests.web.cases.test_kept_pages import main_content as _main
 
 NUMBERS = itertools.count(1)
 money = st.decimals(min_value=Decimal("1.00"), max_value=Decimal("3000.00"), places=2)
@@ -134,5 +136,12 @@ def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
         worker = client.application.test_client()
         login(worker, username)
         assert_same_everywhere(client, worker, case)
+        # The cost report and the case list, kept from the earlier examples, equal pages computed afresh.
+        kept = [_main(client, path) for path in KEPT_PAGES]
+        freshness.kept_pages().clear()
+        assert kept == [_main(client, path) for path in KEPT_PAGES]
 
     check()
+
+
+KEPT_PAGES = ("/workbench/costs", "/records/cases/", "/records/cases/?status=subsidy_expected")
