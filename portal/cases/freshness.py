@@ -10,20 +10,17 @@ of ``case_figures_stamp`` a new random stamp in the same transaction. A computed
 under a key made of that stamp, the day (figures move with today), the reader's language and
 reach, and the request's arguments, so it is reused only while none of these changed.
 
-Pages are kept in each server process (a bounded map on the application); several processes each
-keep their own and agree through the stamp they read from the database.
+Pages are kept by ``portal.core.kept`` in each server process; the processes agree through the
+stamp they read from the database.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from itertools import chain
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
 from portal.auth.access import current_actor
@@ -41,6 +38,7 @@ from portal.cases.models import (
     WageMonth,
     new_stamp,
 )
+from portal.core.kept import kept as core_kept
 from portal.core.upsert import insert_ignoring_conflicts
 from portal.extensions import db
 from portal.org.models import Department, Employee
@@ -53,10 +51,9 @@ WATCHED: dict[type, tuple[str, ...] | None] = {
     Employee: ("name", "number", "phone", "department_id"),
     User: ("username", "employee_id"),
 }
+STAMP_TABLE = FiguresStamp.__tablename__
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED)
 
-EXTENSION = "case_pages"
-KEPT_PAGES = 256
 T = TypeVar("T")
 
 
@@ -77,8 +74,13 @@ def _changes_inputs(session: Session) -> bool:
 
 
 def _renew(session: Session) -> None:
-    """A new stamp for the transaction's changes (the row is created again if a test emptied it)."""
+    """A new stamp for the transaction's changes (the row is created again if a test emptied it).
+    A database not yet migrated this far has no stamp to renew (checked once per connection)."""
     connection = session.connection()
+    if not connection.info.get(STAMP_TABLE):
+        if not sa.inspect(connection).has_table(STAMP_TABLE):
+            return
+        connection.info[STAMP_TABLE] = True
     stamp = new_stamp()
     done = connection.execute(sa.update(FiguresStamp).where(FiguresStamp.id == 1).values(stamp=stamp))
     if done.rowcount == 0:
@@ -103,40 +105,6 @@ def current_stamp() -> str | None:
     return db.session.execute(sa.select(FiguresStamp.stamp).where(FiguresStamp.id == 1)).scalar()
 
 
-class KeptPages:
-    """The most recently used computed pages, at most :data:`KEPT_PAGES`, shared by a process's threads."""
-
-    def __init__(self) -> None:
-        self._pages: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-        return None
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._pages[key] = value
-            self._pages.move_to_end(key)
-            while len(self._pages) > KEPT_PAGES:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-
-def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = KeptPages()
-
-
-def kept_pages() -> KeptPages:
-    return current_app.extensions[EXTENSION]
-
-
 def reach(action: str) -> Hashable:
     """What decides which cases the signed-in reader sees for ``action`` (``scope_filter``'s inputs)."""
     actor = current_actor()
@@ -146,15 +114,9 @@ def reach(action: str) -> Hashable:
 
 
 def kept(name: str, action: str, today: Any, locale: str, arguments: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, or what it returned before under the same stamp, day, language, reach and
-    arguments. Without a stamp row nothing is kept."""
+    """``compute()``, or what it returned before under the same stamp, day, language, reach (for
+    ``action``) and arguments. Without a stamp row nothing is kept."""
     stamp = current_stamp()
     if stamp is None:
         return compute()
-    key = (name, stamp, today, locale, reach(action), request.script_root, arguments)
-    pages = kept_pages()
-    value = pages.get(key)
-    if value is None:
-        value = compute()
-        pages.put(key, value)
-    return value
+    return core_kept((name, stamp, today, locale, reach(action), arguments), compute)

@@ -11,7 +11,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from bench.dataset import add_employees
-from portal.cases import freshness
 from portal.cases import operations as cases
 from portal.cases.models import InjuryCase
 from portal.cases.rules import Condition, Dependant, EntryKind, Relation
@@ -23,6 +22,7 @@ from portal.notices.operations import push_notice
 from portal.org.models import Employee
 from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
+from portal.core.kept import kept_parts
 from tests.conftest import assign_course, counted_statements, login
 from tests.web.cases.conftest import open_case_for
 from tests.web.cases.route_expectations import prepare_cases
@@ -98,7 +98,7 @@ def open_cases(count: int) -> None:
 def _computed_statements(client, path: str) -> int:
     """The statements of a page computed afresh (nothing kept from an earlier visit)."""
     client.get(path)
-    freshness.kept_pages().clear()
+    kept_parts().clear()
     return statements_of(client, path)
 
 

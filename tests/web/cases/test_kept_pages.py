@@ -16,6 +16,7 @@ from portal.cases.models import InjuryCase, PolicyVersion, WageMonth
 from portal.cases.rules import DEMO_POLICY, Condition, Dependant, EntryKind, Relation
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
+from portal.core.kept import kept_parts
 from tests.conftest import login
 from tests.web.cases.conftest import open_case_for
 
@@ -76,7 +77,7 @@ def test_every_kind_of_input_renews_the_stamp_and_the_pages(client, cases_ready,
 
     assert freshness.current_stamp() != before
     shown = [main_content(client, path) for path in PAGES]
-    freshness.kept_pages().clear()
+    kept_parts().clear()
     assert shown == [main_content(client, path) for path in PAGES]
     if edit in ("an employee's name", "a department's name", "a new case"):  # shown on every page
         assert shown != kept

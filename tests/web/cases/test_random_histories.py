@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from portal.auth.operations import create_user
 from portal.auth.policy import Role
-from portal.cases import freshness, operations
+from portal.cases import operations
 from portal.cases.models import CASE_FIELDS, InjuryCase
 from portal.cases.pack_section import case_account_sections
 from portal.cases.rules import EntryKind
@@ -28,6 +28,7 @@ from portal.org.models import Employee
 from portal.org.rules import ContractType
 from portal.workbench import costs
 from portal.workbench import operations as workbench
+from portal.core.kept import kept_parts
 from tests.conftest import PASSWORD, login
 from tests.web.cases.test_kept_pages import main_content as _main
 
@@ -138,7 +139,7 @@ def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
         assert_same_everywhere(client, worker, case)
         # The cost report and the case list, kept from the earlier examples, equal pages computed afresh.
         kept = [_main(client, path) for path in KEPT_PAGES]
-        freshness.kept_pages().clear()
+        kept_parts().clear()
         assert kept == [_main(client, path) for path in KEPT_PAGES]
 
     check()
