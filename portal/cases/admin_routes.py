@@ -76,7 +76,7 @@ def index() -> Response:
     list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
     today, locale = local_today(), locale_code()
     arguments = (department_id, status, search, sort.param, requested, at)
-    case_filters, case_table = freshness.kept("case list", "case.view", today, locale, arguments, lambda: (
+    case_filters, case_table = freshness.kept("case list", today, locale, arguments, lambda: (
         Markup(render_template("cases/admin/_case_filters.html", departments=all_departments(),
                                department_id=department_id, status_filter=status, search=search, sort=sort,
                                status_filter_labels=STATUS_FILTER_LABELS, locale=locale)),

@@ -7,7 +7,6 @@ medical detail (PIPL Arts. 28–29: sensitive personal information is kept to th
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -332,21 +331,3 @@ class HolidayOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-
-class FiguresStamp(db.Model):
-    """A single row whose random stamp changes in every transaction that changes anything case
-    figures or the case lists are computed from (``portal.cases.freshness``)."""
-
-    __tablename__ = "case_figures_stamp"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stamp: Mapped[str] = mapped_column(sa.String(32))
-
-
-def new_stamp() -> str:
-    return uuid.uuid4().hex
-
-
-@sa.event.listens_for(FiguresStamp.__table__, "after_create")
-def _first_stamp(table: sa.Table, connection: sa.Connection, **_: Any) -> None:
-    connection.execute(table.insert().values(id=1, stamp=new_stamp()))

@@ -1,20 +1,152 @@
-"""Computed parts of pages kept in each server process under a key that names everything they are
-computed from (a version read from the database, the day, the reader's language and reach, the
-request's arguments), so a part is computed again only when one of these changes. Several
-processes each keep their own and agree through the version they read."""
+"""Computed parts of pages kept until something they are computed from changes.
+
+A domain names what a kind of part is computed from with :func:`watch`: models, and for each the
+columns whose change matters. Any write to them, through the session's unit of work or a
+statement run by the session, gives that watch a new random stamp in ``kept_stamps`` in the same
+transaction. A watch may be split in stripes by employee (``employee_id`` modulo the stripes), so
+writers about different people rarely renew the same row. A part is kept under a key made of the
+watches' stamps and everything else it is computed from (the day, the reader's language and
+policy inputs, the request's arguments), so it is reused only while none of these changed.
+
+Parts are kept in each server process, in one bounded map; several processes each keep their own
+and agree through the stamps they read from the database.
+"""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, current_app, request
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.core.upsert import insert_ignoring_conflicts
+from portal.extensions import db
 
 EXTENSION = "kept_parts"
+RENEWED = "kept_stamps_renewed"  # (watch, stripe) pairs renewed in the session's transaction
 KEPT_PARTS = 512
 T = TypeVar("T")
+
+
+class KeptStamp(db.Model):
+    """One stamp per watch and stripe, renewed in every transaction that writes what it watches."""
+
+    __tablename__ = "kept_stamps"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    stripe: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(sa.String(32))
+
+
+@dataclass(frozen=True)
+class Watch:
+    name: str
+    models: dict[type, tuple[str, ...] | None]  # each model, with the columns that matter (None: all)
+    stripes: int = 1
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(model.__tablename__ for model in self.models)
+
+    def stripe_of(self, row: Any) -> int | None:
+        """The row's stripe, or None when it may concern anyone (every stripe is renewed)."""
+        employee_id = getattr(row, "employee_id", None)
+        return employee_id % self.stripes if self.stripes > 1 and employee_id is not None else None
+
+
+WATCHES: dict[str, Watch] = {}
+
+
+def watch(name: str, models: dict[type, tuple[str, ...] | None], stripes: int = 1) -> Watch:
+    WATCHES[name] = Watch(name, models, stripes)
+    return WATCHES[name]
+
+
+def _changed(row: Any, session: Session, columns: tuple[str, ...] | None) -> bool:
+    if columns is None:
+        return session.is_modified(row)
+    return any(sa.inspect(row).attrs[name].history.has_changes() for name in columns)
+
+
+def _changed_stripes(session: Session, one: Watch) -> set[int]:
+    stripes: set[int] = set()
+    rows = chain(((row, True) for row in chain(session.new, session.deleted)), ((row, False) for row in session.dirty))
+    for row, whole in rows:
+        kind = type(row)
+        if kind in one.models and (whole or _changed(row, session, one.models[kind])):
+            stripe = one.stripe_of(row)
+            stripes.update(range(one.stripes) if stripe is None else (stripe,))
+            if len(stripes) == one.stripes:
+                break
+    return stripes
+
+
+def new_stamp() -> str:
+    return uuid.uuid4().hex
+
+
+def _renew(session: Session, one: Watch, stripes: Iterable[int]) -> None:
+    """New stamps for the transaction's changes; rows a test emptied are created again. A
+    database not yet migrated this far has no stamps to renew (checked once per connection)."""
+    connection = session.connection()
+    if not connection.info.get(KeptStamp.__tablename__):
+        if not sa.inspect(connection).has_table(KeptStamp.__tablename__):
+            return
+        connection.info[KeptStamp.__tablename__] = True
+    renewed = session.info.setdefault(RENEWED, set())
+    stripes = sorted(set(stripes) - {s for n, s in renewed if n == one.name})
+    if not stripes:
+        return
+    renewed.update((one.name, s) for s in stripes)
+    done = connection.execute(sa.update(KeptStamp).where(KeptStamp.name == one.name, KeptStamp.stripe.in_(stripes))
+                              .values(stamp=new_stamp()))
+    if done.rowcount < len(stripes):
+        connection.execute(insert_ignoring_conflicts(KeptStamp, ["name", "stripe"]),
+                           [{"name": one.name, "stripe": s, "stamp": new_stamp()} for s in range(one.stripes)])
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_renewals(session: Session, _transaction: Any) -> None:
+    """A new transaction (or what is left of one after a savepoint) renews its stamps again."""
+    session.info.pop(RENEWED, None)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for one in WATCHES.values():
+        stripes = _changed_stripes(session, one)
+        if stripes:
+            _renew(session, one, stripes)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _on_statement(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        name = getattr(getattr(state.statement, "table", None), "name", None)
+        for one in WATCHES.values():
+            if name in one.tables:
+                _renew(state.session, one, range(one.stripes))
+
+
+@sa.event.listens_for(KeptStamp.__table__, "after_create")
+def _first_stamps(table: sa.Table, connection: sa.Connection, **_: Any) -> None:
+    rows = [{"name": one.name, "stripe": s, "stamp": new_stamp()} for one in WATCHES.values() for s in range(one.stripes)]
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def current_stamps(*names: str) -> tuple[str, ...] | None:
+    """The stamps of the named watches, in one statement; None while any row is missing."""
+    rows = db.session.execute(sa.select(KeptStamp.stamp).where(KeptStamp.name.in_(names))
+                              .order_by(KeptStamp.name, KeptStamp.stripe)).scalars().all()
+    return tuple(rows) if len(rows) == sum(WATCHES[n].stripes for n in names) else None
 
 
 class KeptParts:
@@ -61,3 +193,12 @@ def kept(key: Hashable, compute: Callable[[], T]) -> T:
         value = compute()
         parts.put(key, value)
     return value
+
+
+def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    """:func:`kept` while the named watches' stamps stay the same. Without stamps, or inside a
+    transaction that renewed any (it may write more before it commits), nothing is kept."""
+    stamps = current_stamps(*names)
+    if stamps is None or db.session.info.get(RENEWED):  # nothing kept from a transaction still writing
+        return compute()
+    return kept((names, stamps, key), compute)

@@ -67,14 +67,28 @@ def index() -> Response:
         page=args.get("page", 1, type=positive_int),
         at=args.get("at", "")[:500],
     )
+    filter_args = {"kind": criteria.code or "", "severity": criteria.severity or "",
+                   "department": criteria.department_id or "", "owner": criteria.owner or ""}
+    locale = locale_code()
+    alert_filters, alert_groups = freshness.kept("alerts", local_today(), locale, criteria,
+                                                 lambda: _alert_parts(criteria, filter_args, locale),
+                                                 also=(alert_list.ALERTS.name,))
+    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows",
+                            alert_filters=alert_filters, alert_groups=alert_groups)
+
+
+def _alert_parts(criteria: alert_list.AlertFilter, filter_args: dict[str, Any], locale: str) -> tuple[Markup, Markup]:
+    """The filter form and a page of people with their alerts, each naming its course or notice
+    and linking to the page where it is fixed."""
     groups, page = alert_list.alert_groups(criteria)
     alerts = [a for g in groups for a in g.alerts]
     fixes = {a.id: url_for(target[0], **target[1]) for a in alerts if (target := alert_list.fix_endpoint(a))}
-    filter_args = {"kind": criteria.code or "", "severity": criteria.severity or "",
-                   "department": criteria.department_id or "", "owner": criteria.owner or ""}
-    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows", groups=groups, alert_page=page,
-                            fixes=fixes, titles=alert_list.subject_titles(alerts, locale_code()), criteria=criteria,
-                            filter_args=filter_args, departments=visible_departments(), **_words())
+    words = _words()
+    filters = render_template("workbench/_alert_filters.html", criteria=criteria, departments=visible_departments(),
+                              **words)
+    rows = render_template("workbench/_alert_groups.html", groups=groups, alert_page=page, fixes=fixes,
+                           titles=alert_list.subject_titles(alerts, locale), filter_args=filter_args, **words)
+    return Markup(filters), Markup(rows)
 
 
 def _alert(alert_id: int) -> RiskAlert:
@@ -187,7 +201,7 @@ def costs() -> str:
     """Costs per case, month and department, with charts drawn on the server (no JavaScript);
     computed once per change of its inputs (``portal.cases.freshness``)."""
     today, locale = local_today(), locale_code()
-    report = freshness.kept("cost report", "workbench.manage", today, locale, None,
+    report = freshness.kept("cost report", today, locale, None,
                             lambda: Markup(_cost_report(_cost_lines(today, locale))))
     return render_template("workbench/costs.html", report=report)
 
