@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, current_actor, requires, scope_filter
 from portal.auth.policy import can
-from portal.cases import calendar, freshness, operations
+from portal.cases import calendar, freshness, operations, statuses
 from portal.cases.forms import (
     CaseForm,
     DependantForm,
@@ -36,8 +36,9 @@ from portal.cases import rules
 from portal.cases.presenters import DEPENDANT_ERRORS, STATUS_FILTER_LABELS, error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
+from portal.core.records import commit_keeping_loaded
 from portal.core.listing import Key, Ordering, paginate, sort_keys
-from portal.core.paging import page_of, sort_of
+from portal.core.paging import sort_of
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -64,8 +65,8 @@ CASES_PER_PAGE = 20
 def index() -> Response:
     """Cases in reach with their status and next deadline, searched, filtered by status and
     department, sorted and paged; htmx swaps only ``#case-rows``. Cases with a pending action come
-    first. Only the shown page's cases are computed, unless the status filter (a computed status)
-    is used, which computes the cases matching the other filters."""
+    first. Only the shown page's cases are computed; the status filter pages by the stored statuses
+    (``portal.cases.statuses``). The filter form and the rows are kept until their inputs change."""
     args = request.args
     department_id = args.get("department", type=positive_int)
     status = args.get("status", "")
@@ -99,17 +100,12 @@ def _case_rows(today: date, department_id: int | None, status: str, search: str,
     columns = {"accident": InjuryCase.accident_date, "name": Employee.name, "number": Employee.number,
                "department": Employee.department_id}
     ordering = Ordering((Key(pending, True), *sort_keys(sort, columns, InjuryCase.id).keys))
-    query = query.options(*operations.CASE_ROWS)
     if status in {s.value for s in StatusCode}:
-        views = [v for v in operations.case_views(db.session.execute(query.order_by(*ordering.clauses())).scalars(),
-                                                  today)
-                 if v.status is not None and v.status.code.value == status]
-        page = page_of(requested, len(views), CASES_PER_PAGE)
-        views = views[page.offset:page.offset + CASES_PER_PAGE]
-    else:
-        cases, page = paginate(db.session, query, requested, CASES_PER_PAGE, ordering, at)
-        views = operations.case_views(cases, today)
-    return {"views": views, "case_page": page}
+        if statuses.refresh(query, today):
+            commit_keeping_loaded()
+        query = statuses.having(query, status)
+    cases, page = paginate(db.session, query.options(*operations.CASE_ROWS), requested, CASES_PER_PAGE, ordering, at)
+    return {"views": operations.case_views(cases, today), "case_page": page}
 
 
 # --- Opening and editing --------------------------------------------------------------------------

@@ -33,13 +33,12 @@ CASE_FIGURES = watch("case figures", {
     WageMonth: None, PolicyVersion: None, HolidayOverride: None, Department: None,
     Employee: ("name", "number", "phone", "department_id"),
     User: ("username", "employee_id"),
-})
+}, stripes=16)  # by employee: a change to one person's case, wages or account renews one stripe
 T = TypeVar("T")
 
 
-def current_stamp() -> str | None:
-    stamps = current_stamps(CASE_FIGURES.name)
-    return stamps[0] if stamps else None
+def current_stamp() -> tuple[str, ...] | None:
+    return current_stamps(CASE_FIGURES.name)
 
 
 def reader() -> Hashable:

@@ -118,7 +118,7 @@ def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_ca
     open_cases(2)
     pages = {"cost report": "/workbench/costs", "case list": "/records/cases/",
              "case list, one status": "/records/cases/?status=subsidy_expected",
-             "case list, by name": "/records/cases/?sort=name&status=recognition_applied",
+             "case list, by name": "/records/cases/?sort=name&status=deceased",
              "cost export": "/workbench/costs.csv", "case export": "/workbench/export/cases.csv",
              "account export": "/workbench/export/accounts.csv"}
     login(client, "hr")

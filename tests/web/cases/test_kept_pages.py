@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.cases import calendar, freshness, operations
-from portal.cases.models import InjuryCase, PolicyVersion, WageMonth
-from portal.cases.rules import DEMO_POLICY, Condition, Dependant, EntryKind, Relation
+from portal.cases.models import CaseStatus, InjuryCase, PolicyVersion, WageMonth
+from portal.cases.rules import DEMO_POLICY, Condition, Dependant, EntryKind, Relation, StatusCode
+from portal.core.types import local_today
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.core.kept import kept_parts
@@ -82,6 +83,20 @@ def test_every_kind_of_input_renews_the_stamp_and_the_pages(client, cases_ready,
     assert shown == [main_content(client, path) for path in PAGES]
     if edit in ("an employee's name", "a department's name", "a new case"):  # shown on every page
         assert shown != kept
+    assert_statuses_filter_as_computed(client)
+
+
+def assert_statuses_filter_as_computed(client) -> None:
+    """Each status filter lists exactly the cases whose status, computed now, is that status (every
+    status computed or stored is checked, so a stale stored status shows)."""
+    today = local_today()
+    computed: dict[str, set[int]] = {}
+    for view in operations.case_views(db.session.execute(sa.select(InjuryCase)).scalars(), today):
+        computed.setdefault(view.status.code.value if view.status else "", set()).add(view.case.id)
+    stored = set(db.session.execute(sa.select(CaseStatus.code)).scalars())
+    for code in [c for c in StatusCode if c.value in computed or c.value in stored]:
+        rows = client.get(f"/records/cases/?status={code.value}").get_data(as_text=True).split('id="case-rows"')[1]
+        assert set(map(int, re.findall(r'href="/records/cases/(\d+)"', rows))) == computed.get(code.value, set()), code
 
 
 def test_writes_elsewhere_keep_the_pages(client, cases_ready):

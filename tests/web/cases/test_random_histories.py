@@ -2,7 +2,7 @@
 collections) show the same figures on every surface: the case view, HR's case page, the worker's
 page, the cost report, the export and the evidence pack's case_account.json; and the account's
 balance identity always holds; the cost report and case list kept between histories equal pages
-computed afresh."""
+computed afresh, and each status filter lists exactly the cases computed with that status."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from portal.workbench import costs
 from portal.workbench import operations as workbench
 from portal.core.kept import kept_parts
 from tests.conftest import PASSWORD, login
+from tests.web.cases.test_kept_pages import assert_statuses_filter_as_computed
 from tests.web.cases.test_kept_pages import main_content as _main
 
 NUMBERS = itertools.count(1)
@@ -141,6 +142,7 @@ def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
         kept = [_main(client, path) for path in KEPT_PAGES]
         kept_parts().clear()
         assert kept == [_main(client, path) for path in KEPT_PAGES]
+        assert_statuses_filter_as_computed(client)
 
     check()
 
