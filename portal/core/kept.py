@@ -2,8 +2,8 @@
 
 A domain names what a kind of part is computed from with :func:`watch`: models, and for each the
 columns whose change matters. Any write to them, through the session's unit of work or a
-statement run by the session, gives that watch a new random stamp in ``kept_stamps`` in the same
-transaction. A watch may be split in stripes by employee (``employee_id`` modulo the stripes), so
+statement run by the session, gives that watch a new random stamp in ``kept_stamps``, written
+last in the same transaction, just before it commits. A watch may be split in stripes by employee (``employee_id`` modulo the stripes), so
 writers about different people rarely renew the same row. A part is kept under a key made of the
 watches' stamps and everything else it is computed from (the day, the reader's language and
 policy inputs, the request's arguments), so it is reused only while none of these changed.
@@ -30,7 +30,9 @@ from portal.core.upsert import insert_ignoring_conflicts
 from portal.extensions import db
 
 EXTENSION = "kept_parts"
-RENEWED = "kept_stamps_renewed"  # (watch, stripe) pairs renewed in the session's transaction
+PENDING = "kept_stamps_pending"  # (watch, stripe) pairs the session's transaction renews when it commits
+RENEWED = "kept_stamps_renewed"  # those renewed already
+COMMITTING = "kept_stamps_committing"
 KEPT_PARTS = 512
 T = TypeVar("T")
 
@@ -92,30 +94,52 @@ def new_stamp() -> str:
     return uuid.uuid4().hex
 
 
-def _renew(session: Session, one: Watch, stripes: Iterable[int]) -> None:
-    """New stamps for the transaction's changes; rows a test emptied are created again. A
-    database not yet migrated this far has no stamps to renew (checked once per connection)."""
+def _note(session: Session, one: Watch, stripes: Iterable[int]) -> None:
+    """Renew these stamps when the transaction commits (at once if it is committing already)."""
+    pending = session.info.setdefault(PENDING, set())
+    pending.update((one.name, stripe) for stripe in stripes)
+    if session.info.get(COMMITTING):
+        _write_stamps(session)
+
+
+def _write_stamps(session: Session) -> None:
+    """New stamps for the transaction's changes, written last, just before the commit: the stamp
+    rows are then the last locks a writer takes, so two writers never wait on each other's stamps
+    while holding other rows (the stripes of a watch are locked in ascending order, by one UPDATE
+    over the primary key). Rows a test emptied are created again. A database not yet migrated this
+    far has no stamps to renew (checked once per connection)."""
+    renewed = session.info.setdefault(RENEWED, set())
+    due = sorted(session.info.get(PENDING, set()) - renewed)
+    if not due:
+        return
     connection = session.connection()
     if not connection.info.get(KeptStamp.__tablename__):
         if not sa.inspect(connection).has_table(KeptStamp.__tablename__):
             return
         connection.info[KeptStamp.__tablename__] = True
-    renewed = session.info.setdefault(RENEWED, set())
-    stripes = sorted(set(stripes) - {s for n, s in renewed if n == one.name})
-    if not stripes:
-        return
-    renewed.update((one.name, s) for s in stripes)
-    done = connection.execute(sa.update(KeptStamp).where(KeptStamp.name == one.name, KeptStamp.stripe.in_(stripes))
-                              .values(stamp=new_stamp()))
-    if done.rowcount < len(stripes):
-        connection.execute(insert_ignoring_conflicts(KeptStamp, ["name", "stripe"]),
-                           [{"name": one.name, "stripe": s, "stamp": new_stamp()} for s in range(one.stripes)])
+    renewed.update(due)
+    for name in sorted({n for n, _ in due}):
+        stripes = [s for n, s in due if n == name]
+        done = connection.execute(sa.update(KeptStamp).where(KeptStamp.name == name, KeptStamp.stripe.in_(stripes))
+                                  .values(stamp=new_stamp()))
+        if done.rowcount < len(stripes):
+            connection.execute(insert_ignoring_conflicts(KeptStamp, ["name", "stripe"]),
+                               [{"name": name, "stripe": s, "stamp": new_stamp()} for s in range(WATCHES[name].stripes)])
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _on_commit(session: Session) -> None:
+    session.flush()  # what the commit would flush next, so that its changes are noted too
+    session.info[COMMITTING] = True
+    _write_stamps(session)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
-def _forget_renewals(session: Session, _transaction: Any) -> None:
-    """A new transaction (or what is left of one after a savepoint) renews its stamps again."""
-    session.info.pop(RENEWED, None)
+def _forget(session: Session, transaction: Any) -> None:
+    """The next transaction renews its own stamps (a savepoint's end changes nothing)."""
+    if transaction.parent is None:
+        for name in (PENDING, RENEWED, COMMITTING):
+            session.info.pop(name, None)
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -123,7 +147,7 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
     for one in WATCHES.values():
         stripes = _changed_stripes(session, one)
         if stripes:
-            _renew(session, one, stripes)
+            _note(session, one, stripes)
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -132,7 +156,7 @@ def _on_statement(state: sa.orm.ORMExecuteState) -> None:
         name = getattr(getattr(state.statement, "table", None), "name", None)
         for one in WATCHES.values():
             if name in one.tables:
-                _renew(state.session, one, range(one.stripes))
+                _note(state.session, one, range(one.stripes))
 
 
 @sa.event.listens_for(KeptStamp.__table__, "after_create")
@@ -197,8 +221,8 @@ def kept(key: Hashable, compute: Callable[[], T]) -> T:
 
 def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
     """:func:`kept` while the named watches' stamps stay the same. Without stamps, or inside a
-    transaction that renewed any (it may write more before it commits), nothing is kept."""
+    transaction that changed what a watch watches (its stamps are renewed at commit), nothing is kept."""
     stamps = current_stamps(*names)
-    if stamps is None or db.session.info.get(RENEWED):  # nothing kept from a transaction still writing
+    if stamps is None or db.session.info.get(PENDING):  # nothing kept from a transaction still writing
         return compute()
     return kept((names, stamps, key), compute)

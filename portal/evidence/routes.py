@@ -80,31 +80,29 @@ def _scope() -> PackScope:
 @requires("evidence.view")
 def employee(employee_id: int) -> Response:
     """Every recorded event of one employee, filtered; the filter form swaps ``#evidence-timeline``."""
-    person = db.get_or_404(Employee, employee_id)
+    # The chain is append-only and its head names its last event: what is drawn from the chain
+    # (and the paper receipts, each recorded with its event) is kept until the head moves.
+    found = db.session.execute(sa.select(Employee, ChainHead.seq, ChainHead.hash).outerjoin(
+        ChainHead, ChainHead.chain == chain_key(employee_id)).where(Employee.id == employee_id)).first()
+    if found is None:
+        abort(404)
+    person, head = found[0], tuple(found[1:])
     authorize("evidence.view", person)
     scope = _scope()
     event_type = request.args.get("type") or None
     locale = locale_code()
-    # The chain is append-only and its head names its last event: what is drawn from the chain is
-    # kept until the head moves.
-    head = db.session.execute(sa.select(ChainHead.seq, ChainHead.hash)
-                              .where(ChainHead.chain == chain_key(person.id))).first()
-    filters, timeline, purges = kept(
-        ("evidence of one employee", person.id, tuple(head) if head else None, locale, scope, event_type),
-        lambda: _chain_parts(person.id, scope, event_type, locale))
+    filters, receipts, timeline = kept(("evidence of one employee", person.id, head, locale, scope, event_type),
+                                       lambda: _chain_parts(person.id, scope, event_type, locale))
     return page_or_fragment(
         "evidence/employee.html", "evidence/_timeline.html", "evidence-timeline",
-        person=person, filters=filters, timeline=timeline, scope=scope,
+        person=person, filters=filters, receipts=receipts, timeline=timeline, scope=scope,
         last=operations.last_verification(person.id), form=ActionForm(), locale=locale,
-        receipts=db.session.query(PaperReceipt).filter_by(employee_id=person.id).order_by(PaperReceipt.id).all(),
-        purges=purges,
     )
 
 
-def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None,
-                 locale: str) -> tuple[Markup, Markup, dict[str, operations.ScanPurge]]:
-    """The filter form (the courses, notices, cases and kinds of event on the chain), the filtered
-    timeline and the purged scans, all read from the employee's chain."""
+def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None, locale: str) -> tuple[Markup, Markup, Markup]:
+    """The filter form (the courses, notices, cases and kinds of event on the chain), the paper
+    receipts with their purged scans, and the filtered timeline."""
     stmt = sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == employee_id).order_by(EvidenceEvent.seq.desc())
     if event_type:
         stmt = stmt.where(EvidenceEvent.event_type == event_type)
@@ -117,10 +115,12 @@ def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None,
         if (case := json.loads(body)["payload"].get("case")) is not None})
     types = sorted({t for (t,) in db.session.execute(
         sa.select(EvidenceEvent.event_type).where(EvidenceEvent.employee_id == employee_id).distinct())})
-    filters = render_template("evidence/_filters.html", person_id=employee_id, scope=scope, event_type=event_type,
-                              contents=contents, types=types, locale=locale)
-    timeline = render_template("evidence/_timeline_events.html", events=events, locale=locale)
-    return Markup(filters), Markup(timeline), operations.scan_purges(employee_id)
+    receipts = db.session.query(PaperReceipt).filter_by(employee_id=employee_id).order_by(PaperReceipt.id).all()
+    return (Markup(render_template("evidence/_filters.html", person_id=employee_id, scope=scope, event_type=event_type,
+                                   contents=contents, types=types, locale=locale)),
+            Markup(render_template("evidence/_receipts.html", receipts=receipts,
+                                   purges=operations.scan_purges(employee_id) if receipts else {})),
+            Markup(render_template("evidence/_timeline_events.html", events=events, locale=locale)))
 
 
 @bp.post("/employees/<int:employee_id>/verify")
