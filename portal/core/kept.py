@@ -34,6 +34,7 @@ PENDING = "kept_stamps_pending"  # (watch, stripe) pairs the session's transacti
 RENEWED = "kept_stamps_renewed"  # those renewed already
 COMMITTING = "kept_stamps_committing"
 KEPT_PARTS = 512
+KEPT_CHARACTERS = 20_000_000  # about 40–80 MB of HTML per server process at most
 T = TypeVar("T")
 
 
@@ -173,11 +174,18 @@ def current_stamps(*names: str) -> tuple[str, ...] | None:
     return tuple(rows) if len(rows) == sum(WATCHES[n].stripes for n in names) else None
 
 
+def _size(value: Any) -> int:
+    """Characters held: kept parts are HTML (or tuples of HTML)."""
+    return sum(map(_size, value)) if isinstance(value, tuple) else len(value) if isinstance(value, str) else 1
+
+
 class KeptParts:
-    """The most recently used parts, at most :data:`KEPT_PARTS`, shared by a process's threads."""
+    """The most recently used parts, at most :data:`KEPT_PARTS` holding at most
+    :data:`KEPT_CHARACTERS` characters, shared by a process's threads."""
 
     def __init__(self) -> None:
         self._parts: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
@@ -188,15 +196,18 @@ class KeptParts:
         return None
 
     def put(self, key: Hashable, value: Any) -> None:
+        size = _size(value)
         with self._lock:
-            self._parts[key] = value
+            self._parts[key], self._sizes[key] = value, size
             self._parts.move_to_end(key)
-            while len(self._parts) > KEPT_PARTS:
-                self._parts.popitem(last=False)
+            while len(self._parts) > KEPT_PARTS or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
+                oldest, _ = self._parts.popitem(last=False)
+                del self._sizes[oldest]
 
     def clear(self) -> None:
         with self._lock:
             self._parts.clear()
+            self._sizes.clear()
 
 
 def init_app(app: Flask) -> None:
