@@ -256,13 +256,21 @@ def open_lesson(
     assignment: Assignment, version: CourseVersion, number: int, by_user_id: int, origin: Origin,
     now: datetime | None = None,
 ) -> LessonProgress:
-    """Record that the employee opened lesson ``number`` of ``version`` (first course open too).
+    """Record that the employee opened lesson ``number`` of ``version`` (first course open too)."""
+    return record_opening(assignment, version, number, progress_for(assignment, version).get(number),
+                          by_user_id, origin, now)
+
+
+def record_opening(
+    assignment: Assignment, version: CourseVersion, number: int, progress: LessonProgress | None, by_user_id: int,
+    origin: Origin, now: datetime | None = None,
+) -> LessonProgress:
+    """:func:`open_lesson` with the lesson's ``progress`` already read (``None``: never opened).
 
     Every opening before the lesson is read is recorded and restarts its reading clock; reopening a
     lesson already read records nothing (its openings and its reading are on record, and "I have
     read this lesson" counts it once), so reviewing costs no write.
     """
-    progress = progress_for(assignment, version).get(number)
     if progress is not None and progress.read_at is not None:
         return progress
     now = now or utcnow()
@@ -491,6 +499,23 @@ def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, Cou
     found = db.session.execute(_my_course_statement(),
                                {"slug": slug, "employee_id": employee_id, "locale": locale}).first()
     return (found[0], found[1]) if found is not None else None
+
+
+@cache
+def _my_lesson_statement() -> sa.Select:
+    return (_my_course_statement().add_columns(LessonProgress)
+            .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
+                                               LessonProgress.version_id == CourseVersion.id,
+                                               LessonProgress.lesson_number == sa.bindparam("number"))))
+
+
+def my_lesson(slug: str, employee_id: int, locale: str, number: int
+              ) -> tuple[Assignment, CourseVersion, LessonProgress | None] | None:
+    """:func:`my_course` with the employee's progress on lesson ``number`` of that version, in the
+    same statement (``None`` when never opened)."""
+    found = db.session.execute(_my_lesson_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
+                                                        "number": number}).first()
+    return (found[0], found[1], found[2]) if found is not None else None
 
 
 def course_by_slug(slug: str) -> Course | None:
