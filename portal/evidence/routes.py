@@ -101,7 +101,7 @@ def employee(employee_id: int) -> Response:
     return page_or_fragment(
         "evidence/employee.html", "evidence/_timeline.html", "evidence-timeline",
         person=person, filters=filters, receipts=receipts, timeline=timeline, scope=scope,
-        last=last, form=ActionForm(), locale=locale,
+        last=last, locale=locale,
     )
 
 
