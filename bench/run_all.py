@@ -4,6 +4,7 @@ on PostgreSQL, against a data set built once and cached under ``bench/out/``.
     python bench/run_all.py                                   # 100,000 employees, 1,000,000 events
     python bench/run_all.py --employees 2000 --events 20000   # a small run, about a minute
     python bench/run_all.py --engines sqlite
+    python bench/run_all.py --url postgresql+psycopg://portal@127.0.0.1:55432/copy --parts acks  # a prepared copy
 
 For each engine it copies the cached database, serves it with gunicorn (``bench.serve:app``) and
 runs ``flask risks scan``, ``flask reminders send`` and ``flask evidence checkpoint`` (time and peak
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -40,6 +40,7 @@ from bench.client import Client  # noqa: E402
 from bench.dataset import BENCH_PASSWORD, Size  # noqa: E402
 from portal.core.listing import encode_cursor  # noqa: E402
 from portal.core.paging import LAST  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -48,11 +49,6 @@ DEMO_PASSWORD = "portal-demo-2026"
 SECRET = "bench-secret-not-for-production"
 TODAY = date(2026, 11, 20)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def app_env(url: str) -> dict[str, str]:
@@ -150,6 +146,21 @@ class PostgresEngine:
             self.server._run("pg_ctl", "-D", str(self.server.data), "-m", "fast", "-w", "stop")
 
 
+class ExistingDatabase:
+    """A database someone prepared (a copy with the data set, migrated): measured as it is, and left
+    as the load leaves it (each pool employee acknowledges once per copy)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = sa.engine.make_url(url).get_backend_name()
+
+    def prepare(self) -> str:
+        return self.url
+
+    def close(self) -> None:
+        pass
+
+
 # --- Serving ------------------------------------------------------------------------------------
 
 
@@ -203,7 +214,7 @@ def page_list(url: str) -> list[tuple[str, str, str]]:
         notice = one("SELECT v.notice_id FROM notice_deliveries d JOIN notice_versions v ON v.id = d.version_id "
                      "GROUP BY v.notice_id ORDER BY count(*) DESC LIMIT 1")
         big = one("SELECT max(id) FROM employees")
-        matrix_middle = halfway("SELECT e.number, a.id FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
+        matrix_middle = halfway("SELECT e.number, e.id FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
                                 f"WHERE a.course_id = {basics} AND a.is_current = {sa.true().compile(engine)}")
         deliveries_middle = halfway("SELECT e.number, d.id FROM notice_deliveries d JOIN notice_versions v ON "
                                     "v.id = d.version_id JOIN employees e ON e.id = d.employee_id "
@@ -240,22 +251,24 @@ def page_list(url: str) -> list[tuple[str, str, str]]:
 
 
 def matrix_counts_against_raw_sql(url: str, rounds: int) -> list[tuple[str, float, float]]:
-    """Median times of the matrix's status counts as the page asks for them and of the plain SQL
-    aggregate a person would write: unfiltered (HR's page reads the assignments alone, so the two
-    are one statement) and for one department (the page filters the people by a subquery)."""
+    """Median times of the matrix's status counts as the page asks for them (from the tally the
+    database keeps, ``course_status_counts``) and of the plain SQL aggregate a person would write
+    over the assignments: unfiltered and for one department."""
     status = ("CASE WHEN a.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN a.due_date < :today THEN 'overdue' "
               "WHEN a.quiz_passed_at IS NOT NULL THEN 'quiz_passed' WHEN a.first_opened_at IS NOT NULL "
               "THEN 'in_progress' ELSE 'not_started' END")
+    tallied = "CASE WHEN t.state = 'acknowledged' THEN t.state WHEN t.due_date < :today THEN 'overdue' ELSE t.state END"
     engine = sa.create_engine(url)
     current = sa.true().compile(engine)
-    where = f"a.course_id = (SELECT id FROM courses WHERE slug = 'injury-basics') AND a.is_current = {current}"
+    course = "(SELECT id FROM courses WHERE slug = 'injury-basics')"
+    where = f"a.course_id = {course} AND a.is_current = {current}"
     department = "(SELECT min(id) FROM departments)"
     pairs = [
-        ("unfiltered", f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} GROUP BY 1",
+        ("unfiltered", f"SELECT {tallied}, sum(t.n) FROM course_status_counts t WHERE t.course_id = {course} GROUP BY 1",
          f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} GROUP BY 1"),
         ("one department",
-         f"SELECT {status}, count(*) FROM course_assignments a WHERE {where} AND a.employee_id IN "
-         f"(SELECT id FROM employees WHERE department_id = {department}) GROUP BY 1",
+         f"SELECT {tallied}, sum(t.n) FROM course_status_counts t WHERE t.course_id = {course} "
+         f"AND t.department_id = {department} GROUP BY 1",
          f"SELECT {status}, count(*) FROM course_assignments a JOIN employees e ON e.id = a.employee_id "
          f"WHERE {where} AND e.department_id = {department} GROUP BY 1"),
     ]
@@ -390,7 +403,7 @@ def ack_pool_usernames_from(connection: sa.Connection, size: Size) -> list[str]:
 # --- Report -------------------------------------------------------------------------------------
 
 
-def run_engine(engine: SqliteEngine | PostgresEngine, size: Size, args: argparse.Namespace) -> None:
+def run_engine(engine: SqliteEngine | PostgresEngine | ExistingDatabase, size: Size, args: argparse.Namespace) -> None:
     url = engine.prepare()
     try:
         subprocess.run([PYTHON, "-m", "flask", "db", "upgrade"], env=app_env(url), cwd=ROOT, check=True,
@@ -448,9 +461,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
     parser.add_argument("--parts", default="pages,jobs,acks", help="what to measure: pages, jobs, acks")
     parser.add_argument("--build-only", action="store_true", help="build and cache the data sets, measure nothing")
+    parser.add_argument("--url", help="measure this prepared copy of the data set instead (e.g. a PostgreSQL "
+                                      "database made with CREATE DATABASE … TEMPLATE); --engines is then ignored")
     args = parser.parse_args()
     size = Size(args.employees, args.events, min(args.ack, args.employees // 4))
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.url:
+        run_engine(ExistingDatabase(args.url), size, args)
+        return
     engines = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
     for name in args.engines.split(","):
         engine = engines[name](size)

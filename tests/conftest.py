@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -28,6 +28,8 @@ from portal.org.models import Department, Employee
 from portal.org.rules import ContractType
 from tests.postgres import PostgresServer
 from tests.redis import RedisServer
+
+T = TypeVar("T")
 
 PASSWORD = "correct horse battery"
 ENGINES = ("sqlite", "postgresql")
@@ -158,18 +160,28 @@ def client(app: Flask) -> FlaskClient:
 
 
 @contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
+def _engine_events(name: str, pick: Callable[..., T]) -> Iterator[list[T]]:
+    """What ``pick`` takes from each ``name`` event of the engine inside the block."""
+    seen: list[T] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+    def record(*args: Any) -> None:
+        seen.append(pick(*args))
 
-    sa.event.listen(db.engine, "before_cursor_execute", record)
+    sa.event.listen(db.engine, name, record)
     try:
-        yield statements
+        yield seen
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+        sa.event.remove(db.engine, name, record)
+
+
+def counted_statements() -> AbstractContextManager[list[str]]:
+    """The SQL statements sent to the database inside the block."""
+    return _engine_events("before_cursor_execute", lambda _conn, _cursor, statement, *_rest: statement)
+
+
+def counted_commits() -> AbstractContextManager[list[object]]:
+    """The transactions committed inside the block (one entry per connection's commit)."""
+    return _engine_events("commit", lambda connection: connection)
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -7,14 +7,15 @@ same transaction as the change itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once, commit_keeping_loaded
+from portal.core.records import add_once, commit_keeping_loaded, store_values
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -239,12 +240,15 @@ def current_version(course: Course, locale: str) -> CourseVersion:
     raise LookupError(f"course {course.slug} has no version")
 
 
+@cache
+def _progress_statement() -> sa.Select:
+    return sa.select(LessonProgress).where(LessonProgress.assignment_id == sa.bindparam("assignment_id"),
+                                           LessonProgress.version_id == sa.bindparam("version_id"))
+
+
 def progress_for(assignment: Assignment, version: CourseVersion) -> dict[int, LessonProgress]:
-    rows = db.session.execute(
-        sa.select(LessonProgress).where(
-            LessonProgress.assignment_id == assignment.id, LessonProgress.version_id == version.id
-        )
-    ).scalars()
+    rows = db.session.execute(_progress_statement(),
+                              {"assignment_id": assignment.id, "version_id": version.id}).scalars()
     return {row.lesson_number: row for row in rows}
 
 
@@ -253,13 +257,28 @@ def open_lesson(
     now: datetime | None = None,
 ) -> LessonProgress:
     """Record that the employee opened lesson ``number`` of ``version`` (first course open too)."""
+    return record_opening(assignment, version, number, progress_for(assignment, version).get(number),
+                          by_user_id, origin, now)
+
+
+def record_opening(
+    assignment: Assignment, version: CourseVersion, number: int, progress: LessonProgress | None, by_user_id: int,
+    origin: Origin, now: datetime | None = None,
+) -> LessonProgress:
+    """:func:`open_lesson` with the lesson's ``progress`` already read (``None``: never opened).
+
+    Every opening before the lesson is read is recorded and restarts its reading clock; reopening a
+    lesson already read records nothing (its openings and its reading are on record, and "I have
+    read this lesson" counts it once), so reviewing costs no write.
+    """
+    if progress is not None and progress.read_at is not None:
+        return progress
     now = now or utcnow()
     ref = _content_ref(version)
     if assignment.first_opened_at is None:
         assignment.first_opened_at = now
         append_event("course_opened", employee_id=assignment.employee_id, actor_user_id=by_user_id,
                      origin=origin, content=ref, payload={"cycle": assignment.cycle}, occurred_at=now)
-    progress = progress_for(assignment, version).get(number)
     if progress is None:
         progress = LessonProgress(assignment_id=assignment.id, version_id=version.id, lesson_number=number,
                                   first_opened_at=now, last_opened_at=now)
@@ -292,11 +311,13 @@ def mark_lesson_read(
     """Record the end of reading a lesson and the time spent since it was opened; returns seconds.
 
     Raises ``ReadTooSoon`` (and records nothing) when the lesson was opened less than its minimum
-    reading time ago, or was never opened.
+    reading time ago, or was never opened. A lesson already read records nothing more (0 seconds).
     """
+    progress = progress_for(assignment, version).get(number)
+    if progress is not None and progress.read_at is not None:
+        return 0
     now = now or utcnow()
     minimum = lesson_minimum_seconds(version, number, reading_scale)
-    progress = progress_for(assignment, version).get(number)
     seconds = 0 if progress is None else rules.seconds_between(progress.last_opened_at.timestamp(), now.timestamp())
     if progress is None or not rules.reading_counts(seconds, minimum):
         raise ReadTooSoon(seconds, minimum)
@@ -320,7 +341,7 @@ def statement_for(assignment: Assignment, version: CourseVersion) -> str:
     return _statement(version, lessons_read(assignment, version))
 
 
-def _statement(version: CourseVersion, read: list[LessonProgress]) -> str:
+def _statement(version: CourseVersion, read: Sequence[LessonProgress | sa.Row]) -> str:
     titles = {lesson["number"]: lesson["title"] for lesson in version.snapshot["lessons"]}
     lines = [rules.LessonRead(p.lesson_number, titles[p.lesson_number], local_timestamp(p.read_at)) for p in read]
     return rules.acknowledgement_statement(version.locale, version.snapshot["title"], version.number, lines)
@@ -334,12 +355,26 @@ class AcknowledgementTerms:
     statement: str
 
 
+_PROGRESS, _ATTEMPTS = LessonProgress.__table__, QuizAttempt.__table__
+_QUIZ_PASSED = sa.exists().where(_ATTEMPTS.c.assignment_id == sa.bindparam("assignment"),
+                                 _ATTEMPTS.c.version_id == sa.bindparam("version"), _ATTEMPTS.c.passed.is_(True))
+# The lessons read and whether the quiz was passed, in one statement built once (every
+# acknowledgement reads it): an outer join from a one-row table answers even when nothing was read.
+_TERMS = (
+    sa.select(_QUIZ_PASSED.label("quiz_passed"), _PROGRESS.c.lesson_number, _PROGRESS.c.read_at)
+    .select_from(sa.select(sa.literal(1).label("one")).subquery())
+    .outerjoin(_PROGRESS, sa.and_(_PROGRESS.c.assignment_id == sa.bindparam("assignment"),
+                                  _PROGRESS.c.version_id == sa.bindparam("version"), _PROGRESS.c.read_at.is_not(None)))
+    .order_by(_PROGRESS.c.lesson_number)
+)
+
+
 def acknowledgement_terms(assignment: Assignment, version: CourseVersion) -> AcknowledgementTerms:
-    """:func:`blockers` and :func:`statement_for` together, reading the progress once."""
-    read = lessons_read(assignment, version)
+    """:func:`blockers` and :func:`statement_for` together, with one statement."""
+    rows = db.session.execute(_TERMS, {"assignment": assignment.id, "version": version.id}).all()
+    read = [row for row in rows if row.lesson_number is not None]
     lessons = [lesson["number"] for lesson in version.snapshot["lessons"]]
-    missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read],
-                                             quiz_passed_on(assignment, version))
+    missing = rules.acknowledgement_blockers(lessons, [p.lesson_number for p in read], bool(rows[0].quiz_passed))
     return AcknowledgementTerms(missing, _statement(version, read))
 
 
@@ -377,12 +412,7 @@ def submit_quiz(
 
 
 def quiz_passed_on(assignment: Assignment, version: CourseVersion) -> bool:
-    return db.session.execute(
-        sa.select(QuizAttempt.id).where(
-            QuizAttempt.assignment_id == assignment.id, QuizAttempt.version_id == version.id,
-            QuizAttempt.passed.is_(True),
-        ).limit(1)
-    ).first() is not None
+    return db.session.execute(sa.select(_QUIZ_PASSED), {"assignment": assignment.id, "version": version.id}).scalar_one()
 
 
 def blockers(assignment: Assignment, version: CourseVersion) -> list[rules.Missing]:
@@ -400,6 +430,8 @@ def acknowledge(
     terms: AcknowledgementTerms | None = None,
 ) -> Acknowledgement:
     """The explicit acknowledgement, once per assignment: a second submit returns the first.
+    Flushed, not committed: the caller commits it with whatever else the acknowledgement brings
+    (the receipt's e-mail), in one transaction.
 
     ``terms`` are :func:`acknowledgement_terms` when the caller has just read them."""
     if assignment.acknowledgement is not None:
@@ -417,44 +449,73 @@ def acknowledge(
     record, created = add_once(record, sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id))
     if not created:
         return record
-    record.receipt_number = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
-    assignment.acknowledged_at = now
+    store_values(assignment, acknowledged_at=now)
+    receipt = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
     event = append_event(
         "course_acknowledged", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
         content=_content_ref(version), occurred_at=now,
-        payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
+        payload={"statement": statement, "typed_name": record.typed_name, "receipt": receipt},
     )
-    record.event_hash = event.hash
+    # Number and hash together, after the event: the record is written once more, not twice.
+    store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
                       origin=origin)
-    commit_keeping_loaded()
     return record
 
 
+# The employee pages' statements are built once, with their values as parameters: SQLAlchemy then
+# finds their compiled form by a key it keeps with the statement, instead of building the statement
+# and its key again on every page (a quarter of a millisecond for the course's join).
+
+
+@cache
+def _my_assignments_statement() -> sa.Select:
+    return (sa.select(Assignment).join(Course).options(sa.orm.contains_eager(Assignment.course))
+            .where(Assignment.employee_id == sa.bindparam("employee_id"), Assignment.is_current.is_(True))
+            .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order))
+
+
 def my_assignments(employee_id: int) -> list[Assignment]:
-    return list(db.session.execute(
-        sa.select(Assignment).join(Course).options(sa.orm.contains_eager(Assignment.course))
-        .where(Assignment.employee_id == employee_id, Assignment.is_current.is_(True))
-        .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order)
-    ).scalars())
+    return list(db.session.execute(_my_assignments_statement(), {"employee_id": employee_id}).scalars())
+
+
+@cache
+def _my_course_statement() -> sa.Select:
+    return (sa.select(Assignment, CourseVersion)
+            .join(Course, Assignment.course_id == Course.id)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .outerjoin(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
+            .options(sa.orm.contains_eager(Assignment.course), sa.orm.contains_eager(Assignment.acknowledgement))
+            .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == sa.bindparam("employee_id"),
+                   Assignment.is_current.is_(True), CourseVersion.locale.in_([sa.bindparam("locale"), "zh_CN"]))
+            .order_by((CourseVersion.locale == sa.bindparam("locale")).desc(), CourseVersion.number.desc())
+            .limit(1))
 
 
 def my_course(slug: str, employee_id: int, locale: str) -> tuple[Assignment, CourseVersion] | None:
     """The employee's current assignment of ``slug`` (its course and acknowledgement loaded) and the
     version they read: the newest in ``locale``, else the newest Chinese one (as
     :func:`current_version`). One statement, since every page of a course starts here."""
-    found = db.session.execute(
-        sa.select(Assignment, CourseVersion)
-        .join(Course, Assignment.course_id == Course.id)
-        .join(CourseVersion, CourseVersion.course_id == Course.id)
-        .outerjoin(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
-        .options(sa.orm.contains_eager(Assignment.course), sa.orm.contains_eager(Assignment.acknowledgement))
-        .where(Course.slug == slug, Assignment.employee_id == employee_id, Assignment.is_current.is_(True),
-               CourseVersion.locale.in_(sorted({locale, "zh_CN"})))
-        .order_by((CourseVersion.locale == locale).desc(), CourseVersion.number.desc())
-        .limit(1)
-    ).first()
+    found = db.session.execute(_my_course_statement(),
+                               {"slug": slug, "employee_id": employee_id, "locale": locale}).first()
     return (found[0], found[1]) if found is not None else None
+
+
+@cache
+def _my_lesson_statement() -> sa.Select:
+    return (_my_course_statement().add_columns(LessonProgress)
+            .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
+                                               LessonProgress.version_id == CourseVersion.id,
+                                               LessonProgress.lesson_number == sa.bindparam("number"))))
+
+
+def my_lesson(slug: str, employee_id: int, locale: str, number: int
+              ) -> tuple[Assignment, CourseVersion, LessonProgress | None] | None:
+    """:func:`my_course` with the employee's progress on lesson ``number`` of that version, in the
+    same statement (``None`` when never opened)."""
+    found = db.session.execute(_my_lesson_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
+                                                        "number": number}).first()
+    return (found[0], found[1], found[2]) if found is not None else None
 
 
 def course_by_slug(slug: str) -> Course | None:

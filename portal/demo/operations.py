@@ -13,6 +13,7 @@ from flask import current_app
 from portal.auth.models import User
 from portal.auth.operations import hash_password, new_session_token
 from portal.auth.policy import Role
+from portal.core.records import commit_keeping_loaded
 from portal.courses.models import Acknowledgement, Assignment, Course
 from portal.courses.operations import (
     acknowledge,
@@ -133,7 +134,9 @@ def walk_through_course(assignment: Assignment, user_id: int, origin: Origin = D
         mark_lesson_read(assignment, version, lesson["number"], user_id, origin, reading_scale=0)
     questions = questions_of(version)
     submit_quiz(assignment, version, questions, {q.id: q.correct_ids() for q in questions}, user_id, origin)
-    return acknowledge(assignment, version, assignment.employee.name, user_id, origin)
+    record = acknowledge(assignment, version, assignment.employee.name, user_id, origin)
+    commit_keeping_loaded()
+    return record
 
 
 # Li's pre-injury contribution wages (six months of service, about 5,200 yuan a month).

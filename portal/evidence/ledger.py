@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.types import utcnow
@@ -59,6 +60,23 @@ class NewEvent:
     origin: Origin
     content: ContentRef | None = None
     payload: Mapping[str, Any] | None = None
+
+
+class _Head:
+    """A chain's head as locked for this transaction: the chain, its last seq and hash."""
+
+    __slots__ = ("chain", "seq", "hash")
+
+    def __init__(self, chain: str, seq: int, hash: str) -> None:
+        self.chain, self.seq, self.hash = chain, seq, hash
+
+
+_HEADS = ChainHead.__table__
+# Built once: these run inside the write lock every other writer of the chain waits for.
+_LOCK_HEAD = sa.select(_HEADS.c.seq, _HEADS.c.hash).where(_HEADS.c.chain == sa.bindparam("chain")).with_for_update()
+_INSERT_EVENT = EvidenceEvent.__table__.insert()
+_ADVANCE_HEAD = (_HEADS.update().where(_HEADS.c.chain == sa.bindparam("b_chain"))
+                 .values(seq=sa.bindparam("b_seq"), hash=sa.bindparam("b_hash")))
 
 
 def append_event(
@@ -107,11 +125,8 @@ def append_events(events: Sequence[NewEvent], occurred_at: datetime | None = Non
             rows.append(_row(chain, heads, _identity_event(spec.employee_id), moment))  # type: ignore[arg-type]
         rows.append(_row(chain, heads, spec, moment))
         hashes.append(rows[-1]["hash"])
-    db.session.execute(EvidenceEvent.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
-    table = ChainHead.__table__
-    db.session.execute(table.update().where(table.c.chain == sa.bindparam("b_chain"))
-                       .values(seq=sa.bindparam("b_seq"), hash=sa.bindparam("b_hash")),
-                       [{"b_chain": r["chain"], "b_seq": r["seq"], "b_hash": r["hash"]} for r in rows])
+    db.session.execute(_INSERT_EVENT, rows)  # Core: no ORM bookkeeping per row
+    db.session.execute(_ADVANCE_HEAD, [{"b_chain": r["chain"], "b_seq": r["seq"], "b_hash": r["hash"]} for r in rows])
     for held in [o for o in db.session.identity_map.values() if isinstance(o, ChainHead) and o.chain in heads]:
         db.session.expire(held)
     return hashes
@@ -159,17 +174,20 @@ def _row(chain: str, heads: dict[str, tuple[int, str]], spec: NewEvent, moment: 
     return row
 
 
-def _store(head: ChainHead, spec: NewEvent, moment: datetime) -> EvidenceEvent:
+def _store(head: _Head, spec: NewEvent, moment: datetime) -> EvidenceEvent:
     """Insert the event, then advance the head onto it (the database lets a head advance only onto
-    a stored event). The head moves with a Core statement, not a second ORM flush: that work
-    happens inside the write lock every other writer waits for."""
-    event = EvidenceEvent(**_linked(head.chain, head.seq + 1, head.hash, spec, moment))
-    db.session.add(event)
-    db.session.flush()  # as a new row of this transaction: a rollback takes it out of the session
-    heads = ChainHead.__table__
-    db.session.execute(heads.update().where(heads.c.chain == head.chain).values(seq=event.seq, hash=event.hash))
-    set_committed_value(head, "seq", event.seq)
-    set_committed_value(head, "hash", event.hash)
+    a stored event), with Core statements built once: that work happens inside the write lock
+    every other writer of the chain waits for. The event returned is a value, never in the session
+    (nothing of it stays behind when the transaction rolls back)."""
+    row = _linked(head.chain, head.seq + 1, head.hash, spec, moment)
+    inserted = db.session.execute(_INSERT_EVENT, row)
+    event = EvidenceEvent(id=inserted.inserted_primary_key[0], **row)
+    db.session.execute(_ADVANCE_HEAD, {"b_chain": head.chain, "b_seq": event.seq, "b_hash": event.hash})
+    head.seq, head.hash = event.seq, event.hash
+    held = db.session.identity_map.get(identity_key(ChainHead, head.chain))
+    if held is not None:  # a head loaded earlier in this session shows where it is now
+        set_committed_value(held, "seq", event.seq)
+        set_committed_value(held, "hash", event.hash)
     return event
 
 
@@ -178,7 +196,7 @@ def _head_insert() -> Any:
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(ChainHead)
 
 
-def _locked_head(chain: str) -> ChainHead:
+def _locked_head(chain: str) -> _Head:
     """The chain's head, locked until commit so concurrent appends queue instead of forking.
 
     PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite serializes writers at a transaction's
@@ -188,19 +206,14 @@ def _locked_head(chain: str) -> ChainHead:
     SQLite once the transaction has written (as every request that appends has).
     """
     if _holds_write_lock():
-        head = _select_head(chain).one_or_none()
-        if head is not None:
-            return head
+        found = db.session.execute(_LOCK_HEAD, {"chain": chain}).one_or_none()
+        if found is not None:
+            return _Head(chain, found.seq, found.hash)
     db.session.execute(
         _head_insert().values(chain=chain, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["chain"])
     )
-    return _select_head(chain).one()
-
-
-def _select_head(chain: str) -> sa.ScalarResult[ChainHead]:
-    return db.session.execute(
-        sa.select(ChainHead).where(ChainHead.chain == chain).with_for_update().execution_options(populate_existing=True)
-    ).scalars()
+    found = db.session.execute(_LOCK_HEAD, {"chain": chain}).one()
+    return _Head(chain, found.seq, found.hash)
 
 
 def _holds_write_lock() -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
-from portal.core.records import add_once
+from portal.core.records import add_once, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -177,18 +178,28 @@ def push_scenario_notice(
 # --- Reading and acknowledging --------------------------------------------------------------------
 
 
+@cache
+def _my_deliveries_statement() -> sa.Select:
+    """Built once (see ``portal.courses.operations``)."""
+    return (sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"))
+            .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
+
+
 def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
     """Open ones first, soonest due first; done ones last."""
-    return list(db.session.execute(
-        sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
-        .where(NoticeDelivery.employee_id == employee_id)
-        .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc())
-    ).scalars())
+    return list(db.session.execute(_my_deliveries_statement(), {"employee_id": employee_id}).scalars())
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:
-    delivery = db.session.get(NoticeDelivery, delivery_id)
-    return delivery if delivery is not None and delivery.employee_id == employee_id else None
+    """The employee's delivery with its version, notice and acknowledgement, which every page of it
+    reads (one statement)."""
+    return db.session.execute(
+        sa.select(NoticeDelivery)
+        .options(sa.orm.joinedload(NoticeDelivery.version).joinedload(NoticeVersion.notice),
+                 sa.orm.joinedload(NoticeDelivery.acknowledgement))
+        .where(NoticeDelivery.id == delivery_id, NoticeDelivery.employee_id == employee_id)
+    ).scalar_one_or_none()
 
 
 def acknowledgement_by_receipt(number: str) -> NoticeAcknowledgement | None:
@@ -245,14 +256,15 @@ def acknowledge_notice(
         record, sa.select(NoticeAcknowledgement).where(NoticeAcknowledgement.delivery_id == delivery.id))
     if not created:
         return record
-    record.receipt_number = receipt_number(record.id, shanghai_date(now), prefix="N")
-    delivery.acknowledged_at = now
+    store_values(delivery, acknowledged_at=now)
+    receipt = receipt_number(record.id, shanghai_date(now), prefix="N")
     event = append_event(
         "notice_acknowledged", employee_id=delivery.employee_id, actor_user_id=by_user_id, origin=origin,
         content=_ref(version), occurred_at=now,
-        payload={"statement": statement, "typed_name": record.typed_name, "receipt": record.receipt_number},
+        payload={"statement": statement, "typed_name": record.typed_name, "receipt": receipt},
     )
-    record.event_hash = event.hash
+    # Number and hash together, after the event: the record is written once more, not twice.
+    store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("notices", subject_kind="delivery", subject_id=delivery.id, by_user_id=by_user_id,
                       origin=origin)
     return record

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
+from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -101,7 +102,7 @@ def acknowledge(delivery_id: int) -> Response | tuple[str, int]:
                                         name=wrong.expected))
         return render_template("notices/detail.html", **_detail_context(delivery, ack_form=form)), 422
     queue_notice_receipt(record)
-    db.session.commit()
+    commit_keeping_loaded()
     flash(_("Thank you. Your acknowledgement is recorded."), "success")
     return redirect(url_for("notices.receipt", number=record.receipt_number), 303)
 

@@ -46,10 +46,17 @@ def resolve_on_paper(sender: Any, **details: Any) -> None:
             resolve_alert(alert, event.actor_user_id, Origin(channel="paper"))
 
 
+_ALERTS = RiskAlert.__table__
+# Built once, ids only: most acknowledgements come before any alert about them.
+_OPEN_ALERTS_ABOUT = sa.select(_ALERTS.c.id).where(
+    _ALERTS.c.subject_kind == sa.bindparam("kind"), _ALERTS.c.subject_id == sa.bindparam("subject"),
+    _ALERTS.c.status != RESOLVED)
+
+
 def resolve_acknowledged(sender: Any, **details: Any) -> None:
     """The acknowledgement an alert asked for was given: its alerts are resolved now, not at the next scan."""
-    for alert in db.session.execute(sa.select(RiskAlert).where(
-        RiskAlert.subject_kind == details["subject_kind"], RiskAlert.subject_id == details["subject_id"],
-        RiskAlert.status != RESOLVED,
-    )).scalars():
-        resolve_alert(alert, details["by_user_id"], details["origin"])
+    ids = db.session.execute(_OPEN_ALERTS_ABOUT, {"kind": details["subject_kind"],
+                                                  "subject": details["subject_id"]}).scalars().all()
+    if ids:
+        for alert in db.session.execute(sa.select(RiskAlert).where(RiskAlert.id.in_(ids))).scalars():
+            resolve_alert(alert, details["by_user_id"], details["origin"])

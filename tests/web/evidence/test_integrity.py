@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from portal.evidence.chain import event_body, link_hash
 from portal.evidence.ledger import SYSTEM, append_event
 from portal.evidence.log import publish
-from portal.evidence.models import EvidenceEvent, HeadTimestamp, TreeHead
+from portal.evidence.models import ChainHead, EvidenceEvent, HeadTimestamp, TreeHead
 from portal.evidence.operations import take_checkpoint, verify_ledger
 from portal.extensions import db
 from portal.org.models import Employee
@@ -236,6 +236,16 @@ def test_an_existing_head_is_locked_and_read_with_one_statement(app, world, even
         append_event("lesson_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
     db.session.commit()
     assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "UPDATE"], statements
+    assert verify_ledger(world.worker.id).ok
+
+
+def test_a_head_loaded_before_an_append_shows_where_the_chain_is_after_it(app, world, events):
+    """The head is locked and moved with Core statements; one the session already holds follows."""
+    held = db.session.get(ChainHead, f"employee:{world.worker.id}")
+    first = append_event("lesson_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
+    second = append_event("lesson_read", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
+    assert (held.seq, held.hash) == (first.seq + 1, second.hash) and second.prev_hash == first.hash
+    db.session.commit()
     assert verify_ledger(world.worker.id).ok
 
 
