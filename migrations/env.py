@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 from portal.core.types import UTCDateTime
+from portal.org.search import autogenerate_includes
 
 config = context.config
 if config.config_file_name and not current_app.testing:
@@ -37,6 +38,7 @@ def configure_args():
     args = dict(current_app.extensions["migrate"].configure_args)
     args.setdefault("process_revision_directives", process_revision_directives)
     args.setdefault("render_item", render_item)
+    args.setdefault("include_name", autogenerate_includes)
     return args
 
 

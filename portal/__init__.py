@@ -51,7 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.accounts import cli as _accounts_cli  # noqa: F401  (registers flask accounts …)
     from portal.accounts.routes import bp as accounts_bp
     from portal.auth.routes import bp as auth_bp
+    from portal.cases import freshness as _case_freshness  # noqa: F401  (renews the case figures stamp)
     from portal.cases import pack_section as cases_pack_section
+    from portal.core import kept
     from portal.cases.admin_routes import bp as cases_admin_bp
     from portal.cases.routes import bp as cases_bp
     from portal.courses import cli as _courses_cli  # noqa: F401  (registers flask courses sync)
@@ -93,6 +95,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api_routes.init_app(app)
     webhook_handlers.init_app(app)
     cases_pack_section.init_app(app)
+    kept.init_app(app)
     workbench_pack_words.init_app(app)
     return app
 

@@ -10,11 +10,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.ports import free_port
 
 
 class PostgresServerError(RuntimeError):
@@ -33,16 +34,11 @@ def find_bin_dir() -> Path:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class PostgresServer:
     def __init__(self) -> None:
         self.bin_dir = find_bin_dir()
-        self.port = _free_port()
+        self.port = free_port()
         self.base = Path(tempfile.mkdtemp(prefix="portal-pg-"))
         self.data = self.base / "data"
         self.run_as: str | None = "postgres" if os.geteuid() == 0 else None

@@ -6,6 +6,7 @@ view without a mark, so a new route cannot ship without a decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 from typing import Callable, TypeVar
 
@@ -37,9 +38,10 @@ def requires(action: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: object, **kwargs: object) -> object:
-            if not current_user.is_authenticated:
+            user = current_user._get_current_object()
+            if not user.is_authenticated:
                 return login_manager.unauthorized()
-            if not can(current_actor(), action):
+            if not can(user.actor, action):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -55,15 +57,31 @@ def authorize(action: str, target: Subject) -> None:
         abort(403)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Whose records an action reaches, in parts a count by department can use: everyone, or
+    some departments and the actor's own records."""
+
+    everyone: bool
+    department_ids: tuple[int, ...] = ()
+    employee_id: int | None = None
+
+
+def reach(action: str) -> Reach:
+    actor = current_actor()
+    extent = scope(actor, action)
+    if actor is None or extent is Scope.NONE:
+        return Reach(False)
+    if extent is Scope.ALL:
+        return Reach(True)
+    departments = tuple(sorted(actor.managed_department_ids)) if extent is Scope.DEPARTMENT else ()
+    return Reach(False, departments, actor.employee_id)
+
+
 def scope_filter(action: str, employee_id: ColumnElement[int], department_id: ColumnElement[int]) -> ColumnElement[bool]:
     """The policy's reach for ``action`` as a SQL condition on a query's employee columns."""
-    actor = current_actor()
-    reach = scope(actor, action)
-    if actor is None or reach is Scope.NONE:
-        return sa.false()
-    if reach is Scope.ALL:
+    extent = reach(action)
+    if extent.everyone:
         return sa.true()
-    own = employee_id == actor.employee_id if actor.employee_id is not None else sa.false()
-    if reach is Scope.DEPARTMENT and actor.managed_department_ids:
-        return sa.or_(own, department_id.in_(sorted(actor.managed_department_ids)))
-    return own
+    own = employee_id == extent.employee_id if extent.employee_id is not None else sa.false()
+    return sa.or_(own, department_id.in_(extent.department_ids)) if extent.department_ids else own

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.auth import audit, operations, sso
+from portal.auth.figures import PAGE_FIGURES, keep_figures
 from portal.auth.access import authorize, current_actor, public, requires
 from portal.auth.forms import ActivationForm, ChangePasswordForm, IssueResetLinkForm, LoginForm, ResetPasswordForm
 from portal.auth.models import User
@@ -27,17 +28,33 @@ from portal.web.navigation import is_safe_next
 bp = Blueprint("auth", __name__)
 
 
+_account_statements: dict[tuple[str, ...], sa.Select] = {}
+
+
+def _account_statement(figures: dict[str, sa.ScalarSelect]) -> sa.Select:
+    """The account with its employee (every signed-in page reads it: locale, menu, names) and
+    ``figures``, built once: SQLAlchemy then reuses its compiled form without rebuilding its key."""
+    key = tuple(figures)
+    statement = _account_statements.get(key)
+    if statement is None:
+        statement = _account_statements[key] = (
+            sa.select(User, *figures.values()).options(sa.orm.joinedload(User.employee))
+            .where(User.id == sa.bindparam("account_id")))
+    return statement
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Sessions store ``<id>:<session token>``; a rotated token signs the old session out."""
     account_id, _sep, token = user_id.partition(":")
     if not account_id.isdigit():
         return None
-    # The employee comes in the same statement: every signed-in page reads it (locale, menu, names).
-    user = db.session.execute(sa.select(User).options(sa.orm.joinedload(User.employee))
-                              .where(User.id == int(account_id))).scalar_one_or_none()
-    if user is None or user.session_token != token:
+    figures = PAGE_FIGURES if request.method in ("GET", "HEAD") else {}
+    row = db.session.execute(_account_statement(figures), {"account_id": int(account_id)}).one_or_none()
+    if row is None or row[0].session_token != token:
         return None
+    user = row[0]
+    keep_figures(user, dict(zip(figures, row[1:])))
     return user
 
 

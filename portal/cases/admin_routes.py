@@ -13,11 +13,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, current_actor, requires, scope_filter
 from portal.auth.policy import can
-from portal.cases import calendar, operations
+from portal.cases import calendar, freshness, operations, statuses
 from portal.cases.forms import (
     CaseForm,
     DependantForm,
@@ -32,11 +33,12 @@ from portal.cases.forms import (
 )
 from portal.cases.models import CaseAction, InjuryCase, WageMonth, policy_from_values, policy_values
 from portal.cases import rules
-from portal.cases.presenters import DEPENDANT_ERRORS, error_message, helpers, money
+from portal.cases.presenters import DEPENDANT_ERRORS, STATUS_FILTER_LABELS, error_message, helpers, money
 from portal.cases.rules import DEMO_POLICY, EntryKind, Insurance, StatusCode
 from portal.cases.routes import case_notices
+from portal.core.records import commit_keeping_loaded
 from portal.core.listing import Key, Ordering, paginate, sort_keys
-from portal.core.paging import page_of, sort_of
+from portal.core.paging import sort_of
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -63,13 +65,31 @@ CASES_PER_PAGE = 20
 def index() -> Response:
     """Cases in reach with their status and next deadline, searched, filtered by status and
     department, sorted and paged; htmx swaps only ``#case-rows``. Cases with a pending action come
-    first. Only the shown page's cases are computed, unless the status filter (a computed status)
-    is used, which computes the cases matching the other filters."""
+    first. Only the shown page's cases are computed; the status filter pages by the stored statuses
+    (``portal.cases.statuses``). The filter form and the rows are kept until their inputs change."""
     args = request.args
     department_id = args.get("department", type=positive_int)
     status = args.get("status", "")
     search = args.get("q", "")[:100]
     sort = sort_of(args.get("sort"), CASE_SORTS, "-accident")
+    requested = args.get("page", 1, type=positive_int) or 1
+    at = args.get("at", "")[:500]
+    list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
+    today, locale = local_today(), locale_code()
+    arguments = (department_id, status, search, sort.param, requested, at)
+    case_filters, case_table = freshness.kept("case list", today, locale, arguments, lambda: (
+        Markup(render_template("cases/admin/_case_filters.html", departments=all_departments(),
+                               department_id=department_id, status_filter=status, search=search, sort=sort,
+                               status_filter_labels=STATUS_FILTER_LABELS, locale=locale)),
+        Markup(render_template("cases/admin/_case_table.html", sort=sort, list_args=list_args,
+                               **helpers(locale, third_person=True),
+                               **_case_rows(today, department_id, status, search, sort, requested, at)))))
+    return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
+                            case_table=case_table, case_filters=case_filters)
+
+
+def _case_rows(today: date, department_id: int | None, status: str, search: str, sort: Any, requested: int,
+               at: str) -> dict[str, Any]:
     pending = sa.exists().where(CaseAction.case_id == InjuryCase.id, CaseAction.confirmed_at.is_(None))
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
              .where(scope_filter("case.view", Employee.id, Employee.department_id)))
@@ -80,21 +100,12 @@ def index() -> Response:
     columns = {"accident": InjuryCase.accident_date, "name": Employee.name, "number": Employee.number,
                "department": Employee.department_id}
     ordering = Ordering((Key(pending, True), *sort_keys(sort, columns, InjuryCase.id).keys))
-    requested = args.get("page", 1, type=positive_int) or 1
-    query = query.options(*operations.CASE_ROWS)
     if status in {s.value for s in StatusCode}:
-        views = [v for v in operations.case_views(db.session.execute(query.order_by(*ordering.clauses())).scalars())
-                 if v.status is not None and v.status.code.value == status]
-        page = page_of(requested, len(views), CASES_PER_PAGE)
-        views = views[page.offset:page.offset + CASES_PER_PAGE]
-    else:
-        cases, page = paginate(db.session, query, requested, CASES_PER_PAGE, ordering, args.get("at", "")[:500])
-        views = operations.case_views(cases)
-    list_args = {"q": search, "status": status, "department": department_id or "", "sort": sort.param}
-    return page_or_fragment("cases/admin/index.html", "cases/admin/_case_rows.html", "case-rows",
-                            views=views, departments=all_departments(), department_id=department_id, status_filter=status,
-                            search=search, sort=sort, case_page=page, list_args=list_args,
-                            **helpers(locale_code(), third_person=True))
+        if statuses.refresh(query, today):
+            commit_keeping_loaded()
+        query = statuses.having(query, status)
+    cases, page = paginate(db.session, query.options(*operations.CASE_ROWS), requested, CASES_PER_PAGE, ordering, at)
+    return {"views": operations.case_views(cases, today), "case_page": page}
 
 
 # --- Opening and editing --------------------------------------------------------------------------

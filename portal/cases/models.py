@@ -330,3 +330,18 @@ class HolidayOverride(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+
+class CaseStatus(db.Model):
+    """A case's computed status (``case_status_sentence``) as stored for the case list's status
+    filter, which pages by it in SQL: valid on ``computed_on`` while the case figures stamp of the
+    employee's stripe is still ``inputs`` (``portal.cases.statuses``)."""
+
+    __tablename__ = "case_statuses"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("injury_cases.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    code: Mapped[str | None] = mapped_column(sa.String(40), index=True)  # None: the case cannot be computed
+    computed_on: Mapped[date]
+    inputs: Mapped[str] = mapped_column(sa.String(32))

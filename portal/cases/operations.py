@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from decimal import Decimal
 from typing import Any
 
@@ -335,15 +336,21 @@ def confirm_action(action: CaseAction, by_user_id: int, origin: Origin) -> None:
 VIEW_LOG_INTERVAL = timedelta(hours=1)
 
 
+@cache
+def _recent_views_statement() -> sa.Select:
+    from portal.evidence.models import EvidenceEvent
+
+    return sa.select(EvidenceEvent.body).where(
+        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == sa.bindparam("employee_id"),
+        EvidenceEvent.actor_user_id == sa.bindparam("actor_user_id"), EvidenceEvent.occurred_at > sa.bindparam("since"))
+
+
 def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> bool:
     """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
     person per case per hour, so the pages HR returns to after each save do not bury the record
     in repeats; returns whether this view was logged."""
-    from portal.evidence.models import EvidenceEvent
-
-    recent = db.session.execute(sa.select(EvidenceEvent.body).where(
-        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == case.employee_id,
-        EvidenceEvent.actor_user_id == by_user_id, EvidenceEvent.occurred_at > utcnow() - VIEW_LOG_INTERVAL)).scalars()
+    recent = db.session.execute(_recent_views_statement(), {
+        "employee_id": case.employee_id, "actor_user_id": by_user_id, "since": utcnow() - VIEW_LOG_INTERVAL}).scalars()
     if any(json.loads(body)["payload"].get("case") == case.id for body in recent):
         return False
     append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
@@ -351,9 +358,19 @@ def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) ->
     return True
 
 
-def cases_of(employee_id: int) -> list[InjuryCase]:
-    return list(db.session.execute(sa.select(InjuryCase).where(InjuryCase.employee_id == employee_id)
-                                   .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc())).scalars())
+@cache
+def _cases_statement(with_rows: bool) -> sa.Select:
+    """Built once with the employee as a parameter, as the employee pages' statements are."""
+    rows = (sa.orm.joinedload(InjuryCase.actions), sa.orm.joinedload(InjuryCase.entries),
+            sa.orm.joinedload(InjuryCase.dependants)) if with_rows else ()
+    return (sa.select(InjuryCase).options(*rows).where(InjuryCase.employee_id == sa.bindparam("employee_id"))
+            .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()))
+
+
+def cases_of(employee_id: int, with_rows: bool = False) -> list[InjuryCase]:
+    """One employee's cases, newest first; ``with_rows``: with the rows their figures read (actions,
+    entries, dependants: an employee's few) joined into the same statement."""
+    return list(db.session.execute(_cases_statement(with_rows), {"employee_id": employee_id}).unique().scalars())
 
 
 # --- Computed view of a case --------------------------------------------------------------------
@@ -685,29 +702,44 @@ EVENT_FIELDS = {
 }
 
 
+@cache
+def _recorders_statement() -> sa.Select:
+    """The events that set a case's dates or confirm its actions, oldest first (the last setter
+    wins), with their recorders' names."""
+    from portal.auth.models import User
+    from portal.evidence.models import EvidenceEvent
+
+    return (sa.select(EvidenceEvent.event_type, EvidenceEvent.occurred_at, EvidenceEvent.body,
+                      EvidenceEvent.actor_user_id, User.username, Employee.name)
+            .outerjoin(User, User.id == EvidenceEvent.actor_user_id).outerjoin(Employee, Employee.id == User.employee_id)
+            .where(EvidenceEvent.employee_id == sa.bindparam("employee_id"),
+                   EvidenceEvent.event_type.in_(("case_opened", "case_updated", "case_action_confirmed")))
+            .order_by(EvidenceEvent.seq))
+
+
 def recorded_by(case: InjuryCase, until: datetime | None = None) -> dict[rules.Code, str]:
     """Who recorded each done step: the last person who set its date on the case, and for the pay
     stop the person who confirmed it; read from the case's ledger events (those recorded by
-    ``until``, for a reconstruction of an earlier day)."""
-    from portal.auth.models import User
-
+    ``until``, for a reconstruction of an earlier day), with the recorders' names, in one statement."""
+    rows = db.session.execute(_recorders_statement(), {"employee_id": case.employee_id})
     setters: dict[str, int | None] = {}
     stop_confirmed_by: int | None = None
-    for event in reversed(events_of_case(case)):  # oldest first: the last setter wins
-        if until is not None and event.occurred_at > until:
+    names: dict[int, str] = {}
+    for event_type, occurred_at, body, actor_id, username, employee_name in rows:
+        if until is not None and occurred_at > until:
             break
-        payload = json.loads(event.body)["payload"]
-        if event.event_type == "case_opened":
-            setters.update(dict.fromkeys(payload.get("fields", {}), event.actor_user_id))
-        elif event.event_type == "case_updated":
-            setters.update(dict.fromkeys(payload.get("changes", {}), event.actor_user_id))
-        elif event.event_type == "case_action_confirmed" and payload.get("kind") == STOP_ORIGINAL_PAY:
-            stop_confirmed_by = event.actor_user_id
+        payload = json.loads(body)["payload"]
+        if payload.get("case") != case.id:
+            continue
+        if actor_id is not None and username is not None:
+            names[actor_id] = username if employee_name is None else employee_name  # as ``User.display_name``
+        if event_type == "case_opened":
+            setters.update(dict.fromkeys(payload.get("fields", {}), actor_id))
+        elif event_type == "case_updated":
+            setters.update(dict.fromkeys(payload.get("changes", {}), actor_id))
+        elif payload.get("kind") == STOP_ORIGINAL_PAY:
+            stop_confirmed_by = actor_id
     actors = {code: setters.get(name) for code, name in EVENT_FIELDS.items()}
     if stop_confirmed_by is not None:
         actors[rules.Code.ORIGINAL_PAY_STOPS] = stop_confirmed_by
-    ids = {i for i in actors.values() if i is not None}
-    names = {u.id: u.display_name for u in db.session.execute(
-        sa.select(User).options(sa.orm.joinedload(User.employee)).where(User.id.in_(ids))).scalars()} \
-        if ids else {}
     return {code: names[i] for code, i in actors.items() if i in names}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
@@ -20,13 +22,16 @@ bp = Blueprint("cases", __name__, url_prefix="/my-case")
 CASE_NOTICES = ("injury-process-guide", "disability-benefit-explanation", "original-pay-stop")
 
 
+@cache
+def _case_notices_statement() -> sa.Select:
+    return (sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"), NoticeDelivery.scenario.in_(CASE_NOTICES))
+            .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id))
+
+
 def case_notices(employee_id: int) -> list[NoticeDelivery]:
     """The scenario notices an injury case pushes, as delivered to this employee."""
-    return list(db.session.execute(
-        sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
-        .where(NoticeDelivery.employee_id == employee_id,
-                                        NoticeDelivery.scenario.in_(CASE_NOTICES))
-        .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id)).scalars())
+    return list(db.session.execute(_case_notices_statement(), {"employee_id": employee_id}).scalars())
 
 
 @bp.get("/")
@@ -35,7 +40,7 @@ def mine() -> str:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
     if current_user.employee_id is None:
         abort(404)
-    cases = operations.cases_of(current_user.employee_id)
+    cases = operations.cases_of(current_user.employee_id, with_rows=True)
     if not cases:
         return render_template("cases/mine.html", view=None, **helpers(locale_code()))
     case = cases[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import click
@@ -22,11 +23,14 @@ class HasSnapshot:
 
     @property
     def snapshot(self) -> dict[str, Any]:
-        cached = self.__dict__.get("_snapshot")
-        if cached is None:
-            cached = json.loads(self.snapshot_json)
-            self.__dict__["_snapshot"] = cached
-        return cached
+        """The parsed content, shared by every row with the same text (read it, never change it)."""
+        return _parsed_snapshot(self.snapshot_json)
+
+
+@lru_cache(maxsize=256)
+def _parsed_snapshot(text: str) -> dict[str, Any]:
+    """Versions never change, and a page lists or shows the same few again and again."""
+    return json.loads(text)
 
 
 def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
 from portal.core.records import HasSnapshot
+from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
 from portal.org.models import BelongsToEmployee, Employee
 
@@ -70,10 +71,14 @@ class Assignment(BelongsToEmployee, db.Model):
     """A course given to one employee; a new version that requires it starts a new cycle."""
 
     __tablename__ = "course_assignments"
-    __table_args__ = (sa.UniqueConstraint("course_id", "employee_id", "cycle"),)
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "employee_id", "cycle"),
+        # One course's assignments, and the matrix sorted by due date read in that order.
+        sa.Index("ix_course_assignments_course_due", "course_id", "due_date", "id"),  # id: ties in order
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"))  # indexed with the due date
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
     cycle: Mapped[int] = mapped_column(default=1)
     # No index of its own: most assignments are current, and SQLite's planner would pick a boolean
@@ -141,3 +146,37 @@ class Acknowledgement(BelongsToEmployee, db.Model):
     assignment: Mapped[Assignment] = relationship(back_populates="acknowledgement")
     version: Mapped[CourseVersion] = relationship()
     employee: Mapped[Employee] = relationship()
+
+
+STATUS_TALLY = register(Tally(
+    table="course_status_counts",
+    source="course_assignments",
+    keys=(
+        ("course_id", "{r}.course_id"),
+        ("department_id", "{e}.department_id"),
+        ("contract_type", "{e}.contract_type"),
+        ("state", "CASE WHEN {r}.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN {r}.quiz_passed_at IS NOT NULL "
+                  "THEN 'quiz_passed' WHEN {r}.first_opened_at IS NOT NULL THEN 'in_progress' ELSE 'not_started' END"),
+        due_date_key("acknowledged_at"),
+    ),
+    member="{r}.is_current",
+    watched=("course_id", "employee_id", "is_current", "due_date", "first_opened_at", "quiz_passed_at", "acknowledged_at"),
+    moves_with=("department_id", "contract_type"),
+))
+
+
+class CourseStatusCount(db.Model):
+    """How many current assignments of a course are in each state (acknowledged, quiz passed, in
+    progress, not started), by department, contract type and due date: the matrix's counts read
+    these few rows, and "overdue" is the unacknowledged ones due before today. Kept by database
+    triggers (portal.core.tallies), never written by the portal."""
+
+    __tablename__ = STATUS_TALLY.table
+    __table_args__ = (emptied_index(STATUS_TALLY.table),)
+
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    contract_type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    due_date: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int]

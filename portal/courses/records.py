@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.auth.access import scope_filter
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
+from portal.auth.access import Reach, reach, scope_filter
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import order_by, paginate, sort_keys
+from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -21,15 +21,24 @@ from portal.org.operations import search_condition
 from portal.org.rules import ContractType
 
 
-def status_expression(today: date) -> sa.Case:
-    """``rules.status`` in SQL, so the matrix can filter and count in the database."""
-    return sa.case(
+def _status_branches(today: date, due: sa.ColumnElement[date] = Assignment.due_date) -> list[tuple[sa.ColumnElement[bool], str]]:
+    return [
         (Assignment.acknowledged_at.is_not(None), Status.ACKNOWLEDGED.value),
-        (Assignment.due_date < today, Status.OVERDUE.value),
+        (due < today, Status.OVERDUE.value),
         (Assignment.quiz_passed_at.is_not(None), Status.QUIZ_PASSED.value),
         (Assignment.first_opened_at.is_not(None), Status.IN_PROGRESS.value),
-        else_=Status.NOT_STARTED.value,
-    )
+    ]
+
+
+def status_expression(today: date) -> sa.Case:
+    """``rules.status`` in SQL, so the matrix can filter and count in the database."""
+    return first_match(_status_branches(today), Status.NOT_STARTED.value)
+
+
+def status_condition(status: Status, today: date, by_person: bool = False) -> sa.ColumnElement[bool]:
+    """Rows of ``status``; ``by_person``: checked on each person's row, never searched by due date."""
+    due = without_index(Assignment.due_date) if by_person else Assignment.due_date
+    return matching(_status_branches(today, due), Status.NOT_STARTED.value, status.value)
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class MatrixFilter:
 
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
+PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
 MATRIX_PAGE_SIZE = 50
 
 
@@ -59,13 +69,72 @@ class Matrix:
         return (self.counts[Status.ACKNOWLEDGED] * 100) // self.total if self.total else 0
 
 
-def _visible_assignments(course: Course) -> sa.Select:
+def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Select:
+    """The course's current assignments the user may see, read in the order of an index (see
+    ``ReadFirst``): ``by_person``, on employees, for a page sorted by a column of the people;
+    ``False``, on the assignments, for one sorted by theirs; ``None`` (counting), as planned."""
+    course_id = Assignment.course_id
+    if by_person is None:
+        joined = sa.join(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
+    elif by_person:  # each person's assignment found by employee, the course only checked
+        joined = ReadFirst(Employee.__table__, Assignment.__table__, Employee.id == Assignment.employee_id)
+        course_id = without_index(Assignment.course_id)
+    else:
+        joined = ReadFirst(Assignment.__table__, Employee.__table__, Employee.id == Assignment.employee_id)
     return (
         sa.select(Assignment)
-        .join(Employee, Employee.id == Assignment.employee_id)
-        .where(Assignment.course_id == course.id, Assignment.is_current.is_(True))
+        .select_from(joined)
+        .where(course_id == course.id, Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
+
+
+def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
+            today: date) -> Counter[Status]:
+    """The matrix's counts by status in one statement: from the tally kept by the database
+    (a few rows per department), unless the search box asks for people the tally cannot tell
+    apart; the user's own row, when the policy reaches it outside their departments, is counted live."""
+    current = (Assignment.course_id == course.id, Assignment.is_current.is_(True))
+    extent = reach("course.records")
+    if criteria.query.strip():
+        people = filters if extent.everyone else [scope_filter("course.records", Employee.id, Employee.department_id),
+                                                  *filters]
+        counted = sa.select(status, sa.func.count()).select_from(Assignment).where(*current)
+        if people:
+            counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
+        rows = db.session.execute(counted.group_by(status)).all()
+        return Counter({Status(value): n for value, n in rows})
+    tallied = [CourseStatusCount.course_id == course.id]
+    if criteria.department_id:
+        tallied.append(CourseStatusCount.department_id == criteria.department_id)
+    if criteria.contract_type:
+        tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
+    return _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+
+
+def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
+                    live: list[sa.ColumnElement[bool]]) -> defaultdict[int, Counter[Status]]:
+    """Counts by course and status in one statement: the tally's rows matching ``tallied`` in the
+    user's departments, and the user's own current assignments matching ``live`` when the policy
+    reaches them outside those departments (counted live: one person)."""
+    tally = CourseStatusCount
+    status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
+                     (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
+    counted = sa.select(tally.course_id, status, sa.func.sum(tally.n)).where(*tallied)
+    if not extent.everyone:
+        counted = counted.where(tally.department_id.in_(extent.department_ids))
+    parts = [counted.group_by(tally.course_id, status)]
+    if not extent.everyone and extent.employee_id is not None:
+        live_status = status_expression(today)
+        parts.append(sa.select(Assignment.course_id, live_status, sa.func.count()).select_from(Assignment)
+                     .join(Employee, Employee.id == Assignment.employee_id)
+                     .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
+                            Employee.department_id.not_in(extent.department_ids))
+                     .group_by(Assignment.course_id, live_status))
+    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
+    for course_id, value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
+        counts[course_id][Status(value)] += int(n)
+    return counts
 
 
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
@@ -73,7 +142,8 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows."""
     status = status_expression(today)
-    base = _visible_assignments(course)
+    by_person = criteria.sort.key in PERSON_SORTS
+    base = _visible_assignments(course, by_person)
     filters = []
     if criteria.department_id:
         filters.append(Employee.department_id == criteria.department_id)
@@ -82,30 +152,22 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     if criteria.query.strip():
         filters.append(search_condition(criteria.query))
     base = base.where(*filters)
-    reach = scope_filter("course.records", Employee.id, Employee.department_id)
-    people = filters if isinstance(reach, sa.sql.elements.True_) else [reach, *filters]
-    # The counts read the assignments alone unless a filter needs the people: HR's unfiltered
-    # matrix costs what the bare SQL aggregate costs.
-    counted = (sa.select(status, sa.func.count()).select_from(Assignment)
-               .where(Assignment.course_id == course.id, Assignment.is_current.is_(True)))
-    if people:
-        counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
-    counts = Counter({Status(value): n for value, n in db.session.execute(counted.group_by(status)).all()})
-    listed = base.add_columns(status).options(
-        joinedload(Assignment.employee).joinedload(Employee.department),
-        selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version),  # the CSV reads both per row
-    )
+    counts = _counts(course, filters, criteria, status, today)
+    listed = base.add_columns(status).options(joinedload(Assignment.employee).joinedload(Employee.department))
+    if not paged:  # the CSV reads the acknowledgement and its version per row; the page shows neither
+        listed = listed.options(selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
     if criteria.status:
-        listed = listed.where(status == criteria.status.value)
+        listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
     total = sum(counts.values())
+    tiebreak = Employee.id if by_person else Assignment.id
     if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, Assignment.id),
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak),
                                criteria.at, scalars=False,
                                total=counts[criteria.status] if criteria.status else total)
     else:
-        found, page = db.session.execute(order_by(listed, criteria.sort, columns, Assignment.id)).all(), None
+        found, page = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak)).all(), None
     return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
 
 
@@ -118,15 +180,11 @@ class CourseSummary:
 
 
 def course_summaries(today: date) -> list[CourseSummary]:
-    status = status_expression(today)
-    summaries = []
-    for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars():
-        counts = dict(db.session.execute(
-            _visible_assignments(course).with_only_columns(status, sa.func.count()).group_by(status)
-        ).all())
-        summaries.append(CourseSummary(course, sum(counts.values()), counts.get(Status.ACKNOWLEDGED.value, 0),
-                                       counts.get(Status.OVERDUE.value, 0)))
-    return summaries
+    """Every course with what the user may see of it: two statements whatever the number of courses."""
+    counts = _tallied_counts(today, reach("course.records"), [], [])
+    return [CourseSummary(course, sum(counts[course.id].values()), counts[course.id][Status.ACKNOWLEDGED],
+                          counts[course.id][Status.OVERDUE])
+            for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars()]
 
 
 def trail(course: Course, employee: Employee) -> list[EvidenceEvent]:

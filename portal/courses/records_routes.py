@@ -71,9 +71,10 @@ def detail(slug: str) -> Response:
     today = operations.today_in_shanghai()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
+        page_only=lambda: {"departments": visible_departments(), "assign_form": AssignForm()},
         course=course, criteria=criteria, result=matrix(course, criteria, today),
-        departments=visible_departments(), status_labels=status_labels(), contract_labels=CONTRACT_LABELS,
-        locale=locale_code(), assign_form=AssignForm(), validity=lambda a: assignment_validity(a, today),
+        status_labels=status_labels(), contract_labels=CONTRACT_LABELS,
+        locale=locale_code(), validity=lambda a: assignment_validity(a, today),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,14 +28,26 @@ from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def _mine(found: T | None) -> T:
+    """What was found of the signed-in employee's assignment, led by it: 404 when not assigned."""
+    if found is None:
+        abort(404)
+    authorize("learning.self", found[0])
+    return found
+
+
+def _employee_id() -> int:
+    if current_user.employee_id is None:
+        abort(404)
+    return current_user.employee_id
 
 
 def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
     """The signed-in employee's current assignment of ``slug`` (404 when not assigned)."""
-    if current_user.employee_id is None:
-        abort(404)
-    assignment, version = operations.my_course(slug, current_user.employee_id, locale_code()) or abort(404)
-    authorize("learning.self", assignment)
+    assignment, version = _mine(operations.my_course(slug, _employee_id(), locale_code()))
     return assignment.course, assignment, version
 
 
@@ -76,10 +91,10 @@ def _lesson(version: CourseVersion, number: int) -> dict:
 @requires("learning.self")
 def lesson(slug: str, number: int) -> Response:
     """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
-    course, assignment, version = _my_course(slug)
+    assignment, version, progress = _mine(operations.my_lesson(slug, _employee_id(), locale_code(), number))
     _lesson(version, number)
-    progress = operations.open_lesson(assignment, version, number, current_user.id, request_origin())
-    return _lesson_page(course, version, number, progress)
+    progress = operations.record_opening(assignment, version, number, progress, current_user.id, request_origin())
+    return _lesson_page(assignment.course, version, number, progress)
 
 
 def _lesson_page(course: Course, version: CourseVersion, number: int, progress: LessonProgress | None,
@@ -173,15 +188,19 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
+@cache
+def _receipt_statement() -> sa.Select:
+    """Built once (see ``portal.courses.operations``)."""
+    return (sa.select(Acknowledgement).where(Acknowledgement.receipt_number == sa.bindparam("number"))
+            .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
+                     joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee)))
+
+
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = db.session.execute(
-        sa.select(Acknowledgement).where(Acknowledgement.receipt_number == number)
-        .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
-                 joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee))
-    ).scalar_one_or_none() or abort(404)
+    record = db.session.execute(_receipt_statement(), {"number": number}).scalar_one_or_none() or abort(404)
     authorize("receipt.view", record)
     version = record.version
     return render_template(

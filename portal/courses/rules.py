@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from portal.org.rules import ContractType
 
@@ -161,8 +162,10 @@ WORDS_PER_SECOND = 8
 MINIMUM_READING_FLOOR = 10
 
 
+@lru_cache(maxsize=512)
 def reading_units(text: str) -> tuple[int, int]:
-    """(CJK characters, other words) in ``text``: what the reading time scales with."""
+    """(CJK characters, other words) in ``text``: what the reading time scales with (remembered per
+    text: a lesson page asks on every view, and lesson texts never change)."""
     cjk = sum(1 for char in text if unicodedata.east_asian_width(char) in ("W", "F") and char.isalpha())
     words = len([word for word in "".join(" " if unicodedata.east_asian_width(c) in ("W", "F") else c
                                           for c in text).split() if any(c.isalnum() for c in word)])

@@ -11,19 +11,22 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import authorize, current_actor, public, requires
 from portal.auth.policy import can
 from portal.core.types import local_today, utcnow
 from portal.core.bounds import positive_int
+from portal.core.kept import kept
 from portal.core.uploads import MAX_BYTES, UploadRefused, check_scan
 from portal.courses.models import CourseVersion
 from portal.evidence import log as evidence_log
 from portal.evidence import operations, witnesses
 from portal.evidence.forms import ActionForm, PaperReceiptForm, WitnessForm
 from portal.evidence.ledger import ContentRef
-from portal.evidence.models import Checkpoint, EvidenceEvent, PackRequest, PaperReceipt, TreeHead, Witness
+from portal.evidence.chain import chain_key
+from portal.evidence.models import ChainHead, Checkpoint, EvidenceEvent, PackRequest, PaperReceipt, TreeHead, Witness
 from portal.evidence.signing import fingerprint
 from portal.evidence.pack import PackScope, build_pack
 from portal.evidence.web import request_origin
@@ -77,29 +80,47 @@ def _scope() -> PackScope:
 @requires("evidence.view")
 def employee(employee_id: int) -> Response:
     """Every recorded event of one employee, filtered; the filter form swaps ``#evidence-timeline``."""
-    person = db.get_or_404(Employee, employee_id)
+    # The chain is append-only and its head names its last event: what is drawn from the chain
+    # (and the paper receipts, each recorded with its event) is kept until the head moves.
+    found = db.session.execute(sa.select(Employee, ChainHead.seq, ChainHead.hash).outerjoin(
+        ChainHead, ChainHead.chain == chain_key(employee_id)).where(Employee.id == employee_id)).first()
+    if found is None:
+        abort(404)
+    person, head = found[0], tuple(found[1:])
     authorize("evidence.view", person)
     scope = _scope()
     event_type = request.args.get("type") or None
-    stmt = sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == person.id).order_by(EvidenceEvent.seq.desc())
+    locale = locale_code()
+    filters, receipts, timeline = kept(("evidence of one employee", person.id, head, locale, scope, event_type),
+                                       lambda: _chain_parts(person.id, scope, event_type, locale))
+    return page_or_fragment(
+        "evidence/employee.html", "evidence/_timeline.html", "evidence-timeline",
+        person=person, filters=filters, receipts=receipts, timeline=timeline, scope=scope,
+        last=operations.last_verification(person.id), form=ActionForm(), locale=locale,
+    )
+
+
+def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None, locale: str) -> tuple[Markup, Markup, Markup]:
+    """The filter form (the courses, notices, cases and kinds of event on the chain), the paper
+    receipts with their purged scans, and the filtered timeline."""
+    stmt = sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == employee_id).order_by(EvidenceEvent.seq.desc())
     if event_type:
         stmt = stmt.where(EvidenceEvent.event_type == event_type)
     events = [e for e in db.session.execute(stmt).scalars() if scope.includes(e)]
     contents = sorted({r for (r,) in db.session.execute(
-        sa.select(EvidenceEvent.content_ref).where(EvidenceEvent.employee_id == person.id).distinct()) if r})
+        sa.select(EvidenceEvent.content_ref).where(EvidenceEvent.employee_id == employee_id).distinct()) if r})
     contents += sorted({f"case:{case}" for (body,) in db.session.execute(
-        sa.select(EvidenceEvent.body).where(EvidenceEvent.employee_id == person.id,
+        sa.select(EvidenceEvent.body).where(EvidenceEvent.employee_id == employee_id,
                                             EvidenceEvent.event_type.like("case_%")))
         if (case := json.loads(body)["payload"].get("case")) is not None})
     types = sorted({t for (t,) in db.session.execute(
-        sa.select(EvidenceEvent.event_type).where(EvidenceEvent.employee_id == person.id).distinct())})
-    return page_or_fragment(
-        "evidence/employee.html", "evidence/_timeline.html", "evidence-timeline",
-        person=person, events=events, scope=scope, event_type=event_type, contents=contents, types=types,
-        last=operations.last_verification(person.id), form=ActionForm(), locale=locale_code(),
-        receipts=db.session.query(PaperReceipt).filter_by(employee_id=person.id).order_by(PaperReceipt.id).all(),
-        purges=operations.scan_purges(person.id),
-    )
+        sa.select(EvidenceEvent.event_type).where(EvidenceEvent.employee_id == employee_id).distinct())})
+    receipts = db.session.query(PaperReceipt).filter_by(employee_id=employee_id).order_by(PaperReceipt.id).all()
+    return (Markup(render_template("evidence/_filters.html", person_id=employee_id, scope=scope, event_type=event_type,
+                                   contents=contents, types=types, locale=locale)),
+            Markup(render_template("evidence/_receipts.html", receipts=receipts,
+                                   purges=operations.scan_purges(employee_id) if receipts else {})),
+            Markup(render_template("evidence/_timeline_events.html", events=events, locale=locale)))
 
 
 @bp.post("/employees/<int:employee_id>/verify")

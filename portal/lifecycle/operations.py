@@ -43,11 +43,12 @@ def _local(moment: datetime) -> date:
 def course_standing(record: Acknowledgement, today: date) -> Standing:
     """How a course receipt stands: the later versions in its language and its validity."""
     version = record.version
-    later = db.session.execute(
-        sa.select(CourseVersion).where(CourseVersion.course_id == version.course_id,
-                                       CourseVersion.locale == version.locale, CourseVersion.number > version.number)
-        .order_by(CourseVersion.number)).scalars()
-    return rules.standing([LaterVersion(v.number, v.change_kind, v.change_note, _local(v.created_at)) for v in later],
+    later = db.session.execute(  # what the standing names of them, not their whole texts
+        sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note, CourseVersion.created_at)
+        .where(CourseVersion.course_id == version.course_id, CourseVersion.locale == version.locale,
+               CourseVersion.number > version.number)
+        .order_by(CourseVersion.number))
+    return rules.standing([LaterVersion(number, kind, note, _local(created)) for number, kind, note, created in later],
                           _local(record.acknowledged_at), version.course.validity_months, today)
 
 

@@ -18,6 +18,7 @@ from portal.notices.forms import AnswerForm, NoticeForm, PushForm
 from portal.notices.models import Notice, NoticeResponse
 from portal.notices.presenters import KIND_LABELS, STATUS_LABELS, body_html
 from portal.notices.rules import Status
+from portal.org.models import Department
 from portal.org.operations import all_departments
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
@@ -84,10 +85,11 @@ def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
     return render_template("notices/admin/form.html", form=form, notice=notice), status
 
 
-def _push_form() -> PushForm:
+def _push_form(departments: list[Department]) -> PushForm:
+    """The push form; ``departments`` also fill the deliveries' filter, so the page loads them once."""
     form = PushForm(data={"due_date": rules.due_date(operations.shanghai_date())})
     locale = locale_code()
-    form.department.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name(locale)) for d in all_departments()]
+    form.department.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name(locale)) for d in departments]
     return form
 
 
@@ -102,14 +104,21 @@ def _filter() -> records.DeliveryFilter:
     )
 
 
-def _detail_page(notice: Notice, push_form: PushForm, status: int = 200) -> Response:
+def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: list[Department] | None = None,
+                 status: int = 200) -> Response:
     criteria = _filter()
     locale = locale_code()
+
+    def page_only() -> dict[str, object]:
+        shown = all_departments() if departments is None else departments
+        return {"html": body_html(notice.newest, locale), "departments": shown,
+                "push_form": push_form or _push_form(shown)}
+
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
-        notice=notice, version=notice.newest, html=body_html(notice.newest, locale), criteria=criteria,
-        table=records.deliveries(notice, criteria, operations.shanghai_date()), departments=all_departments(),
-        status_labels=STATUS_LABELS, push_form=push_form, locale=locale,
+        page_only=page_only, notice=notice, version=notice.newest, criteria=criteria,
+        table=records.deliveries(notice, criteria, operations.shanghai_date()),
+        status_labels=STATUS_LABELS, locale=locale,
     )
 
 
@@ -118,7 +127,7 @@ def _detail_page(notice: Notice, push_form: PushForm, status: int = 200) -> Resp
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    return _detail_page(db.get_or_404(Notice, notice_id), _push_form())
+    return _detail_page(db.get_or_404(Notice, notice_id))
 
 
 @bp.post("/<int:notice_id>/push")
@@ -126,7 +135,8 @@ def detail(notice_id: int) -> Response:
 def push(notice_id: int) -> Response:
     """Push the newest version to employee numbers and/or a department, all or nothing."""
     notice = db.get_or_404(Notice, notice_id)
-    form = _push_form()
+    departments = all_departments()
+    form = _push_form(departments)
     if form.validate_on_submit():
         people, unknown = operations.recipients(rules.employee_numbers(form.employee_numbers.data or ""),
                                                 form.department.data)
@@ -144,7 +154,7 @@ def push(notice_id: int) -> Response:
             flash(_("Pushed version %(number)d to %(created)d people; %(skipped)d already had it.",
                     number=notice.newest.number, created=len(created), skipped=len(people) - len(created)), "success")
             return redirect(url_for("notices_admin.detail", notice_id=notice.id), 303)
-    return _detail_page(notice, form, status=422)
+    return _detail_page(notice, form, departments, status=422)
 
 
 def _responses_page(failed: tuple[int, AnswerForm] | None = None, status: int = 200) -> tuple[str, int]:

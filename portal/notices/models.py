@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
 from portal.core.records import HasSnapshot
+from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
 from portal.notices.rules import ResponseKind
 from portal.org.models import BelongsToEmployee, Employee
@@ -135,3 +136,34 @@ class NoticeResponse(BelongsToEmployee, db.Model):
 
     delivery: Mapped[NoticeDelivery] = relationship(back_populates="responses")
     employee: Mapped[Employee] = relationship()
+
+
+STATUS_TALLY = register(Tally(
+    table="notice_status_counts",
+    source="notice_deliveries",
+    keys=(
+        ("notice_id", "(SELECT v.notice_id FROM notice_versions v WHERE v.id = {r}.version_id)"),
+        ("department_id", "{e}.department_id"),
+        ("state", "CASE WHEN {r}.acknowledged_at IS NOT NULL THEN 'acknowledged' WHEN {r}.first_opened_at IS NOT NULL "
+                  "THEN 'read' ELSE 'unread' END"),
+        due_date_key("acknowledged_at"),
+    ),
+    member="1 = 1",
+    watched=("version_id", "employee_id", "due_date", "first_opened_at", "acknowledged_at"),
+    moves_with=("department_id",),
+))
+
+
+class NoticeStatusCount(db.Model):
+    """How many deliveries of a notice (every version and cycle) are acknowledged, read or unread,
+    by department and due date: the deliveries table's counts read these few rows, and "overdue" is
+    the unacknowledged ones due before today. Kept by database triggers (portal.core.tallies)."""
+
+    __tablename__ = STATUS_TALLY.table
+    __table_args__ = (emptied_index(STATUS_TALLY.table),)
+
+    notice_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    due_date: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int]

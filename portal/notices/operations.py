@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -177,13 +178,17 @@ def push_scenario_notice(
 # --- Reading and acknowledging --------------------------------------------------------------------
 
 
+@cache
+def _my_deliveries_statement() -> sa.Select:
+    """Built once (see ``portal.courses.operations``)."""
+    return (sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"))
+            .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
+
+
 def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
     """Open ones first, soonest due first; done ones last."""
-    return list(db.session.execute(
-        sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
-        .where(NoticeDelivery.employee_id == employee_id)
-        .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc())
-    ).scalars())
+    return list(db.session.execute(_my_deliveries_statement(), {"employee_id": employee_id}).scalars())
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import ORMExecuteState, Session
 from flask_babel import force_locale
 
 from portal.auth.models import User
+from portal.auth.figures import page_figures, read_with_the_account
 from portal.core.types import utcnow
 from portal.core.upsert import insert_ignoring_conflicts
 from portal.extensions import db
@@ -145,6 +147,34 @@ def email_subject() -> str:
 def unread_count(user_id: int) -> int:
     return db.session.execute(sa.select(sa.func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))).scalar_one()
+
+
+_UNREAD = "unread_notifications"
+_WRITTEN = "notifications_written"
+read_with_the_account(_UNREAD, sa.select(sa.func.count(Notification.id)).where(
+    Notification.user_id == User.id, Notification.read_at.is_(None)).correlate(User).scalar_subquery())
+
+
+def unread_count_of(user: User) -> int:
+    """The bell's count: the one read with the account, unless this request has written notifications
+    since (marked them read, recorded new ones), then read again."""
+    known = page_figures(user).get(_UNREAD)
+    if known is None or db.session.info.get(_WRITTEN):
+        return unread_count(user.id)
+    return known
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_flushed_notifications(session: Session, _context: Any) -> None:
+    if any(isinstance(row, Notification) for rows in (session.new, session.dirty, session.deleted) for row in rows):
+        session.info[_WRITTEN] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_notification_statements(state: ORMExecuteState) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(getattr(state.statement, "table", None), "name", None) == Notification.__tablename__:
+        state.session.info[_WRITTEN] = True
 
 
 def recent(user_id: int, limit: int = 200) -> list[Notification]:

@@ -116,6 +116,6 @@ def preferences() -> Response:
 def bell() -> Response:
     """The bell with the unread count: the header includes it, htmx polls it every minute."""
     response = make_response(render_template("notifications/_bell.html",
-                                             unread_count=operations.unread_count(current_user.id)))
+                                             unread_count=operations.unread_count_of(current_user._get_current_object())))
     response.vary.add("HX-Request")
     return response

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.tallies import Tally, emptied_index, register
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.org.rules import ContractType, EmploymentStatus
@@ -37,6 +38,9 @@ class Department(db.Model):
 
 class Employee(db.Model):
     __tablename__ = "employees"
+    # The matrix filtered by contract type, in number order: short-term contracts are few, and
+    # walking every number to find 50 of them read the whole company.
+    __table_args__ = (sa.Index("ix_employees_contract_number", "contract_type", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -82,3 +86,24 @@ class BelongsToEmployee:
     @property
     def subject_department_id(self) -> int:
         return self.employee.department_id
+
+
+HEADCOUNT_TALLY = register(Tally(
+    table="employee_counts",
+    source="employees",
+    keys=(("department_id", "{r}.department_id"), ("status", "{r}.status")),
+    member="1 = 1",
+    watched=("department_id", "status"),
+))
+
+
+class EmployeeCount(db.Model):
+    """How many employees each department has, active and left: the employee list's total reads
+    these rows. Kept by database triggers (portal.core.tallies)."""
+
+    __tablename__ = HEADCOUNT_TALLY.table
+    __table_args__ = (emptied_index(HEADCOUNT_TALLY.table),)
+
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    n: Mapped[int]

@@ -7,14 +7,15 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from portal.auth.access import scope_filter
+from portal.auth.access import reach, scope_filter
 from portal.auth.models import User
 from portal.core.listing import paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
-from portal.org.models import Department, Employee
+from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
+from portal.org.search import employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -44,14 +45,9 @@ class EmployeePage:
 
 
 def search_condition(query: str) -> sa.ColumnElement[bool]:
-    """Name, number, phone, user name or department name (either language) contains ``query``."""
-    like = f"%{query.strip()}%"
-    return sa.or_(
-        Employee.name.ilike(like), Employee.number.ilike(like), Employee.phone.ilike(like),
-        Employee.id.in_(sa.select(User.employee_id).where(User.username.ilike(like))),
-        Employee.department_id.in_(sa.select(Department.id).where(
-            sa.or_(Department.name_zh.ilike(like), Department.name_en.ilike(like), Department.code.ilike(like)))),
-    )
+    """The employees ``query`` finds by name, number, phone, user name or department (see
+    ``portal.org.search``), through the search index."""
+    return employees_found(query)
 
 
 def visible_employees(criteria: EmployeeFilter) -> EmployeePage:
@@ -69,8 +65,30 @@ def visible_employees(criteria: EmployeeFilter) -> EmployeePage:
                "hire_date": Employee.hire_date}
     stmt = stmt.options(sa.orm.contains_eager(Employee.department))
     rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, sort_keys(criteria.sort, columns, Employee.id),
-                          criteria.at)
+                          criteria.at, total=None if criteria.query.strip() else _headcount(criteria))
     return EmployeePage(rows, page)
+
+
+def _headcount(criteria: EmployeeFilter) -> int:
+    """How many employees the list holds without a search, in one statement: from the tally kept
+    by the database (a row per department and status), with the user's own record counted live
+    when the policy reaches it outside their departments."""
+    extent = reach("employee.list")
+    tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
+    own = sa.select(sa.func.count()).select_from(Employee).where(
+        Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
+    if criteria.department_id:
+        tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
+        own = own.where(Employee.department_id == criteria.department_id)
+    if criteria.status:
+        tallied = tallied.where(EmployeeCount.status == criteria.status.value)
+        own = own.where(Employee.status == criteria.status)
+    if extent.everyone:
+        return int(db.session.execute(tallied).scalar_one())
+    tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
+    if extent.employee_id is None:
+        return int(db.session.execute(tallied).scalar_one())
+    return int(db.session.execute(sa.select(tallied.scalar_subquery() + own.scalar_subquery())).scalar_one())
 
 
 def visible_departments() -> list[Department]:

@@ -60,9 +60,9 @@ def employees() -> Response:
         "org/employees.html",
         "org/_employee_rows.html",
         "employee-rows",
+        page_only=lambda: {"departments": operations.visible_departments()},
         criteria=criteria,
         result=result,
-        departments=operations.visible_departments(),
         **_labels(),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, make_response, render_template, request
@@ -25,10 +26,14 @@ def wants_fragment(target_id: str) -> bool:
     )
 
 
-def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200, **context: Any) -> Response:
-    """Render the whole page, or only the fragment when htmx targets ``target_id``."""
-    template = fragment if wants_fragment(target_id) else page
-    response = make_response(render_template(template, **context), status)
+def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200,
+                     page_only: Callable[[], dict[str, Any]] | None = None, **context: Any) -> Response:
+    """Render the whole page, or only the fragment when htmx targets ``target_id``. ``page_only``
+    gives what only the whole page shows (a filter's choices, a form), so a fragment skips it."""
+    whole = not wants_fragment(target_id)
+    if whole and page_only is not None:
+        context.update(page_only())
+    response = make_response(render_template(page if whole else fragment, **context), status)
     response.vary.add("HX-Request")
     return response
 

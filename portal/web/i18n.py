@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
+from types import SimpleNamespace
+from typing import Any
 
 from babel import Locale, support
-from flask import Flask, current_app, has_app_context, request, session
+from flask import Flask, current_app, request, session
+from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from portal import PROJECT_ROOT
 
 SESSION_KEY = "locale"
+_NO_TRANSLATIONS = support.NullTranslations()
 
 
 class CatalogDomain(Domain):
@@ -22,12 +29,12 @@ class CatalogDomain(Domain):
     """
 
     def get_translations(self) -> support.NullTranslations:
-        if not has_app_context():
-            return support.NullTranslations()
-        directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
-        key = (directory, locale_code(), self.domain[0])
+        return translations()
+
+    def catalog(self, directory: str, code: str) -> support.NullTranslations:
+        key = (directory, code, self.domain[0])
         if key not in self.cache:
-            self.cache[key] = support.Translations.load(directory, [key[1]], self.domain[0])
+            self.cache[key] = support.Translations.load(directory, [code], self.domain[0])
         return self.cache[key]
 
 
@@ -43,8 +50,9 @@ babel = PortalBabel()
 def select_locale() -> str:
     """The signed-in user's preference, then the switcher's choice, then Accept-Language, then zh_CN."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.employee is not None:
-        preferred = current_user.employee.preferred_locale
+    user = current_user._get_current_object()
+    if user and user.is_authenticated and user.employee is not None:
+        preferred = user.employee.preferred_locale
         if preferred in languages:
             return preferred
     chosen = session.get(SESSION_KEY)
@@ -53,23 +61,78 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _active() -> tuple[str, support.NullTranslations] | None:
+    """The active locale's code and catalog, worked out once per request and locale.
+
+    Every text of a page asks; this reads flask-babel's per-request namespace through the app
+    context directly instead of the ``g`` proxy, and keys the answer on the locale object itself, so
+    ``force_locale`` and ``refresh`` (which replace that object) are honoured.
+    """
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return None
+    namespace: SimpleNamespace | None = app_context.g.__dict__.get("_flask_babel")
+    locale = getattr(namespace, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()  # runs the selector and creates the namespace
+        namespace = app_context.g.__dict__["_flask_babel"]
+    cached = getattr(namespace, "portal_catalog", None)
+    if cached is not None and cached[0] is locale:
+        return cached[1]
+    config = app_context.app.config
+    code = _code_of(str(locale), tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"])
+    active = (code, babel.domain_instance.catalog(config["BABEL_TRANSLATION_DIRECTORIES"], code))
+    namespace.portal_catalog = (locale, active)
+    return active
+
+
+def translations() -> support.NullTranslations:
+    active = _active()
+    return _NO_TRANSLATIONS if active is None else active[1]
+
+
 def locale_code() -> str:
     """The active locale as one of ``LANGUAGES`` (Babel spells zh_CN as zh_Hans_CN)."""
-    active = get_locale()
-    config = current_app.config
-    return _code_of(str(active) if active is not None else "", tuple(config["LANGUAGES"]),
-                    config["BABEL_DEFAULT_LOCALE"])
+    active = _active()
+    return current_app.config["BABEL_DEFAULT_LOCALE"] if active is None else active[0]
 
 
 @lru_cache(maxsize=16)
 def _code_of(active: str, languages: tuple[str, ...], default: str) -> str:
-    """Remembered: every gettext call of a page asks, and comparing Babel locales is not cheap."""
+    """Remembered: comparing Babel locales is not cheap."""
     for code in languages:
         if active and Locale.parse(code) == Locale.parse(active):
             return code
     return default
 
 
+@pass_eval_context
+def _template_gettext(eval_context: EvalContext, text: str, **variables: Any) -> str:
+    """``_()``/``gettext()`` in templates, as Jinja's new-style gettext does it (escaped
+    variables, always formatted) without its two extra indirections per text."""
+    translated = translations().ugettext(text)
+    if eval_context.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    translated = translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, num: translations().ungettext(singular, plural, num),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, num: translations().unpgettext(context, singular, plural, num),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)

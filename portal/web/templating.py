@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from flask import Flask, request
-from flask_babel import format_date, format_datetime
+from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_babel.speaklater import LazyString
 
 from portal.auth.access import current_actor
-from portal.auth.policy import can
+from portal.auth.policy import Actor, can
 from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
 from portal.web.i18n import locale_code
@@ -52,20 +55,59 @@ NAVIGATION = (
 )
 
 
-def navigation() -> list[NavItem]:
-    """The menu for the signed-in user: exactly the entries the policy allows."""
-    actor = current_actor()
-    has_employee = actor is not None and actor.employee_id is not None
-    return [item for item in NAVIGATION if can(actor, item.action) and (has_employee or not item.needs_employee)]
+@dataclass(frozen=True)
+class MenuEntry:
+    endpoint: str
+    href: str
+    label: str
+
+
+def _allowed_items(actor: Actor) -> tuple[NavItem, ...]:
+    """Exactly the entries the policy allows the signed-in user."""
+    has_employee = actor.employee_id is not None
+    return tuple(item for item in NAVIGATION
+                 if can(actor, item.action) and (has_employee or not item.needs_employee))
+
+
+def menu(actor: Actor, locale: str) -> tuple[MenuEntry, ...]:
+    """The menu's entries with their addresses and labels, worked out once per role, whether the
+    account has an employee record, language and mount point: nothing else changes them (the
+    entries' actions carry no target, so the policy answers by role alone)."""
+    key = (actor.role, actor.employee_id is not None, locale, request.script_root)
+    menus = current_app.extensions.setdefault("portal_menus", {})
+    entries = menus.get(key)
+    if entries is None:
+        entries = menus[key] = tuple(MenuEntry(item.endpoint, url_for(item.endpoint), str(item.label))
+                                     for item in _allowed_items(actor))
+    return entries
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` for addresses that depend on nothing but the mount point (static files, the
+    menu, the footer's forms), built once per application."""
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    urls = current_app.extensions.setdefault("portal_fixed_urls", {})
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for(endpoint, **values)
+    return url
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Shanghai (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE)."""
-    return "" if value is None else format_datetime(value, format)
+    return "" if value is None else _formatted(format_datetime, value, format, get_locale(), get_timezone())
 
 
 def local_date(value: date | None, format: str = "medium") -> str:
-    return "" if value is None else format_date(value, format)
+    return "" if value is None else _formatted(format_date, value, format, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=8192)
+def _formatted(formatter: Callable[[Any, str], str], value: date, format: str, locale: object, zone: object) -> str:
+    """Babel's formatting, remembered: a list repeats the same few dates in every row, and each
+    costs tens of microseconds. The key holds what the result depends on (``locale`` and ``zone``
+    are the active ones, which ``formatter`` reads itself)."""
+    return formatter(value, format)
 
 
 def timestamp(value: datetime | None) -> str:
@@ -82,24 +124,55 @@ def yuan(amount: Decimal | str | int | None, unit: bool = True) -> str:
     return _("%(amount)s yuan", amount=number) if unit else number
 
 
+def row_links(endpoint: str, key: str, **values: Any) -> Callable[[object], str]:
+    """The links of a table's rows to ``endpoint``, which differ only in ``key`` (an id, a receipt
+    number): built once with ``url_for`` and filled in per row, since building each costs more than
+    the rest of its cell. A value that URL quoting would change goes through ``url_for``."""
+    built = url_for(endpoint, **values, **{key: _LINK_MARKER})
+    head, found, tail = built.partition(str(_LINK_MARKER))
+    if not found or str(_LINK_MARKER) in tail:
+        return lambda value: url_for(endpoint, **values, **{key: value})
+
+    def link(value: object) -> str:
+        text = str(value)
+        return f"{head}{text}{tail}" if _URL_SAFE.fullmatch(text) else url_for(endpoint, **values, **{key: value})
+
+    return link
+
+
+_LINK_MARKER = 9_081_726_354  # a value no row has, found once in the link built with it
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def as_text(labels: dict[Any, Any]) -> dict[Any, str]:
+    """Labels translated once for a whole table, not once per row (lazy strings translate each
+    time they are shown)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def _context() -> dict[str, Any]:
     locale = locale_code()
+    in_request = has_request_context()
+    user = current_user._get_current_object() if in_request else None
     return {
-        "navigation": navigation() if current_user.is_authenticated else [],
+        "navigation": menu(user.actor, locale) if user is not None and user.is_authenticated else (),
         "current_locale": locale,
         "html_lang": "zh-CN" if locale == "zh_CN" else locale,
-        "current_path": request.full_path.rstrip("?") if request else "/",
+        "current_path": request.full_path.rstrip("?") if in_request else "/",
+        "current_endpoint": request.endpoint if in_request else None,
         "can": lambda action, target=None: can(current_actor(), action, target),
         "event_labels": EVENT_LABELS,
         "unread_notifications": _unread,
+        "fixed_url": fixed_url,
     }
 
 
 def _unread() -> int:
-    """The bell's count, read when the header renders (server-side on every navigation)."""
-    from portal.notifications.operations import unread_count
+    """The bell's count, read with the account where it could be (see ``portal.auth.routes.load_user``)."""
+    from portal.notifications.operations import unread_count_of
 
-    return unread_count(current_user.id) if current_user.is_authenticated else 0
+    user = current_user._get_current_object()
+    return unread_count_of(user) if user.is_authenticated else 0
 
 
 def init_app(app: Flask) -> None:
@@ -108,4 +181,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(timestamp)
     app.add_template_filter(yuan)
+    app.add_template_filter(as_text)
+    app.add_template_global(row_links)
     app.add_template_filter(json.loads, "fromjson")

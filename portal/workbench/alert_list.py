@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import scope_filter
 from portal.auth.models import User
+from portal.core.kept import watch
 from portal.core.listing import Key, Ordering, paginate
 from portal.core.paging import Page
 from portal.courses.models import Assignment, Course
@@ -23,6 +24,11 @@ from portal.workbench.models import RESOLVED, RiskAlert
 from portal.workbench.operations import notify, path_for, resolve_alert
 
 PEOPLE_PER_PAGE = 20
+# What the alerts list is computed from besides the people (the case figures watch has those): the
+# alerts, and the course and notice each names. Striped by person: acknowledgements resolve alerts
+# all day, and two acknowledgements by different people rarely renew the same stamp.
+ALERTS = watch("alerts", {RiskAlert: None, Course: ("title_zh", "title_en"), NoticeDelivery: ("version_id",),
+                          NoticeVersion: None}, stripes=16)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +14,12 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.auth.access import current_actor, requires, scope_filter
 from portal.auth.policy import Role, can
+from portal.cases import freshness
 from portal.cases.models import InjuryCase
 from portal.core import tabular
 from portal.core.bounds import positive_int
@@ -64,14 +67,28 @@ def index() -> Response:
         page=args.get("page", 1, type=positive_int),
         at=args.get("at", "")[:500],
     )
+    filter_args = {"kind": criteria.code or "", "severity": criteria.severity or "",
+                   "department": criteria.department_id or "", "owner": criteria.owner or ""}
+    locale = locale_code()
+    alert_filters, alert_groups = freshness.kept("alerts", local_today(), locale, criteria,
+                                                 lambda: _alert_parts(criteria, filter_args, locale),
+                                                 also=(alert_list.ALERTS.name,))
+    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows",
+                            alert_filters=alert_filters, alert_groups=alert_groups)
+
+
+def _alert_parts(criteria: alert_list.AlertFilter, filter_args: dict[str, Any], locale: str) -> tuple[Markup, Markup]:
+    """The filter form and a page of people with their alerts, each naming its course or notice
+    and linking to the page where it is fixed."""
     groups, page = alert_list.alert_groups(criteria)
     alerts = [a for g in groups for a in g.alerts]
     fixes = {a.id: url_for(target[0], **target[1]) for a in alerts if (target := alert_list.fix_endpoint(a))}
-    filter_args = {"kind": criteria.code or "", "severity": criteria.severity or "",
-                   "department": criteria.department_id or "", "owner": criteria.owner or ""}
-    return page_or_fragment("workbench/index.html", "workbench/_alerts.html", "alert-rows", groups=groups, alert_page=page,
-                            fixes=fixes, titles=alert_list.subject_titles(alerts, locale_code()), criteria=criteria,
-                            filter_args=filter_args, departments=visible_departments(), **_words())
+    words = _words()
+    filters = render_template("workbench/_alert_filters.html", criteria=criteria, departments=visible_departments(),
+                              **words)
+    rows = render_template("workbench/_alert_groups.html", groups=groups, alert_page=page, fixes=fixes,
+                           titles=alert_list.subject_titles(alerts, locale), filter_args=filter_args, **words)
+    return Markup(filters), Markup(rows)
 
 
 def _alert(alert_id: int) -> RiskAlert:
@@ -156,10 +173,10 @@ def resolve(alert_id: int) -> Response:
 # --- Cost report --------------------------------------------------------------------------------
 
 
-def _cost_lines() -> list[cost_rules.CostLine]:
+def _cost_lines(today: date, locale: str) -> list[cost_rules.CostLine]:
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id)
              .where(scope_filter("workbench.manage", Employee.id, Employee.department_id)).order_by(InjuryCase.id))
-    return operations.cost_lines(query, local_today(), locale_code())
+    return operations.cost_lines(query, today, locale)
 
 
 def _chart(title: str, table: dict[Any, dict[cost_rules.Category, Decimal]], label: Any, chart_id: str) -> str:
@@ -181,12 +198,19 @@ def _case_names(case_ids: Any) -> dict[int, str]:
 @requires("workbench.manage")
 @reads_from_replica
 def costs() -> str:
-    """Costs per case, month and department, with charts drawn on the server (no JavaScript)."""
-    lines = _cost_lines()
+    """Costs per case, month and department, with charts drawn on the server (no JavaScript);
+    computed once per change of its inputs (``portal.cases.freshness``)."""
+    today, locale = local_today(), locale_code()
+    report = freshness.kept("cost report", today, locale, None,
+                            lambda: Markup(_cost_report(_cost_lines(today, locale))))
+    return render_template("workbench/costs.html", report=report)
+
+
+def _cost_report(lines: list[cost_rules.CostLine]) -> str:
     by_case, by_month, by_department = cost_rules.by_case(lines), cost_rules.by_month(lines), cost_rules.by_department(lines)
     case_names = _case_names(by_case)
     return render_template(
-        "workbench/costs.html", by_case=by_case, by_month=by_month, by_department=by_department,
+        "workbench/_costs_report.html", by_case=by_case, by_month=by_month, by_department=by_department,
         case_names=case_names, totals=cost_rules.totals(lines), categories=list(cost_rules.Category),
         employer_cost=cost_rules.employer_cost,
         case_chart=_chart(_("Costs by case"), by_case, lambda k: case_names.get(k, f"#{k}").split(",")[0], "chart-case"),
@@ -216,7 +240,7 @@ def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Re
 @reads_from_replica
 def costs_export(fmt: str) -> Response:
     """The per-case table as CSV or XLSX (the same numbers as the page)."""
-    table = cost_rules.by_case(_cost_lines())
+    table = cost_rules.by_case(_cost_lines(local_today(), locale_code()))
     rows = [[case_id] + [row[c] for c in cost_rules.Category] + [cost_rules.employer_cost(row)]
             for case_id, row in table.items()]
     return _export(COST_HEADER, rows, "costs", fmt)

@@ -38,3 +38,16 @@ def test_hr_moves_an_approval_step_by_its_row_buttons_on_a_phone(phone: Page, li
     expect(steps.nth(2)).to_contain_text("部门审核")
     steps.nth(2).get_by_role("button", name="上移").click()  # back as the demo had it
     expect(steps.nth(1)).to_contain_text("部门审核")
+
+
+def test_hr_acknowledges_an_alert_by_its_button(phone: Page, live_server: str):
+    """The row's button posts through the page's one form (with the reader's token), with and
+    without JavaScript; the kept list shows the change at once."""
+    sign_in(phone, live_server, "hr.wang")
+    phone.goto(f"{live_server}/workbench/")
+    buttons = phone.locator('#alert-rows button[form="alert-actions"]', has_text="确认")
+    before = buttons.count()
+    assert before > 0
+    buttons.first.click()
+    expect(phone.locator(".flashes")).to_contain_text("已确认该预警")
+    expect(buttons).to_have_count(before - 1)

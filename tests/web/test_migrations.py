@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
+from portal.org.search import autogenerate_includes
 from tests.conftest import ENGINES, make_app
 
 
@@ -36,7 +37,7 @@ def test_upgrade_builds_the_schema_the_models_describe(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": autogenerate_includes})
             differences = compare_metadata(context, db.metadata)
         assert differences == [], "models and migrations disagree: run `flask db migrate`"
         tables = set(sa.inspect(db.engine).get_table_names())

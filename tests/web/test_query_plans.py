@@ -4,18 +4,26 @@ current assignment of the company."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
 from portal.core.listing import sort_keys
 from portal.core.paging import Sort
 from portal.courses.models import Assignment
+from portal.evidence.ledger import SYSTEM
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
+from portal.notices.operations import push_notice, save_notice
 from portal.notifications.models import OutboxMessage
 from portal.org.models import Employee
 from portal.workbench.models import RiskAlert
+from tests.conftest import assign_course, login
 
 
 def _plan(statement: sa.Select) -> str:
@@ -55,7 +63,7 @@ def _explain(statement: sa.Select) -> str:
 
 BY_NAME = sort_keys(Sort("name"), {"name": Employee.name}, Employee.id)
 LIST_FILTERS = {
-    "matrix: one course": (sa.select(Assignment.id).where(Assignment.course_id == 1), "ix_course_assignments_course_id"),
+    "matrix: one course": (sa.select(Assignment.id).where(Assignment.course_id == 1), "ix_course_assignments_course_due"),
     "deliveries: one notice's versions": (sa.select(NoticeDelivery.id).where(NoticeDelivery.version_id == 1),
                                           "notice_deliveries_version_id"),
     "any list: one department": (sa.select(Employee.id).where(Employee.department_id == 1), "ix_employees_department_id"),
@@ -91,3 +99,104 @@ def test_an_acknowledgement_finds_the_alerts_about_its_subject_by_index(app):
 def test_a_mailed_receipt_is_looked_up_in_the_outbox_by_index(app):
     plan = _plan(sa.select(OutboxMessage.id).where(OutboxMessage.subject == "确认回执 Receipt R20261130-000001"))
     assert "ix_mail_outbox_subject (subject=?)" in plan, plan
+
+
+# --- The HR lists' pages, as the pages send them -------------------------------------------------
+# A page sorted by a column of the people walks that column's index over employees and finds each
+# one's assignment or delivery by employee: 50 rows cost 50 lookups, not a sort of the course.
+
+
+@contextmanager
+def _captured(prefix: str) -> Iterator[list[tuple[str, Any]]]:
+    found: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().startswith(prefix):
+            found.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield found
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _page_plan(client, url: str, prefix: str) -> str:
+    with _captured(prefix) as found:
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    (statement, parameters), = found
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            return " | ".join(row[-1] for row in rows)
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_sort = off")
+        return " | ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all())
+
+
+PERSON_INDEX = {"number": ("sqlite_autoindex_employees_1", "uq_employees_number"), "name": ("ix_employees_name",) * 2}
+
+
+def assert_walks_the_people(plan: str, sort: str, table: str) -> None:
+    """Employees read in the order of the sort's index, each one's ``table`` rows found by employee;
+    a sort of the ties on one person (several deliveries) is fine, a sort of the whole list is not."""
+    sqlite_index, postgresql_index = PERSON_INDEX[sort]
+    if db.engine.dialect.name == "sqlite":
+        assert f"SCAN employees USING COVERING INDEX {sqlite_index}" in plan, plan
+        assert any(step.startswith(f"SEARCH {table} USING INDEX") and "employee_id=?" in step
+                   for step in plan.split(" | ")), plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan.replace("RIGHT PART OF ORDER BY", ""), plan
+    else:
+        assert postgresql_index in plan and "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
+
+
+@pytest.mark.parametrize("query", [
+    "sort=number", "sort=-number&page=99&at=last", "sort=name", "status=overdue", "status=quiz_passed&sort=-name",
+])
+def test_a_matrix_page_walks_the_employees_index(client, world, courses, query):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "hr")
+    plan = _page_plan(client, f"/records/courses/injury-basics?{query}", "SELECT course_assignments.id")
+    assert_walks_the_people(plan, "name" if "name" in query else "number", "course_assignments")
+
+
+@pytest.mark.parametrize("query", ["sort=due", "sort=-due&page=99&at=last", "sort=due&status=overdue"])
+def test_a_matrix_page_by_due_date_reads_the_course_in_that_order(client, world, courses, query):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "hr")
+    plan = _page_plan(client, f"/records/courses/injury-basics?{query}", "SELECT course_assignments.id")
+    assert "ix_course_assignments_course_due" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
+
+
+def test_a_matrix_page_of_one_contract_type_reads_those_people_in_number_order(client, world, courses):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "hr")
+    plan = _page_plan(client, "/records/courses/injury-basics?contract=short_term", "SELECT course_assignments.id")
+    assert "ix_employees_contract_number" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
+
+
+def test_a_managers_matrix_reads_their_departments_people_only(client, world, courses):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "manager")
+    plan = _page_plan(client, "/records/courses/injury-basics", "SELECT course_assignments.id")
+    if db.engine.dialect.name == "sqlite":
+        assert "SEARCH employees USING INDEX ix_employees_department_id" in plan, plan
+        assert "SCAN course_assignments" not in plan, plan
+    else:  # PostgreSQL weighs the departments' index against the number's from its statistics
+        assert "Seq Scan" not in plan and "Sort  (" not in plan.replace("Incremental Sort", "Incremental"), plan
+
+
+@pytest.mark.parametrize("query", ["sort=number", "status=unread", "sort=-name"])
+def test_a_deliveries_page_walks_the_employees_index(client, world, query):
+    version, _ = save_notice(None, {"zh_CN": "须知"}, {"zh_CN": "正文"}, world.user("hr").id, SYSTEM)
+    push_notice(version, [world.worker, world.outsider], date(2026, 12, 31), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    login(client, "hr")
+    plan = _page_plan(client, f"/records/notices/{version.notice_id}?{query}", "SELECT notice_deliveries.id")
+    assert_walks_the_people(plan, "name" if "name" in query else "number", "notice_deliveries")

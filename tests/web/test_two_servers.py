@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,16 +32,12 @@ from portal.evidence.operations import verify_ledger
 from portal.extensions import db
 from portal.org.models import Employee
 from tests.conftest import PASSWORD, World, assign_course, make_app
+from tests.ports import free_port
 
 LEARNERS = 8
 LOGIN_LIMIT = 10
 ACKNOWLEDGE = "/learning/injury-basics/acknowledge"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ready_to_acknowledge(count: int) -> None:
@@ -93,7 +88,7 @@ def servers(shared_database: str, redis_url: str) -> Iterator[list[int]]:
            "PORTAL_SECRET_KEY": "two-servers-test-secret", "PORTAL_PROXY_FIX_HOPS": "1",
            "PORTAL_LOGIN_FAILURES_PER_ACCOUNT": f"{LOGIN_LIMIT} per minute", "PORTAL_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(PROJECT_ROOT)}
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     processes = [subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
                                    "--no-control-socket", "wsgi:app"], env=env, cwd=PROJECT_ROOT) for port in ports]
     try:

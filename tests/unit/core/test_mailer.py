@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -11,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portal.core.mailer import SmtpSettings, compose, send
+from tests.ports import free_port
 
 
 class Inbox:
@@ -21,11 +21,6 @@ class Inbox:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

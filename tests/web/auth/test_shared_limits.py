@@ -13,7 +13,7 @@ import redis
 
 from portal.extensions import db
 from tests.conftest import World, login, make_app
-from tests.unit.core.test_mailer import free_port
+from tests.ports import free_port
 
 LIMITS = {"LOGIN_FAILURES_PER_ACCOUNT": "3 per minute", "LOGIN_FAILURES_PER_ADDRESS": "50 per minute"}
 

@@ -1,7 +1,8 @@
 """Random case histories (wages, suspension, grade, withholding, plans now or later, refunds,
 collections) show the same figures on every surface: the case view, HR's case page, the worker's
 page, the cost report, the export and the evidence pack's case_account.json; and the account's
-balance identity always holds."""
+balance identity always holds; the cost report and case list kept between histories equal pages
+computed afresh, and each status filter lists exactly the cases computed with that status."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ from portal.org.models import Employee
 from portal.org.rules import ContractType
 from portal.workbench import costs
 from portal.workbench import operations as workbench
+from portal.core.kept import kept_parts
 from tests.conftest import PASSWORD, login
+from tests.web.cases.test_kept_pages import assert_statuses_filter_as_computed
+from tests.web.cases.test_kept_pages import main_content as _main
 
 NUMBERS = itertools.count(1)
 money = st.decimals(min_value=Decimal("1.00"), max_value=Decimal("3000.00"), places=2)
@@ -134,5 +138,13 @@ def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
         worker = client.application.test_client()
         login(worker, username)
         assert_same_everywhere(client, worker, case)
+        # The cost report and the case list, kept from the earlier examples, equal pages computed afresh.
+        kept = [_main(client, path) for path in KEPT_PAGES]
+        kept_parts().clear()
+        assert kept == [_main(client, path) for path in KEPT_PAGES]
+        assert_statuses_filter_as_computed(client)
 
     check()
+
+
+KEPT_PAGES = ("/workbench/costs", "/records/cases/", "/records/cases/?status=subsidy_expected")

@@ -17,7 +17,7 @@ from portal.evidence.ledger import payload_of
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notifications.operations import deliver_outbox, smtp_settings
-from tests.conftest import assign_course, csrf_token, login, post_form
+from tests.conftest import assign_course, counted_statements, csrf_token, login, post_form
 from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 
 SLUG = "injury-basics"
@@ -105,6 +105,31 @@ def test_finished_reading_too_soon_does_not_count(client, world, assigned):
     assert "读完每一课" in client.get(f"/learning/{SLUG}/acknowledge").get_data(as_text=True)
     # Opened but never read to the end: posting for lesson 2 without opening it is refused too.
     assert post_form(client, f"/learning/{SLUG}/lessons/2/read").status_code == 422
+
+
+def test_reopening_records_until_the_lesson_is_read_then_reviewing_records_nothing(client, world, assigned):
+    login(client, "worker")
+    open_lesson_for(client, 1, 30)
+    reopened = client.get(f"/learning/{SLUG}/lessons/1")
+    assert reopened.status_code == 200 and len(events(world.worker.id, "lesson_viewed")) == 2
+    # The reopening restarted the clock: 30 s ago is forgotten, reading now is too soon.
+    assert post_form(client, f"/learning/{SLUG}/lessons/1/read").status_code == 422
+    open_lesson_for(client, 1, 600)
+    assert post_form(client, f"/learning/{SLUG}/lessons/1/read").status_code == 303
+    progress = db.session.query(LessonProgress).one()
+    spent, read_at, viewed = progress.seconds_spent, progress.read_at, len(events(world.worker.id, "lesson_viewed"))
+    assert spent >= 600 and viewed == 3
+
+    with counted_statements() as statements:
+        review = client.get(f"/learning/{SLUG}/lessons/1")
+    assert review.status_code == 200 and "读完" in review.get_data(as_text=True)
+    assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for s in statements)
+    again = post_form(client, f"/learning/{SLUG}/lessons/1/read")
+    assert again.headers["Location"] == f"/learning/{SLUG}/lessons/2"
+    db.session.expire_all()
+    progress = db.session.query(LessonProgress).one()
+    assert (progress.seconds_spent, progress.read_at) == (spent, read_at)
+    assert len(events(world.worker.id, "lesson_viewed")) == viewed and len(events(world.worker.id, "lesson_read")) == 1
 
 
 def test_statement_lists_each_lesson_read_and_when(client, world, assigned):

@@ -15,7 +15,8 @@ from portal.evidence import witnesses
 from portal.evidence.log import publish, published_heads
 from portal.evidence.models import HeadDelivery
 from portal.extensions import db
-from tests.unit.core.test_mailer import Inbox, free_port
+from tests.ports import free_port
+from tests.unit.core.test_mailer import Inbox
 
 
 def test_every_kind_of_witness_receives_the_head_and_failures_are_retried(app, world, witness_dir, monkeypatch):

@@ -13,7 +13,7 @@ from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, Notice
 from portal.org.models import Employee
 from portal.notices.operations import respond, shanghai_date
 from portal.notices.rules import ResponseKind
-from tests.conftest import login, post_form
+from tests.conftest import counted_statements, login, post_form
 from tests.web.notices.conftest import BODY, TITLE, events
 
 DELIVERIES = {"HX-Request": "true", "HX-Target": "notice-deliveries"}
@@ -113,6 +113,17 @@ def test_bad_push_is_422_on_the_field(client, world, version, data, field):
     response = push(client, version.notice_id, **data)
     assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True)
     assert db.session.query(NoticeDelivery).count() == 0
+
+
+def test_deliveries_fragment_skips_what_only_the_page_shows(client, world, delivery):
+    login(client, "hr")
+    url = f"/records/notices/{delivery.version.notice_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{world.assembly.id}"' in page and "<form" in page  # the filter and the push form
+    with counted_statements() as statements:
+        fragment = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert delivery.employee.name in fragment and "<form" not in fragment
+    assert "FROM departments" not in " ".join(statements).replace("\n", " ")
 
 
 def test_deliveries_table_page_and_fragment_with_filters(client, world, delivery):

@@ -3,6 +3,7 @@ the outbox; a mail server failing mid-run loses nothing and repeats nothing."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from email import message_from_bytes
@@ -13,6 +14,7 @@ from aiosmtpd.controller import Controller
 
 from portal.auth.operations import issue_reset_link
 from portal.auth.policy import Role
+from portal.auth.routes import load_user
 from portal.cases.models import InjuryCase
 from portal.cases.operations import update_case
 from portal.core.types import local_today, utcnow
@@ -31,8 +33,9 @@ from portal.notifications.models import Notification, OutboxMessage
 from portal.workbench import operations as workbench
 from portal.workbench.models import RiskAlert
 from portal.workbench.workflow import Decision
-from tests.conftest import assign_course, csrf_token, login, post_form
-from tests.unit.core.test_mailer import free_port, smtp_server  # noqa: F401  (fixture)
+from tests.conftest import assign_course, counted_statements, csrf_token, login, post_form
+from tests.ports import free_port
+from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.cases.route_expectations import prepare_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -234,3 +237,55 @@ def test_the_deliver_command_sends_and_fails_loudly(app, reachable, smtp_server)
     assert failed.exit_code == 1 and db.session.query(OutboxMessage).one().attempts == 1
     app.config.update(SMTP_PORT=port)
     assert "Outbox: 1 sent." in runner.invoke(args=["notifications", "deliver"]).output and len(inbox.messages) == 1
+
+
+def _bell_of(page: str) -> str:
+    return re.search(r'<a id="notification-bell".*?</a>', page, re.S).group(0)
+
+
+def test_the_header_bell_shows_what_the_request_itself_changed(client, world):
+    """The count comes with the account on page reads; a page that marks notifications read shows the
+    count after that, and pages drawn by a POST (no count read with the account) count on their own."""
+    user = world.user("worker")
+    for n in range(2):
+        operations.notify(user.id, "approval", "approval_waiting", {"report": n, "name": "李强"}, "/workbench/reports/")
+    db.session.commit()
+    login(client, "worker")
+    assert ">2</span>" in _bell_of(client.get("/").get_data(as_text=True))
+    listing = client.get("/notifications/").get_data(as_text=True)
+    assert "#1" in listing and "bell-count" not in _bell_of(listing)
+    operations.notify(user.id, "approval", "approval_waiting", {"report": 3, "name": "李强"}, "/workbench/reports/")
+    db.session.commit()
+    refused = post_form(client, "/account/password", {"current_password": "not it", "new_password": "a-new-pass-2026!x",
+                                              "confirm": "a-new-pass-2026!x"})
+    assert refused.status_code == 422 and ">1</span>" in _bell_of(refused.get_data(as_text=True))
+
+
+def test_the_count_read_with_the_account_gives_way_to_notifications_written_since(app, world):
+    user = world.user("worker")
+    session_id = f"{user.id}:{user.session_token}"
+    db.session.commit()
+    db.session.remove()  # each request has a session of its own
+    with app.test_request_context("/"):
+        account = load_user(session_id)
+        with counted_statements() as statements:
+            assert operations.unread_count_of(account) == 0
+        assert statements == []
+        operations.notify(account.id, "approval", "approval_waiting", {"report": 1, "name": "李强"},
+                          "/workbench/reports/", event_key="report-1")  # one INSERT statement
+        assert operations.unread_count_of(account) == 1
+        operations.notify(account.id, "approval", "approval_waiting", {"report": 2, "name": "李强"},
+                          "/workbench/reports/")  # a flushed row
+        db.session.commit()
+    db.session.remove()
+    with app.test_request_context("/"):
+        account = load_user(session_id)
+        assert operations.unread_count_of(account) == 2
+        operations.mark_read(operations.recent(account.id))
+        assert operations.unread_count_of(account) == 0
+    db.session.remove()
+    with app.test_request_context("/", method="POST"):
+        account = load_user(session_id)
+        with counted_statements() as statements:
+            assert operations.unread_count_of(account) == 0
+        assert len(statements) == 1  # a POST reads the account alone

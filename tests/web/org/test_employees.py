@@ -51,6 +51,14 @@ def test_search_from_htmx_returns_only_the_rows(client, world):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_rows_fragment_skips_the_department_filter(client, world):
+    login(client, "hr")
+    assert f'<option value="{world.assembly.id}"' in client.get("/employees").get_data(as_text=True)
+    with counted_statements() as statements:
+        rows = client.get("/employees", headers=ROWS).get_data(as_text=True)
+    assert "李强" in rows and "FROM departments" not in " ".join(statements).replace("\n", " ")
+
+
 @pytest.mark.parametrize(
     "headers",
     [{"HX-Request": "true", "HX-Boosted": "true", "HX-Target": "employee-rows"},

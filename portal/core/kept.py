@@ -1,0 +1,239 @@
+"""Computed parts of pages kept until something they are computed from changes.
+
+A domain names what a kind of part is computed from with :func:`watch`: models, and for each the
+columns whose change matters. Any write to them, through the session's unit of work or a
+statement run by the session, gives that watch a new random stamp in ``kept_stamps``, written
+last in the same transaction, just before it commits. A watch may be split in stripes by employee (``employee_id`` modulo the stripes), so
+writers about different people rarely renew the same row. A part is kept under a key made of the
+watches' stamps and everything else it is computed from (the day, the reader's language and
+policy inputs, the request's arguments), so it is reused only while none of these changed.
+
+Parts are kept in each server process, in one bounded map; several processes each keep their own
+and agree through the stamps they read from the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask, current_app, request
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.core.upsert import insert_ignoring_conflicts
+from portal.extensions import db
+
+EXTENSION = "kept_parts"
+PENDING = "kept_stamps_pending"  # (watch, stripe) pairs the session's transaction renews when it commits
+RENEWED = "kept_stamps_renewed"  # those renewed already
+COMMITTING = "kept_stamps_committing"
+KEPT_PARTS = 512
+KEPT_CHARACTERS = 20_000_000  # about 40–80 MB of HTML per server process at most
+T = TypeVar("T")
+
+
+class KeptStamp(db.Model):
+    """One stamp per watch and stripe, renewed in every transaction that writes what it watches."""
+
+    __tablename__ = "kept_stamps"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    stripe: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(sa.String(32))
+
+
+@dataclass(frozen=True)
+class Watch:
+    name: str
+    models: dict[type, tuple[str, ...] | None]  # each model, with the columns that matter (None: all)
+    stripes: int = 1
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(model.__tablename__ for model in self.models)
+
+    def stripe_of(self, row: Any) -> int | None:
+        """The row's stripe, or None when it may concern anyone (every stripe is renewed)."""
+        employee_id = getattr(row, "employee_id", None)
+        return employee_id % self.stripes if self.stripes > 1 and employee_id is not None else None
+
+
+WATCHES: dict[str, Watch] = {}
+
+
+def watch(name: str, models: dict[type, tuple[str, ...] | None], stripes: int = 1) -> Watch:
+    WATCHES[name] = Watch(name, models, stripes)
+    return WATCHES[name]
+
+
+def _changed(row: Any, session: Session, columns: tuple[str, ...] | None) -> bool:
+    if columns is None:
+        return session.is_modified(row)
+    return any(sa.inspect(row).attrs[name].history.has_changes() for name in columns)
+
+
+def _changed_stripes(session: Session, one: Watch) -> set[int]:
+    stripes: set[int] = set()
+    rows = chain(((row, True) for row in chain(session.new, session.deleted)), ((row, False) for row in session.dirty))
+    for row, whole in rows:
+        kind = type(row)
+        if kind in one.models and (whole or _changed(row, session, one.models[kind])):
+            stripe = one.stripe_of(row)
+            stripes.update(range(one.stripes) if stripe is None else (stripe,))
+            if len(stripes) == one.stripes:
+                break
+    return stripes
+
+
+def new_stamp() -> str:
+    return uuid.uuid4().hex
+
+
+def _note(session: Session, one: Watch, stripes: Iterable[int]) -> None:
+    """Renew these stamps when the transaction commits (at once if it is committing already)."""
+    pending = session.info.setdefault(PENDING, set())
+    pending.update((one.name, stripe) for stripe in stripes)
+    if session.info.get(COMMITTING):
+        _write_stamps(session)
+
+
+def _write_stamps(session: Session) -> None:
+    """New stamps for the transaction's changes, written last, just before the commit: the stamp
+    rows are then the last locks a writer takes, so two writers never wait on each other's stamps
+    while holding other rows (the stripes of a watch are locked in ascending order, by one UPDATE
+    over the primary key). Rows a test emptied are created again. A database not yet migrated this
+    far has no stamps to renew (checked once per connection)."""
+    renewed = session.info.setdefault(RENEWED, set())
+    due = sorted(session.info.get(PENDING, set()) - renewed)
+    if not due:
+        return
+    connection = session.connection()
+    if not connection.info.get(KeptStamp.__tablename__):
+        if not sa.inspect(connection).has_table(KeptStamp.__tablename__):
+            return
+        connection.info[KeptStamp.__tablename__] = True
+    renewed.update(due)
+    for name in sorted({n for n, _ in due}):
+        stripes = [s for n, s in due if n == name]
+        done = connection.execute(sa.update(KeptStamp).where(KeptStamp.name == name, KeptStamp.stripe.in_(stripes))
+                                  .values(stamp=new_stamp()))
+        if done.rowcount < len(stripes):
+            connection.execute(insert_ignoring_conflicts(KeptStamp, ["name", "stripe"]),
+                               [{"name": name, "stripe": s, "stamp": new_stamp()} for s in range(WATCHES[name].stripes)])
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _on_commit(session: Session) -> None:
+    session.flush()  # what the commit would flush next, so that its changes are noted too
+    session.info[COMMITTING] = True
+    _write_stamps(session)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    """The next transaction renews its own stamps (a savepoint's end changes nothing)."""
+    if transaction.parent is None:
+        for name in (PENDING, RENEWED, COMMITTING):
+            session.info.pop(name, None)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for one in WATCHES.values():
+        stripes = _changed_stripes(session, one)
+        if stripes:
+            _note(session, one, stripes)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _on_statement(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        name = getattr(getattr(state.statement, "table", None), "name", None)
+        for one in WATCHES.values():
+            if name in one.tables:
+                _note(state.session, one, range(one.stripes))
+
+
+@sa.event.listens_for(KeptStamp.__table__, "after_create")
+def _first_stamps(table: sa.Table, connection: sa.Connection, **_: Any) -> None:
+    rows = [{"name": one.name, "stripe": s, "stamp": new_stamp()} for one in WATCHES.values() for s in range(one.stripes)]
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def current_stamps(*names: str) -> tuple[str, ...] | None:
+    """The stamps of the named watches, in one statement; None while any row is missing."""
+    rows = db.session.execute(sa.select(KeptStamp.stamp).where(KeptStamp.name.in_(names))
+                              .order_by(KeptStamp.name, KeptStamp.stripe)).scalars().all()
+    return tuple(rows) if len(rows) == sum(WATCHES[n].stripes for n in names) else None
+
+
+def _size(value: Any) -> int:
+    """Characters held: kept parts are HTML (or tuples of HTML)."""
+    return sum(map(_size, value)) if isinstance(value, tuple) else len(value) if isinstance(value, str) else 1
+
+
+class KeptParts:
+    """The most recently used parts, at most :data:`KEPT_PARTS` holding at most
+    :data:`KEPT_CHARACTERS` characters, shared by a process's threads."""
+
+    def __init__(self) -> None:
+        self._parts: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key in self._parts:
+                self._parts.move_to_end(key)
+                return self._parts[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        size = _size(value)
+        with self._lock:
+            self._parts[key], self._sizes[key] = value, size
+            self._parts.move_to_end(key)
+            while len(self._parts) > KEPT_PARTS or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
+                oldest, _ = self._parts.popitem(last=False)
+                del self._sizes[oldest]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+            self._sizes.clear()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = KeptParts()
+
+
+def kept_parts() -> KeptParts:
+    return current_app.extensions[EXTENSION]
+
+
+def kept(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned before under ``key`` (with the request's script root, so
+    links stay right behind any prefix)."""
+    key = (request.script_root, key)
+    parts = kept_parts()
+    value = parts.get(key)
+    if value is None:
+        value = compute()
+        parts.put(key, value)
+    return value
+
+
+def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    """:func:`kept` while the named watches' stamps stay the same. Without stamps, or inside a
+    transaction that changed what a watch watches (its stamps are renewed at commit), nothing is kept."""
+    stamps = current_stamps(*names)
+    if stamps is None or db.session.info.get(PENDING):  # nothing kept from a transaction still writing
+        return compute()
+    return kept((names, stamps, key), compute)

@@ -1,0 +1,198 @@
+"""Finding employees by what HR types: a trigram index over name, number, phone and user name.
+
+A query of three or more characters finds the employees one of whose fields contains it; a
+shorter one (a surname, a number's first digits) those one of whose fields starts with it, since a
+substring of one or two characters matches too much to index. Either way a department whose code or
+name (either language) contains the query brings its employees: departments are few and scanned.
+Case is ignored for ASCII letters and the query is taken literally (``%``, ``_`` and ``\\`` are
+characters, not wildcards).
+
+SQLite keeps an FTS5 table with the trigram tokenizer in step with ``employees`` and ``users``
+by triggers; each field is stored lower-cased and prefixed with two ``\\x01`` so that its first one
+or two characters form trigrams of their own, which is what the short queries look up. A trigram
+phrase matches exactly the substrings, so SQLite needs no second check. PostgreSQL indexes the same
+trigrams (an array per row, GIN) through an immutable function, because ``pg_trgm`` ignores Chinese
+characters in databases with the C locale; the index gives candidates and ``LIKE`` checks them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.org.models import Department, Employee
+
+SHORTEST_SUBSTRING = 3  # the trigram index finds substrings from this length; shorter queries match prefixes
+PAD = "\x01\x01"  # marks where a field starts, so its first characters make trigrams of their own
+SQLITE_INDEX = "employee_search"
+
+
+PG_INDEXES = ("ix_employees_search", "ix_users_search")
+
+
+def is_search_index(name: str) -> bool:
+    """The FTS5 table and its shadow tables, or an expression index: the models do not describe
+    them (autogenerate leaves them alone)."""
+    return name in PG_INDEXES or name == SQLITE_INDEX or name.startswith(f"{SQLITE_INDEX}_")
+
+
+def autogenerate_includes(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: compare everything but the search index."""
+    return not (type_ in ("table", "index") and name is not None and is_search_index(name))
+
+
+def search_terms(query: str) -> str:
+    """The query as searched: without surrounding blanks and control characters (fields never
+    contain them, and ``\\x01`` marks a field's start in the index)."""
+    return "".join(ch for ch in query if ch >= " " and ch != "\x7f").strip()
+
+
+def employees_found(query: str) -> sa.ColumnElement[bool]:
+    """The condition on ``Employee`` that ``query`` sets (see the module docstring). The departments
+    it names are looked up first (a few rows), so that the index alone serves the usual search."""
+    text = search_terms(query)
+    if not text:
+        return sa.true()
+    prefix = len(text) < SHORTEST_SUBSTRING
+    named = db.session.execute(sa.select(Department.id).where(sa.or_(*(
+        column.icontains(text, autoescape=True) for column in (Department.name_zh, Department.name_en, Department.code)
+    )))).scalars().all()
+    looked_for = sa.func.lower(sa.literal(PAD + text if prefix else text))
+    if db.session.get_bind().dialect.name == "sqlite":
+        phrase = sa.literal('"') + sa.func.replace(looked_for, '"', '""') + sa.literal('"')
+        index = sa.table(SQLITE_INDEX, sa.column("rowid"), sa.column(SQLITE_INDEX))
+        found = Employee.id.in_(sa.select(index.c.rowid).where(index.c[SQLITE_INDEX].op("MATCH")(phrase)))
+    else:
+        def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+            return column.istartswith(text, autoescape=True) if prefix else column.icontains(text, autoescape=True)
+
+        # The first condition is what the indexes find (a bitmap of the matching rows, which
+        # PostgreSQL does not check again); the second one checks the candidates exactly.
+        wanted = pg_trigrams(looked_for)
+        accounts = Employee.id == sa.any_(sa.func.array(sa.select(User.employee_id).where(
+            user_trigrams().op("@>")(wanted), matches(User.username), User.employee_id.is_not(None)).scalar_subquery()))
+        in_department = [Employee.department_id.in_(named)] if named else []
+        return sa.and_(
+            sa.or_(employee_trigrams().op("@>")(wanted), accounts, *in_department),
+            sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), accounts, *in_department),
+        )
+    return sa.or_(found, Employee.department_id.in_(named)) if named else found
+
+
+def pg_trigrams(value: sa.ColumnElement[str]) -> sa.ColumnElement:
+    return sa.func.search_trigrams(value, type_=sa.ARRAY(sa.Text))
+
+
+def _padded(column: sa.ColumnElement[str]) -> sa.ColumnElement:
+    return pg_trigrams(sa.literal_column("E'\\x01\\x01'", sa.Text) + sa.func.lower(column))
+
+
+def employee_trigrams() -> sa.ColumnElement:
+    """The indexed expression of ``ix_employees_search`` (the query must repeat it to use the index)."""
+    return (_padded(Employee.name).op("||")(_padded(Employee.number))
+            .op("||")(_padded(sa.func.coalesce(Employee.phone, sa.literal_column("''")))))
+
+
+def user_trigrams() -> sa.ColumnElement:
+    return _padded(User.username)
+
+
+# PostgreSQL: the trigrams of a text, as the GIN indexes store them (repeats are harmless). Its cost
+# is set high so that the planner reads the matches through the index rather than computing it per
+# row while walking another index.
+PG_TRIGRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_trigrams(value text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+DECLARE
+    trigrams text[] := '{}';
+BEGIN
+    FOR i IN 1 .. char_length(value) - 2 LOOP
+        trigrams := trigrams || substr(value, i, 3);
+    END LOOP;
+    RETURN trigrams;
+END
+$$
+"""
+PG_PADDED = "search_trigrams(E'\\x01\\x01' || lower({}))"
+
+
+def pg_employee_index_ddl() -> list[str]:
+    expression = " || ".join(PG_PADDED.format(c) for c in ("name", "number", "coalesce(phone, '')"))
+    return [PG_TRIGRAMS_FUNCTION, f"CREATE INDEX ix_employees_search ON employees USING gin (({expression}))"]
+
+
+def pg_user_index_ddl() -> list[str]:
+    return [f"CREATE INDEX ix_users_search ON users USING gin (({PG_PADDED.format('username')}))"]
+
+
+def _sqlite_field(value: str) -> str:
+    return f"char(1, 1) || lower({value})"
+
+
+def _sqlite_row(row: str) -> str:
+    """The indexed values of employee ``row`` (``new`` in a trigger): name, number, phone, user name."""
+    account = f"coalesce((SELECT {_sqlite_field('username')} FROM users WHERE employee_id = {row}.id), '')"
+    phone = _sqlite_field(f"coalesce({row}.phone, '')")
+    return f"{row}.id, {_sqlite_field(row + '.name')}, {_sqlite_field(row + '.number')}, {phone}, {account}"
+
+
+def sqlite_employee_index_ddl() -> list[str]:
+    insert = f"INSERT INTO {SQLITE_INDEX} (rowid, name, number, phone, username)"
+    return [
+        f"CREATE VIRTUAL TABLE {SQLITE_INDEX} USING fts5(name, number, phone, username, "
+        "tokenize = 'trigram case_sensitive 1')",
+        f"{insert} SELECT {_sqlite_row('e')} FROM employees AS e",
+        f"CREATE TRIGGER employee_search_insert AFTER INSERT ON employees BEGIN "
+        f"{insert} VALUES ({_sqlite_row('new')}); END",
+        f"CREATE TRIGGER employee_search_update AFTER UPDATE OF id, name, number, phone ON employees BEGIN "
+        f"DELETE FROM {SQLITE_INDEX} WHERE rowid = old.id; {insert} VALUES ({_sqlite_row('new')}); END",
+        f"CREATE TRIGGER employee_search_delete AFTER DELETE ON employees BEGIN "
+        f"DELETE FROM {SQLITE_INDEX} WHERE rowid = old.id; END",
+    ]
+
+
+def sqlite_user_index_ddl() -> list[str]:
+    """A user name is indexed with its employee; the triggers on ``users`` keep it current."""
+    set_account = f"UPDATE {SQLITE_INDEX} SET username = {{}} WHERE rowid = {{}};"
+    return [
+        f"CREATE TRIGGER user_search_insert AFTER INSERT ON users WHEN new.employee_id IS NOT NULL BEGIN "
+        f"{set_account.format(_sqlite_field('new.username'), 'new.employee_id')} END",
+        f"CREATE TRIGGER user_search_update AFTER UPDATE OF username, employee_id ON users BEGIN "
+        f"{set_account.format(repr(''), 'old.employee_id')} "
+        f"{set_account.format(_sqlite_field('new.username'), 'new.employee_id')} END",
+        f"CREATE TRIGGER user_search_delete AFTER DELETE ON users BEGIN "
+        f"{set_account.format(repr(''), 'old.employee_id')} END",
+    ]
+
+
+def index_ddl(dialect: str) -> list[str]:
+    """The statements that build the index on ``dialect`` from the rows stored and keep it current."""
+    if dialect == "sqlite":
+        return sqlite_employee_index_ddl() + sqlite_user_index_ddl()
+    return pg_employee_index_ddl() + pg_user_index_ddl()
+
+
+def drop_index_ddl(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in (
+            "user_search_insert", "user_search_update", "user_search_delete", "employee_search_insert",
+            "employee_search_update", "employee_search_delete")] + [f"DROP TABLE IF EXISTS {SQLITE_INDEX}"]
+    return ["DROP INDEX IF EXISTS ix_users_search", "DROP INDEX IF EXISTS ix_employees_search",
+            "DROP FUNCTION IF EXISTS search_trigrams(text)"]
+
+
+def _install(table: sa.Table, connection: sa.Connection, **_: object) -> None:
+    """For ``create_all`` (tests and fresh databases), once both tables exist (``users`` refers to
+    ``employees``, so comes second); the migrations install the same index."""
+    for statement in index_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+def _remove(table: sa.Table, connection: sa.Connection, **_: object) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SQLITE_INDEX}")
+
+
+sa.event.listen(User.__table__, "after_create", _install)
+sa.event.listen(Employee.__table__, "after_drop", _remove)
