@@ -268,7 +268,8 @@ def acknowledge_notice(
                       origin=origin)
     # Marked last, just before the commit: what the database keeps in step with the deliveries (their
     # counts by status) locks rows that every acknowledgement of the same notice shares, until the commit.
-    store_values(delivery, acknowledged_at=now)
+    # Through the unit of work, which tells the pages kept from deliveries that only this column changed.
+    delivery.acknowledged_at = now
     return record
 
 
