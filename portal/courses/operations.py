@@ -449,7 +449,6 @@ def acknowledge(
     record, created = add_once(record, sa.select(Acknowledgement).where(Acknowledgement.assignment_id == assignment.id))
     if not created:
         return record
-    store_values(assignment, acknowledged_at=now)
     receipt = rules.receipt_number(record.id, now.astimezone(SHANGHAI).date())
     event = append_event(
         "course_acknowledged", employee_id=assignment.employee_id, actor_user_id=by_user_id, origin=origin,
@@ -460,6 +459,9 @@ def acknowledge(
     store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("courses", subject_kind="assignment", subject_id=assignment.id, by_user_id=by_user_id,
                       origin=origin)
+    # Marked last, just before the commit: what the database keeps in step with the assignments (their
+    # counts by status) locks rows that every acknowledgement of the same course shares, until the commit.
+    store_values(assignment, acknowledged_at=now)
     return record
 
 

@@ -256,7 +256,6 @@ def acknowledge_notice(
         record, sa.select(NoticeAcknowledgement).where(NoticeAcknowledgement.delivery_id == delivery.id))
     if not created:
         return record
-    store_values(delivery, acknowledged_at=now)
     receipt = receipt_number(record.id, shanghai_date(now), prefix="N")
     event = append_event(
         "notice_acknowledged", employee_id=delivery.employee_id, actor_user_id=by_user_id, origin=origin,
@@ -267,6 +266,10 @@ def acknowledge_notice(
     store_values(record, receipt_number=receipt, event_hash=event.hash)
     acknowledged.send("notices", subject_kind="delivery", subject_id=delivery.id, by_user_id=by_user_id,
                       origin=origin)
+    # Marked last, just before the commit: what the database keeps in step with the deliveries (their
+    # counts by status) locks rows that every acknowledgement of the same notice shares, until the commit.
+    # Through the unit of work, which tells the pages kept from deliveries that only this column changed.
+    delivery.acknowledged_at = now
     return record
 
 

@@ -43,6 +43,10 @@ def _acknowledge(client: FlaskClient, employee_id: int) -> tuple[list[str], int]
     return statements, len(commits)
 
 
+def _position(statements: list[str], start: str) -> int:
+    return next(i for i, statement in enumerate(statements) if statement.startswith(start))
+
+
 def test_an_acknowledgement_costs_the_same_statements_and_one_commit_at_any_company_size(app, world, courses):
     add_employees(6, 60, 2, TODAY)
     db.session.commit()
@@ -54,6 +58,9 @@ def test_an_acknowledgement_costs_the_same_statements_and_one_commit_at_any_comp
     large, large_commits = _acknowledge(app.test_client(), _newest_ready_employee())
 
     assert len(small) == len(large) == STATEMENTS, (small, large)
+    # The assignment is marked after the ledger and the alerts: rows the database keeps in step with
+    # it stay locked only until the commit.
+    assert _position(large, "UPDATE course_assignments") > _position(large, "SELECT risk_alerts.id"), large
     assert small_commits == large_commits == 1
 
 

@@ -29,5 +29,9 @@ def test_a_notice_acknowledgement_costs_fixed_statements_in_one_transaction(app,
     record = db.session.execute(sa.select(NoticeAcknowledgement)).scalar_one()
     assert response.status_code == 303 and response.headers["Location"] == f"/notices/receipts/{record.receipt_number}"
     assert len(statements) == STATEMENTS, "\n".join(s[:90] for s in statements)
+    # The delivery is marked after the ledger and the alerts: rows the database keeps in step with it
+    # stay locked only until the commit.
+    marked = next(i for i, s in enumerate(statements) if s.startswith("UPDATE notice_deliveries"))
+    assert marked > next(i for i, s in enumerate(statements) if s.startswith("SELECT risk_alerts.id")), statements
     assert len(commits) == 1
     assert record.receipt_number in db.session.execute(sa.select(OutboxMessage.subject)).scalar_one()
