@@ -153,7 +153,7 @@ def paginate(
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
-    OFFSET) is read. ``total`` saves the COUNT when the caller has it."""
+    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it."""
     if total is None:
         total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = page_of(requested, total, size)
@@ -162,9 +162,14 @@ def paginate(
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
-    if at == LAST or (direction is None and page.number == page.pages > 1):
+    if at == LAST:
         page = Page(page.pages, size, total)
-        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True)).limit(total - page.offset))[::-1]
+    if direction is None and page.number > 1 and page.offset * 2 >= total:
+        # Past the middle (a typed page number, or the last page), read from the end backwards:
+        # OFFSET skips at most half the rows.
+        shown = min(size, total - page.offset)
+        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True))
+                     .limit(shown).offset(total - page.offset - shown))[::-1]
     elif direction == "after" and page.number > 1:
         rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
     elif direction == "before" and page.number > 1:

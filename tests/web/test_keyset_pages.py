@@ -1,6 +1,6 @@
 """Long lists are read by keyset: following the pager's links visits every row exactly once, in the
 order of the chosen column (ties, NULLs and both directions included), deep pages cost what the
-first costs and carry no OFFSET, and a damaged cursor shows a page instead of an error. Both engines."""
+first costs and carry no OFFSET, a typed page number skips at most half the list, and a damaged cursor shows a page instead of an error. Both engines."""
 
 from __future__ import annotations
 
@@ -91,6 +91,20 @@ def test_deep_pages_cost_what_the_first_costs_and_skip_nothing_by_offset(client,
         assert skipped == [] or set(skipped) == {0}, skipped
         seen |= set(re.findall(r"K\d{4}", body))
     assert "第 101–" in body and len(seen) == 130  # the demo staff shares the last page
+
+
+@pytest.mark.parametrize("sort", [Sort("left"), Sort("left", True)], ids=lambda s: s.param)
+def test_a_typed_page_number_shows_its_rows_and_skips_at_most_half_the_list(app, world, sort):
+    _staff(world, 47)
+    ordering = sort_keys(sort, COLUMNS, Employee.id)
+    expected = _in_full_order(sort)
+    pages = -(-len(expected) // 6)
+    for number in range(1, pages + 2):  # one past the last shows the last
+        with _offsets() as skipped:
+            rows, page = paginate(db.session, sa.select(Employee), number, 6, ordering)
+        start = (min(number, pages) - 1) * 6
+        assert [e.id for e in rows] == expected[start:start + 6], number
+        assert all(offset * 2 <= len(expected) for offset in skipped), (number, skipped)
 
 
 @contextmanager
