@@ -37,21 +37,24 @@ def _staff(world, count: int) -> None:
     db.session.commit()
 
 
-def _in_full_order(sort: Sort) -> list[int]:
-    """Python's idea of the order: the column (NULLs last whichever the direction), then the id."""
+def _in_full_order(sort: Sort, nulls_low: bool = False) -> list[int]:
+    """Python's idea of the order: the column (NULLs last whichever the direction, or ``nulls_low``:
+    first ascending, last descending), then the id."""
     rows = db.session.execute(sa.select(Employee.id, COLUMNS[sort.key])).all()
     present = sorted((r for r in rows if r[1] is not None), key=lambda r: (r[1], r[0]), reverse=sort.descending)
     absent = sorted((r for r in rows if r[1] is None), key=lambda r: r[0], reverse=sort.descending)
-    return [r[0] for r in present + absent]
+    return [r[0] for r in (absent + present if nulls_low and not sort.descending else present + absent)]
 
 
-@pytest.mark.parametrize("sort", [Sort(key, descending) for key in COLUMNS for descending in (False, True)],
-                         ids=lambda s: s.param)
-def test_next_and_previous_links_walk_every_row_once_in_order(app, world, sort):
+@pytest.mark.parametrize("sort, nulls_low", [
+    *((Sort(key, descending), False) for key in COLUMNS for descending in (False, True)),
+    (Sort("left"), True), (Sort("left", True), True),
+], ids=lambda v: v.param if isinstance(v, Sort) else ("nulls-low" if v else ""))
+def test_next_and_previous_links_walk_every_row_once_in_order(app, world, sort, nulls_low):
     _staff(world, 47)
     stmt = sa.select(Employee)
-    ordering = sort_keys(sort, COLUMNS, Employee.id)
-    expected = _in_full_order(sort)
+    ordering = sort_keys(sort, COLUMNS, Employee.id, [sort.key] if nulls_low else [])
+    expected = _in_full_order(sort, nulls_low)
 
     forward, at, number = [], "", 1
     while True:
