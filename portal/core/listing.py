@@ -49,10 +49,8 @@ def _cross_join(join: ReadFirst, compiler: Any, asfrom: bool = False, from_linte
             + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
 
 
-class without_index(FunctionElement):  # noqa: N801 (reads as the SQL it stands for)
-    """``column`` as a value SQLite cannot search by index (``+column``; other engines see the
-    column): in a page read in the people's order, a filter on the row's columns is checked on each
-    person's row, and SQLite must not search every matching row of the course for each person."""
+class _ColumnWritten(FunctionElement):
+    """A column written differently for some engine (see the ``@compiles`` of each subclass)."""
 
     inherit_cache = True
 
@@ -61,9 +59,17 @@ class without_index(FunctionElement):  # noqa: N801 (reads as the SQL it stands 
         self.type = column.type
 
 
-@compiles(without_index)
-def _column(element: without_index, compiler: Any, **kw: Any) -> str:
+@compiles(_ColumnWritten)
+def _column(element: _ColumnWritten, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.clauses.clauses[0], **kw)
+
+
+class without_index(_ColumnWritten):  # noqa: N801 (reads as the SQL it stands for)
+    """``column`` as a value SQLite cannot search by index (``+column``; other engines see the
+    column): in a page read in the people's order, a filter on the row's columns is checked on each
+    person's row, and SQLite must not search every matching row of the course for each person."""
+
+    inherit_cache = True
 
 
 @compiles(without_index, "sqlite")
@@ -71,15 +77,11 @@ def _unsearchable_column(element: without_index, compiler: Any, **kw: Any) -> st
     return f"+{compiler.process(element.clauses.clauses[0], **kw)}"
 
 
-class nulls_first(FunctionElement):  # noqa: N801 (reads as the SQL it stands for)
+class nulls_first(_ColumnWritten):  # noqa: N801 (reads as the SQL it stands for)
     """An index column whose NULLs come before every value, as SQLite stores them anyway: walked
     forwards it gives the ``Key(..., nulls_low=True)`` order ascending, backwards descending."""
 
     inherit_cache = True
-
-    def __init__(self, column: Any) -> None:
-        super().__init__(column)
-        self.type = column.type
 
 
 @compiles(nulls_first)
@@ -89,7 +91,7 @@ def _nulls_first_column(element: nulls_first, compiler: Any, **kw: Any) -> str:
 
 @compiles(nulls_first, "sqlite")
 def _sqlite_column(element: nulls_first, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.clauses.clauses[0], **kw)
+    return _column(element, compiler, **kw)
 
 
 def first_match(branches: Sequence[tuple[Any, str]], otherwise: str) -> sa.Case:
