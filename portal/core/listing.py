@@ -9,7 +9,7 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,10 +49,8 @@ def _cross_join(join: ReadFirst, compiler: Any, asfrom: bool = False, from_linte
             + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
 
 
-class without_index(FunctionElement):  # noqa: N801 (reads as the SQL it stands for)
-    """``column`` as a value SQLite cannot search by index (``+column``; other engines see the
-    column): in a page read in the people's order, a filter on the row's columns is checked on each
-    person's row, and SQLite must not search every matching row of the course for each person."""
+class _ColumnWritten(FunctionElement):
+    """A column written differently for some engine (see the ``@compiles`` of each subclass)."""
 
     inherit_cache = True
 
@@ -61,14 +59,39 @@ class without_index(FunctionElement):  # noqa: N801 (reads as the SQL it stands 
         self.type = column.type
 
 
-@compiles(without_index)
-def _column(element: without_index, compiler: Any, **kw: Any) -> str:
+@compiles(_ColumnWritten)
+def _column(element: _ColumnWritten, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.clauses.clauses[0], **kw)
+
+
+class without_index(_ColumnWritten):  # noqa: N801 (reads as the SQL it stands for)
+    """``column`` as a value SQLite cannot search by index (``+column``; other engines see the
+    column): in a page read in the people's order, a filter on the row's columns is checked on each
+    person's row, and SQLite must not search every matching row of the course for each person."""
+
+    inherit_cache = True
 
 
 @compiles(without_index, "sqlite")
 def _unsearchable_column(element: without_index, compiler: Any, **kw: Any) -> str:
     return f"+{compiler.process(element.clauses.clauses[0], **kw)}"
+
+
+class nulls_first(_ColumnWritten):  # noqa: N801 (reads as the SQL it stands for)
+    """An index column whose NULLs come before every value, as SQLite stores them anyway: walked
+    forwards it gives the ``Key(..., nulls_low=True)`` order ascending, backwards descending."""
+
+    inherit_cache = True
+
+
+@compiles(nulls_first)
+def _nulls_first_column(element: nulls_first, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses.clauses[0], **kw)} NULLS FIRST"
+
+
+@compiles(nulls_first, "sqlite")
+def _sqlite_column(element: nulls_first, compiler: Any, **kw: Any) -> str:
+    return _column(element, compiler, **kw)
 
 
 def first_match(branches: Sequence[tuple[Any, str]], otherwise: str) -> sa.Case:
@@ -88,15 +111,22 @@ def matching(branches: Sequence[tuple[Any, str]], otherwise: str, value: str) ->
     return sa.and_(*(sa.not_(c) for c in earlier)) if value == otherwise else sa.false()
 
 
-def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> sa.Select[Any]:
+def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any,
+             nulls_low: Collection[str] = ()) -> sa.Select[Any]:
     """Order by the chosen column, then ``tiebreak``, as the paged list does (the unpaged exports)."""
-    return stmt.order_by(*sort_keys(sort, columns, tiebreak).clauses())
+    return stmt.order_by(*sort_keys(sort, columns, tiebreak, nulls_low).clauses())
 
 
 @dataclass(frozen=True)
 class Key:
     expression: Any
     descending: bool
+    nulls_low: bool = False  # NULL before every value: first ascending, last descending
+
+    def clause(self, reverse: bool = False) -> Any:
+        if self.descending != reverse:
+            return self.expression.desc().nulls_last() if self.nulls_low else self.expression.desc()
+        return self.expression.asc().nulls_first() if self.nulls_low else self.expression.asc()
 
 
 @dataclass(frozen=True)
@@ -106,12 +136,21 @@ class Ordering:
     keys: tuple[Key, ...]
 
     def clauses(self, reverse: bool = False) -> list[Any]:
-        return [k.expression.desc() if k.descending != reverse else k.expression.asc() for k in self.keys]
+        return [k.clause(reverse) for k in self.keys]
 
     def beyond(self, values: Sequence[Any], reverse: bool = False) -> sa.ColumnElement[bool]:
         """Rows after ``values`` in this order (before them with ``reverse``). A NULL sorts after
-        every value, whichever the direction (its own key puts NULLs last). Keys in one direction
-        and without NULLs compare as one row value, which both engines read from an index."""
+        every value, whichever the direction (its own key puts NULLs last), unless its key is
+        ``nulls_low`` (only ever the first). Keys in one direction and without NULLs compare as one
+        row value, which both engines read from an index."""
+        first, value = self.keys[0], values[0]
+        if first.nulls_low and (value is None) == (first.descending == reverse):
+            # NULLs lie beyond a value (descending), or values beyond a NULL (ascending)
+            return sa.or_(self._beyond(values, reverse), first.expression.is_(None) if value is not None
+                          else first.expression.is_not(None))
+        return self._beyond(values, reverse)
+
+    def _beyond(self, values: Sequence[Any], reverse: bool) -> sa.ColumnElement[bool]:
         first, value = self.keys[0], values[0]
         # The first key's bound on its own as well: a planner reads it from that column's index even
         # when the row value spans two tables (the matrix's employee number and assignment id).
@@ -132,9 +171,13 @@ class Ordering:
         return sa.and_(bound, sa.or_(*terms)) if terms else sa.false()
 
 
-def sort_keys(sort: Sort, columns: Mapping[str, Any], tiebreak: Any) -> Ordering:
-    """The chosen column (NULLs last in both engines), then ``tiebreak`` in the same direction."""
+def sort_keys(sort: Sort, columns: Mapping[str, Any], tiebreak: Any, nulls_low: Collection[str] = ()) -> Ordering:
+    """The chosen column (NULLs last in both engines), then ``tiebreak`` in the same direction.
+    A column named in ``nulls_low`` puts its NULLs before every value instead, so that one index
+    (``nulls_first``) gives its order in both directions."""
     column = columns[sort.key]
+    if sort.key in nulls_low:
+        return Ordering((Key(column, sort.descending, nulls_low=True), Key(tiebreak, sort.descending)))
     keys = [Key(column, sort.descending), Key(tiebreak, sort.descending)]
     if _nullable(column):
         keys.insert(0, Key(sa.case((column.is_(None), 1), else_=0), False))
@@ -153,7 +196,7 @@ def paginate(
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
-    OFFSET) is read. ``total`` saves the COUNT when the caller has it."""
+    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it."""
     if total is None:
         total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = page_of(requested, total, size)
@@ -162,9 +205,14 @@ def paginate(
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
-    if at == LAST or (direction is None and page.number == page.pages > 1):
+    if at == LAST:
         page = Page(page.pages, size, total)
-        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True)).limit(total - page.offset))[::-1]
+    if direction is None and page.number > 1 and page.offset * 2 >= total:
+        # Past the middle (a typed page number, or the last page), read from the end backwards:
+        # OFFSET skips at most half the rows.
+        shown = min(size, total - page.offset)
+        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True))
+                     .limit(shown).offset(total - page.offset - shown))[::-1]
     elif direction == "after" and page.number > 1:
         rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
     elif direction == "before" and page.number > 1:

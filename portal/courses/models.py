@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
 from portal.courses.rules import AssignmentReason
+from portal.core.listing import nulls_first
 from portal.core.records import HasSnapshot
 from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
@@ -75,6 +76,8 @@ class Assignment(BelongsToEmployee, db.Model):
         sa.UniqueConstraint("course_id", "employee_id", "cycle"),
         # One course's assignments, and the matrix sorted by due date read in that order.
         sa.Index("ix_course_assignments_course_due", "course_id", "due_date", "id"),  # id: ties in order
+        # The matrix sorted by acknowledgement, either direction (``nulls_low``: not yet acknowledged first).
+        sa.Index("ix_course_assignments_course_acknowledged", "course_id", nulls_first(sa.column("acknowledged_at")), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -54,6 +54,7 @@ class MatrixFilter:
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
 PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
+NULLS_LOW = ("acknowledged",)  # not yet acknowledged first ascending, last descending: one index, both ways
 MATRIX_PAGE_SIZE = 50
 
 
@@ -163,11 +164,11 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     total = sum(counts.values())
     tiebreak = Employee.id if by_person else Assignment.id
     if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak),
+        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
                                criteria.at, scalars=False,
                                total=counts[criteria.status] if criteria.status else total)
     else:
-        found, page = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak)).all(), None
+        found, page = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all(), None
     return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
 
 

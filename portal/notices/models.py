@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
+from portal.core.listing import nulls_first
 from portal.core.records import HasSnapshot
 from portal.core.tallies import Tally, due_date_key, emptied_index, register
 from portal.extensions import db
@@ -79,10 +80,16 @@ class NoticeDelivery(BelongsToEmployee, db.Model):
     """One version pushed to one employee; it is in their "My notices" from ``pushed_at``."""
 
     __tablename__ = "notice_deliveries"
-    __table_args__ = (sa.UniqueConstraint("version_id", "employee_id", "cycle"),)
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "employee_id", "cycle"),
+        # A version's deliveries, and the deliveries table sorted by due date or by opening (either
+        # direction; ``nulls_low``: not yet opened first) read in that order.
+        sa.Index("ix_notice_deliveries_version_due", "version_id", "due_date", "id"),
+        sa.Index("ix_notice_deliveries_version_opened", "version_id", nulls_first(sa.column("first_opened_at")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("notice_versions.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("notice_versions.id"))
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)
     pushed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     pushed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -70,6 +70,7 @@ class DeliveryFilter:
 
 DELIVERY_SORTS = ("number", "name", "department", "due", "opened")
 PERSON_SORTS = ("number", "name", "department")
+NULLS_LOW = ("opened",)  # not yet opened first ascending, last descending: one index, both ways
 DELIVERIES_PER_PAGE = 50
 
 
@@ -117,8 +118,9 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
     base = (
         sa.select(NoticeDelivery)
-        .select_from((ReadFirst if by_person else sa.join)(Employee.__table__, NoticeDelivery.__table__,
-                                                           Employee.id == NoticeDelivery.employee_id))
+        .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
+                     if by_person else  # otherwise in the order of the deliveries' index, people found by id
+                     ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
         .where(version_id.in_([version.id for version in notice.versions]))
     )
     if criteria.department_id:
@@ -135,7 +137,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
     rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
-                          sort_keys(criteria.sort, columns, NoticeDelivery.id), criteria.at, scalars=False,
+                          sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
                           total=counts[criteria.status] if criteria.status else sum(counts.values()))
     return DeliveryTable(rows=[(d, Status(s)) for d, s in rows], counts=counts, page=page)
 

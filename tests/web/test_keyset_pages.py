@@ -1,6 +1,6 @@
 """Long lists are read by keyset: following the pager's links visits every row exactly once, in the
 order of the chosen column (ties, NULLs and both directions included), deep pages cost what the
-first costs and carry no OFFSET, and a damaged cursor shows a page instead of an error. Both engines."""
+first costs and carry no OFFSET, a typed page number skips at most half the list, and a damaged cursor shows a page instead of an error. Both engines."""
 
 from __future__ import annotations
 
@@ -37,21 +37,24 @@ def _staff(world, count: int) -> None:
     db.session.commit()
 
 
-def _in_full_order(sort: Sort) -> list[int]:
-    """Python's idea of the order: the column (NULLs last whichever the direction), then the id."""
+def _in_full_order(sort: Sort, nulls_low: bool = False) -> list[int]:
+    """Python's idea of the order: the column (NULLs last whichever the direction, or ``nulls_low``:
+    first ascending, last descending), then the id."""
     rows = db.session.execute(sa.select(Employee.id, COLUMNS[sort.key])).all()
     present = sorted((r for r in rows if r[1] is not None), key=lambda r: (r[1], r[0]), reverse=sort.descending)
     absent = sorted((r for r in rows if r[1] is None), key=lambda r: r[0], reverse=sort.descending)
-    return [r[0] for r in present + absent]
+    return [r[0] for r in (absent + present if nulls_low and not sort.descending else present + absent)]
 
 
-@pytest.mark.parametrize("sort", [Sort(key, descending) for key in COLUMNS for descending in (False, True)],
-                         ids=lambda s: s.param)
-def test_next_and_previous_links_walk_every_row_once_in_order(app, world, sort):
+@pytest.mark.parametrize("sort, nulls_low", [
+    *((Sort(key, descending), False) for key in COLUMNS for descending in (False, True)),
+    (Sort("left"), True), (Sort("left", True), True),
+], ids=lambda v: v.param if isinstance(v, Sort) else ("nulls-low" if v else ""))
+def test_next_and_previous_links_walk_every_row_once_in_order(app, world, sort, nulls_low):
     _staff(world, 47)
     stmt = sa.select(Employee)
-    ordering = sort_keys(sort, COLUMNS, Employee.id)
-    expected = _in_full_order(sort)
+    ordering = sort_keys(sort, COLUMNS, Employee.id, [sort.key] if nulls_low else [])
+    expected = _in_full_order(sort, nulls_low)
 
     forward, at, number = [], "", 1
     while True:
@@ -91,6 +94,20 @@ def test_deep_pages_cost_what_the_first_costs_and_skip_nothing_by_offset(client,
         assert skipped == [] or set(skipped) == {0}, skipped
         seen |= set(re.findall(r"K\d{4}", body))
     assert "第 101–" in body and len(seen) == 130  # the demo staff shares the last page
+
+
+@pytest.mark.parametrize("sort", [Sort("left"), Sort("left", True)], ids=lambda s: s.param)
+def test_a_typed_page_number_shows_its_rows_and_skips_at_most_half_the_list(app, world, sort):
+    _staff(world, 47)
+    ordering = sort_keys(sort, COLUMNS, Employee.id)
+    expected = _in_full_order(sort)
+    pages = -(-len(expected) // 6)
+    for number in range(1, pages + 2):  # one past the last shows the last
+        with _offsets() as skipped:
+            rows, page = paginate(db.session, sa.select(Employee), number, 6, ordering)
+        start = (min(number, pages) - 1) * 6
+        assert [e.id for e in rows] == expected[start:start + 6], number
+        assert all(offset * 2 <= len(expected) for offset in skipped), (number, skipped)
 
 
 @contextmanager
