@@ -231,7 +231,7 @@ def paginate(
 
 def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
     """A cursor holds one value of the right type per key (a forged one would make the database
-    fail on a date that is not one)."""
+    fail on a date that is not one, or on an integer wider than 64 bits)."""
     if len(values) != len(ordering.keys):
         return False
     for key, value in zip(ordering.keys, values):
@@ -240,6 +240,8 @@ def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
         except NotImplementedError:
             expected = object
         if value is not None and not isinstance(value, expected):
+            return False
+        if isinstance(value, int) and not -(2 ** 63) <= value < 2 ** 63:  # beyond any database integer
             return False
     return True
 

@@ -21,7 +21,7 @@ import sys
 import threading
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +67,32 @@ class PackScope:
                 and (self.since is None or day >= self.since)
                 and (self.until is None or day <= self.until))
 
+    def condition(self) -> sa.ColumnElement[bool]:
+        """:meth:`includes` as SQL, so a page of the timeline is read by the database."""
+        terms: list[sa.ColumnElement[bool]] = []
+        if self.content_ref is not None and self.content_ref.startswith("case:"):
+            case = self.content_ref[5:]
+            terms.append(sa.or_(EvidenceEvent.body.contains(f'"case":{case},', autoescape=True),
+                                EvidenceEvent.body.contains(f'"case":{case}}}', autoescape=True)))
+        elif self.content_ref is not None:
+            terms.append(EvidenceEvent.content_ref == self.content_ref)
+        if self.since is not None and self.since > date.min:  # (every day is on or after date.min)
+            terms.append(EvidenceEvent.occurred_at >= _day_start(self.since))
+        if self.until is not None and self.until < date.max:
+            terms.append(EvidenceEvent.occurred_at < _day_start(self.until + timedelta(days=1)))
+        return sa.and_(sa.true(), *terms)
+
     def _matches(self, event: EvidenceEvent) -> bool:
         if self.content_ref is None:
             return True
         if self.content_ref.startswith("case:"):
             return f'"case":{self.content_ref[5:]},' in event.body or f'"case":{self.content_ref[5:]}}}' in event.body
         return event.content_ref == self.content_ref
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of ``day`` in Shanghai, the day the timeline's dates are read in."""
+    return datetime.combine(day, time(), SHANGHAI)
 
 
 @dataclass

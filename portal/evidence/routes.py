@@ -19,6 +19,7 @@ from portal.auth.policy import can
 from portal.core.types import local_today, utcnow
 from portal.core.bounds import positive_int
 from portal.core.kept import kept
+from portal.core.listing import Key, Ordering, paginate
 from portal.core.uploads import MAX_BYTES, UploadRefused, check_scan
 from portal.courses.models import CourseVersion
 from portal.evidence import log as evidence_log
@@ -95,9 +96,13 @@ def employee(employee_id: int) -> Response:
     authorize("evidence.view", person)
     scope = _scope()
     event_type = request.args.get("type") or None
+    requested = request.args.get("page", 1, type=positive_int) or 1
+    at = request.args.get("at", "")[:500]
     locale = locale_code()
-    filters, receipts, timeline = kept(("evidence of one employee", person.id, head, locale, scope, event_type),
-                                       lambda: _chain_parts(person.id, scope, event_type, locale))
+    filters, receipts = kept(("evidence of one employee", person.id, head, locale, scope, event_type),
+                             lambda: _chain_parts(person.id, scope, event_type, locale))
+    timeline = kept(("timeline of one employee", person.id, head, locale, scope, event_type, requested, at),
+                    lambda: _timeline(person.id, head[0] or 0, scope, event_type, requested, at, locale))
     return page_or_fragment(
         "evidence/employee.html", "evidence/_timeline.html", "evidence-timeline",
         person=person, filters=filters, receipts=receipts, timeline=timeline, scope=scope,
@@ -105,13 +110,9 @@ def employee(employee_id: int) -> Response:
     )
 
 
-def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None, locale: str) -> tuple[Markup, Markup, Markup]:
-    """The filter form (the courses, notices, cases and kinds of event on the chain), the paper
-    receipts with their purged scans, and the filtered timeline."""
-    stmt = sa.select(EvidenceEvent).where(EvidenceEvent.employee_id == employee_id).order_by(EvidenceEvent.seq.desc())
-    if event_type:
-        stmt = stmt.where(EvidenceEvent.event_type == event_type)
-    events = [e for e in db.session.execute(stmt).scalars() if scope.includes(e)]
+def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None, locale: str) -> tuple[Markup, Markup]:
+    """The filter form (the courses, notices, cases and kinds of event on the chain) and the paper
+    receipts with their purged scans."""
     contents = sorted({r for (r,) in db.session.execute(
         sa.select(EvidenceEvent.content_ref).where(EvidenceEvent.employee_id == employee_id).distinct()) if r})
     contents += sorted({f"case:{case}" for (body,) in db.session.execute(
@@ -124,8 +125,27 @@ def _chain_parts(employee_id: int, scope: PackScope, event_type: str | None, loc
     return (Markup(render_template("evidence/_filters.html", person_id=employee_id, scope=scope, event_type=event_type,
                                    contents=contents, types=types, locale=locale)),
             Markup(render_template("evidence/_receipts.html", receipts=receipts,
-                                   purges=operations.scan_purges(employee_id) if receipts else {})),
-            Markup(render_template("evidence/_timeline_events.html", events=events, locale=locale)))
+                                   purges=operations.scan_purges(employee_id) if receipts else {})))
+
+
+EVENTS_PER_PAGE = 50
+NEWEST_FIRST = Ordering((Key(EvidenceEvent.seq, True),))  # seq is unique within the employee's chain
+
+
+def _timeline(employee_id: int, head_seq: int, scope: PackScope, event_type: str | None, requested: int, at: str,
+              locale: str) -> Markup:
+    """One page of the employee's events, newest first, read by keyset along the chain's
+    (chain, seq) index. Unfiltered, the chain's head seq is the number of events (seqs run from 1
+    without gaps), so only a filtered page counts its rows."""
+    stmt = sa.select(EvidenceEvent).where(EvidenceEvent.chain == chain_key(employee_id), scope.condition())
+    if event_type:
+        stmt = stmt.where(EvidenceEvent.event_type == event_type)
+    filtered = bool(event_type or scope.content_ref or scope.since or scope.until)
+    events, page = paginate(db.session, stmt, requested, EVENTS_PER_PAGE, NEWEST_FIRST, at,
+                            total=None if filtered else head_seq)
+    args = {"type": event_type, "content": scope.content_ref, "from": scope.since, "to": scope.until}
+    return Markup(render_template("evidence/_timeline_events.html", events=events, page=page, person_id=employee_id,
+                                  args={name: value for name, value in args.items() if value}, locale=locale))
 
 
 @bp.post("/employees/<int:employee_id>/verify")

@@ -83,3 +83,19 @@ def test_hr_adds_and_disables_a_witness_on_a_phone(phone: Page, live_server: str
     entry.get_by_role("button", name="停用").click()
     expect(phone.get_by_text("工会代表的存档目录 将不再收到签名树头。")).to_be_visible()
     expect(phone.locator("li", has_text=str(tmp_path)).first.get_by_role("button", name="停用")).to_have_count(0)
+
+
+def test_hr_filters_li_s_timeline_on_a_phone_and_the_pager_stays_inside(phone: Page, live_server: str):
+    sign_in(phone, live_server, "hr.wang")
+    phone.goto(f"{live_server}/evidence/?q=A0101")
+    phone.get_by_role("link", name="李强 (A0101)").click()
+    timeline = phone.locator("#evidence-timeline")
+    expect(timeline).to_contain_text(re.compile(r"第 1–\d+ 条，共 \d+ 条"))
+    total = int(re.search(r"共 (\d+) 条", timeline.inner_text()).group(1))
+    phone.get_by_label("事件", exact=True).select_option(index=1)
+    phone.get_by_role("button", name="筛选").click()
+    expect(timeline).not_to_contain_text(f"共 {total} 条")
+    expect(timeline.locator("nav.pager")).to_contain_text(re.compile(r"共 \d+ 条"))
+    assert "type=" in phone.url
+    expect(phone.locator("#evidence-timeline")).to_have_count(1)  # swapped whole, never nested in itself
+    assert_fits_the_viewport(phone)

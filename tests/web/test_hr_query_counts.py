@@ -15,7 +15,7 @@ from portal.cases import operations as cases
 from portal.cases.models import InjuryCase
 from portal.cases.rules import Condition, Dependant, EntryKind, Relation
 from portal.demo.operations import walk_through_course
-from portal.evidence.ledger import SYSTEM
+from portal.evidence.ledger import SYSTEM, NewEvent, append_events
 from portal.extensions import db
 from portal.notices.models import Notice
 from portal.notices.operations import push_notice
@@ -144,3 +144,28 @@ def test_cost_report_and_case_list_take_as_many_statements_with_ten_times_the_ca
     assert [(v.timeline, v.status, v.own_wage, v.benefits, v.account, v.dependants) for v in bulk] == [
         (v.timeline, v.status, v.own_wage, v.benefits, v.account, v.dependants)
         for v in map(lambda c: cases.case_view(c, TODAY), db.session.execute(every_case).scalars())]
+
+
+def test_a_timeline_page_takes_as_many_statements_with_two_thousand_events(client, world):
+    """Computed afresh or kept, any page of an employee's timeline (filtered or not) costs the same
+    statements with ten events on the chain and with two thousand."""
+    path = f"/evidence/employees/{world.worker.id}"
+    pages = {"first": path, "last": f"{path}?page=2&at=last", "one type": f"{path}?type=reminder_sent",
+             "one type, last": f"{path}?type=reminder_sent&page=2&at=last", "one case": f"{path}?content=case:7"}
+
+    def record(count: int) -> None:
+        append_events([NewEvent("case_viewed", world.worker.id, None, SYSTEM, payload={"case": 7, "own": False})
+                       if i % 3 == 0 else NewEvent("reminder_sent", world.worker.id, None, SYSTEM, payload={})
+                       for i in range(count)])
+        db.session.commit()
+
+    def measured() -> dict[str, tuple[int, int]]:
+        return {name: (_computed_statements(client, url), _statements(client, url)) for name, url in pages.items()}
+
+    record(10)
+    login(client, "hr")
+    few = measured()
+    record(1990)
+    many = measured()
+    assert "第 1–50 条，共 2001 条" in client.get(path).get_data(as_text=True)
+    assert many == few, {name: (few[name], many[name]) for name in few if few[name] != many[name]}

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from portal.core.listing import sort_keys
 from portal.core.paging import Sort
 from portal.courses.models import Assignment
-from portal.evidence.ledger import SYSTEM
+from portal.evidence.ledger import SYSTEM, NewEvent, append_events
 from portal.evidence.models import EvidenceEvent
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
@@ -252,3 +252,15 @@ def test_a_deliveries_page_by_a_date_reads_the_version_in_that_order(client, wor
     login(client, "hr")
     plan = _page_plan(client, f"/records/notices/{version.notice_id}?{query}", "SELECT notice_deliveries.id")
     assert_reads_in_index_order(plan, index)
+
+@pytest.mark.parametrize("query", ["", "type=reminder_sent", "page=2&at=last", "content=case:7&from=2026-01-01"])
+def test_a_timeline_page_walks_the_employees_chain_by_seq(client, world, query):
+    append_events([NewEvent("reminder_sent", world.worker.id, None, SYSTEM, payload={}) for _ in range(60)])
+    db.session.commit()
+    login(client, "hr")
+    plan = _page_plan(client, f"/evidence/employees/{world.worker.id}?{query}", "SELECT evidence_events.id")
+    if db.engine.dialect.name == "sqlite":
+        assert "SEARCH evidence_events USING INDEX sqlite_autoindex_evidence_events_1 (chain=?" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        assert "uq_evidence_events_chain_seq" in plan and "Sort  (" not in plan, plan
