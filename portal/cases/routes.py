@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.auth.access import authorize, requires
 from portal.cases import operations
+from portal.cases.freshness import CASE_FIGURES
+from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
+from portal.core.kept import kept_under, stripe_stamp
 from portal.core.records import commit_keeping_loaded
+from portal.core.types import local_today
+from portal.evidence.chain import chain_key
+from portal.evidence.models import ChainHead
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
@@ -38,15 +46,35 @@ def case_notices(employee_id: int) -> list[NoticeDelivery]:
 @requires("case.self")
 def mine() -> str:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
-    if current_user.employee_id is None:
+    employee_id = current_user.employee_id
+    if employee_id is None:
         abort(404)
-    cases = operations.cases_of(current_user.employee_id, with_rows=True)
+    locale = locale_code()
+    cases = operations.cases_of(employee_id, with_rows=True)
     if not cases:
-        return render_template("cases/mine.html", view=None, **helpers(locale_code()))
+        return render_template("cases/mine.html", figures=None)
     case = cases[0]
     authorize("case.self", case)
-    operations.record_view(case, current_user.id, request_origin(), own=True)
+    operations.record_view(case, current_user.id, request_origin(), own=True)  # on every view, kept or not
     commit_keeping_loaded()
-    return render_template("cases/mine.html", view=operations.case_view(case), notices=case_notices(case.employee_id),
-                           recorded_by=operations.recorded_by(case),
-                           earlier=cases[1:], **helpers(locale_code()))
+    today = local_today()
+    stamp, head = db.session.execute(_keys_statement(), {"stripe": CASE_FIGURES.stripe_for(employee_id),
+                                                          "chain": chain_key(employee_id)}).one()
+    figures = kept_under((stamp, head), ("my case", employee_id, case.id, today, locale),
+                         lambda: _figures(case, today, locale))
+    return render_template("cases/mine.html", figures=figures, notices=case_notices(employee_id), locale=locale)
+
+
+@cache
+def _keys_statement() -> sa.Select:
+    """What the kept figures are keyed by besides the day and language, in one statement: the case
+    figures stamp of the employee's stripe (everything the rules engine reads) and the head of the
+    employee's ledger chain (who recorded each step, read from the case's events)."""
+    head = sa.select(ChainHead.hash).where(ChainHead.chain == sa.bindparam("chain")).scalar_subquery()
+    return sa.select(stripe_stamp(CASE_FIGURES.name), head)
+
+
+def _figures(case: InjuryCase, today: date, locale: str) -> Markup:
+    """The computed part of my case: its status, timeline, benefits and account."""
+    return Markup(render_template("cases/_mine_figures.html", view=operations.case_view(case, today),
+                                  recorded_by=operations.recorded_by(case), **helpers(locale)))
