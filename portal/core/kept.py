@@ -90,9 +90,24 @@ def _changed_stripes(session: Session, one: Watch) -> set[int]:
         if kind in one.models and (whole or _changed(row, session, one.models[kind])):
             stripe = one.stripe_of(row)
             stripes.update(range(one.stripes) if stripe is None else (stripe,))
+            if not whole:
+                stripes.update(_former_stripes(row, one))
             if len(stripes) == one.stripes:
                 break
     return stripes
+
+
+def _former_stripes(row: Any, one: Watch) -> Iterable[int]:
+    """A row moved to another employee concerns the one it leaves too (anyone, when it left none or
+    the value it left was not loaded)."""
+    state = sa.inspect(row)
+    if one.stripes == 1 or "employee_id" not in state.attrs:
+        return ()
+    history = state.attrs["employee_id"].history
+    if not history.added:
+        return ()
+    former = history.deleted
+    return range(one.stripes) if not former or None in former else {one.stripe_for(e) for e in former}
 
 
 def new_stamp() -> str:
