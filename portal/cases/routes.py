@@ -48,29 +48,34 @@ def mine() -> str:
     if employee_id is None:
         abort(404)
     locale = locale_code()
-    cases = operations.cases_of(employee_id, with_rows=True)
-    if not cases:
+    newest = db.session.execute(_newest_case_statement(), {"employee_id": employee_id,
+                                                           "stripe": CASE_FIGURES.stripe_for(employee_id)}).first()
+    if newest is None:
         return render_template("cases/mine.html", figures=None)
-    case = cases[0]
+    case, stamp = newest
     authorize("case.self", case)
     operations.record_view(case, current_user.id, request_origin(), own=True)  # on every view, kept or not
     commit_keeping_loaded()
     today = local_today()
-    stamp = db.session.execute(_stamp_statement(), {"stripe": CASE_FIGURES.stripe_for(employee_id)}).scalar()
     figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
                          lambda: _figures(case, today, locale))
     return render_template("cases/mine.html", figures=figures, notices=case_notices(employee_id), locale=locale)
 
 
 @cache
-def _stamp_statement() -> sa.Select:
-    """The case figures stamp of the employee's stripe: it covers everything the figures are computed
-    from, and who recorded each step too, as every event naming a recorder is written with a change
-    to the case or its actions, and names change by a write to the user or the employee."""
-    return sa.select(stripe_stamp(CASE_FIGURES.name))
+def _newest_case_statement() -> sa.Select:
+    """The employee's newest case with the case figures stamp of the employee's stripe, which the
+    figures are kept under: it covers everything they are computed from, and who recorded each step
+    too, as every event naming a recorder is written with a change to the case or its actions, and
+    names change by a write to the user or the employee. Recording the view changes none of them."""
+    return (sa.select(InjuryCase, stripe_stamp(CASE_FIGURES.name))
+            .where(InjuryCase.employee_id == sa.bindparam("employee_id"))
+            .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1))
 
 
 def _figures(case: InjuryCase, today: date, locale: str) -> Markup:
-    """The computed part of my case: its status, timeline, benefits and account."""
+    """The computed part of my case: its status, timeline, benefits and account (the case's rows
+    joined onto it in one statement)."""
+    operations.cases_of(case.employee_id, with_rows=True)
     return Markup(render_template("cases/_mine_figures.html", view=operations.case_view(case, today),
                                   recorded_by=operations.recorded_by(case), **helpers(locale)))
