@@ -54,8 +54,8 @@ def mine() -> str:
         return render_template("cases/mine.html", figures=None)
     case, stamp = newest
     authorize("case.self", case)
-    operations.record_view(case, current_user.id, request_origin(), own=True)  # on every view, kept or not
-    commit_keeping_loaded()
+    if operations.record_view(case, current_user.id, request_origin(), own=True):  # on every view, kept or not
+        commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
                          lambda: _figures(case, today, locale))
