@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.auth.access import authorize, requires
 from portal.cases import operations
+from portal.cases.freshness import CASE_FIGURES
+from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
+from portal.core.kept import kept_under, stripe_stamp
 from portal.core.records import commit_keeping_loaded
+from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
@@ -38,15 +44,38 @@ def case_notices(employee_id: int) -> list[NoticeDelivery]:
 @requires("case.self")
 def mine() -> str:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
-    if current_user.employee_id is None:
+    employee_id = current_user.employee_id
+    if employee_id is None:
         abort(404)
-    cases = operations.cases_of(current_user.employee_id, with_rows=True)
-    if not cases:
-        return render_template("cases/mine.html", view=None, **helpers(locale_code()))
-    case = cases[0]
+    locale = locale_code()
+    newest = db.session.execute(_newest_case_statement(), {"employee_id": employee_id,
+                                                           "stripe": CASE_FIGURES.stripe_for(employee_id)}).first()
+    if newest is None:
+        return render_template("cases/mine.html", figures=None)
+    case, stamp = newest
     authorize("case.self", case)
-    operations.record_view(case, current_user.id, request_origin(), own=True)
-    commit_keeping_loaded()
-    return render_template("cases/mine.html", view=operations.case_view(case), notices=case_notices(case.employee_id),
-                           recorded_by=operations.recorded_by(case),
-                           earlier=cases[1:], **helpers(locale_code()))
+    if operations.record_view(case, current_user.id, request_origin(), own=True):  # on every view, kept or not
+        commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
+    today = local_today()
+    figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
+                         lambda: _figures(case, today, locale))
+    return render_template("cases/mine.html", figures=figures, notices=case_notices(employee_id), locale=locale)
+
+
+@cache
+def _newest_case_statement() -> sa.Select:
+    """The employee's newest case with the case figures stamp of the employee's stripe, which the
+    figures are kept under: it covers everything they are computed from, and who recorded each step
+    too, as every event naming a recorder is written with a change to the case or its actions, and
+    names change by a write to the user or the employee. Recording the view changes none of them."""
+    return (sa.select(InjuryCase, stripe_stamp(CASE_FIGURES.name))
+            .where(InjuryCase.employee_id == sa.bindparam("employee_id"))
+            .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1))
+
+
+def _figures(case: InjuryCase, today: date, locale: str) -> Markup:
+    """The computed part of my case: its status, timeline, benefits and account (the case's rows
+    joined onto it in one statement)."""
+    operations.cases_of(case.employee_id, with_rows=True)
+    return Markup(render_template("cases/_mine_figures.html", view=operations.case_view(case, today),
+                                  recorded_by=operations.recorded_by(case), **helpers(locale)))

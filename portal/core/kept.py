@@ -61,7 +61,11 @@ class Watch:
     def stripe_of(self, row: Any) -> int | None:
         """The row's stripe, or None when it may concern anyone (every stripe is renewed)."""
         employee_id = getattr(row, "employee_id", None)
-        return employee_id % self.stripes if self.stripes > 1 and employee_id is not None else None
+        return self.stripe_for(employee_id) if self.stripes > 1 and employee_id is not None else None
+
+    def stripe_for(self, employee_id: int) -> int:
+        """The stripe whose stamp is renewed by writes about this employee."""
+        return employee_id % self.stripes
 
 
 WATCHES: dict[str, Watch] = {}
@@ -86,9 +90,24 @@ def _changed_stripes(session: Session, one: Watch) -> set[int]:
         if kind in one.models and (whole or _changed(row, session, one.models[kind])):
             stripe = one.stripe_of(row)
             stripes.update(range(one.stripes) if stripe is None else (stripe,))
+            if not whole:
+                stripes.update(_former_stripes(row, one))
             if len(stripes) == one.stripes:
                 break
     return stripes
+
+
+def _former_stripes(row: Any, one: Watch) -> Iterable[int]:
+    """A row moved to another employee concerns the one it leaves too (anyone, when it left none or
+    the value it left was not loaded)."""
+    state = sa.inspect(row)
+    if one.stripes == 1 or "employee_id" not in state.attrs:
+        return ()
+    history = state.attrs["employee_id"].history
+    if not history.added:
+        return ()
+    former = history.deleted
+    return range(one.stripes) if not former or None in former else {one.stripe_for(e) for e in former}
 
 
 def new_stamp() -> str:
@@ -230,10 +249,22 @@ def kept(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
-def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
-    """:func:`kept` while the named watches' stamps stay the same. Without stamps, or inside a
-    transaction that changed what a watch watches (its stamps are renewed at commit), nothing is kept."""
-    stamps = current_stamps(*names)
-    if stamps is None or db.session.info.get(PENDING):  # nothing kept from a transaction still writing
+def stripe_stamp(name: str) -> sa.ScalarSelect:
+    """The stamp of one stripe of the named watch (the parameter ``stripe``: :meth:`Watch.stripe_for`
+    an employee), as a subquery, so that a page about one person reads it in one statement with
+    whatever else it is kept by."""
+    return (sa.select(KeptStamp.stamp)
+            .where(KeptStamp.name == name, KeptStamp.stripe == sa.bindparam("stripe")).scalar_subquery())
+
+
+def kept_under(stamps: tuple[str | None, ...] | None, key: Hashable, compute: Callable[[], T]) -> T:
+    """:func:`kept` while these stamps, read by the caller, stay the same. Without stamps, or inside
+    a transaction that changed what a watch watches (its stamps are renewed at commit), nothing is kept."""
+    if stamps is None or None in stamps or db.session.info.get(PENDING):  # nothing kept from a transaction still writing
         return compute()
-    return kept((names, stamps, key), compute)
+    return kept((stamps, key), compute)
+
+
+def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    """:func:`kept_under` the named watches' stamps."""
+    return kept_under(current_stamps(*names), (names, key), compute)

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from bench.dataset import add_employees
+from portal.core.kept import kept_parts
 from portal.courses.models import Acknowledgement
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
@@ -19,13 +20,15 @@ from tests.conftest import assign_course, counted_statements, login
 from tests.web.cases.route_expectations import prepare_cases
 
 TODAY = date(2026, 11, 26)
-# Exactly (all within 8): the account with its employee and the bell's count (1) on every page; my learning,
+# Exactly (steady state all within 8; my case computed afresh 9): the account with its employee and the bell's count (1) on every page; my learning,
 # my notices: their list (1); quiz: the assignment with course and version (1); receipt: the receipt with
 # what it names (1) and later versions (1); lesson (already read, so reviewing it writes nothing): the
-# assignment with its course, version and progress on the lesson (1); my case: the cases with their actions, entries and dependants (1),
-# the check that this hour's view is logged (1), policies, calendar and wages (3), notices (1) and who
-# recorded each step with their names (1).
-EXPECTED = {"my learning": 2, "lesson": 2, "quiz": 2, "receipt": 3, "my case": 8, "my notices": 2}
+# assignment with its course, version and progress on the lesson (1); my case: the newest case with the
+# stamp its figures are kept under (1), the check that this hour's view is logged (1) and notices (1);
+# when the figures are computed afresh, also the case's actions, entries and dependants (1), policies,
+# calendar and wages (3) and who recorded each step with their names (1).
+EXPECTED = {"my learning": 2, "lesson": 2, "quiz": 2, "receipt": 3, "my case": 4, "my notices": 2}
+MY_CASE_COMPUTED = 9
 
 
 def _statements(client, path: str) -> int:
@@ -46,13 +49,19 @@ def test_employee_pages_take_as_many_statements_at_any_company_size(client, worl
     pages = {"my learning": "/learning/", "lesson": "/learning/injury-basics/lessons/1",
              "quiz": "/learning/injury-basics/quiz", "receipt": f"/learning/receipts/{receipt}",
              "my case": "/my-case/", "my notices": "/notices/"}
-    for path in pages.values():
-        client.get(path)  # first visits may record first opens; measure the steady state
-    small = {name: _statements(client, path) for name, path in pages.items()}
 
+    def measured() -> tuple[dict[str, int], int]:
+        for path in pages.values():
+            client.get(path)  # first visits may record first opens; measure the steady state
+        steady = {name: _statements(client, path) for name, path in pages.items()}
+        kept_parts().clear()
+        return steady, _statements(client, pages["my case"])
+
+    small, small_computed = measured()
     add_employees(300, 3000, 0, TODAY)
     assert db.session.execute(sa.select(sa.func.count(Acknowledgement.id))).scalar_one() > 150
-    large = {name: _statements(client, path) for name, path in pages.items()}
+    large, large_computed = measured()
 
     assert large == small, (small, large)
     assert small == EXPECTED, small
+    assert small_computed == large_computed == MY_CASE_COMPUTED

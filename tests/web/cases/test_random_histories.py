@@ -1,8 +1,9 @@
 """Random case histories (wages, suspension, grade, withholding, plans now or later, refunds,
 collections) show the same figures on every surface: the case view, HR's case page, the worker's
 page, the cost report, the export and the evidence pack's case_account.json; and the account's
-balance identity always holds; the cost report and case list kept between histories equal pages
-computed afresh, and each status filter lists exactly the cases computed with that status."""
+balance identity always holds; the cost report, the case list and a worker's own page kept between
+histories equal pages computed afresh, and each status filter lists exactly the cases computed with
+that status."""
 
 from __future__ import annotations
 
@@ -129,6 +130,7 @@ def assert_same_everywhere(client, worker, case: InjuryCase) -> None:
 def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
     world = cases_ready
     login(client, "hr")
+    first_worker = []  # whose own case page stays kept while the later histories are written
 
     @settings(max_examples=8, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -138,10 +140,12 @@ def test_random_histories_show_the_same_figures_everywhere(client, cases_ready):
         worker = client.application.test_client()
         login(worker, username)
         assert_same_everywhere(client, worker, case)
-        # The cost report and the case list, kept from the earlier examples, equal pages computed afresh.
-        kept = [_main(client, path) for path in KEPT_PAGES]
+        first_worker[:] = first_worker or [worker]
+        # The cost report, the case list and the first worker's own page, kept from the earlier
+        # examples, equal pages computed afresh.
+        kept = [_main(client, path) for path in KEPT_PAGES] + [_main(first_worker[0], "/my-case/")]
         kept_parts().clear()
-        assert kept == [_main(client, path) for path in KEPT_PAGES]
+        assert kept == [_main(client, path) for path in KEPT_PAGES] + [_main(first_worker[0], "/my-case/")]
         assert_statuses_filter_as_computed(client)
 
     check()
