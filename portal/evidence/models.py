@@ -67,6 +67,8 @@ class VerificationRun(db.Model):
     """The outcome of one verification, shown on the HR evidence page."""
 
     __tablename__ = "evidence_verifications"
+    # The evidence page of one employee shows that employee's last verification.
+    __table_args__ = (sa.Index("ix_evidence_verifications_employee", "employee_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())

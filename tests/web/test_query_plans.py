@@ -264,3 +264,12 @@ def test_a_timeline_page_walks_the_employees_chain_by_seq(client, world, query):
         assert "TEMP B-TREE" not in plan, plan
     else:
         assert "uq_evidence_events_chain_seq" in plan and "Sort  (" not in plan, plan
+
+
+def test_the_employees_last_verification_is_read_from_its_index(client, world):
+    """The evidence page reads the employee, the chain head and the last verification in one
+    statement; the verifications grow with every run, so they are found by employee, not scanned."""
+    login(client, "hr")
+    plan = _page_plan(client, f"/evidence/employees/{world.worker.id}", "SELECT employees.id")
+    assert "ix_evidence_verifications_employee" in plan, plan
+    assert "SCAN evidence_verifications" not in plan and "Seq Scan on evidence_verifications" not in plan, plan

@@ -1,6 +1,6 @@
 """list sort indexes: the matrix by acknowledgement, the deliveries by due date and by opening
 
-Revision ID: 0024
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-11-29 22:25:00
 
@@ -12,7 +12,7 @@ from portal.core.listing import nulls_first
 
 
 # revision identifiers, used by Alembic.
-revision = '0024'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
