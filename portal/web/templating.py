@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,7 +22,7 @@ from portal.auth.access import current_actor
 from portal.auth.policy import Actor, can
 from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
-from portal.web.i18n import locale_code
+from portal.web.i18n import format_key, locale_code
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,11 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Shanghai (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE)."""
-    return "" if value is None else _formatted(format_datetime, value, format, get_locale(), get_timezone())
+    return "" if value is None else _formatted(format_datetime, value, format, *format_key())
 
 
 def local_date(value: date | None, format: str = "medium") -> str:
-    return "" if value is None else _formatted(format_date, value, format, get_locale(), get_timezone())
+    return "" if value is None else _formatted(format_date, value, format, *format_key())
 
 
 @lru_cache(maxsize=8192)
