@@ -192,7 +192,8 @@ def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
     at: str = "", scalars: bool = True, total: int | None = None,
 ) -> tuple[list[Any], Page]:
-    """One page of ``stmt`` (entities, or whole rows with ``scalars=False``) and its Page.
+    """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
+    followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
@@ -200,7 +201,6 @@ def paginate(
     if total is None:
         total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = page_of(requested, total, size)
-    width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
@@ -222,10 +222,11 @@ def paginate(
             page, rows = Page(1, size, total), _rows(session, keyed.order_by(*ordering.clauses()).limit(size))
     else:
         rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
-    found = [row[0] if scalars else row[:width] for row in rows]
+    found = [row[0] for row in rows] if scalars else rows
     if rows:
-        page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][width:]),
-                    next_at=encode_cursor("after", rows[-1][width:]))
+        keys = len(ordering.keys)  # the last columns of each row
+        page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
+                    next_at=encode_cursor("after", rows[-1][-keys:]))
     return found, page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +18,7 @@ from portal.core.listing import ReadFirst, first_match, matching, order_by, pagi
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import search_condition
+from portal.org.operations import search_condition, with_person
 from portal.org.rules import ContractType
 
 
@@ -60,7 +61,7 @@ MATRIX_PAGE_SIZE = 50
 
 @dataclass
 class Matrix:
-    rows: list[tuple[Assignment, Status]]
+    rows: list[Any]  # a page's plain rows, or (assignment, status) for every row: see ``matrix``
     counts: Counter[Status] = field(default_factory=Counter)
     total: int = 0
     page: Page | None = None  # None: every row (the CSV export)
@@ -138,10 +139,14 @@ def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[b
     return counts
 
 
-def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
+def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
-    filtering. Any filter gives the same few queries whatever the number of rows."""
+    filtering. Any filter gives the same few queries whatever the number of rows.
+
+    A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
+    in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
+    an assignment with its people and acknowledgement loaded, and its status."""
     status = status_expression(today)
     by_person = criteria.sort.key in PERSON_SORTS
     base = _visible_assignments(course, by_person)
@@ -154,9 +159,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         filters.append(search_condition(criteria.query))
     base = base.where(*filters)
     counts = _counts(course, filters, criteria, status, today)
-    listed = base.add_columns(status).options(joinedload(Assignment.employee).joinedload(Employee.department))
-    if not paged:  # the CSV reads the acknowledgement and its version per row; the page shows neither
-        listed = listed.options(selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
+    if paged:  # plain rows of the columns the page shows, no objects
+        listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
+                                                    Assignment.due_date, Assignment.acknowledged_at),
+                             Assignment.employee_id, locale)
+    else:  # the CSV reads the person, the acknowledgement and its version per row
+        listed = base.add_columns(status).options(
+            joinedload(Assignment.employee).joinedload(Employee.department),
+            selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
     if criteria.status:
         listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
@@ -167,9 +177,9 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
                                criteria.at, scalars=False,
                                total=counts[criteria.status] if criteria.status else total)
-    else:
-        found, page = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all(), None
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, page=page)
+        return Matrix(rows=found, counts=counts, total=total, page=page)
+    found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from portal.core.paging import sort_of
 from portal.courses.rules import Status
 from portal.evidence.web import request_origin
 from portal.extensions import db
-from portal.lifecycle.operations import assignment_validity
+from portal.lifecycle.operations import acknowledgement_validity
+from portal.lifecycle.rules import Validity
 from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
 from portal.org.operations import all_departments, visible_departments
@@ -72,9 +73,10 @@ def detail(slug: str) -> Response:
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
         page_only=lambda: {"departments": visible_departments(), "assign_form": AssignForm()},
-        course=course, criteria=criteria, result=matrix(course, criteria, today),
-        status_labels=status_labels(), contract_labels=CONTRACT_LABELS,
-        locale=locale_code(), validity=lambda a: assignment_validity(a, today),
+        course=course, criteria=criteria, result=matrix(course, criteria, today, locale=locale_code()),
+        status_labels=status_labels(), contract_labels=CONTRACT_LABELS, validity_states=list(Validity),
+        locale=locale_code(), validity=lambda acknowledged_at: acknowledgement_validity(
+            acknowledged_at, course.validity_months, today),
     )
 
 

@@ -60,11 +60,13 @@ def notice_standing(record: NoticeAcknowledgement, today: date) -> Standing:
                           _local(record.acknowledged_at), version.notice.validity_months, today)
 
 
-def assignment_validity(assignment: Assignment, today: date) -> Validity | None:
-    """Valid, expiring or expired for an acknowledged assignment of a course with a validity period."""
-    if assignment.acknowledged_at is None:
+def acknowledgement_validity(acknowledged_at: datetime | None, validity_months: int | None,
+                             today: date) -> Validity | None:
+    """Valid, expiring or expired for an acknowledgement given at ``acknowledged_at`` (UTC) of
+    something valid for ``validity_months``; None when not acknowledged or never expiring."""
+    if acknowledged_at is None:
         return None
-    return rules.validity(rules.expires_on(_local(assignment.acknowledged_at), assignment.course.validity_months), today)
+    return rules.validity(rules.expires_on(_local(acknowledged_at), validity_months), today)
 
 
 # --- What expires ---------------------------------------------------------------------------------

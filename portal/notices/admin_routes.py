@@ -117,7 +117,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
         page_only=page_only, notice=notice, version=notice.newest, criteria=criteria,
-        table=records.deliveries(notice, criteria, operations.shanghai_date()),
+        table=records.deliveries(notice, criteria, operations.shanghai_date(), locale),
         status_labels=STATUS_LABELS, locale=locale,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -12,10 +13,10 @@ from sqlalchemy.orm import joinedload
 from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
-from portal.notices.models import Notice, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
+from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
 from portal.notices.rules import Status
 from portal.org.models import Employee
-from portal.org.operations import search_condition
+from portal.org.operations import search_condition, with_person
 
 
 def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
@@ -76,9 +77,10 @@ DELIVERIES_PER_PAGE = 50
 
 @dataclass
 class DeliveryTable:
-    rows: list[tuple[NoticeDelivery, Status]]
+    rows: list[Any]  # plain rows: see ``deliveries``
     counts: Counter[Status] = field(default_factory=Counter)
     page: Page = field(default_factory=lambda: Page(1, DELIVERIES_PER_PAGE, 0))
+    version_numbers: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -106,10 +108,12 @@ def _tallied_counts(today: date) -> sa.Select:
     return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: str = "zh_CN") -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total. Two queries
-    (and the eager loads) whatever the number of rows or the page."""
+    whatever the number of rows or the page; the rows are plain rows of what the table shows
+    (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
+    ``due_date``, ``first_opened_at``, ``receipt_number``)."""
     status = status_expression(today)
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
@@ -128,10 +132,12 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     if criteria.query.strip():
         base = base.where(search_condition(criteria.query))
     counts = _counts(notice, base, criteria, status, today)
-    listed = base.add_columns(status).options(
-        joinedload(NoticeDelivery.employee).joinedload(Employee.department),
-        joinedload(NoticeDelivery.acknowledgement),
-    )
+    listed = with_person(
+        base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
+                               status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
+                               NoticeAcknowledgement.receipt_number)
+        .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
+        NoticeDelivery.employee_id, locale)
     if criteria.status:
         listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
@@ -139,7 +145,8 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
                           sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
                           total=counts[criteria.status] if criteria.status else sum(counts.values()))
-    return DeliveryTable(rows=[(d, Status(s)) for d, s in rows], counts=counts, page=page)
+    return DeliveryTable(rows=rows, counts=counts, page=page,
+                         version_numbers={version.id: version.number for version in notice.versions})
 
 
 def responses(*, answered: bool) -> list[NoticeResponse]:

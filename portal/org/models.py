@@ -35,6 +35,12 @@ class Department(db.Model):
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_zh
 
+    @classmethod
+    def name_column(cls, locale: str, table: type[Department] | None = None) -> sa.ColumnElement[str]:
+        """``name(locale)`` as a column of ``table`` (this one or an alias of it), for rows read without objects."""
+        table = table or cls
+        return table.name_en if locale == "en" else table.name_zh
+
 
 class Employee(db.Model):
     __tablename__ = "employees"

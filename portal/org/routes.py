@@ -55,7 +55,7 @@ def _filter_from_request() -> operations.EmployeeFilter:
 def employees() -> Response:
     """Employees the user may see; the search box swaps only the rows (``#employee-rows``)."""
     criteria = _filter_from_request()
-    result = operations.visible_employees(criteria)
+    result = operations.visible_employees(criteria, locale_code())
     return page_or_fragment(
         "org/employees.html",
         "org/_employee_rows.html",

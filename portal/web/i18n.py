@@ -9,7 +9,7 @@ from typing import Any
 from babel import Locale, support
 from flask import Flask, current_app, request, session
 from flask.globals import _cv_app
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -84,6 +84,16 @@ def _active() -> tuple[str, support.NullTranslations] | None:
     active = (code, babel.domain_instance.catalog(config["BABEL_TRANSLATION_DIRECTORIES"], code))
     namespace.portal_catalog = (locale, active)
     return active
+
+
+def format_key() -> tuple[str, Any]:
+    """The active locale's code and time zone: what a formatted date or time depends on. Read from
+    flask-babel's per-request namespace directly (a table's cells ask for each date), keyed on the
+    code, not Babel's locale object (each request parses its own, and comparing two is slow)."""
+    app_context = _cv_app.get(None)
+    namespace = None if app_context is None else app_context.g.__dict__.get("_flask_babel")
+    zone = getattr(namespace, "babel_tzinfo", None)
+    return locale_code(), zone if zone is not None else get_timezone()
 
 
 def translations() -> support.NullTranslations:

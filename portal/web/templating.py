@@ -12,17 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 
 from portal.auth.access import current_actor
 from portal.auth.policy import Actor, can
 from portal.core.types import local_timestamp
 from portal.evidence.labels import EVENT_LABELS
-from portal.web.i18n import locale_code
+from portal.web.i18n import format_key, locale_code
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,11 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Shanghai (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE)."""
-    return "" if value is None else _formatted(format_datetime, value, format, get_locale(), get_timezone())
+    return "" if value is None else _formatted(format_datetime, value, format, *format_key())
 
 
 def local_date(value: date | None, format: str = "medium") -> str:
-    return "" if value is None else _formatted(format_date, value, format, get_locale(), get_timezone())
+    return "" if value is None else _formatted(format_date, value, format, *format_key())
 
 
 @lru_cache(maxsize=8192)
@@ -144,6 +145,13 @@ _LINK_MARKER = 9_081_726_354  # a value no row has, found once in the link built
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
+def cells(**labels: Any) -> dict[str, Markup]:
+    """Each column's opening ``<td data-label="…">`` (the label a phone shows beside the value),
+    escaped once for a whole table; a template reads them by key (``td["name"]``), which Jinja
+    looks up without trying an attribute first."""
+    return {key: Markup('<td data-label="%s">') % str(label) for key, label in labels.items()}
+
+
 def as_text(labels: dict[Any, Any]) -> dict[Any, str]:
     """Labels translated once for a whole table, not once per row (lazy strings translate each
     time they are shown)."""
@@ -183,4 +191,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(yuan)
     app.add_template_filter(as_text)
     app.add_template_global(row_links)
+    app.add_template_global(cells)
     app.add_template_filter(json.loads, "fromjson")

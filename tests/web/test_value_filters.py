@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.web.templating import as_text, local_date, local_datetime, row_links
+from portal.web.templating import as_text, cells, local_date, local_datetime, row_links
 from tests.conftest import login, post_form
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -65,6 +65,16 @@ def test_labels_as_text_are_translated_once_in_the_active_locale(app):
         assert labels[ContractType.FIXED_TERM] == "Fixed-term" and type(labels[ContractType.FIXED_TERM]) is str
     with in_locale(app, "zh_CN"):
         assert as_text(CONTRACT_LABELS)[ContractType.FIXED_TERM] != "Fixed-term"
+
+
+def test_cell_openers_carry_each_label_escaped_in_the_active_locale(app):
+    from portal.web.templating import _l
+
+    with in_locale(app, "en"):
+        opened = cells(name=_l("Name"), odd='"<&>')
+        assert opened == {"name": '<td data-label="Name">', "odd": '<td data-label="&#34;&lt;&amp;&gt;">'}
+    with in_locale(app, "zh_CN"):
+        assert cells(name=_l("Name"))["name"] == '<td data-label="姓名">'
 
 
 def test_the_employee_list_shows_hire_dates_in_the_chosen_locale(client, world):
