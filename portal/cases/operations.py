@@ -336,26 +336,42 @@ def confirm_action(action: CaseAction, by_user_id: int, origin: Origin) -> None:
 VIEW_LOG_INTERVAL = timedelta(hours=1)
 
 
-@cache
-def _recent_views_statement() -> sa.Select:
+def recent_views(employee_id: Any, actor_user_id: Any) -> sa.Select:
+    """The bodies of the case views this person logged about this employee within the last
+    ``VIEW_LOG_INTERVAL`` (the time bound as the parameter ``since``)."""
     from portal.evidence.models import EvidenceEvent
 
     return sa.select(EvidenceEvent.body).where(
-        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == sa.bindparam("employee_id"),
-        EvidenceEvent.actor_user_id == sa.bindparam("actor_user_id"), EvidenceEvent.occurred_at > sa.bindparam("since"))
+        EvidenceEvent.event_type == "case_viewed", EvidenceEvent.employee_id == employee_id,
+        EvidenceEvent.actor_user_id == actor_user_id, EvidenceEvent.occurred_at > sa.bindparam("since"))
 
 
-def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool) -> bool:
+@cache
+def _recent_views_statement() -> sa.Select:
+    return recent_views(sa.bindparam("employee_id"), sa.bindparam("actor_user_id"))
+
+
+VIEWS_SEPARATOR = "\x1f"  # never inside a body: JSON writes control characters escaped
+
+
+def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool,
+                recent: list[str] | None = None) -> bool:
     """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
     person per case per hour, so the pages HR returns to after each save do not bury the record
-    in repeats; returns whether this view was logged."""
-    recent = db.session.execute(_recent_views_statement(), {
-        "employee_id": case.employee_id, "actor_user_id": by_user_id, "since": utcnow() - VIEW_LOG_INTERVAL}).scalars()
+    in repeats; returns whether this view was logged. ``recent``: the bodies of :func:`recent_views`
+    when the caller read them with its own statement."""
+    if recent is None:
+        recent = list(db.session.execute(_recent_views_statement(), {
+            "employee_id": case.employee_id, "actor_user_id": by_user_id, "since": view_log_since()}).scalars())
     if any(json.loads(body)["payload"].get("case") == case.id for body in recent):
         return False
     append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
                  payload={"case": case.id, "own": own})
     return True
+
+
+def view_log_since() -> datetime:
+    return utcnow() - VIEW_LOG_INTERVAL
 
 
 @cache

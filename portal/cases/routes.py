@@ -48,13 +48,15 @@ def mine() -> str:
     if employee_id is None:
         abort(404)
     locale = locale_code()
-    newest = db.session.execute(_newest_case_statement(), {"employee_id": employee_id,
-                                                           "stripe": CASE_FIGURES.stripe_for(employee_id)}).first()
+    newest = db.session.execute(_newest_case_statement(), {
+        "employee_id": employee_id, "stripe": CASE_FIGURES.stripe_for(employee_id),
+        "actor_user_id": current_user.id, "since": operations.view_log_since()}).first()
     if newest is None:
         return render_template("cases/mine.html", figures=None)
-    case, stamp = newest
+    case, stamp, logged = newest
     authorize("case.self", case)
-    if operations.record_view(case, current_user.id, request_origin(), own=True):  # on every view, kept or not
+    recent = logged.split(operations.VIEWS_SEPARATOR) if logged else []
+    if operations.record_view(case, current_user.id, request_origin(), own=True, recent=recent):  # every view
         commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
@@ -67,8 +69,12 @@ def _newest_case_statement() -> sa.Select:
     """The employee's newest case with the case figures stamp of the employee's stripe, which the
     figures are kept under: it covers everything they are computed from, and who recorded each step
     too, as every event naming a recorder is written with a change to the case or its actions, and
-    names change by a write to the user or the employee. Recording the view changes none of them."""
-    return (sa.select(InjuryCase, stripe_stamp(CASE_FIGURES.name))
+    names change by a write to the user or the employee. Recording the view changes none of them.
+    The views the worker logged within the hour come along, joined into one string, to decide
+    whether this view is logged."""
+    views = operations.recent_views(sa.bindparam("employee_id"), sa.bindparam("actor_user_id")).subquery()
+    logged = sa.select(sa.func.aggregate_strings(views.c.body, operations.VIEWS_SEPARATOR)).scalar_subquery()
+    return (sa.select(InjuryCase, stripe_stamp(CASE_FIGURES.name), logged)
             .where(InjuryCase.employee_id == sa.bindparam("employee_id"))
             .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1))
 
