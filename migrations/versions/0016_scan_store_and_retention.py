@@ -5,7 +5,7 @@ The scan bytes move from ``evidence_paper_receipts.scan`` (an append-only row, s
 receipts' append-only triggers are lifted for the move and installed again.
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0015
 Create Date: 2026-11-29 18:30:00
 
 """

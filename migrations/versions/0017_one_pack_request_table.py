@@ -2,7 +2,7 @@
 evidence_pack_requests (which gains the ZIP's SHA-256)
 
 Revision ID: 0017
-Revises: 0009
+Revises: 0016
 Create Date: 2026-11-29 18:40:00
 
 """

@@ -1,7 +1,7 @@
 """list sort indexes: the employee list's name and hire-date orders read from an index
 
 Revision ID: 0018
-Revises: 0009
+Revises: 0017
 Create Date: 2026-11-29 18:50:00
 
 """

@@ -1,7 +1,7 @@
 """acknowledgement path: risk alerts found by their subject, mailed receipts by their subject
 
 Revision ID: 0019
-Revises: 0009
+Revises: 0018
 Create Date: 2026-11-29 18:40:00
 
 """

@@ -1,7 +1,7 @@
 """employee search: a trigram index over name, number, phone and user name
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-11-29 21:20:00
 
 """

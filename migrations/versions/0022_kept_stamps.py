@@ -1,7 +1,7 @@
 """kept stamps and case statuses: one stamp per watch and stripe, renewed with every write to what computed pages are kept from; each case's stored status for the case list's filter
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-11-29 21:30:00
 
 """
