@@ -190,43 +190,50 @@ def _nullable(column: Any) -> bool:
 
 def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
-    at: str = "", scalars: bool = True, total: int | None = None,
+    at: str = "", scalars: bool = True, total: int | None = None, more: bool = False,
 ) -> tuple[list[Any], Page]:
     """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
     followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
-    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it."""
+    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it;
+    ``more``: more rows than ``total`` match, so there is no known last page, and a page reads one
+    row beyond its end to know whether a next one exists."""
     if total is None:
         total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    page = page_of(requested, total, size)
+    page = page_of(requested, total, size, more)
+    reading = size + 1 if more else size
     keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
-    if at == LAST:
+    if at == LAST and not more:
         page = Page(page.pages, size, total)
-    if direction is None and page.number > 1 and page.offset * 2 >= total:
+    if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
         # OFFSET skips at most half the rows.
         shown = min(size, total - page.offset)
         rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True))
                      .limit(shown).offset(total - page.offset - shown))[::-1]
     elif direction == "after" and page.number > 1:
-        rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
+        rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(reading))
     elif direction == "before" and page.number > 1:
         rows = _rows(session, keyed.where(ordering.beyond(values, reverse=True))
                      .order_by(*ordering.clauses(reverse=True)).limit(size))[::-1]
         if len(rows) < size:  # rows were removed before this one: this is the first page now
-            page, rows = Page(1, size, total), _rows(session, keyed.order_by(*ordering.clauses()).limit(size))
+            page = Page(1, size, total, more=more)
+            rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(reading))
     else:
-        rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
+        rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(reading).offset(page.offset))
+    beyond = more and len(rows) > size and direction != "before"  # the row read past the page's end
+    rows = rows[:size]
     found = [row[0] for row in rows] if scalars else rows
     if rows:
         keys = len(ordering.keys)  # the last columns of each row
+        ahead = not more or beyond or direction == "before"
         page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
-                    next_at=encode_cursor("after", rows[-1][-keys:]))
+                    next_at=encode_cursor("after", rows[-1][-keys:]) if ahead else None, more=more, shown=len(rows))
     return found, page
 
 

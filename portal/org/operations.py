@@ -16,7 +16,7 @@ from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
-from portal.org.search import employees_found
+from portal.org.search import COUNTED_MATCHES, employee_search, employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -77,16 +77,24 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
                       Employee.contract_type, Employee.hire_date)
             .select_from(Employee).join(Department, Employee.department_id == Department.id)
             .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
-    if criteria.query.strip():
-        stmt = stmt.where(search_condition(criteria.query))
     if criteria.department_id:
         stmt = stmt.where(Employee.department_id == criteria.department_id)
     if criteria.status:
         stmt = stmt.where(Employee.status == criteria.status)
     columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
                "hire_date": Employee.hire_date}
-    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, sort_keys(criteria.sort, columns, Employee.id),
-                          criteria.at, scalars=False, total=None if criteria.query.strip() else _headcount(criteria))
+    ordering = sort_keys(criteria.sort, columns, Employee.id)
+    if not criteria.query.strip():
+        rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
+                              total=_headcount(criteria))
+        return EmployeePage(rows, page)
+    search = employee_search(criteria.query)
+    found = db.session.execute(sa.select(sa.func.count()).select_from(
+        search.counted(stmt.with_only_columns(Employee.id)))).scalar_one()
+    more = found > COUNTED_MATCHES
+    stmt = stmt.where(search.walked if more else search.indexed)
+    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
+                          total=min(found, COUNTED_MATCHES), more=more)
     return EmployeePage(rows, page)
 
 
