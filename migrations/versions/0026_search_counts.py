@@ -1,5 +1,4 @@
-"""employees read without parallel workers on PostgreSQL: a search's bitmap scan of a thousand rows
-started one (see portal.org.search.PG_SERIAL_SCANS)
+"""employees read without parallel workers on PostgreSQL: a search's bitmap scan started one
 
 Revision ID: 0026
 Revises: 0024

@@ -19,7 +19,8 @@ from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.operations import with_person
-from portal.org.search import COUNTED_MATCHES, Found, employee_search
+from portal.org import search as people_search
+from portal.org.search import Found, employee_search
 from portal.org.rules import ContractType
 
 
@@ -136,9 +137,9 @@ def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], crite
             shown = int(n)
         else:
             counts[Status(value)] += int(n)
-    if sum(counts.values()) <= COUNTED_MATCHES:
+    if sum(counts.values()) <= people_search.COUNTED_MATCHES:
         return counts, False
-    if criteria.status and shown <= COUNTED_MATCHES:
+    if criteria.status and shown <= people_search.COUNTED_MATCHES:
         return Counter({criteria.status: shown}), True
     return Counter(), True
 
@@ -202,7 +203,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    total = COUNTED_MATCHES if more else sum(counts.values())
+    total = people_search.COUNTED_MATCHES if more else sum(counts.values())
     tiebreak = Employee.id if by_person else Assignment.id
     if paged:
         found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),

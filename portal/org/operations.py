@@ -16,7 +16,8 @@ from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
-from portal.org.search import COUNTED_MATCHES, employee_search, employees_found
+from portal.org import search as people_search
+from portal.org.search import employee_search, employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -91,10 +92,10 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
     search = employee_search(criteria.query)
     found = db.session.execute(sa.select(sa.func.count()).select_from(
         search.counted(stmt.with_only_columns(Employee.id)))).scalar_one()
-    more = found > COUNTED_MATCHES
+    more = found > people_search.COUNTED_MATCHES
     stmt = stmt.where(search.walked if more else search.indexed)
     rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
-                          total=min(found, COUNTED_MATCHES), more=more)
+                          total=min(found, people_search.COUNTED_MATCHES), more=more)
     return EmployeePage(rows, page)
 
 
