@@ -19,8 +19,7 @@ from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.operations import with_person
-from portal.org import search as people_search
-from portal.org.search import Found, employee_search
+from portal.org.search import Found, StateCounts, count_states, employee_search
 from portal.org.rules import ContractType
 
 
@@ -59,7 +58,6 @@ MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
 PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
 NULLS_LOW = ("acknowledged",)  # not yet acknowledged first ascending, last descending: one index, both ways
 MATRIX_PAGE_SIZE = 50
-FILTERED = "filtered"  # the row of the searched counts that counts the filtered status apart
 
 
 @dataclass
@@ -97,11 +95,10 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
 
 
 def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
-            today: date, search: Found | None) -> tuple[Counter[Status], bool]:
-    """The matrix's counts by status in one statement, and whether more rows match than a search
-    counts: from the tally kept by the database (a few rows per department), unless the search box
-    asks for people the tally cannot tell apart; the user's own row, when the policy reaches it
-    outside their departments, is counted live."""
+            today: date, search: Found | None) -> StateCounts:
+    """The matrix's counts by status in one statement: from the tally kept by the database (a few
+    rows per department), unless the search box asks for people the tally cannot tell apart; the
+    user's own row, when the policy reaches it outside their departments, is counted live."""
     extent = reach("course.records")
     if search:
         return _searched_counts(course, filters if extent.everyone else [
@@ -112,36 +109,18 @@ def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: Mat
         tallied.append(CourseStatusCount.department_id == criteria.department_id)
     if criteria.contract_type:
         tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
-    return _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id], False
+    tally = _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+    return StateCounts({state.value: n for state, n in tally.items()}, more=False, filtered=None)
 
 
 def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
-                     today: date, search: Found) -> tuple[Counter[Status], bool]:
-    """The counts of a search, in one statement: the statuses of its rows as long as there are at
-    most :data:`~portal.org.search.COUNTED_MATCHES` (``True``: more, the counts are not known), and,
-    under a status filter, that status's rows counted apart (up to as many), so that the page's own
-    total is exact whenever that status has few."""
+                     today: date, search: Found) -> StateCounts:
+    """The counts of a search (see ``count_states``): the course's current assignments of the people found."""
     rows = (sa.select(status.label("state")).select_from(Employee)
             .join(Assignment, sa.and_(Assignment.employee_id == Employee.id, Assignment.course_id == course.id,
                                       Assignment.is_current.is_(True)))
             .where(*people))
-    counted = search.counted(rows)
-    parts = [sa.select(counted.c.state, sa.func.count()).group_by(counted.c.state)]
-    if criteria.status:
-        filtered = search.counted(rows.where(status_condition(criteria.status, today)))
-        parts.append(sa.select(sa.literal(FILTERED), sa.func.count()).select_from(filtered))
-    counts: Counter[Status] = Counter()
-    shown = 0
-    for value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
-        if value == FILTERED:
-            shown = int(n)
-        else:
-            counts[Status(value)] += int(n)
-    if sum(counts.values()) <= people_search.COUNTED_MATCHES:
-        return counts, False
-    if criteria.status and shown <= people_search.COUNTED_MATCHES:
-        return Counter({criteria.status: shown}), True
-    return Counter(), True
+    return count_states(search, rows, status_condition(criteria.status, today) if criteria.status else None)
 
 
 def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
@@ -186,10 +165,11 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     if criteria.contract_type:
         filters.append(Employee.contract_type == criteria.contract_type)
     search = employee_search(criteria.query) if criteria.query.strip() else None
-    counts, more = _counts(course, filters, criteria, status, today, search)
-    exact = not more or (criteria.status is not None and criteria.status in counts)  # the page's own total
+    counted = _counts(course, filters, criteria, status, today, search)
+    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
+    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
     if search:  # rows beyond counting: a page walks the people in its order and checks each (see employee_search)
-        filters.append(search.indexed if exact or not paged else search.walked)
+        filters.append(search.walked if more and paged else search.indexed)
     base = base.where(*filters)
     if paged:  # plain rows of the columns the page shows, no objects
         listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
@@ -203,15 +183,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    total = people_search.COUNTED_MATCHES if more else sum(counts.values())
+    total, _ = counted.page_total(None)
     tiebreak = Employee.id if by_person else Assignment.id
     if paged:
         found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
-                               criteria.at, scalars=False,
-                               total=counts[criteria.status] if criteria.status and exact else total, more=not exact)
-        return Matrix(rows=found, counts=Counter() if more else counts, total=total, page=page, more=more)
+                               criteria.at, scalars=False, total=shown, more=more)
+        return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
     found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=Counter() if more else counts, total=total, more=more)
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
 
 
 @dataclass(frozen=True)

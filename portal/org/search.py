@@ -74,6 +74,46 @@ class Found:
         return stmt.order_by(None).limit(COUNTED_MATCHES + 1).subquery()
 
 
+@dataclass(frozen=True)
+class StateCounts:
+    """A searched list's rows by state, as far as a search counts them."""
+
+    by_state: dict[str, int]  # every row's state; empty when ``more``
+    more: bool  # more rows than :data:`COUNTED_MATCHES`: their states are not known
+    filtered: int | None  # the rows of the filtered state, when that is known (at most as many)
+
+    def page_total(self, state: str | None) -> tuple[int, bool]:
+        """The total of a page of the list (of one ``state``, or all), and whether it is only a lower
+        bound ("more than")."""
+        if state is not None and self.filtered is not None:
+            return self.filtered, False
+        if self.more:
+            return COUNTED_MATCHES, True
+        return (self.by_state.get(state, 0) if state is not None else sum(self.by_state.values())), False
+
+
+def count_states(search: Found, rows: sa.Select, filtered: sa.ColumnElement[bool] | None) -> StateCounts:
+    """One statement: the states of ``rows`` (over ``Employee``, selecting a column ``state``) as long
+    as there are at most :data:`COUNTED_MATCHES`, and, under a state filter, the ``filtered`` rows
+    counted apart (as far), so a filtered page's total is exact whenever that state has few."""
+    counted = search.counted(rows)
+    parts = [sa.select(counted.c.state, sa.func.count()).group_by(counted.c.state)]
+    if filtered is not None:
+        apart = search.counted(rows.where(filtered))
+        parts.append(sa.select(sa.literal(None, sa.String).label("state"), sa.func.count()).select_from(apart))
+    by_state: dict[str, int] = {}
+    shown = None
+    for state, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
+        if state is None:
+            shown = int(n) if n <= COUNTED_MATCHES else None
+        else:
+            by_state[state] = int(n)
+    more = sum(by_state.values()) > COUNTED_MATCHES
+    if not more and filtered is not None:
+        shown = None  # the whole is known: the filtered state's count is in it
+    return StateCounts({} if more else by_state, more, shown)
+
+
 def employees_found(query: str) -> sa.ColumnElement[bool]:
     """The condition on ``Employee`` that ``query`` sets, through the search index."""
     return employee_search(query).indexed

@@ -11,13 +11,18 @@ import pytest
 from portal.auth.operations import create_user
 from portal.auth.policy import Role
 from portal.demo.operations import walk_through_course
+from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
+from portal.notices.operations import push_notice, save_notice, shanghai_date
+from portal.notices.rules import due_date
 from portal.org.models import Employee
 from tests.conftest import PASSWORD, assign_course, counted_statements, login
+from tests.web.notices.conftest import BODY, TITLE
 from tests.web.org.test_employees import add_staff
 
 ROWS = {"HX-Request": "true", "HX-Target": "employee-rows"}
 MATRIX = {"HX-Request": "true", "HX-Target": "course-matrix"}
+DELIVERIES = {"HX-Request": "true", "HX-Target": "notice-deliveries"}
 SLUG = "injury-basics"
 STAFF = [f"S{n:04d}" for n in range(100, 109)]  # 员工100 … 员工108: all nine match "员工10"
 
@@ -26,6 +31,7 @@ STAFF = [f"S{n:04d}" for n in range(100, 109)]  # 员工100 … 员工108: all n
 def small_pages(monkeypatch):
     monkeypatch.setattr("portal.org.operations.PAGE_SIZE", 3)
     monkeypatch.setattr("portal.courses.records.MATRIX_PAGE_SIZE", 3)
+    monkeypatch.setattr("portal.notices.records.DELIVERIES_PER_PAGE", 3)
 
 
 def counting(monkeypatch, limit: int) -> None:
@@ -87,7 +93,7 @@ def test_matrix_search_beyond_the_limit_says_so_and_lists_every_match(client, wo
     login(client, "hr")
     url = f"/records/courses/{SLUG}?q=员工10"
     first = client.get(url, headers=MATRIX).get_data(as_text=True)
-    assert "符合搜索条件的已分配员工超过 4 人" in first and "已分配 9 人" not in first and "已确认 " not in first
+    assert "符合搜索条件的记录超过 4 条" in first and "已分配 9 人" not in first and "已确认 " not in first
     numbers, summaries = walk(client, url, MATRIX)
     assert numbers == STAFF
     assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
@@ -117,3 +123,22 @@ def test_a_searched_list_takes_the_same_statements_beyond_the_limit(client, worl
         with counted_statements() as many:
             assert "超过 4" in client.get(url.format("员工10"), headers=headers).get_data(as_text=True)
         assert len(many) == len(few), url
+
+
+def test_deliveries_search_beyond_the_limit_says_so_and_lists_every_match(client, world, small_pages, monkeypatch):
+    add_staff(world, 9, 100)
+    staff = db.session.query(Employee).filter(Employee.number.in_(STAFF)).all()
+    published, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
+    push_notice(published, staff, due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/notices/{published.notice_id}?q=员工10"
+    first = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert "符合搜索条件的记录超过 4 条" in first and "已推送" not in first
+    numbers, summaries = walk(client, url, DELIVERIES)
+    assert numbers == STAFF
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    counting(monkeypatch, 9)
+    exact = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert "超过" not in exact and "第 1–3 条，共 9 条" in exact
