@@ -14,7 +14,7 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, Walk, first_match, matching, order_by, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -168,8 +168,10 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     counted = _counts(course, filters, criteria, status, today, search)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
-    if search:  # rows beyond counting: a page walks the people in its order and checks each (see employee_search)
-        filters.append(search.walked if more and paged else search.indexed)
+    # Many matches: a page in the people's order walks them, checking each (see employee_search).
+    walk = Walk(search.walked, search.indexed) if search and more and paged and by_person else None
+    if search and not walk:
+        filters.append(search.indexed)
     base = base.where(*filters)
     if paged:  # plain rows of the columns the page shows, no objects
         listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
@@ -187,7 +189,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     tiebreak = Employee.id if by_person else Assignment.id
     if paged:
         found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
-                               criteria.at, scalars=False, total=shown, more=more)
+                               criteria.at, scalars=False, total=shown, more=more, walk=walk)
         return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
     found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
     return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, Walk, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -143,8 +143,10 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
     counted = _counts(notice, criteria, status, today, search)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
-    if search:  # rows beyond counting: a page walks the people in its order and checks each (see employee_search)
-        base = base.where(search.walked if more else search.indexed)
+    # Many matches: a page in the people's order walks them, checking each (see employee_search).
+    walk = Walk(search.walked, search.indexed) if search and more and by_person else None
+    if search and not walk:
+        base = base.where(search.indexed)
     listed = with_person(
         base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
                                status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
@@ -157,7 +159,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
                "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
     rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
                           sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
-                          total=shown, more=more)
+                          total=shown, more=more, walk=walk)
     return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 

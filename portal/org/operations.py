@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import reach, scope_filter
 from portal.auth.models import User
-from portal.core.listing import paginate, sort_keys
+from portal.core.listing import Walk, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -74,14 +74,14 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
     ``locale``), ``contract_type``, ``hire_date``."""
+    wanted = [scope_filter("employee.list", Employee.id, Employee.department_id)]
+    if criteria.department_id:
+        wanted.append(Employee.department_id == criteria.department_id)
+    if criteria.status:
+        wanted.append(Employee.status == criteria.status)
     stmt = (sa.select(Employee.id, Employee.number, Employee.name, Department.name_column(locale).label("department"),
                       Employee.contract_type, Employee.hire_date)
-            .select_from(Employee).join(Department, Employee.department_id == Department.id)
-            .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
-    if criteria.department_id:
-        stmt = stmt.where(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        stmt = stmt.where(Employee.status == criteria.status)
+            .select_from(Employee).join(Department, Employee.department_id == Department.id).where(*wanted))
     columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
                "hire_date": Employee.hire_date}
     ordering = sort_keys(criteria.sort, columns, Employee.id)
@@ -90,12 +90,15 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
                               total=_headcount(criteria))
         return EmployeePage(rows, page)
     search = employee_search(criteria.query)
-    found = db.session.execute(sa.select(sa.func.count()).select_from(
-        search.counted(stmt.with_only_columns(Employee.id)))).scalar_one()
+    found = db.session.execute(sa.select(sa.func.count()).select_from(  # every employee has a department
+        search.counted(sa.select(Employee.id).where(*wanted)))).scalar_one()
     more = found > people_search.COUNTED_MATCHES
-    stmt = stmt.where(search.walked if more else search.indexed)
-    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
-                          total=min(found, people_search.COUNTED_MATCHES), more=more)
+    # Many matches: a page walks the employees in its order, checking each (not by department: that
+    # order is the departments' table's, whose rows are few and each a long run of people).
+    walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
+    rows, page = paginate(db.session, stmt if walk else stmt.where(search.indexed), criteria.page, PAGE_SIZE,
+                          ordering, criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
+                          more=more, walk=walk)
     return EmployeePage(rows, page)
 
 

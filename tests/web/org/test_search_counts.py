@@ -52,9 +52,14 @@ def walk(client, url: str, headers: dict[str, str]) -> tuple[list[str], list[str
     return numbers, summaries
 
 
+@pytest.mark.parametrize("walked", [2_000, 4])  # 4: walks come up short and the page is read from the matches
 @pytest.mark.parametrize("sort", ["number", "-number", "name", "-hire_date"])
-def test_employee_search_beyond_the_limit_lists_every_match_in_order(client, world, small_pages, monkeypatch, sort):
+def test_employee_search_beyond_the_limit_lists_every_match_in_order(client, world, small_pages, monkeypatch, sort,
+                                                                    walked):
     add_staff(world, 9, 100)
+    world.outsider.number = "S0103a"  # between the matches in number order, not one of them
+    db.session.commit()
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", walked)
     counting(monkeypatch, 4)
     login(client, "hr")
     numbers, summaries = walk(client, f"/employees?q=员工10&sort={sort}", ROWS)
@@ -87,8 +92,10 @@ def assigned(world, courses):
     return staff
 
 
+@pytest.mark.parametrize("walked", [2_000, 3])
 def test_matrix_search_beyond_the_limit_says_so_and_lists_every_match(client, world, assigned, small_pages,
-                                                                       monkeypatch):
+                                                                       monkeypatch, walked):
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", walked)
     counting(monkeypatch, 4)
     login(client, "hr")
     url = f"/records/courses/{SLUG}?q=员工10"
