@@ -38,17 +38,25 @@ def counting(monkeypatch, limit: int) -> None:
     monkeypatch.setattr("portal.org.search.COUNTED_MATCHES", limit)
 
 
-def walk(client, url: str, headers: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Every page from the first by its Next links: the numbers listed, and each page's summary."""
+def walk(client, url: str, headers: dict[str, str], link: str = "next") -> tuple[list[str], list[str]]:
+    """Every page from ``url`` on by its Next (or Previous) links: the numbers listed, page by page
+    in the order followed, and each page's summary. Going back from the last page must list the
+    same pages."""
     numbers: list[str] = []
     summaries: list[str] = []
+    pages: list[list[str]] = []
+    last = url
     while url:
         body = client.get(url, headers=headers).get_data(as_text=True)
-        numbers += re.findall(r'<td data-label="工号">(\w+)</td>', body)
+        pages.append(re.findall(r'<td data-label="工号">(\w+)</td>', body))
         summaries += re.findall(r"第 [^<]*条", body)
-        following = re.search(r'<a href="([^"]+)" rel="next"', body)
-        url = html.unescape(following.group(1)) if following else ""
-        assert len(numbers) <= len(STAFF) + 5, "the pages never end"
+        following = re.search(rf'<a href="([^"]+)" rel="{link}"', body)
+        last, url = url, html.unescape(following.group(1)) if following else ""
+        assert len(pages) <= len(STAFF) + 2, "the pages never end"
+    numbers = [n for page in pages for n in page]
+    if link == "next" and len(pages) > 1:
+        back, _ = walk(client, last, headers, "prev")
+        assert back == [n for page in reversed(pages) for n in page], "Previous lists other pages than Next"
     return numbers, summaries
 
 
