@@ -252,7 +252,14 @@ def paginate(
             rows = _rows(session, keyed.where(*within, walk.each, edge).order_by(*clauses).limit(limit))
             if len(rows) == limit:
                 return rows
-        return _rows(session, keyed.where(*within, walk.otherwise).order_by(*clauses).limit(limit).offset(offset))
+        found = keyed.where(*within, walk.otherwise)
+        if session.get_bind().dialect.name == "sqlite":
+            return _rows(session, found.order_by(*clauses).limit(limit).offset(offset))
+        # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
+        # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
+        matches = found.offset(0).subquery()
+        order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
+        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset))
 
     if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
