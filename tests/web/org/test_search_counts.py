@@ -85,6 +85,9 @@ def test_employee_search_counts_exactly_up_to_the_limit(client, world, small_pag
     body = client.get("/employees?q=员工10", headers=ROWS).get_data(as_text=True)
     assert summary in body
     assert ('aria-label="第 3 页"' in body) is (limit == 9)  # the last page is linked only when known
+    typed = client.get("/employees?q=员工10&page=2", headers=ROWS).get_data(as_text=True)  # no cursor: by OFFSET
+    assert re.findall(r'<td data-label="工号">(\w+)</td>', typed) == STAFF[3:6] and "第 4–6 条" in typed
+    assert client.get("/employees?q=员工10&page=2147483647", headers=ROWS).status_code == 200
     assert "共 1 条" in client.get("/employees?q=员工104", headers=ROWS).get_data(as_text=True)
 
 
