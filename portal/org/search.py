@@ -13,6 +13,11 @@ or two characters form trigrams of their own, which is what the short queries lo
 phrase matches exactly the substrings, so SQLite needs no second check. PostgreSQL indexes the same
 trigrams (an array per row, GIN) through an immutable function, because ``pg_trgm`` ignores Chinese
 characters in databases with the C locale; the index gives candidates and ``LIKE`` checks them.
+
+A search counts its matches up to :data:`COUNTED_MATCHES` and beyond says "more than": counting
+all of a common query's matches (and their statuses in the matrix) grows with them. A page of many
+matches walks the list in its order checking each row (``Found.walked``, bounded: see
+``portal.core.listing.Walk``); a page of few reads the matches from the index and sorts them.
 """
 
 from __future__ import annotations
