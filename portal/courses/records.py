@@ -68,7 +68,6 @@ class Matrix:
     page: Page | None = None  # None: every row (the CSV export)
     more: bool = False  # a search matching more rows than it counts: ``counts`` and ``total`` are not known
 
-
     @property
     def completion_percent(self) -> int:
         return (self.counts[Status.ACKNOWLEDGED] * 100) // self.total if self.total else 0
@@ -151,7 +150,8 @@ def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[b
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
-    filtering. Any filter gives the same few queries whatever the number of rows.
+    filtering. Any filter gives the same few queries whatever the number of rows (a search's page
+    walked in the people's order takes one more when its walk comes up short: see ``Walk``).
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
     in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is

@@ -120,8 +120,10 @@ def _tallied_counts(today: date) -> sa.Select:
 
 def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: str = "zh_CN") -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
-    filter so the totals stay meaningful while filtering, and give the page's total. Two queries
-    whatever the number of rows or the page; the rows are plain rows of what the table shows
+    filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
+    ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
+    in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
+    rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``)."""
     status = status_expression(today)
