@@ -198,7 +198,8 @@ class Walk:
     walk stops there); when that finds too few rows, the page is read with ``otherwise`` (the same
     rows found another way: an index of the matches, then sorted). So a check that many rows pass
     costs a short walk, and one whose rows lie far apart in this order a bounded walk and the other
-    way's statement. For orders whose first key is a plain column of the table walked."""
+    way's statement. Only an order by a column without NULLs is walked (then its tiebreak); a page
+    typed by number, or of another order, is read the other way at once."""
 
     each: sa.ColumnElement[bool]
     otherwise: sa.ColumnElement[bool]
@@ -246,8 +247,7 @@ def paginate(
         within = [beyond] if beyond is not None else []
         if walk is None:
             return _rows(session, keyed.where(*within).order_by(*clauses).limit(limit).offset(offset))
-        assert len(ordering.keys) == 2 and not ordering.keys[0].nulls_low, "a walk follows a column that has no NULLs"
-        if not offset:
+        if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
             edge = _walk_edge(ordering, values if beyond is not None else None, reverse)
             rows = _rows(session, keyed.where(*within, walk.each, edge).order_by(*clauses).limit(limit))
             if len(rows) == limit:
