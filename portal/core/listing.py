@@ -188,45 +188,101 @@ def _nullable(column: Any) -> bool:
     return bool(getattr(getattr(column, "expression", column), "nullable", True))
 
 
+WALKED_ROWS = 1_000  # how far a page's walk reads (see Walk)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A page read by walking the list in its order and checking ``each`` row, no further than
+    :data:`WALKED_ROWS` rows of the first sort key's table past the cursor (an index range, so the
+    walk stops there); when that finds too few rows, the page is read with ``otherwise`` (the same
+    rows found another way: an index of the matches, then sorted). So a check that many rows pass
+    costs a short walk, and one whose rows lie far apart in this order a bounded walk and the other
+    way's statement. Only an order by a column without NULLs is walked (then its tiebreak); a page
+    typed by number, or of another order, is read the other way at once."""
+
+    each: sa.ColumnElement[bool]
+    otherwise: sa.ColumnElement[bool]
+
+
+def _walk_edge(ordering: Ordering, values: Sequence[Any] | None, reverse: bool) -> sa.ColumnElement[bool]:
+    """The first key no further than :data:`WALKED_ROWS` values of its column past the cursor (its
+    last value when fewer remain), as a range the walk's index scan ends at."""
+    first = ordering.keys[0]
+    column, forward = first.expression, first.descending == reverse
+    ahead = sa.select(column).order_by(column.asc() if forward else column.desc()).offset(WALKED_ROWS).limit(1)
+    if values:
+        ahead = ahead.where(column >= values[0] if forward else column <= values[0])
+    last = sa.select((sa.func.max if forward else sa.func.min)(column))
+    edge = sa.func.coalesce(ahead.scalar_subquery(), last.scalar_subquery())
+    return column <= edge if forward else column >= edge
+
+
 def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
-    at: str = "", scalars: bool = True, total: int | None = None,
+    at: str = "", scalars: bool = True, total: int | None = None, more: bool = False, walk: Walk | None = None,
 ) -> tuple[list[Any], Page]:
     """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
     followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
-    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it."""
+    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it;
+    ``more``: more rows than ``total`` match, so there is no known last page, and a page reads one
+    row beyond its end to know whether a next one exists. ``walk``: the rows of ``stmt`` that pass
+    its check, read as :class:`Walk` says."""
     if total is None:
         total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    page = page_of(requested, total, size)
+    page = page_of(requested, total, size, more)
+    reading = size + 1 if more else size
     keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
-    if at == LAST:
+    if at == LAST and not more:
         page = Page(page.pages, size, total)
-    if direction is None and page.number > 1 and page.offset * 2 >= total:
+
+    def read(reverse: bool, limit: int, offset: int = 0, beyond: sa.ColumnElement[bool] | None = None) -> list[Any]:
+        clauses = ordering.clauses(reverse=reverse)
+        within = [beyond] if beyond is not None else []
+        if walk is None:
+            return _rows(session, keyed.where(*within).order_by(*clauses).limit(limit).offset(offset))
+        if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
+            edge = _walk_edge(ordering, values if beyond is not None else None, reverse)
+            rows = _rows(session, keyed.where(*within, walk.each, edge).order_by(*clauses).limit(limit))
+            if len(rows) == limit:
+                return rows
+        found = keyed.where(*within, walk.otherwise)
+        if session.get_bind().dialect.name == "sqlite":
+            return _rows(session, found.order_by(*clauses).limit(limit).offset(offset))
+        # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
+        # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
+        matches = found.offset(0).subquery()
+        order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
+        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset))
+
+    if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
         # OFFSET skips at most half the rows.
         shown = min(size, total - page.offset)
-        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True))
-                     .limit(shown).offset(total - page.offset - shown))[::-1]
+        rows = read(True, shown, total - page.offset - shown)[::-1]
     elif direction == "after" and page.number > 1:
-        rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
+        rows = read(False, reading, beyond=ordering.beyond(values))
     elif direction == "before" and page.number > 1:
-        rows = _rows(session, keyed.where(ordering.beyond(values, reverse=True))
-                     .order_by(*ordering.clauses(reverse=True)).limit(size))[::-1]
+        rows = read(True, size, beyond=ordering.beyond(values, reverse=True))[::-1]
         if len(rows) < size:  # rows were removed before this one: this is the first page now
-            page, rows = Page(1, size, total), _rows(session, keyed.order_by(*ordering.clauses()).limit(size))
+            page = Page(1, size, total, more=more)
+            rows = read(False, reading)
     else:
-        rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
+        rows = read(False, reading, page.offset)
+    past_end = more and len(rows) > size and direction != "before"  # the row read past the page's end
+    rows = rows[:size]
     found = [row[0] for row in rows] if scalars else rows
     if rows:
         keys = len(ordering.keys)  # the last columns of each row
+        ahead = not more or past_end or direction == "before"
         page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
-                    next_at=encode_cursor("after", rows[-1][-keys:]))
+                    next_at=encode_cursor("after", rows[-1][-keys:]) if ahead else None, more=more, shown=len(rows))
     return found, page
 
 

@@ -10,16 +10,23 @@ LAST = "last"  # the cursor of the last page: read backwards from the end
 
 @dataclass(frozen=True)
 class Page:
-    """Page ``number`` (1-based) of ``total`` rows, ``size`` rows a page."""
+    """Page ``number`` (1-based) of ``total`` rows, ``size`` rows a page.
+
+    ``more``: more than ``total`` rows match (a search counts only so far), so the last page is
+    not known: the page links its neighbours only, and ``shown`` says how many rows it holds."""
 
     number: int
     size: int
     total: int
     previous_at: str | None = None  # cursors of the neighbouring pages (see portal.core.listing)
     next_at: str | None = None
+    more: bool = False
+    shown: int = 0
 
     @property
     def pages(self) -> int:
+        if self.more:  # as far as is known: this page and the next, if there is one
+            return self.number + (1 if self.next_at else 0)
         return max(-(-self.total // self.size), 1)
 
     @property
@@ -28,10 +35,12 @@ class Page:
 
     @property
     def first_row(self) -> int:
-        return self.offset + 1 if self.total else 0
+        return self.offset + 1 if (self.shown if self.more else self.total) else 0
 
     @property
     def last_row(self) -> int:
+        if self.more:
+            return self.offset + self.shown
         return min(self.offset + self.size, self.total)
 
     def cursor_to(self, number: int) -> str | None:
@@ -41,7 +50,7 @@ class Page:
             return self.previous_at
         if number == self.number + 1:
             return self.next_at
-        return LAST if number == self.pages and number != 1 else None
+        return LAST if number == self.pages and number != 1 and not self.more else None
 
     def window(self, around: int = 1) -> list[int | None]:
         """Page numbers to link: the first, the last and ``around`` either side of this one;
@@ -56,10 +65,12 @@ class Page:
         return out
 
 
-def page_of(requested: int | None, total: int, size: int) -> Page:
-    """The page to show: the requested one, clamped into range (bad input never errors)."""
+def page_of(requested: int | None, total: int, size: int, more: bool = False) -> Page:
+    """The page to show: the requested one, clamped into range (bad input never errors); with
+    ``more`` rows than ``total``, the last page is not known, so only from below."""
     pages = max(-(-total // size), 1)
-    return Page(min(max(requested or 1, 1), pages), size, total)
+    number = max(requested or 1, 1)
+    return Page(number if more else min(number, pages), size, total, more=more)
 
 
 @dataclass(frozen=True)

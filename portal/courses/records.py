@@ -14,11 +14,12 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, Walk, first_match, matching, order_by, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import search_condition, with_person
+from portal.org.operations import with_person
+from portal.org.search import Found, StateCounts, count_states, employee_search
 from portal.org.rules import ContractType
 
 
@@ -65,6 +66,7 @@ class Matrix:
     counts: Counter[Status] = field(default_factory=Counter)
     total: int = 0
     page: Page | None = None  # None: every row (the CSV export)
+    more: bool = False  # a search matching more rows than it counts: ``counts`` and ``total`` are not known
 
     @property
     def completion_percent(self) -> int:
@@ -92,26 +94,32 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
 
 
 def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
-            today: date) -> Counter[Status]:
-    """The matrix's counts by status in one statement: from the tally kept by the database
-    (a few rows per department), unless the search box asks for people the tally cannot tell
-    apart; the user's own row, when the policy reaches it outside their departments, is counted live."""
-    current = (Assignment.course_id == course.id, Assignment.is_current.is_(True))
+            today: date, search: Found | None) -> StateCounts:
+    """The matrix's counts by status in one statement: from the tally kept by the database (a few
+    rows per department), unless the search box asks for people the tally cannot tell apart; the
+    user's own row, when the policy reaches it outside their departments, is counted live."""
     extent = reach("course.records")
-    if criteria.query.strip():
-        people = filters if extent.everyone else [scope_filter("course.records", Employee.id, Employee.department_id),
-                                                  *filters]
-        counted = sa.select(status, sa.func.count()).select_from(Assignment).where(*current)
-        if people:
-            counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
-        rows = db.session.execute(counted.group_by(status)).all()
-        return Counter({Status(value): n for value, n in rows})
+    if search:
+        return _searched_counts(course, filters if extent.everyone else [
+            scope_filter("course.records", Employee.id, Employee.department_id), *filters], criteria, status, today,
+            search)
     tallied = [CourseStatusCount.course_id == course.id]
     if criteria.department_id:
         tallied.append(CourseStatusCount.department_id == criteria.department_id)
     if criteria.contract_type:
         tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
-    return _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+    tally = _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+    return StateCounts({state.value: n for state, n in tally.items()}, more=False, filtered=None)
+
+
+def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
+                     today: date, search: Found) -> StateCounts:
+    """The counts of a search (see ``count_states``): the course's current assignments of the people found."""
+    rows = (sa.select(status.label("state")).select_from(Employee)
+            .join(Assignment, sa.and_(Assignment.employee_id == Employee.id, Assignment.course_id == course.id,
+                                      Assignment.is_current.is_(True)))
+            .where(*people))
+    return count_states(search, rows, status_condition(criteria.status, today) if criteria.status else None)
 
 
 def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
@@ -142,7 +150,8 @@ def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[b
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
-    filtering. Any filter gives the same few queries whatever the number of rows.
+    filtering. Any filter gives the same few queries whatever the number of rows (a search's page
+    walked in the people's order takes one more when its walk comes up short: see ``Walk``).
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
     in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
@@ -155,10 +164,15 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         filters.append(Employee.department_id == criteria.department_id)
     if criteria.contract_type:
         filters.append(Employee.contract_type == criteria.contract_type)
-    if criteria.query.strip():
-        filters.append(search_condition(criteria.query))
+    search = employee_search(criteria.query) if criteria.query.strip() else None
+    counted = _counts(course, filters, criteria, status, today, search)
+    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
+    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
+    # Many matches: a page in the people's order walks them, checking each (see employee_search).
+    walk = Walk(search.walked, search.indexed) if search and more and paged and by_person else None
+    if search and not walk:
+        filters.append(search.indexed)
     base = base.where(*filters)
-    counts = _counts(course, filters, criteria, status, today)
     if paged:  # plain rows of the columns the page shows, no objects
         listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
                                                     Assignment.due_date, Assignment.acknowledged_at),
@@ -171,15 +185,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         listed = listed.where(status_condition(criteria.status, today, by_person))
     columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
                "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    total = sum(counts.values())
+    total, _ = counted.page_total(None)
     tiebreak = Employee.id if by_person else Assignment.id
     if paged:
         found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
-                               criteria.at, scalars=False,
-                               total=counts[criteria.status] if criteria.status else total)
-        return Matrix(rows=found, counts=counts, total=total, page=page)
+                               criteria.at, scalars=False, total=shown, more=more, walk=walk)
+        return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
     found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total)
+    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys, without_index
+from portal.core.listing import ReadFirst, Walk, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
 from portal.notices.rules import Status
 from portal.org.models import Employee
-from portal.org.operations import search_condition, with_person
+from portal.org.operations import with_person
+from portal.org import search as people_search
+from portal.org.search import Found, StateCounts, count_states, employee_search
 
 
 def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
@@ -81,22 +83,30 @@ class DeliveryTable:
     counts: Counter[Status] = field(default_factory=Counter)
     page: Page = field(default_factory=lambda: Page(1, DELIVERIES_PER_PAGE, 0))
     version_numbers: dict[int, int] = field(default_factory=dict)
+    more: bool = False  # a search matching more deliveries than it counts: ``counts`` are not known
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Every delivery listed (with ``more``: the number a search counts, which more exceed)."""
+        return people_search.COUNTED_MATCHES if self.more else sum(self.counts.values())
 
 
-def _counts(notice: Notice, base: sa.Select, criteria: DeliveryFilter, status: sa.Case, today: date) -> Counter[Status]:
+def _counts(notice: Notice, criteria: DeliveryFilter, status: sa.Case, today: date, search: Found | None) -> StateCounts:
     """Deliveries by status in one statement: from the tally kept by the database (a few rows per
-    department), or over the matching deliveries when the search box asks for people."""
-    if criteria.query.strip():
-        counted = base.with_only_columns(status, sa.func.count()).group_by(status)
-    else:
-        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
+    department), or, when the search box asks for people, over the deliveries of the people found
+    as far as a search counts (see ``count_states``)."""
+    if search:
+        rows = (sa.select(status.label("state")).select_from(Employee)
+                .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,
+                                              NoticeDelivery.version_id.in_([v.id for v in notice.versions]))))
         if criteria.department_id:
-            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
-    return Counter({Status(value): int(n) for *_, value, n in db.session.execute(counted).all()})
+            rows = rows.where(Employee.department_id == criteria.department_id)
+        filtered = matching(_status_branches(today), Status.UNREAD.value, criteria.status.value) if criteria.status else None
+        return count_states(search, rows, filtered)
+    counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
+    if criteria.department_id:
+        counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+    return StateCounts({value: int(n) for _, value, n in db.session.execute(counted).all()}, more=False, filtered=None)
 
 
 def _tallied_counts(today: date) -> sa.Select:
@@ -110,8 +120,10 @@ def _tallied_counts(today: date) -> sa.Select:
 
 def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: str = "zh_CN") -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
-    filter so the totals stay meaningful while filtering, and give the page's total. Two queries
-    whatever the number of rows or the page; the rows are plain rows of what the table shows
+    filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
+    ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
+    in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
+    rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``)."""
     status = status_expression(today)
@@ -129,9 +141,14 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
     )
     if criteria.department_id:
         base = base.where(Employee.department_id == criteria.department_id)
-    if criteria.query.strip():
-        base = base.where(search_condition(criteria.query))
-    counts = _counts(notice, base, criteria, status, today)
+    search = employee_search(criteria.query) if criteria.query.strip() else None
+    counted = _counts(notice, criteria, status, today, search)
+    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
+    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
+    # Many matches: a page in the people's order walks them, checking each (see employee_search).
+    walk = Walk(search.walked, search.indexed) if search and more and by_person else None
+    if search and not walk:
+        base = base.where(search.indexed)
     listed = with_person(
         base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
                                status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
@@ -144,8 +161,8 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
                "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
     rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
                           sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
-                          total=counts[criteria.status] if criteria.status else sum(counts.values()))
-    return DeliveryTable(rows=rows, counts=counts, page=page,
+                          total=shown, more=more, walk=walk)
+    return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 
 

@@ -10,13 +10,14 @@ import sqlalchemy as sa
 
 from portal.auth.access import reach, scope_filter
 from portal.auth.models import User
-from portal.core.listing import paginate, sort_keys
+from portal.core.listing import Walk, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
-from portal.org.search import employees_found
+from portal.org import search as people_search
+from portal.org.search import employee_search, employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -73,20 +74,31 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
     ``locale``), ``contract_type``, ``hire_date``."""
+    wanted = [scope_filter("employee.list", Employee.id, Employee.department_id)]
+    if criteria.department_id:
+        wanted.append(Employee.department_id == criteria.department_id)
+    if criteria.status:
+        wanted.append(Employee.status == criteria.status)
     stmt = (sa.select(Employee.id, Employee.number, Employee.name, Department.name_column(locale).label("department"),
                       Employee.contract_type, Employee.hire_date)
-            .select_from(Employee).join(Department, Employee.department_id == Department.id)
-            .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
-    if criteria.query.strip():
-        stmt = stmt.where(search_condition(criteria.query))
-    if criteria.department_id:
-        stmt = stmt.where(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        stmt = stmt.where(Employee.status == criteria.status)
+            .select_from(Employee).join(Department, Employee.department_id == Department.id).where(*wanted))
     columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
                "hire_date": Employee.hire_date}
-    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, sort_keys(criteria.sort, columns, Employee.id),
-                          criteria.at, scalars=False, total=None if criteria.query.strip() else _headcount(criteria))
+    ordering = sort_keys(criteria.sort, columns, Employee.id)
+    if not criteria.query.strip():
+        rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
+                              total=_headcount(criteria))
+        return EmployeePage(rows, page)
+    search = employee_search(criteria.query)
+    found = db.session.execute(sa.select(sa.func.count()).select_from(  # every employee has a department
+        search.counted(sa.select(Employee.id).where(*wanted)))).scalar_one()
+    more = found > people_search.COUNTED_MATCHES
+    # Many matches: a page walks the employees in its order, checking each (not by department: that
+    # order is the departments' table's, whose rows are few and each a long run of people).
+    walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
+    rows, page = paginate(db.session, stmt if walk else stmt.where(search.indexed), criteria.page, PAGE_SIZE,
+                          ordering, criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
+                          more=more, walk=walk)
     return EmployeePage(rows, page)
 
 

@@ -13,9 +13,16 @@ or two characters form trigrams of their own, which is what the short queries lo
 phrase matches exactly the substrings, so SQLite needs no second check. PostgreSQL indexes the same
 trigrams (an array per row, GIN) through an immutable function, because ``pg_trgm`` ignores Chinese
 characters in databases with the C locale; the index gives candidates and ``LIKE`` checks them.
+
+A search counts its matches up to :data:`COUNTED_MATCHES` and beyond says "more than": counting
+all of a common query's matches (and their statuses in the matrix) grows with them. A page of many
+matches walks the list in its order checking each row (``Found.walked``, bounded: see
+``portal.core.listing.Walk``); a page of few reads the matches from the index and sorts them.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -26,9 +33,13 @@ from portal.org.models import Department, Employee
 SHORTEST_SUBSTRING = 3  # the trigram index finds substrings from this length; shorter queries match prefixes
 PAD = "\x01\x01"  # marks where a field starts, so its first characters make trigrams of their own
 SQLITE_INDEX = "employee_search"
+# A search counts its matches up to this many (the matrix: their statuses); beyond, the page says
+# "more than" and reads its rows by walking the sort order, checking each person.
+COUNTED_MATCHES = 1_000
 
 
 PG_INDEXES = ("ix_employees_search", "ix_users_search")
+_SQLITE_TABLE = sa.table(SQLITE_INDEX, sa.column("rowid"), sa.column(SQLITE_INDEX))  # one object: joined, then matched
 
 
 def is_search_index(name: str) -> bool:
@@ -48,36 +59,109 @@ def search_terms(query: str) -> str:
     return "".join(ch for ch in query if ch >= " " and ch != "\x7f").strip()
 
 
+@dataclass(frozen=True)
+class Found:
+    """The condition on ``Employee`` that a query sets, written two ways."""
+
+    indexed: sa.ColumnElement[bool]  # the matches read from the search index: a page of few matches
+    walked: sa.ColumnElement[bool]  # checked on each row, for a page walking an index in its sort order
+    match: sa.ColumnElement[bool] | None = None  # SQLite, no department named: the index's MATCH alone
+
+    def counted(self, stmt: sa.Select) -> sa.Subquery:
+        """At most :data:`COUNTED_MATCHES` + 1 rows of ``stmt`` (over ``Employee``) that the query
+        finds, to count: a search counts its matches exactly up to that many, and beyond says only
+        that there are more. On SQLite the index is joined, so its matches stream and reading
+        stops at the limit (as ``IN``, SQLite lists every match first)."""
+        if self.match is not None:
+            stmt = stmt.join(_SQLITE_TABLE, _SQLITE_TABLE.c.rowid == Employee.id).where(self.match)
+        else:
+            stmt = stmt.where(self.indexed)
+        return stmt.order_by(None).limit(COUNTED_MATCHES + 1).subquery()
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """A searched list's rows by state, as far as a search counts them."""
+
+    by_state: dict[str, int]  # every row's state; empty when ``more``
+    more: bool  # more rows than :data:`COUNTED_MATCHES`: their states are not known
+    filtered: int | None  # the rows of the filtered state, when that is known (at most as many)
+
+    def page_total(self, state: str | None) -> tuple[int, bool]:
+        """The total of a page of the list (of one ``state``, or all), and whether it is only a lower
+        bound ("more than")."""
+        if state is not None and self.filtered is not None:
+            return self.filtered, False
+        if self.more:
+            return COUNTED_MATCHES, True
+        return (self.by_state.get(state, 0) if state is not None else sum(self.by_state.values())), False
+
+
+def count_states(search: Found, rows: sa.Select, filtered: sa.ColumnElement[bool] | None) -> StateCounts:
+    """One statement: the states of ``rows`` (over ``Employee``, selecting a column ``state``) as long
+    as there are at most :data:`COUNTED_MATCHES`, and, under a state filter, the ``filtered`` rows
+    counted apart (as far), so a filtered page's total is exact whenever that state has few."""
+    counted = search.counted(rows)
+    parts = [sa.select(counted.c.state, sa.func.count()).group_by(counted.c.state)]
+    if filtered is not None:
+        apart = search.counted(rows.where(filtered))
+        parts.append(sa.select(sa.literal(None, sa.String).label("state"), sa.func.count()).select_from(apart))
+    by_state: dict[str, int] = {}
+    shown = None
+    for state, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
+        if state is None:
+            shown = int(n) if n <= COUNTED_MATCHES else None
+        else:
+            by_state[state] = int(n)
+    more = sum(by_state.values()) > COUNTED_MATCHES
+    if not more and filtered is not None:
+        shown = None  # the whole is known: the filtered state's count is in it
+    return StateCounts({} if more else by_state, more, shown)
+
+
 def employees_found(query: str) -> sa.ColumnElement[bool]:
-    """The condition on ``Employee`` that ``query`` sets (see the module docstring). The departments
-    it names are looked up first (a few rows), so that the index alone serves the usual search."""
+    """The condition on ``Employee`` that ``query`` sets, through the search index."""
+    return employee_search(query).indexed
+
+
+def employee_search(query: str) -> Found:
+    """The condition on ``Employee`` that ``query`` sets (see the module docstring), read from the
+    index or checked per row. The departments it names are looked up first (a few rows, one
+    statement), so that the index alone serves the usual search.
+
+    A page of a query matching many walks an index of the employees in its sort order, checking
+    each row, and stops at the page's end; one matching few reads the matches and sorts them."""
     text = search_terms(query)
     if not text:
-        return sa.true()
+        return Found(sa.true(), sa.true())
     prefix = len(text) < SHORTEST_SUBSTRING
     named = db.session.execute(sa.select(Department.id).where(sa.or_(*(
         column.icontains(text, autoescape=True) for column in (Department.name_zh, Department.name_en, Department.code)
     )))).scalars().all()
+    in_department = [Employee.department_id.in_(named)] if named else []
+
+    def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        return column.istartswith(text, autoescape=True) if prefix else column.icontains(text, autoescape=True)
+
+    # The account's name read per row by its unique employee id (as EXISTS, PostgreSQL would scan
+    # every account once to hash them, whatever the page needs).
+    account = matches(sa.select(User.username).where(User.employee_id == Employee.id).scalar_subquery())
+    walked = sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), account, *in_department)
     looked_for = sa.func.lower(sa.literal(PAD + text if prefix else text))
     if db.session.get_bind().dialect.name == "sqlite":
         phrase = sa.literal('"') + sa.func.replace(looked_for, '"', '""') + sa.literal('"')
-        index = sa.table(SQLITE_INDEX, sa.column("rowid"), sa.column(SQLITE_INDEX))
-        found = Employee.id.in_(sa.select(index.c.rowid).where(index.c[SQLITE_INDEX].op("MATCH")(phrase)))
-    else:
-        def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-            return column.istartswith(text, autoescape=True) if prefix else column.icontains(text, autoescape=True)
-
-        # The first condition is what the indexes find (a bitmap of the matching rows, which
-        # PostgreSQL does not check again); the second one checks the candidates exactly.
-        wanted = pg_trigrams(looked_for)
-        accounts = Employee.id == sa.any_(sa.func.array(sa.select(User.employee_id).where(
-            user_trigrams().op("@>")(wanted), matches(User.username), User.employee_id.is_not(None)).scalar_subquery()))
-        in_department = [Employee.department_id.in_(named)] if named else []
-        return sa.and_(
-            sa.or_(employee_trigrams().op("@>")(wanted), accounts, *in_department),
-            sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), accounts, *in_department),
-        )
-    return sa.or_(found, Employee.department_id.in_(named)) if named else found
+        match = _SQLITE_TABLE.c[SQLITE_INDEX].op("MATCH")(phrase)
+        found = Employee.id.in_(sa.select(_SQLITE_TABLE.c.rowid).where(match))
+        return Found(sa.or_(found, *in_department), walked, None if named else match)
+    # The first condition is what the indexes find (a bitmap of the matching rows, which
+    # PostgreSQL does not check again); the second one checks the candidates exactly.
+    wanted = pg_trigrams(looked_for)
+    accounts = Employee.id == sa.any_(sa.func.array(sa.select(User.employee_id).where(
+        user_trigrams().op("@>")(wanted), matches(User.username), User.employee_id.is_not(None)).scalar_subquery()))
+    return Found(sa.and_(
+        sa.or_(employee_trigrams().op("@>")(wanted), accounts, *in_department),
+        sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), accounts, *in_department),
+    ), walked)
 
 
 def pg_trigrams(value: sa.ColumnElement[str]) -> sa.ColumnElement:
@@ -173,6 +257,14 @@ def index_ddl(dialect: str) -> list[str]:
     return pg_employee_index_ddl() + pg_user_index_ddl()
 
 
+# PostgreSQL: no parallel workers for scans of employees. A search's matches are read by a bitmap
+# scan that the planner prices high (it counts the trigram function, COST 1000, for rechecks that do
+# not happen), so it started a worker to read a thousand rows: 2–10 ms of start-up for 0.5 ms of work.
+# No page of the portal reads enough employees for a worker to pay.
+PG_SERIAL_SCANS = "ALTER TABLE employees SET (parallel_workers = 0)"
+PG_PARALLEL_SCANS = "ALTER TABLE employees RESET (parallel_workers)"
+
+
 def drop_index_ddl(dialect: str) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {name}" for name in (
@@ -187,6 +279,8 @@ def _install(table: sa.Table, connection: sa.Connection, **_: object) -> None:
     ``employees``, so comes second); the migrations install the same index."""
     for statement in index_ddl(connection.dialect.name):
         connection.exec_driver_sql(statement)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(PG_SERIAL_SCANS)
 
 
 def _remove(table: sa.Table, connection: sa.Connection, **_: object) -> None:

@@ -40,3 +40,15 @@ def test_the_pager_links_neighbours_by_cursor_and_the_last_page_from_the_end(num
         expected = {number - 1: "before.x", number + 1: "after.y"}.get(n, LAST if n == page.pages else None)
         assert page.cursor_to(n) == expected
         assert n in (1, number - 1, number + 1, page.pages)
+
+
+@given(st.integers(1, 400), st.integers(1, 1000), st.booleans(), st.integers(1, 50))
+def test_a_page_of_more_rows_than_counted_links_its_neighbours_only(number, counted, ahead, shown):
+    """Beyond what a search counts there is no known last page: the page is never clamped to the
+    count, links no page past the next one, never the last, and says which rows it shows."""
+    page = replace(page_of(number, counted, 50, more=True), previous_at="before.x",
+                   next_at="after.y" if ahead else None, shown=shown)
+    assert page.number == number and page.pages == number + ahead
+    assert [n for n in page.window() if n is not None and n > number] == ([number + 1] if ahead else [])
+    assert all(page.cursor_to(n) != LAST for n in page.window() if n is not None)
+    assert (page.first_row, page.last_row) == ((number - 1) * 50 + 1, (number - 1) * 50 + shown)

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.org.models import Department, Employee
 from portal.org.operations import search_condition
 from portal.org.rules import ContractType
-from portal.org.search import SHORTEST_SUBSTRING, search_terms
+from portal.org.search import SHORTEST_SUBSTRING, employee_search, search_terms
 from tests.conftest import login
 
 # Chinese names, mixed case (ASCII and not), digits, LIKE's wildcards and escapes, quotes, blanks.
@@ -79,7 +79,12 @@ def test_search_finds_exactly_what_like_finds(app, people, departments, data):
         db.session.commit()
         text = search_terms(query)
         if text:
-            assert found(search_condition(query)) == found(like_condition(text)), query
+            expected = found(like_condition(text))
+            search = employee_search(query)
+            assert found(search_condition(query)) == expected, query
+            assert found(search.walked) == expected, query  # checked per row, as a page walking its order does
+            counted = search.counted(sa.select(Employee.id))  # as the counts read it (fewer than the limit here)
+            assert set(db.session.execute(sa.select(counted.c.id)).scalars()) == expected, query
     finally:
         db.session.rollback()
         db.session.execute(sa.delete(User))
@@ -132,6 +137,28 @@ def test_a_search_reads_the_index_not_every_employee(app, query):
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a handful of rows: priced out
         plan = " | ".join(row[0] for row in db.session.execute(sa.text(f"EXPLAIN {compiled}")))
         assert "ix_employees_search" in plan and "ix_users_search" in plan, plan
+
+
+@pytest.mark.parametrize("query", ["员工5", "wa"])
+def test_a_page_of_many_matches_walks_the_numbers_and_counting_stops_early(app, query):
+    """The walked condition leaves the page to the number index (no search index, no scan of the
+    accounts); SQLite counts from the search index joined, so reading stops at the limit."""
+    search = employee_search(query)
+    page = sa.select(Employee.id).where(search.walked).order_by(Employee.number).limit(50)
+    counted = sa.select(sa.func.count()).select_from(search.counted(sa.select(Employee.id)))
+    if db.engine.dialect.name == "sqlite":
+        def plan(statement):
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            return " | ".join(row[-1] for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+        walked = plan(page)
+        assert "SCAN employees USING INDEX" in walked and "TEMP B-TREE" not in walked, walked  # the number's, in order
+        assert "VIRTUAL TABLE" not in walked, walked
+        assert "LIST SUBQUERY" not in plan(counted) and "VIRTUAL TABLE" in plan(counted), plan(counted)
+    else:
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a handful of rows: priced out
+        compiled = page.compile(db.engine, compile_kwargs={"literal_binds": True})
+        walked = " | ".join(row[0] for row in db.session.execute(sa.text(f"EXPLAIN {compiled}")))
+        assert "uq_employees_number" in walked and "_search" not in walked and "Seq Scan on users" not in walked, walked
 
 
 @pytest.mark.parametrize("path", ["/employees", "/records/cases/"])

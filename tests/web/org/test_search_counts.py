@@ -1,0 +1,162 @@
+"""A search counts its matches up to a limit and beyond says "more than"; its pages then walk the
+list's order checking each person, and still list exactly the matches, in order (both engines)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from portal.auth.operations import create_user
+from portal.auth.policy import Role
+from portal.demo.operations import walk_through_course
+from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
+from portal.notices.operations import push_notice, save_notice, shanghai_date
+from portal.notices.rules import due_date
+from portal.org.models import Employee
+from tests.conftest import PASSWORD, assign_course, counted_statements, login
+from tests.web.notices.conftest import BODY, TITLE
+from tests.web.org.test_employees import add_staff
+
+ROWS = {"HX-Request": "true", "HX-Target": "employee-rows"}
+MATRIX = {"HX-Request": "true", "HX-Target": "course-matrix"}
+DELIVERIES = {"HX-Request": "true", "HX-Target": "notice-deliveries"}
+SLUG = "injury-basics"
+STAFF = [f"S{n:04d}" for n in range(100, 109)]  # 员工100 … 员工108: all nine match "员工10"
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr("portal.org.operations.PAGE_SIZE", 3)
+    monkeypatch.setattr("portal.courses.records.MATRIX_PAGE_SIZE", 3)
+    monkeypatch.setattr("portal.notices.records.DELIVERIES_PER_PAGE", 3)
+
+
+def counting(monkeypatch, limit: int) -> None:
+    monkeypatch.setattr("portal.org.search.COUNTED_MATCHES", limit)
+
+
+def walk(client, url: str, headers: dict[str, str], link: str = "next") -> tuple[list[str], list[str]]:
+    """Every page from ``url`` on by its Next (or Previous) links: the numbers listed, page by page
+    in the order followed, and each page's summary. Going back from the last page must list the
+    same pages."""
+    numbers: list[str] = []
+    summaries: list[str] = []
+    pages: list[list[str]] = []
+    last = url
+    while url:
+        body = client.get(url, headers=headers).get_data(as_text=True)
+        pages.append(re.findall(r'<td data-label="工号">(\w+)</td>', body))
+        summaries += re.findall(r"第 [^<]*条", body)
+        following = re.search(rf'<a href="([^"]+)" rel="{link}"', body)
+        last, url = url, html.unescape(following.group(1)) if following else ""
+        assert len(pages) <= len(STAFF) + 2, "the pages never end"
+    numbers = [n for page in pages for n in page]
+    if link == "next" and len(pages) > 1:
+        back, _ = walk(client, last, headers, "prev")
+        assert back == [n for page in reversed(pages) for n in page], "Previous lists other pages than Next"
+    return numbers, summaries
+
+
+@pytest.mark.parametrize("walked", [2_000, 4])  # 4: walks come up short and the page is read from the matches
+@pytest.mark.parametrize("sort", ["number", "-number", "name", "-hire_date"])
+def test_employee_search_beyond_the_limit_lists_every_match_in_order(client, world, small_pages, monkeypatch, sort,
+                                                                    walked):
+    add_staff(world, 9, 100)
+    world.outsider.number = "S0103a"  # between the matches in number order, not one of them
+    db.session.commit()
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", walked)
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    numbers, summaries = walk(client, f"/employees?q=员工10&sort={sort}", ROWS)
+    descending = sort.startswith("-")
+    key = {"number": lambda n: n, "name": lambda n: f"员工{n[1:].lstrip('0')}", "hire_date": lambda n: n}[sort.lstrip("-")]
+    assert numbers == sorted(STAFF, key=key, reverse=descending)
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+
+
+@pytest.mark.parametrize(("limit", "summary"), [(8, "第 1–3 条，共超过 8 条"), (9, "第 1–3 条，共 9 条")])
+def test_employee_search_counts_exactly_up_to_the_limit(client, world, small_pages, monkeypatch, limit, summary):
+    add_staff(world, 9, 100)
+    counting(monkeypatch, limit)
+    login(client, "hr")
+    body = client.get("/employees?q=员工10", headers=ROWS).get_data(as_text=True)
+    assert summary in body
+    assert ('aria-label="第 3 页"' in body) is (limit == 9)  # the last page is linked only when known
+    typed = client.get("/employees?q=员工10&page=2", headers=ROWS).get_data(as_text=True)  # no cursor: by OFFSET
+    assert re.findall(r'<td data-label="工号">(\w+)</td>', typed) == STAFF[3:6] and "第 4–6 条" in typed
+    assert client.get("/employees?q=员工10&page=2147483647", headers=ROWS).status_code == 200
+    assert "共 1 条" in client.get("/employees?q=员工104", headers=ROWS).get_data(as_text=True)
+
+
+@pytest.fixture
+def assigned(world, courses):
+    """The nine staff assigned the course; S0104 has acknowledged it."""
+    add_staff(world, 9, 100)
+    staff = {e.number: e for e in db.session.query(Employee).filter(Employee.number.in_(STAFF))}
+    for number in STAFF:
+        assignment = assign_course(courses[SLUG], staff[number])
+        if number == "S0104":
+            walk_through_course(assignment, create_user("s0104", PASSWORD, Role.EMPLOYEE, staff[number].id).id)
+    return staff
+
+
+@pytest.mark.parametrize("walked", [2_000, 3])
+def test_matrix_search_beyond_the_limit_says_so_and_lists_every_match(client, world, assigned, small_pages,
+                                                                       monkeypatch, walked):
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", walked)
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/courses/{SLUG}?q=员工10"
+    first = client.get(url, headers=MATRIX).get_data(as_text=True)
+    assert "符合搜索条件的记录超过 4 条" in first and "已分配 9 人" not in first and "已确认 " not in first
+    numbers, summaries = walk(client, url, MATRIX)
+    assert numbers == STAFF
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    # A status that few of the matches have is counted exactly, whatever the whole.
+    acknowledged, summaries = walk(client, f"{url}&status=acknowledged", MATRIX)
+    assert acknowledged == ["S0104"] and summaries == ["第 1–1 条，共 1 条"]
+    not_started, summaries = walk(client, f"{url}&status=not_started&sort=-number", MATRIX)
+    assert not_started == [n for n in reversed(STAFF) if n != "S0104"]
+    assert summaries[0] == "第 1–3 条，共超过 4 条"
+
+
+def test_matrix_search_up_to_the_limit_counts_each_status(client, world, assigned, small_pages, monkeypatch):
+    counting(monkeypatch, 9)
+    login(client, "hr")
+    body = client.get(f"/records/courses/{SLUG}?q=员工10", headers=MATRIX).get_data(as_text=True)
+    assert "已分配 9 人" in body and "超过" not in body and "第 1–3 条，共 9 条" in body
+    assert "已确认 11%" in body
+
+
+def test_a_searched_list_takes_the_same_statements_beyond_the_limit(client, world, assigned, small_pages,
+                                                                   monkeypatch):
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    for url, headers in (("/employees?q={}", ROWS), (f"/records/courses/{SLUG}?q={{}}", MATRIX)):
+        with counted_statements() as few:
+            assert client.get(url.format("员工104"), headers=headers).status_code == 200
+        with counted_statements() as many:
+            assert "超过 4" in client.get(url.format("员工10"), headers=headers).get_data(as_text=True)
+        assert len(many) == len(few), url
+
+
+def test_deliveries_search_beyond_the_limit_says_so_and_lists_every_match(client, world, small_pages, monkeypatch):
+    add_staff(world, 9, 100)
+    staff = db.session.query(Employee).filter(Employee.number.in_(STAFF)).all()
+    published, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
+    push_notice(published, staff, due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/notices/{published.notice_id}?q=员工10"
+    first = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert "符合搜索条件的记录超过 4 条" in first and "已推送" not in first
+    numbers, summaries = walk(client, url, DELIVERIES)
+    assert numbers == STAFF
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    counting(monkeypatch, 9)
+    exact = client.get(url, headers=DELIVERIES).get_data(as_text=True)
+    assert "超过" not in exact and "第 1–3 条，共 9 条" in exact
