@@ -199,10 +199,11 @@ def _size(value: Any) -> int:
 
 
 class KeptParts:
-    """The most recently used parts, at most :data:`KEPT_PARTS` holding at most
+    """The most recently used parts, at most ``most`` (:data:`KEPT_PARTS`) holding at most
     :data:`KEPT_CHARACTERS` characters, shared by a process's threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, most: int = KEPT_PARTS) -> None:
+        self._most = most
         self._parts: OrderedDict[Hashable, Any] = OrderedDict()
         self._sizes: dict[Hashable, int] = {}
         self._lock = threading.Lock()
@@ -219,7 +220,7 @@ class KeptParts:
         with self._lock:
             self._parts[key], self._sizes[key] = value, size
             self._parts.move_to_end(key)
-            while len(self._parts) > KEPT_PARTS or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
+            while len(self._parts) > self._most or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
                 oldest, _ = self._parts.popitem(last=False)
                 del self._sizes[oldest]
 
@@ -237,11 +238,11 @@ def kept_parts() -> KeptParts:
     return current_app.extensions[EXTENSION]
 
 
-def kept(key: Hashable, compute: Callable[[], T]) -> T:
+def kept(key: Hashable, compute: Callable[[], T], parts: KeptParts | None = None) -> T:
     """``compute()``, or what it returned before under ``key`` (with the request's script root, so
-    links stay right behind any prefix)."""
+    links stay right behind any prefix), in ``parts`` or the process's shared map."""
     key = (request.script_root, key)
-    parts = kept_parts()
+    parts = kept_parts() if parts is None else parts
     value = parts.get(key)
     if value is None:
         value = compute()

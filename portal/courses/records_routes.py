@@ -26,13 +26,15 @@ from portal.lifecycle.operations import acknowledgement_validity
 from portal.lifecycle.rules import Validity
 from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
-from portal.org.operations import all_departments, visible_departments
+from portal.org.operations import all_departments, department_choices
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import as_text
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
+bp.add_app_template_global(acknowledgement_validity)  # the matrix's validity column, from its arguments
 
 
 def _course(slug: str) -> Course:
@@ -70,13 +72,15 @@ def detail(slug: str) -> Response:
     course = _course(slug)
     criteria = _filter()
     today = operations.today_in_shanghai()
+    locale = locale_code()
+    labels = status_labels()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
-        page_only=lambda: {"departments": visible_departments(), "assign_form": AssignForm()},
-        course=course, criteria=criteria, result=matrix(course, criteria, today, locale=locale_code()),
-        status_labels=status_labels(), contract_labels=CONTRACT_LABELS, validity_states=list(Validity),
-        locale=locale_code(), validity=lambda acknowledged_at: acknowledgement_validity(
-            acknowledged_at, course.validity_months, today),
+        page_only=lambda: {"departments": department_choices(locale), "assign_form": AssignForm()},
+        listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
+                 "criteria": criteria, "result": matrix(course, criteria, today, locale=locale),
+                 "status_labels": as_text(labels), "validity_states": tuple(Validity)},
+        course=course, criteria=criteria, status_labels=labels, contract_labels=CONTRACT_LABELS, locale=locale,
     )
 
 

@@ -119,6 +119,15 @@ def visible_departments() -> list[Department]:
     return list(db.session.execute(stmt.where(allowed)).scalars())
 
 
+def department_choices(locale: str, visible_only: bool = True) -> list[Any]:
+    """Departments as plain ``(id, name in locale)`` rows by code, for a filter or a form's choice:
+    those whose employees the signed-in user may list, or every one. One statement, no objects."""
+    stmt = sa.select(Department.id, Department.name_column(locale).label("name")).order_by(Department.code)
+    if visible_only:
+        stmt = stmt.where(scope_filter("employee.list", sa.literal(-1), Department.id))
+    return list(db.session.execute(stmt).all())
+
+
 def all_departments() -> list[Department]:
     return list(db.session.execute(sa.select(Department).order_by(Department.code)).scalars())
 
