@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import requires
 from portal.evidence.web import request_origin
@@ -91,7 +90,7 @@ def _push_form(departments: list[Any]) -> PushForm:
     """The push form; ``departments`` (``department_choices``) also fill the deliveries' filter, so
     the page reads them once."""
     form = PushForm(data={"due_date": rules.due_date(operations.shanghai_date())})
-    form.department.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name) for d in departments]
+    form.department.choices = [(0, "—"), *(tuple(d) for d in departments)]
     return form
 
 

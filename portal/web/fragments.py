@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from flask import current_app
 from jinja2 import StrictUndefined
 from markupsafe import Markup
 from sqlalchemy.engine import Row
+from wtforms.widgets import html_params
 
 from portal.core.kept import KeptParts, kept
 from portal.web.i18n import locale_code
@@ -33,25 +35,64 @@ EXTENSION = "kept_fragments"
 KEPT_FRAGMENTS = 256  # a few hundred pages of the lists per server process (about 30 KB each)
 REQUEST_STATE = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "can",
                  "current_path", "current_endpoint", "navigation", "unread_notifications")
-_PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal, enum.Enum)
+_PLAIN = {str, int, float, bool, type(None), date, datetime, Decimal}  # and the enumerations met (_plain)
+
+
+def _plain(kinds: set[type]) -> bool:
+    """Values of these types are compared by content (an enumeration's member by its identity,
+    which is its content)."""
+    if kinds <= _PLAIN:
+        return True
+    if all(issubclass(kind, enum.Enum) for kind in kinds - _PLAIN):
+        _PLAIN.update(kinds)
+        return True
+    return False
 
 
 def frozen(value: Any) -> Any:
-    """``value`` as a hashable key that equals another only for equal contents: plain values and
-    rows as they are; lists, tuples, dicts, sets, counters and dataclasses by their items.
-    Anything hashed by identity (an ORM object, a function) is refused: its identity says nothing
-    about its contents, so the key would not name what the fragment is drawn from."""
-    if isinstance(value, _PLAIN) or isinstance(value, Row):
+    """``value`` as a hashable key that equals another only for equal contents: plain values as
+    they are; rows (with their column names), lists, tuples, dicts, sets, counters and dataclasses
+    by their items. Anything hashed by identity (an ORM object, a function) is refused: its identity
+    says nothing about its contents, so the key would not name what the fragment is drawn from."""
+    kind = type(value)
+    if kind in _PLAIN or isinstance(value, enum.Enum):
         return value
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
+        if value and isinstance(value[0], Row):
+            return _rows(value)
+        if value and type(value[0]) is tuple:
+            return _tuples(value)
         return tuple(map(frozen, value))
+    if isinstance(value, Row):
+        return _rows([value])
     if isinstance(value, Mapping):
         return frozenset((frozen(k), frozen(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):
         return frozenset(map(frozen, value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value), tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
-    raise TypeError(f"a kept fragment is drawn from values, not from {type(value).__name__}")
+        return kind, tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
+    raise TypeError(f"a kept fragment is drawn from values, not from {kind.__name__}")
+
+
+def _rows(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """Rows of one result as their column names and their values in one flat tuple (a page's rows
+    are checked and hashed in a few C loops, not row by row)."""
+    parent = rows[0]._parent
+    if all(isinstance(row, Row) and row._parent is parent for row in rows):
+        values = tuple(chain.from_iterable(rows))
+        if _plain(set(map(type, values))):
+            return rows[0]._fields, values
+    return tuple(frozen(tuple(row)) + (frozen(row._fields),) for row in rows)
+
+
+def _tuples(tuples: Sequence[Any]) -> tuple[Any, ...]:
+    """Tuples of one width (choices, pairs) as one flat tuple, checked in a few C loops."""
+    width = len(tuples[0])
+    if all(type(item) is tuple and len(item) == width for item in tuples):
+        values = tuple(chain.from_iterable(tuples))
+        if _plain(set(map(type, values))):
+            return width, values
+    return tuple(map(frozen, tuples))
 
 
 def init_app(app: Any) -> None:
@@ -75,6 +116,16 @@ def _render(template: str, context: dict[str, Any]) -> str:
 def options(choices: Any) -> Markup:
     """``<option>`` elements of ``(value, text)`` pairs (departments: a hundred or more), kept by them."""
     return kept_fragment("macros/_options.html", choices=choices)
+
+
+class KeptSelect:
+    """A WTForms select whose options (a hundred departments) are kept by its choices (``(value,
+    label)`` pairs), the chosen one marked per request."""
+
+    def __call__(self, field: Any, **attributes: Any) -> Markup:
+        attributes.setdefault("id", field.id)
+        opening = Markup("<select %s>") % Markup(html_params(name=field.name, **attributes))
+        return opening + selected(options(field.choices), field.data) + Markup("</select>")
 
 
 def selected(options: Markup, value: object) -> Markup:
