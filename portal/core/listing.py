@@ -9,18 +9,24 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from flask import current_app
 from sqlalchemy.sql.functions import FunctionElement
 
+from portal.core.kept import KeptParts
 from portal.core.paging import LAST, Page, Sort, page_of
+
+T = TypeVar("T")
+BUILT = "portal_built_statements"
+BUILT_STATEMENTS = 1024  # list statements kept built per application (shapes × readers' reaches × days)
 
 
 class ReadFirst(sa.sql.selectable.Join):
@@ -156,9 +162,10 @@ class Ordering:
         # when the row value spans two tables (the matrix's employee number and assignment id).
         bound = (first.expression <= value if first.descending != reverse else first.expression >= value) \
             if value is not None else sa.true()
-        if len({k.descending for k in self.keys}) == 1 and None not in values:
+        if len({k.descending for k in self.keys}) == 1 and all(v is not None for v in values):
             row = sa.tuple_(*(k.expression for k in self.keys))
-            cursor = sa.tuple_(*(sa.literal(v, k.expression.type) for k, v in zip(self.keys, values)))
+            cursor = sa.tuple_(*(v if isinstance(v, sa.BindParameter) else sa.literal(v, k.expression.type)
+                                 for k, v in zip(self.keys, values)))
             return sa.and_(bound, row < cursor if first.descending != reverse else row > cursor)
         terms = []
         for i, (key, value) in enumerate(zip(self.keys, values)):
@@ -188,40 +195,71 @@ def _nullable(column: Any) -> bool:
     return bool(getattr(getattr(column, "expression", column), "nullable", True))
 
 
+def built(key: Hashable | None, build: Callable[[], T]) -> T:
+    """``build()`` once per ``key`` in this application (``None``: every time). A list's statements
+    are a pure function of its filter, the reader's reach, the language and the day; building them
+    (SQLAlchemy's expression objects) costs more than running them, and a built statement is never
+    changed (every method returns a new one), so threads share it. ``key`` names every input."""
+    if key is None:
+        return build()
+    statements = current_app.extensions.setdefault(BUILT, KeptParts(BUILT_STATEMENTS))
+    statement = statements.get(key)
+    if statement is None:
+        statement = build()
+        statements.put(key, statement)
+    return statement
+
+
 def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
-    at: str = "", scalars: bool = True, total: int | None = None,
+    at: str = "", scalars: bool = True, total: int | None = None, key: Hashable | None = None,
 ) -> tuple[list[Any], Page]:
     """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
     followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
 
     ``at`` is the cursor a pager link carries: after the previous page's last row, before the next
     page's first row, or the last page. Without one, page 1 (or a page number typed by hand, by
-    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it."""
+    OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it.
+    ``key`` names everything ``stmt`` and ``ordering`` are built from: the page's statement is then
+    built once per shape (see ``built``), the cursor's values bound as parameters."""
     if total is None:
-        total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        total = session.execute(built(key and (key, "count"), lambda: sa.select(sa.func.count()).select_from(
+            stmt.order_by(None).subquery()))).scalar_one()
     page = page_of(requested, total, size)
-    keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
+
+    def keyed() -> sa.Select[Any]:
+        return stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
+
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
     if at == LAST:
         page = Page(page.pages, size, total)
+    cursor = {f"_at{i}": v for i, v in enumerate(values) if v is not None} if direction else {}
+    bound = [None if v is None else sa.bindparam(f"_at{i}", type_=k.expression.type)
+             for i, (k, v) in enumerate(zip(ordering.keys, values))]
+    shape = key and (key, direction, tuple(v is None for v in values))
+
+    def read(variant: Hashable, build: Callable[[], sa.Select[Any]], parameters: dict[str, Any]) -> list[Any]:
+        return list(session.execute(built(shape and (shape, variant), build), parameters).all())
+
     if direction is None and page.number > 1 and page.offset * 2 >= total:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
         # OFFSET skips at most half the rows.
         shown = min(size, total - page.offset)
-        rows = _rows(session, keyed.order_by(*ordering.clauses(reverse=True))
-                     .limit(shown).offset(total - page.offset - shown))[::-1]
+        rows = read(("from the end", shown, total - page.offset - shown), lambda: keyed().order_by(
+            *ordering.clauses(reverse=True)).limit(shown).offset(total - page.offset - shown), {})[::-1]
     elif direction == "after" and page.number > 1:
-        rows = _rows(session, keyed.where(ordering.beyond(values)).order_by(*ordering.clauses()).limit(size))
+        rows = read(size, lambda: keyed().where(ordering.beyond(bound)).order_by(*ordering.clauses()).limit(size),
+                    cursor)
     elif direction == "before" and page.number > 1:
-        rows = _rows(session, keyed.where(ordering.beyond(values, reverse=True))
-                     .order_by(*ordering.clauses(reverse=True)).limit(size))[::-1]
+        rows = read(size, lambda: keyed().where(ordering.beyond(bound, reverse=True))
+                    .order_by(*ordering.clauses(reverse=True)).limit(size), cursor)[::-1]
         if len(rows) < size:  # rows were removed before this one: this is the first page now
-            page, rows = Page(1, size, total), _rows(session, keyed.order_by(*ordering.clauses()).limit(size))
+            page, rows = Page(1, size, total), read("first", lambda: keyed().order_by(*ordering.clauses()).limit(size), {})
     else:
-        rows = _rows(session, keyed.order_by(*ordering.clauses()).limit(size).offset(page.offset))
+        rows = read((size, page.offset), lambda: keyed().order_by(*ordering.clauses()).limit(size).offset(page.offset),
+                    {})
     found = [row[0] for row in rows] if scalars else rows
     if rows:
         keys = len(ordering.keys)  # the last columns of each row
@@ -245,10 +283,6 @@ def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
         if isinstance(value, int) and not -(2 ** 63) <= value < 2 ** 63:  # beyond any database integer
             return False
     return True
-
-
-def _rows(session: Session, stmt: sa.Select[Any]) -> list[Any]:
-    return list(session.execute(stmt).all())
 
 
 # Cursors: "after.<base64 JSON of the key values>", "before.…" or "last". Anything else reads as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import ReadFirst, first_match, matching, order_by, paginate, sort_keys, without_index
+from portal.core.listing import Ordering, ReadFirst, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -91,7 +92,7 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
     )
 
 
-def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
+def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
             today: date) -> Counter[Status]:
     """The matrix's counts by status in one statement: from the tally kept by the database
     (a few rows per department), unless the search box asks for people the tally cannot tell
@@ -99,26 +100,43 @@ def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: Mat
     current = (Assignment.course_id == course.id, Assignment.is_current.is_(True))
     extent = reach("course.records")
     if criteria.query.strip():
-        people = filters if extent.everyone else [scope_filter("course.records", Employee.id, Employee.department_id),
-                                                  *filters]
+        status = status_expression(today)
+        people = filters() if extent.everyone else [
+            scope_filter("course.records", Employee.id, Employee.department_id), *filters()]
         counted = sa.select(status, sa.func.count()).select_from(Assignment).where(*current)
         if people:
             counted = counted.where(Assignment.employee_id.in_(sa.select(Employee.id).where(*people)))
         rows = db.session.execute(counted.group_by(status)).all()
         return Counter({Status(value): n for value, n in rows})
-    tallied = [CourseStatusCount.course_id == course.id]
-    if criteria.department_id:
-        tallied.append(CourseStatusCount.department_id == criteria.department_id)
-    if criteria.contract_type:
-        tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
-    return _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+
+    def tallied() -> list[sa.ColumnElement[bool]]:
+        tallied = [CourseStatusCount.course_id == course.id]
+        if criteria.department_id:
+            tallied.append(CourseStatusCount.department_id == criteria.department_id)
+        if criteria.contract_type:
+            tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
+        return tallied
+
+    key = ("course matrix counts", course.id, criteria.department_id, criteria.contract_type, today, extent)
+    return _tallied_counts(today, extent, tallied, lambda: [Assignment.course_id == course.id, *filters()], key)[course.id]
 
 
-def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
-                    live: list[sa.ColumnElement[bool]]) -> defaultdict[int, Counter[Status]]:
-    """Counts by course and status in one statement: the tally's rows matching ``tallied`` in the
-    user's departments, and the user's own current assignments matching ``live`` when the policy
-    reaches them outside those departments (counted live: one person)."""
+def _tallied_counts(today: date, extent: Reach, tallied: Callable[[], list[sa.ColumnElement[bool]]],
+                    live: Callable[[], list[sa.ColumnElement[bool]]],
+                    key: Hashable | None = None) -> defaultdict[int, Counter[Status]]:
+    """Counts by course and status in one statement: the tally's rows matching ``tallied()`` in the
+    user's departments, and the user's own current assignments matching ``live()`` when the policy
+    reaches them outside those departments (counted live: one person). ``key`` names everything the
+    statement is built from (``portal.core.listing.built``)."""
+    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
+    statement = built(key, lambda: _tallied_statement(today, extent, tallied(), live()))
+    for course_id, value, n in db.session.execute(statement).all():
+        counts[course_id][Status(value)] += int(n)
+    return counts
+
+
+def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
+                       live: list[sa.ColumnElement[bool]]) -> sa.Select:
     tally = CourseStatusCount
     status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
@@ -133,10 +151,7 @@ def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[b
                      .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
                             Employee.department_id.not_in(extent.department_ids))
                      .group_by(Assignment.course_id, live_status))
-    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
-    for course_id, value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
-        counts[course_id][Status(value)] += int(n)
-    return counts
+    return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
@@ -147,39 +162,51 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
     in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
     an assignment with its people and acknowledgement loaded, and its status."""
-    status = status_expression(today)
     by_person = criteria.sort.key in PERSON_SORTS
-    base = _visible_assignments(course, by_person)
-    filters = []
-    if criteria.department_id:
-        filters.append(Employee.department_id == criteria.department_id)
-    if criteria.contract_type:
-        filters.append(Employee.contract_type == criteria.contract_type)
-    if criteria.query.strip():
-        filters.append(search_condition(criteria.query))
-    base = base.where(*filters)
-    counts = _counts(course, filters, criteria, status, today)
-    if paged:  # plain rows of the columns the page shows, no objects
-        listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
-                                                    Assignment.due_date, Assignment.acknowledged_at),
-                             Assignment.employee_id, locale)
-    else:  # the CSV reads the person, the acknowledgement and its version per row
-        listed = base.add_columns(status).options(
-            joinedload(Assignment.employee).joinedload(Employee.department),
-            selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
-    if criteria.status:
-        listed = listed.where(status_condition(criteria.status, today, by_person))
-    columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
-               "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
+
+    def filters() -> list[sa.ColumnElement[bool]]:
+        filters = []
+        if criteria.department_id:
+            filters.append(Employee.department_id == criteria.department_id)
+        if criteria.contract_type:
+            filters.append(Employee.contract_type == criteria.contract_type)
+        if criteria.query.strip():
+            filters.append(search_condition(criteria.query))
+        return filters
+
+    def listed() -> sa.Select:
+        status = status_expression(today)
+        base = _visible_assignments(course, by_person).where(*filters())
+        if paged:  # plain rows of the columns the page shows, no objects
+            listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
+                                                        Assignment.due_date, Assignment.acknowledged_at),
+                                 Assignment.employee_id, locale)
+        else:  # the CSV reads the person, the acknowledgement and its version per row
+            listed = base.add_columns(status).options(
+                joinedload(Assignment.employee).joinedload(Employee.department),
+                selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
+        if criteria.status:
+            listed = listed.where(status_condition(criteria.status, today, by_person))
+        return listed
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
+                   "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
+        return sort_keys(criteria.sort, columns, Employee.id if by_person else Assignment.id, NULLS_LOW)
+
+    counts = _counts(course, filters, criteria, today)
     total = sum(counts.values())
-    tiebreak = Employee.id if by_person else Assignment.id
-    if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
-                               criteria.at, scalars=False,
-                               total=counts[criteria.status] if criteria.status else total)
-        return Matrix(rows=found, counts=counts, total=total, page=page)
-    found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total)
+    if not paged:
+        found = db.session.execute(listed().order_by(*ordering().clauses())).all()
+        return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total)
+    # Built once per shape: everything the statements are built from, unless the search box is used.
+    shape = None if criteria.query.strip() else (
+        "course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
+        criteria.sort, today, locale, reach("course.records"))
+    found, page = paginate(db.session, built(shape, listed), criteria.page, MATRIX_PAGE_SIZE,
+                           built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
+                           total=counts[criteria.status] if criteria.status else total, key=shape)
+    return Matrix(rows=found, counts=counts, total=total, page=page)
 
 
 @dataclass(frozen=True)
@@ -192,7 +219,8 @@ class CourseSummary:
 
 def course_summaries(today: date) -> list[CourseSummary]:
     """Every course with what the user may see of it: two statements whatever the number of courses."""
-    counts = _tallied_counts(today, reach("course.records"), [], [])
+    extent = reach("course.records")
+    counts = _tallied_counts(today, extent, list, list, ("course summaries", today, extent))
     return [CourseSummary(course, sum(counts[course.id].values()), counts[course.id][Status.ACKNOWLEDGED],
                           counts[course.id][Status.OVERDUE])
             for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars()]
