@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import ReadFirst, first_match, matching, paginate, sort_keys, without_index
+from portal.core.listing import Ordering, ReadFirst, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -87,16 +88,21 @@ class DeliveryTable:
         return sum(self.counts.values())
 
 
-def _counts(notice: Notice, base: sa.Select, criteria: DeliveryFilter, status: sa.Case, today: date) -> Counter[Status]:
+def _counts(notice: Notice, base: Callable[[], sa.Select], criteria: DeliveryFilter, today: date,
+            key: Hashable | None) -> Counter[Status]:
     """Deliveries by status in one statement: from the tally kept by the database (a few rows per
     department), or over the matching deliveries when the search box asks for people."""
-    if criteria.query.strip():
-        counted = base.with_only_columns(status, sa.func.count()).group_by(status)
-    else:
+    def counted() -> sa.Select:
+        if criteria.query.strip():
+            status = status_expression(today)
+            return base().with_only_columns(status, sa.func.count()).group_by(status)
         counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
         if criteria.department_id:
             counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
-    return Counter({Status(value): int(n) for *_, value, n in db.session.execute(counted).all()})
+        return counted
+
+    rows = db.session.execute(built(key and (key, "counts"), counted)).all()
+    return Counter({Status(value): int(n) for *_, value, n in rows})
 
 
 def _tallied_counts(today: date) -> sa.Select:
@@ -114,37 +120,51 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
     whatever the number of rows or the page; the rows are plain rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``)."""
-    status = status_expression(today)
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
     by_person = criteria.sort.key in PERSON_SORTS
-    version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
-    base = (
-        sa.select(NoticeDelivery)
-        .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
-                     if by_person else  # otherwise in the order of the deliveries' index, people found by id
-                     ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
-        .where(version_id.in_([version.id for version in notice.versions]))
-    )
-    if criteria.department_id:
-        base = base.where(Employee.department_id == criteria.department_id)
-    if criteria.query.strip():
-        base = base.where(search_condition(criteria.query))
-    counts = _counts(notice, base, criteria, status, today)
-    listed = with_person(
-        base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
-                               status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
-                               NoticeAcknowledgement.receipt_number)
-        .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
-        NoticeDelivery.employee_id, locale)
-    if criteria.status:
-        listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
-    columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
-               "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
-    rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
-                          sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
-                          total=counts[criteria.status] if criteria.status else sum(counts.values()))
+    versions = tuple(version.id for version in notice.versions)
+
+    def base() -> sa.Select:
+        version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
+        base = (
+            sa.select(NoticeDelivery)
+            .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
+                         if by_person else  # otherwise in the order of the deliveries' index, people found by id
+                         ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
+            .where(version_id.in_(versions))
+        )
+        if criteria.department_id:
+            base = base.where(Employee.department_id == criteria.department_id)
+        if criteria.query.strip():
+            base = base.where(search_condition(criteria.query))
+        return base
+
+    def listed() -> sa.Select:
+        status = status_expression(today)
+        listed = with_person(
+            base().with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
+                                     status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
+                                     NoticeAcknowledgement.receipt_number)
+            .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
+            NoticeDelivery.employee_id, locale)
+        if criteria.status:
+            listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
+        return listed
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
+                   "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
+        return sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW)
+
+    # Built once per shape: everything the statements are built from, unless the search box is used.
+    shape = None if criteria.query.strip() else (
+        "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today, locale)
+    counts = _counts(notice, base, criteria, today, shape)
+    rows, page = paginate(db.session, built(shape, listed), criteria.page, DELIVERIES_PER_PAGE,
+                          built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
+                          total=counts[criteria.status] if criteria.status else sum(counts.values()), key=shape)
     return DeliveryTable(rows=rows, counts=counts, page=page,
                          version_numbers={version.id: version.number for version in notice.versions})
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from portal.auth.access import reach, scope_filter
+from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.listing import paginate, sort_keys
+from portal.core.listing import Ordering, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -73,43 +74,58 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
     ``locale``), ``contract_type``, ``hire_date``."""
-    stmt = (sa.select(Employee.id, Employee.number, Employee.name, Department.name_column(locale).label("department"),
-                      Employee.contract_type, Employee.hire_date)
-            .select_from(Employee).join(Department, Employee.department_id == Department.id)
-            .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
-    if criteria.query.strip():
-        stmt = stmt.where(search_condition(criteria.query))
-    if criteria.department_id:
-        stmt = stmt.where(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        stmt = stmt.where(Employee.status == criteria.status)
-    columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
-               "hire_date": Employee.hire_date}
-    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, sort_keys(criteria.sort, columns, Employee.id),
-                          criteria.at, scalars=False, total=None if criteria.query.strip() else _headcount(criteria))
+    extent = reach("employee.list")
+
+    def listed() -> sa.Select:
+        stmt = (sa.select(Employee.id, Employee.number, Employee.name,
+                          Department.name_column(locale).label("department"), Employee.contract_type, Employee.hire_date)
+                .select_from(Employee).join(Department, Employee.department_id == Department.id)
+                .where(scope_filter("employee.list", Employee.id, Employee.department_id)))
+        if criteria.query.strip():
+            stmt = stmt.where(search_condition(criteria.query))
+        if criteria.department_id:
+            stmt = stmt.where(Employee.department_id == criteria.department_id)
+        if criteria.status:
+            stmt = stmt.where(Employee.status == criteria.status)
+        return stmt
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
+                   "hire_date": Employee.hire_date}
+        return sort_keys(criteria.sort, columns, Employee.id)
+
+    # Built once per shape: everything the statements are built from, unless the search box is used.
+    shape = None if criteria.query.strip() else (
+        "employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
+    total = None if criteria.query.strip() else _headcount(criteria, extent, shape)
+    rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE,
+                          built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False, total=total,
+                          key=shape)
     return EmployeePage(rows, page)
 
 
-def _headcount(criteria: EmployeeFilter) -> int:
+def _headcount(criteria: EmployeeFilter, extent: Reach, key: Hashable) -> int:
     """How many employees the list holds without a search, in one statement: from the tally kept
     by the database (a row per department and status), with the user's own record counted live
     when the policy reaches it outside their departments."""
-    extent = reach("employee.list")
-    tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
-    own = sa.select(sa.func.count()).select_from(Employee).where(
-        Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
-    if criteria.department_id:
-        tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
-        own = own.where(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        tallied = tallied.where(EmployeeCount.status == criteria.status.value)
-        own = own.where(Employee.status == criteria.status)
-    if extent.everyone:
-        return int(db.session.execute(tallied).scalar_one())
-    tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
-    if extent.employee_id is None:
-        return int(db.session.execute(tallied).scalar_one())
-    return int(db.session.execute(sa.select(tallied.scalar_subquery() + own.scalar_subquery())).scalar_one())
+    def counted() -> sa.Select:
+        tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
+        own = sa.select(sa.func.count()).select_from(Employee).where(
+            Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
+        if criteria.department_id:
+            tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
+            own = own.where(Employee.department_id == criteria.department_id)
+        if criteria.status:
+            tallied = tallied.where(EmployeeCount.status == criteria.status.value)
+            own = own.where(Employee.status == criteria.status)
+        if extent.everyone:
+            return tallied
+        tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
+        if extent.employee_id is None:
+            return tallied
+        return sa.select(tallied.scalar_subquery() + own.scalar_subquery())
+
+    return int(db.session.execute(built((key, "headcount"), counted)).scalar_one())
 
 
 def visible_departments() -> list[Department]:
