@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -86,11 +84,11 @@ def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
     return render_template("notices/admin/form.html", form=form, notice=notice), status
 
 
-def _push_form(departments: list[Any]) -> PushForm:
+def _push_form(departments: tuple[tuple[int, str], ...]) -> PushForm:
     """The push form; ``departments`` (``department_choices``) also fill the deliveries' filter, so
     the page reads them once."""
     form = PushForm(data={"due_date": rules.due_date(operations.shanghai_date())})
-    form.department.choices = [(0, "—"), *(tuple(d) for d in departments)]
+    form.department.choices = [(0, "—"), *departments]
     return form
 
 
@@ -105,7 +103,7 @@ def _filter() -> records.DeliveryFilter:
     )
 
 
-def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: list[Any] | None = None,
+def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
                  status: int = 200) -> Response:
     criteria = _filter()
     locale = locale_code()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
+from portal.core.kept import kept_while, watch
 from portal.core.listing import Ordering, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
@@ -135,13 +136,22 @@ def visible_departments() -> list[Department]:
     return list(db.session.execute(stmt.where(allowed)).scalars())
 
 
-def department_choices(locale: str, visible_only: bool = True) -> list[Any]:
-    """Departments as plain ``(id, name in locale)`` rows by code, for a filter or a form's choice:
-    those whose employees the signed-in user may list, or every one. One statement, no objects."""
-    stmt = sa.select(Department.id, Department.name_column(locale).label("name")).order_by(Department.code)
-    if visible_only:
-        stmt = stmt.where(scope_filter("employee.list", sa.literal(-1), Department.id))
-    return list(db.session.execute(stmt).all())
+DEPARTMENTS = watch("departments", {Department: None})  # the department choices of the lists' filters and forms
+
+
+def department_choices(locale: str, visible_only: bool = True) -> tuple[tuple[int, str], ...]:
+    """Departments as plain ``(id, name in locale)`` pairs by code, for a filter or a form's choice:
+    those whose employees the signed-in user may list, or every one. Kept while no department is
+    written (one statement reads the watch's stamp): a hundred departments cost more to read."""
+    reached = reach("employee.list") if visible_only else None
+
+    def read() -> tuple[tuple[int, str], ...]:
+        stmt = sa.select(Department.id, Department.name_column(locale)).order_by(Department.code)
+        if visible_only:
+            stmt = stmt.where(scope_filter("employee.list", sa.literal(-1), Department.id))
+        return tuple((id_, name) for id_, name in db.session.execute(stmt).all())
+
+    return kept_while((DEPARTMENTS.name,), ("department choices", locale, reached), read)
 
 
 def all_departments() -> list[Department]:
