@@ -133,4 +133,4 @@ def selected(options: Markup, value: object) -> Markup:
     if value is None or value == "":
         return options
     option = f'<option value="{Markup.escape(value)}">'
-    return Markup(options.replace(option, option[:-1] + " selected>", 1))
+    return Markup(str(options).replace(option, option[:-1] + " selected>", 1))  # Markup.replace would escape
