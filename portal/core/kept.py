@@ -202,8 +202,8 @@ class KeptParts:
     """The most recently used parts, at most ``most`` (:data:`KEPT_PARTS`) holding at most
     :data:`KEPT_CHARACTERS` characters, shared by a process's threads."""
 
-    def __init__(self, most: int = KEPT_PARTS) -> None:
-        self._most = most
+    def __init__(self, most: int | None = None) -> None:
+        self._most = KEPT_PARTS if most is None else most
         self._parts: OrderedDict[Hashable, Any] = OrderedDict()
         self._sizes: dict[Hashable, int] = {}
         self._lock = threading.Lock()

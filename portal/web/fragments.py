@@ -36,6 +36,7 @@ KEPT_FRAGMENTS = 256  # a few hundred pages of the lists per server process (abo
 REQUEST_STATE = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "can",
                  "current_path", "current_endpoint", "navigation", "unread_notifications")
 _PLAIN = {str, int, float, bool, type(None), date, datetime, Decimal}  # and the enumerations met (_plain)
+_INEXACT = {float, Decimal, datetime}  # equal values that may be shown differently (1.0 / 1.00, time zones)
 
 
 def _plain(kinds: set[type]) -> bool:
@@ -49,29 +50,51 @@ def _plain(kinds: set[type]) -> bool:
     return False
 
 
+def _exact(value: Any) -> Any:
+    """A value of ``_INEXACT`` as what tells it from an equal one shown differently."""
+    if isinstance(value, datetime):
+        return value, value.utcoffset()
+    return repr(value)
+
+
 def frozen(value: Any) -> Any:
-    """``value`` as a hashable key that equals another only for equal contents: plain values as
-    they are; rows (with their column names), lists, tuples, dicts, sets, counters and dataclasses
-    by their items. Anything hashed by identity (an ORM object, a function) is refused: its identity
-    says nothing about its contents, so the key would not name what the fragment is drawn from."""
+    """``value`` as a hashable key that equals another only for values drawn alike: plain values
+    with their type (``1``, ``True`` and ``1.0`` are equal in Python, not on a page); rows (with
+    their column names), lists, tuples, dicts, sets, counters and dataclasses by their items.
+    Anything compared by identity (an ORM object, a function) is refused: its identity says
+    nothing about its contents, so the key would not name what the fragment is drawn from."""
     kind = type(value)
-    if kind in _PLAIN or isinstance(value, enum.Enum):
+    if kind is str:
         return value
+    if kind in _PLAIN or isinstance(value, enum.Enum):
+        return kind, _exact(value) if kind in _INEXACT else value
     if kind is list or kind is tuple:
         if value and isinstance(value[0], Row):
             return _rows(value)
         if value and type(value[0]) is tuple:
             return _tuples(value)
-        return tuple(map(frozen, value))
+        return kind, tuple(map(frozen, value))
     if isinstance(value, Row):
         return _rows([value])
-    if isinstance(value, Mapping):
-        return frozenset((frozen(k), frozen(v)) for k, v in value.items())
+    if isinstance(value, Mapping):  # in order: a template shows a mapping's items in its order
+        return kind, tuple((frozen(k), frozen(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):
-        return frozenset(map(frozen, value))
+        return kind, frozenset(map(frozen, value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return kind, tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
     raise TypeError(f"a kept fragment is drawn from values, not from {kind.__name__}")
+
+
+def _flat(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """Plain values as their types and values (exact where equal values may be shown differently),
+    in a few C loops; None when some value is not plain."""
+    types = tuple(map(type, values))
+    kinds = set(types)
+    if not _plain(kinds):
+        return None
+    if kinds & _INEXACT:
+        values = tuple(_exact(v) if type(v) in _INEXACT else v for v in values)
+    return types, values
 
 
 def _rows(rows: Sequence[Any]) -> tuple[Any, ...]:
@@ -79,20 +102,20 @@ def _rows(rows: Sequence[Any]) -> tuple[Any, ...]:
     are checked and hashed in a few C loops, not row by row)."""
     parent = rows[0]._parent
     if all(isinstance(row, Row) and row._parent is parent for row in rows):
-        values = tuple(chain.from_iterable(rows))
-        if _plain(set(map(type, values))):
-            return rows[0]._fields, values
-    return tuple(frozen(tuple(row)) + (frozen(row._fields),) for row in rows)
+        flat = _flat(tuple(chain.from_iterable(rows)))
+        if flat is not None:
+            return Row, rows[0]._fields, flat
+    return Row, tuple((frozen(row._fields), frozen(tuple(row))) for row in rows)
 
 
 def _tuples(tuples: Sequence[Any]) -> tuple[Any, ...]:
     """Tuples of one width (choices, pairs) as one flat tuple, checked in a few C loops."""
     width = len(tuples[0])
     if all(type(item) is tuple and len(item) == width for item in tuples):
-        values = tuple(chain.from_iterable(tuples))
-        if _plain(set(map(type, values))):
-            return width, values
-    return tuple(map(frozen, tuples))
+        flat = _flat(tuple(chain.from_iterable(tuples)))
+        if flat is not None:
+            return type(tuples), width, flat
+    return type(tuples), tuple(map(frozen, tuples))
 
 
 def init_app(app: Any) -> None:
