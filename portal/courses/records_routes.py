@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -31,6 +32,7 @@ from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import kept_fragment
 from portal.web.templating import as_text
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
@@ -76,12 +78,21 @@ def detail(slug: str) -> Response:
     labels = status_labels()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
-        page_only=lambda: {"departments": department_choices(locale), "assign_form": AssignForm()},
+        page_only=lambda: _page_only(course.slug, criteria, locale, labels),
         listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
                  "criteria": criteria, "result": matrix(course, criteria, today, locale=locale),
                  "status_labels": as_text(labels), "validity_states": tuple(Validity)},
         course=course, criteria=criteria, status_labels=labels, contract_labels=CONTRACT_LABELS, locale=locale,
     )
+
+
+def _page_only(slug: str, criteria: MatrixFilter, locale: str, labels: dict[Status, Any]) -> dict[str, Any]:
+    """The filter form (kept by its arguments) and the assign form, which only the whole page shows."""
+    departments = department_choices(locale)
+    filters = kept_fragment("courses/records/_matrix_filters.html", slug=slug, criteria=criteria,
+                            departments=departments, status_labels=as_text(labels),
+                            contract_labels=as_text(CONTRACT_LABELS))
+    return {"filters_html": filters, "departments": departments, "assign_form": AssignForm()}
 
 
 @bp.get("/<slug>/export.csv")

@@ -21,6 +21,7 @@ from portal.org.operations import department_choices
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import kept_fragment
 from portal.web.templating import as_text
 from portal.core.bounds import positive_int
 from portal.core.replica import reads_from_replica
@@ -110,7 +111,9 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
 
     def page_only() -> dict[str, object]:
         shown = department_choices(locale, visible_only=False) if departments is None else departments
-        return {"html": body_html(notice.newest, locale), "departments": shown,
+        filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
+                                departments=shown, status_labels=as_text(STATUS_LABELS))
+        return {"html": body_html(notice.newest, locale), "filters_html": filters,
                 "push_form": push_form or _push_form(shown)}
 
     return page_or_fragment(

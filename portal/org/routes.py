@@ -22,6 +22,7 @@ from portal.org.models import Employee
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import kept_fragment
 from portal.web.templating import as_text
 from portal.core.bounds import positive_int
 
@@ -61,7 +62,9 @@ def employees() -> Response:
         "org/employees.html",
         "org/_employee_rows.html",
         "employee-rows",
-        page_only=lambda: {"departments": operations.department_choices(locale)},
+        page_only=lambda: {"filters_html": kept_fragment(
+            "org/_employee_filters.html", criteria=criteria, departments=operations.department_choices(locale),
+            status_labels=as_text(STATUS_LABELS))},
         listing={"criteria": criteria, "result": operations.visible_employees(criteria, locale),
                  "contract_labels": as_text(CONTRACT_LABELS)},
         criteria=criteria,
