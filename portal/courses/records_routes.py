@@ -32,7 +32,7 @@ from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
-from portal.web.fragments import kept_fragment
+from portal.web.fragments import kept_form, kept_fragment
 from portal.web.templating import as_text
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
@@ -87,12 +87,14 @@ def detail(slug: str) -> Response:
 
 
 def _page_only(slug: str, criteria: MatrixFilter, locale: str, labels: dict[Status, Any]) -> dict[str, Any]:
-    """The filter form (kept by its arguments) and the assign form, which only the whole page shows."""
+    """The filter form and the assign form (kept by what they show), which only the whole page shows."""
     departments = department_choices(locale)
     filters = kept_fragment("courses/records/_matrix_filters.html", slug=slug, criteria=criteria,
                             departments=departments, status_labels=as_text(labels),
                             contract_labels=as_text(CONTRACT_LABELS))
-    return {"filters_html": filters, "departments": departments, "assign_form": AssignForm()}
+    assign = kept_form("courses/records/_assign_form.html", (slug, departments), AssignForm, slug=slug,
+                       departments=departments)
+    return {"filters_html": filters, "assign_html": assign}
 
 
 @bp.get("/<slug>/export.csv")

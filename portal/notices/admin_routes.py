@@ -21,7 +21,7 @@ from portal.org.operations import department_choices
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
-from portal.web.fragments import kept_fragment
+from portal.web.fragments import form_fragment, kept_form, kept_fragment
 from portal.web.templating import as_text
 from portal.core.bounds import positive_int
 from portal.core.replica import reads_from_replica
@@ -85,6 +85,9 @@ def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
     return render_template("notices/admin/form.html", form=form, notice=notice), status
 
 
+PUSH_FORM = "notices/admin/_push_form.html"
+
+
 def _push_form(departments: tuple[tuple[int, str], ...]) -> PushForm:
     """The push form; ``departments`` (``department_choices``) also fill the deliveries' filter, so
     the page reads them once."""
@@ -113,8 +116,12 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         shown = department_choices(locale, visible_only=False) if departments is None else departments
         filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
                                 departments=shown, status_labels=as_text(STATUS_LABELS))
-        return {"html": body_html(notice.newest, locale), "filters_html": filters,
-                "push_form": push_form or _push_form(shown)}
+        if push_form is None:  # fresh: kept by what it shows
+            due = rules.due_date(operations.shanghai_date())
+            push = kept_form(PUSH_FORM, (notice.id, shown, due), lambda: _push_form(shown), notice_id=notice.id)
+        else:
+            push = form_fragment(PUSH_FORM, push_form, notice_id=notice.id)
+        return {"html": body_html(notice.newest, locale), "filters_html": filters, "push_html": push}
 
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,

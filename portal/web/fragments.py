@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
@@ -24,7 +25,8 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import StrictUndefined
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy.engine import Row
 from wtforms.widgets import html_params
 
@@ -35,6 +37,7 @@ EXTENSION = "kept_fragments"
 KEPT_FRAGMENTS = 256  # a few hundred pages of the lists per server process (about 30 KB each)
 REQUEST_STATE = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "can",
                  "current_path", "current_endpoint", "navigation", "unread_notifications")
+_TOKEN_SLOT = f"csrf-slot-{uuid.uuid4().hex}"  # in a kept form where the reader's token goes
 _PLAIN = {str, int, float, bool, type(None), date, datetime, Decimal}  # and the enumerations met (_plain)
 _INEXACT = {float, Decimal, datetime}  # equal values that may be shown differently (1.0 / 1.00, time zones)
 
@@ -128,6 +131,24 @@ def kept_fragment(template: str, **context: Any) -> Markup:
     """``template`` rendered with ``context`` alone, kept under it (with the language and mount point)."""
     key = (EXTENSION, template, locale_code(), frozen(context))
     return kept(key, lambda: Markup(_render(template, context)), current_app.extensions[EXTENSION])
+
+
+def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: Any) -> Markup:
+    """``template`` drawing a fresh form (``form``: no input, no errors), kept under ``key`` (what the
+    form shows: its choices, its defaults, the page it posts to) and the language. The reader's CSRF
+    token is put in per request: what is kept holds a slot, never a token."""
+    def draw() -> Markup:
+        form = make_form()
+        form.csrf_token.current_token = _TOKEN_SLOT
+        return Markup(_render(template, {**context, "form": form}))
+
+    html = kept((EXTENSION, template, locale_code(), frozen(key)), draw, current_app.extensions[EXTENSION])
+    return Markup(str(html).replace(_TOKEN_SLOT, str(escape(generate_csrf()))))
+
+
+def form_fragment(template: str, form: Any, **context: Any) -> Markup:
+    """``template`` drawing ``form`` as the reader filled it (its input, its errors): never kept."""
+    return Markup(_render(template, {**context, "form": form}))
 
 
 def _render(template: str, context: dict[str, Any]) -> str:

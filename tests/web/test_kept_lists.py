@@ -4,6 +4,8 @@ Department choices are kept until a department is written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
@@ -132,3 +134,40 @@ def test_a_kept_fragment_cannot_read_the_request(app, world, monkeypatch):
                 fragments.kept_fragment(template)
         with pytest.raises(TypeError):
             fragments.kept_fragment("probe/plain.html", rows=[world.worker])  # an object says nothing of its contents
+
+
+def _token(body: str, action: str) -> str:
+    form = body[body.index(f'action="{action}"'):]
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+
+
+def test_kept_forms_carry_each_readers_own_token(app, client, world, courses):
+    """The assign form is kept by what it shows; each reader's page carries their own working token."""
+    action = f"{MATRIX}/assign"
+    login(client, "hr")
+    first = _token(_body(client, MATRIX), action)
+    other = app.test_client()
+    login(other, "hr")
+    second = _token(_body(other, MATRIX), action)
+    assert first != second and "csrf-slot" not in first
+    for value in kept_parts()._parts.values():
+        assert first not in str(value) and second not in str(value)
+    answer = other.post(action, data={"csrf_token": second, "employee_numbers": world.worker.number})
+    assert answer.status_code == 303
+    assert client.post(action, data={"csrf_token": second, "employee_numbers": "E002"}).status_code == 400
+
+
+def test_a_refused_push_shows_the_readers_input_and_a_fresh_one_does_not(client, world):
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    db.session.commit()
+    url = f"/records/notices/{version.notice_id}"
+    login(client, "hr")
+    page = _body(client, url)
+    refused = post_form(client, f"{url}/push", {"employee_numbers": "NOBODY9", "department": "0",
+                                                "due_date": "2020-01-01"})
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert "NOBODY9" in body and 'aria-invalid="true"' in body
+    assert "NOBODY9" not in _body(client, url) and 'aria-invalid="true"' not in _body(client, url)
+    assert _token(page, f"{url}/push")
