@@ -19,6 +19,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -188,9 +189,15 @@ def _first_stamps(table: sa.Table, connection: sa.Connection, **_: Any) -> None:
 
 def current_stamps(*names: str) -> tuple[str, ...] | None:
     """The stamps of the named watches, in one statement; None while any row is missing."""
-    rows = db.session.execute(sa.select(KeptStamp.stamp).where(KeptStamp.name.in_(names))
-                              .order_by(KeptStamp.name, KeptStamp.stripe)).scalars().all()
+    rows = db.session.execute(_stamps_of(names)).scalars().all()
     return tuple(rows) if len(rows) == sum(WATCHES[n].stripes for n in names) else None
+
+
+@lru_cache(maxsize=64)
+def _stamps_of(names: tuple[str, ...]) -> sa.Select:
+    """The statement reading these watches' stamps, built once (on the table: no ORM entity to load)."""
+    table = KeptStamp.__table__
+    return sa.select(table.c.stamp).where(table.c.name.in_(names)).order_by(table.c.name, table.c.stripe)
 
 
 def _size(value: Any) -> int:
