@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from portal.auth.access import requires
@@ -137,7 +138,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    return _detail_page(db.get_or_404(Notice, notice_id))
+    return _detail_page(db.get_or_404(Notice, notice_id, options=[joinedload(Notice.versions)]))  # one statement
 
 
 @bp.post("/<int:notice_id>/push")
