@@ -171,3 +171,19 @@ def test_a_refused_push_shows_the_readers_input_and_a_fresh_one_does_not(client,
     assert "NOBODY9" in body and 'aria-invalid="true"' in body
     assert "NOBODY9" not in _body(client, url) and 'aria-invalid="true"' not in _body(client, url)
     assert _token(page, f"{url}/push")
+
+
+def test_the_day_is_part_of_what_statements_and_tables_are_kept_by(client, world, courses, monkeypatch):
+    """Overdue depends on the day: a matrix kept yesterday is not shown today."""
+    from datetime import timedelta
+
+    from portal.courses import operations
+
+    assignment = assign_course(courses[SLUG], world.worker)
+    login(client, "hr")
+    assert "逾期</span> 0" in _body(client, MATRIX, "course-matrix")
+    monkeypatch.setattr(operations, "today_in_shanghai", lambda now=None: assignment.due_date + timedelta(days=1))
+    later = _body(client, MATRIX, "course-matrix")
+    overdue_row = '<td data-label="状态"><span class="badge badge-overdue">逾期</span></td>'
+    assert "逾期</span> 1" in later and overdue_row in later
+    assert overdue_row in _body(client, f"{MATRIX}?status=overdue", "course-matrix")
