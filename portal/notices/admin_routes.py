@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -18,7 +19,7 @@ from portal.notices.forms import AnswerForm, NoticeForm, PushForm
 from portal.notices.models import Notice, NoticeResponse
 from portal.notices.presenters import KIND_LABELS, STATUS_LABELS, body_html
 from portal.notices.rules import Status
-from portal.org.operations import department_choices
+from portal.org.operations import DEPARTMENTS_STAMP, department_choices
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
@@ -109,12 +110,13 @@ def _filter() -> records.DeliveryFilter:
 
 
 def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
-                 status: int = 200) -> Response:
+                 status: int = 200, departments_stamp: str | None = None) -> Response:
     criteria = _filter()
     locale = locale_code()
 
     def page_only() -> dict[str, object]:
-        shown = department_choices(locale, visible_only=False) if departments is None else departments
+        shown = (department_choices(locale, visible_only=False, stamp=departments_stamp) if departments is None
+                 else departments)
         filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
                                 departments=shown, status_labels=as_text(STATUS_LABELS))
         if push_form is None:  # fresh: kept by what it shows
@@ -138,7 +140,12 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    return _detail_page(db.get_or_404(Notice, notice_id, options=[joinedload(Notice.versions)]))  # one statement
+    found = db.session.execute(sa.select(Notice, DEPARTMENTS_STAMP).where(Notice.id == notice_id)
+                               .options(joinedload(Notice.versions))).unique().first()
+    if found is None:
+        abort(404)
+    notice, departments_stamp = found  # with its versions and the departments' stamp: one statement
+    return _detail_page(notice, departments_stamp=departments_stamp)
 
 
 @bp.post("/<int:notice_id>/push")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.kept import kept_while, watch
+from portal.core.kept import KeptStamp, kept_under, kept_while, watch
 from portal.core.listing import Ordering, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
@@ -137,12 +137,15 @@ def visible_departments() -> list[Department]:
 
 
 DEPARTMENTS = watch("departments", {Department: None})  # the department choices of the lists' filters and forms
+DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTMENTS.name, KeptStamp.stripe == 0)
+                     .scalar_subquery())  # read with a page's first statement (``stamp`` below)
 
 
-def department_choices(locale: str, visible_only: bool = True) -> tuple[tuple[int, str], ...]:
+def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:
     """Departments as plain ``(id, name in locale)`` pairs by code, for a filter or a form's choice:
     those whose employees the signed-in user may list, or every one. Kept while no department is
-    written (one statement reads the watch's stamp): a hundred departments cost more to read."""
+    written: a hundred departments cost more to read than the watch's stamp, which one statement
+    reads, or the caller with another (``stamp``: the value of ``DEPARTMENTS_STAMP``)."""
     reached = reach("employee.list") if visible_only else None
 
     def read() -> tuple[tuple[int, str], ...]:
@@ -151,7 +154,10 @@ def department_choices(locale: str, visible_only: bool = True) -> tuple[tuple[in
             stmt = stmt.where(scope_filter("employee.list", sa.literal(-1), Department.id))
         return tuple((id_, name) for id_, name in db.session.execute(stmt).all())
 
-    return kept_while((DEPARTMENTS.name,), ("department choices", locale, reached), read)
+    key = ("department choices", locale, reached)
+    if stamp is None:
+        return kept_while((DEPARTMENTS.name,), key, read)
+    return kept_under((stamp,), ((DEPARTMENTS.name,), key), read)
 
 
 def all_departments() -> list[Department]:

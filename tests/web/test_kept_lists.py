@@ -111,12 +111,16 @@ def test_language_is_part_of_what_a_table_is_kept_by(client, world):
 
 
 def test_department_choices_show_a_renamed_department_at_once(client, world, courses):
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    db.session.commit()
+    pages = ("/employees", MATRIX, f"/records/notices/{version.notice_id}")  # the stamp read alone, or with the page
     login(client, "hr")
-    for url in ("/employees", MATRIX):
+    for url in pages:
         assert "装配车间" in _body(client, url)
     world.assembly.name_zh = "总装车间"
     db.session.commit()
-    for url in ("/employees", MATRIX):
+    for url in pages:
         body = _body(client, url)
         assert f'<option value="{world.assembly.id}">总装车间</option>' in body and "装配车间" not in body
     chosen = _body(client, f"/employees?department={world.assembly.id}")
