@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from flask import current_app
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.core.kept import KeptParts
@@ -115,12 +115,6 @@ def matching(branches: Sequence[tuple[Any, str]], otherwise: str, value: str) ->
             return sa.and_(*(sa.not_(c) for c in earlier), condition)
         earlier.append(condition)
     return sa.and_(*(sa.not_(c) for c in earlier)) if value == otherwise else sa.false()
-
-
-def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any,
-             nulls_low: Collection[str] = ()) -> sa.Select[Any]:
-    """Order by the chosen column, then ``tiebreak``, as the paged list does (the unpaged exports)."""
-    return stmt.order_by(*sort_keys(sort, columns, tiebreak, nulls_low).clauses())
 
 
 @dataclass(frozen=True)

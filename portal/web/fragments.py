@@ -24,8 +24,8 @@ from itertools import chain
 from typing import Any
 
 from flask import current_app
-from jinja2 import StrictUndefined
 from flask_wtf.csrf import generate_csrf
+from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 from sqlalchemy.engine import Row
 from wtforms.widgets import html_params
