@@ -34,10 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
 
     from portal import jobs, signals
-    from portal.web import errors, i18n, security, templating
+    from portal.web import errors, fragments, i18n, security, templating
 
     i18n.init_app(app)
     templating.init_app(app)
+    fragments.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     signals.connect_handlers()

@@ -1,7 +1,7 @@
 """employees read without parallel workers on PostgreSQL: a search's bitmap scan started one
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-11-30 00:00:00
 
 """
@@ -12,7 +12,7 @@ from portal.org.search import PG_PARALLEL_SCANS, PG_SERIAL_SCANS
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0024'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

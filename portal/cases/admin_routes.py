@@ -43,7 +43,7 @@ from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import all_departments, search_condition
+from portal.org.operations import department_choices, search_condition
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
@@ -78,7 +78,7 @@ def index() -> Response:
     today, locale = local_today(), locale_code()
     arguments = (department_id, status, search, sort.param, requested, at)
     case_filters, case_table = freshness.kept("case list", today, locale, arguments, lambda: (
-        Markup(render_template("cases/admin/_case_filters.html", departments=all_departments(),
+        Markup(render_template("cases/admin/_case_filters.html", departments=department_choices(locale, visible_only=False),
                                department_id=department_id, status_filter=status, search=search, sort=sort,
                                status_filter_labels=STATUS_FILTER_LABELS, locale=locale)),
         Markup(render_template("cases/admin/_case_table.html", sort=sort, list_args=list_args,

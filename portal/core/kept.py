@@ -19,6 +19,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -188,9 +189,15 @@ def _first_stamps(table: sa.Table, connection: sa.Connection, **_: Any) -> None:
 
 def current_stamps(*names: str) -> tuple[str, ...] | None:
     """The stamps of the named watches, in one statement; None while any row is missing."""
-    rows = db.session.execute(sa.select(KeptStamp.stamp).where(KeptStamp.name.in_(names))
-                              .order_by(KeptStamp.name, KeptStamp.stripe)).scalars().all()
+    rows = db.session.execute(_stamps_of(names)).scalars().all()
     return tuple(rows) if len(rows) == sum(WATCHES[n].stripes for n in names) else None
+
+
+@lru_cache(maxsize=64)
+def _stamps_of(names: tuple[str, ...]) -> sa.Select:
+    """The statement reading these watches' stamps, built once (on the table: no ORM entity to load)."""
+    table = KeptStamp.__table__
+    return sa.select(table.c.stamp).where(table.c.name.in_(names)).order_by(table.c.name, table.c.stripe)
 
 
 def _size(value: Any) -> int:
@@ -199,10 +206,11 @@ def _size(value: Any) -> int:
 
 
 class KeptParts:
-    """The most recently used parts, at most :data:`KEPT_PARTS` holding at most
+    """The most recently used parts, at most ``most`` (:data:`KEPT_PARTS`) holding at most
     :data:`KEPT_CHARACTERS` characters, shared by a process's threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, most: int | None = None) -> None:
+        self._most = KEPT_PARTS if most is None else most
         self._parts: OrderedDict[Hashable, Any] = OrderedDict()
         self._sizes: dict[Hashable, int] = {}
         self._lock = threading.Lock()
@@ -219,7 +227,7 @@ class KeptParts:
         with self._lock:
             self._parts[key], self._sizes[key] = value, size
             self._parts.move_to_end(key)
-            while len(self._parts) > KEPT_PARTS or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
+            while len(self._parts) > self._most or (len(self._parts) > 1 and sum(self._sizes.values()) > KEPT_CHARACTERS):
                 oldest, _ = self._parts.popitem(last=False)
                 del self._sizes[oldest]
 
@@ -237,11 +245,11 @@ def kept_parts() -> KeptParts:
     return current_app.extensions[EXTENSION]
 
 
-def kept(key: Hashable, compute: Callable[[], T]) -> T:
+def kept(key: Hashable, compute: Callable[[], T], parts: KeptParts | None = None) -> T:
     """``compute()``, or what it returned before under ``key`` (with the request's script root, so
-    links stay right behind any prefix)."""
+    links stay right behind any prefix), in ``parts`` or the process's shared map."""
     key = (request.script_root, key)
-    parts = kept_parts()
+    parts = kept_parts() if parts is None else parts
     value = parts.get(key)
     if value is None:
         value = compute()

@@ -9,18 +9,24 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from portal.core.kept import KeptParts
 from portal.core.paging import LAST, Page, Sort, page_of
+
+T = TypeVar("T")
+BUILT = "portal_built_statements"
+BUILT_STATEMENTS = 1024  # list statements kept built per application (shapes × readers' reaches × days)
 
 
 class ReadFirst(sa.sql.selectable.Join):
@@ -111,12 +117,6 @@ def matching(branches: Sequence[tuple[Any, str]], otherwise: str, value: str) ->
     return sa.and_(*(sa.not_(c) for c in earlier)) if value == otherwise else sa.false()
 
 
-def order_by(stmt: sa.Select[Any], sort: Sort, columns: Mapping[str, Any], tiebreak: Any,
-             nulls_low: Collection[str] = ()) -> sa.Select[Any]:
-    """Order by the chosen column, then ``tiebreak``, as the paged list does (the unpaged exports)."""
-    return stmt.order_by(*sort_keys(sort, columns, tiebreak, nulls_low).clauses())
-
-
 @dataclass(frozen=True)
 class Key:
     expression: Any
@@ -156,9 +156,10 @@ class Ordering:
         # when the row value spans two tables (the matrix's employee number and assignment id).
         bound = (first.expression <= value if first.descending != reverse else first.expression >= value) \
             if value is not None else sa.true()
-        if len({k.descending for k in self.keys}) == 1 and None not in values:
+        if len({k.descending for k in self.keys}) == 1 and all(v is not None for v in values):
             row = sa.tuple_(*(k.expression for k in self.keys))
-            cursor = sa.tuple_(*(sa.literal(v, k.expression.type) for k, v in zip(self.keys, values)))
+            cursor = sa.tuple_(*(v if isinstance(v, sa.BindParameter) else sa.literal(v, k.expression.type)
+                                 for k, v in zip(self.keys, values)))
             return sa.and_(bound, row < cursor if first.descending != reverse else row > cursor)
         terms = []
         for i, (key, value) in enumerate(zip(self.keys, values)):
@@ -218,9 +219,25 @@ def _walk_edge(ordering: Ordering, values: Sequence[Any] | None, reverse: bool) 
     return column <= edge if forward else column >= edge
 
 
+def built(key: Hashable | None, build: Callable[[], T]) -> T:
+    """``build()`` once per ``key`` in this application (``None``: every time). A list's statements
+    are a pure function of its filter, the reader's reach, the language and the day; building them
+    (SQLAlchemy's expression objects) costs more than running them, and a built statement is never
+    changed (every method returns a new one), so threads share it. ``key`` names every input."""
+    if key is None:
+        return build()
+    statements = current_app.extensions.setdefault(BUILT, KeptParts(BUILT_STATEMENTS))
+    statement = statements.get(key)
+    if statement is None:
+        statement = build()
+        statements.put(key, statement)
+    return statement
+
+
 def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
     at: str = "", scalars: bool = True, total: int | None = None, more: bool = False, walk: Walk | None = None,
+    key: Hashable | None = None,
 ) -> tuple[list[Any], Page]:
     """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
     followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
@@ -230,36 +247,51 @@ def paginate(
     OFFSET from the nearer end of the list) is read. ``total`` saves the COUNT when the caller has it;
     ``more``: more rows than ``total`` match, so there is no known last page, and a page reads one
     row beyond its end to know whether a next one exists. ``walk``: the rows of ``stmt`` that pass
-    its check, read as :class:`Walk` says."""
+    its check, read as :class:`Walk` says. ``key`` names everything ``stmt`` and ``ordering`` are
+    built from: the page's statements are then built once per shape (see ``built``), the cursor's
+    values bound as parameters."""
     if total is None:
-        total = session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        total = session.execute(built(key and (key, "count"), lambda: sa.select(sa.func.count()).select_from(
+            stmt.order_by(None).subquery()))).scalar_one()
     page = page_of(requested, total, size, more)
     reading = size + 1 if more else size
-    keyed = stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
     direction, values = decode_cursor(at)
     if not _fits(ordering, values):
         direction = None
     if at == LAST and not more:
         page = Page(page.pages, size, total)
+    cursor = {f"_at{i}": v for i, v in enumerate(values) if v is not None} if direction else {}
+    bound = [None if v is None else sa.bindparam(f"_at{i}", type_=k.expression.type)
+             for i, (k, v) in enumerate(zip(ordering.keys, values))]
+    shape = key and (key, direction, tuple(v is None for v in values))
 
-    def read(reverse: bool, limit: int, offset: int = 0, beyond: sa.ColumnElement[bool] | None = None) -> list[Any]:
-        clauses = ordering.clauses(reverse=reverse)
-        within = [beyond] if beyond is not None else []
+    def keyed() -> sa.Select[Any]:
+        return stmt.add_columns(*(k.expression.label(f"_key{i}") for i, k in enumerate(ordering.keys)))
+
+    def ordered(reverse: bool, beyond: bool, *checks: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        within = [ordering.beyond(bound, reverse=reverse)] if beyond else []
+        return keyed().where(*within, *checks).order_by(*ordering.clauses(reverse=reverse))
+
+    def read(reverse: bool, limit: int, offset: int = 0, beyond: bool = False) -> list[Any]:
+        """``limit`` rows from ``offset`` in the list's order (or reversed), past the cursor if ``beyond``."""
+        parameters = cursor if beyond else {}
         if walk is None:
-            return _rows(session, keyed.where(*within).order_by(*clauses).limit(limit).offset(offset))
+            statement = built(shape and (shape, reverse, limit, offset, beyond),
+                              lambda: ordered(reverse, beyond).limit(limit).offset(offset))
+            return _rows(session, statement, parameters)
         if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
-            edge = _walk_edge(ordering, values if beyond is not None else None, reverse)
-            rows = _rows(session, keyed.where(*within, walk.each, edge).order_by(*clauses).limit(limit))
+            edge = _walk_edge(ordering, bound if beyond else None, reverse)
+            rows = _rows(session, ordered(reverse, beyond, walk.each, edge).limit(limit), parameters)
             if len(rows) == limit:
                 return rows
-        found = keyed.where(*within, walk.otherwise)
+        found = ordered(reverse, beyond, walk.otherwise)
         if session.get_bind().dialect.name == "sqlite":
-            return _rows(session, found.order_by(*clauses).limit(limit).offset(offset))
+            return _rows(session, found.limit(limit).offset(offset), parameters)
         # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
         # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
-        matches = found.offset(0).subquery()
+        matches = found.order_by(None).offset(0).subquery()
         order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
-        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset))
+        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset), parameters)
 
     if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
@@ -267,9 +299,9 @@ def paginate(
         shown = min(size, total - page.offset)
         rows = read(True, shown, total - page.offset - shown)[::-1]
     elif direction == "after" and page.number > 1:
-        rows = read(False, reading, beyond=ordering.beyond(values))
+        rows = read(False, reading, beyond=True)
     elif direction == "before" and page.number > 1:
-        rows = read(True, size, beyond=ordering.beyond(values, reverse=True))[::-1]
+        rows = read(True, size, beyond=True)[::-1]
         if len(rows) < size:  # rows were removed before this one: this is the first page now
             page = Page(1, size, total, more=more)
             rows = read(False, reading)
@@ -284,6 +316,10 @@ def paginate(
         page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
                     next_at=encode_cursor("after", rows[-1][-keys:]) if ahead else None, more=more, shown=len(rows))
     return found, page
+
+
+def _rows(session: Session, stmt: sa.Select[Any], parameters: Mapping[str, Any]) -> list[Any]:
+    return list(session.execute(stmt, parameters).all())
 
 
 def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
@@ -301,10 +337,6 @@ def _fits(ordering: Ordering, values: Sequence[Any]) -> bool:
         if isinstance(value, int) and not -(2 ** 63) <= value < 2 ** 63:  # beyond any database integer
             return False
     return True
-
-
-def _rows(session: Session, stmt: sa.Select[Any]) -> list[Any]:
-    return list(session.execute(stmt).all())
 
 
 # Cursors: "after.<base64 JSON of the key values>", "before.…" or "last". Anything else reads as

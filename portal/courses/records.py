@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import ReadFirst, Walk, first_match, matching, order_by, paginate, sort_keys, without_index
+from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -93,22 +94,27 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
     )
 
 
-def _counts(course: Course, filters: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
+def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
             today: date, search: Found | None) -> StateCounts:
     """The matrix's counts by status in one statement: from the tally kept by the database (a few
     rows per department), unless the search box asks for people the tally cannot tell apart; the
     user's own row, when the policy reaches it outside their departments, is counted live."""
     extent = reach("course.records")
     if search:
-        return _searched_counts(course, filters if extent.everyone else [
-            scope_filter("course.records", Employee.id, Employee.department_id), *filters], criteria, status, today,
-            search)
-    tallied = [CourseStatusCount.course_id == course.id]
-    if criteria.department_id:
-        tallied.append(CourseStatusCount.department_id == criteria.department_id)
-    if criteria.contract_type:
-        tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
-    tally = _tallied_counts(today, extent, tallied, [Assignment.course_id == course.id, *filters])[course.id]
+        return _searched_counts(course, filters() if extent.everyone else [
+            scope_filter("course.records", Employee.id, Employee.department_id), *filters()], criteria,
+            status_expression(today), today, search)
+
+    def tallied() -> list[sa.ColumnElement[bool]]:
+        tallied = [CourseStatusCount.course_id == course.id]
+        if criteria.department_id:
+            tallied.append(CourseStatusCount.department_id == criteria.department_id)
+        if criteria.contract_type:
+            tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
+        return tallied
+
+    key = ("course matrix counts", course.id, criteria.department_id, criteria.contract_type, today, extent)
+    tally = _tallied_counts(today, extent, tallied, lambda: [Assignment.course_id == course.id, *filters()], key)[course.id]
     return StateCounts({state.value: n for state, n in tally.items()}, more=False, filtered=None)
 
 
@@ -122,11 +128,22 @@ def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], crite
     return count_states(search, rows, status_condition(criteria.status, today) if criteria.status else None)
 
 
-def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
-                    live: list[sa.ColumnElement[bool]]) -> defaultdict[int, Counter[Status]]:
-    """Counts by course and status in one statement: the tally's rows matching ``tallied`` in the
-    user's departments, and the user's own current assignments matching ``live`` when the policy
-    reaches them outside those departments (counted live: one person)."""
+def _tallied_counts(today: date, extent: Reach, tallied: Callable[[], list[sa.ColumnElement[bool]]],
+                    live: Callable[[], list[sa.ColumnElement[bool]]],
+                    key: Hashable | None = None) -> defaultdict[int, Counter[Status]]:
+    """Counts by course and status in one statement: the tally's rows matching ``tallied()`` in the
+    user's departments, and the user's own current assignments matching ``live()`` when the policy
+    reaches them outside those departments (counted live: one person). ``key`` names everything the
+    statement is built from (``portal.core.listing.built``)."""
+    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
+    statement = built(key, lambda: _tallied_statement(today, extent, tallied(), live()))
+    for course_id, value, n in db.session.execute(statement).all():
+        counts[course_id][Status(value)] += int(n)
+    return counts
+
+
+def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
+                       live: list[sa.ColumnElement[bool]]) -> sa.Select:
     tally = CourseStatusCount
     status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
@@ -141,10 +158,7 @@ def _tallied_counts(today: date, extent: Reach, tallied: list[sa.ColumnElement[b
                      .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
                             Employee.department_id.not_in(extent.department_ids))
                      .group_by(Assignment.course_id, live_status))
-    counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
-    for course_id, value, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
-        counts[course_id][Status(value)] += int(n)
-    return counts
+    return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
@@ -156,43 +170,58 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
     in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
     an assignment with its people and acknowledgement loaded, and its status."""
-    status = status_expression(today)
     by_person = criteria.sort.key in PERSON_SORTS
-    base = _visible_assignments(course, by_person)
-    filters = []
-    if criteria.department_id:
-        filters.append(Employee.department_id == criteria.department_id)
-    if criteria.contract_type:
-        filters.append(Employee.contract_type == criteria.contract_type)
+    by_person = criteria.sort.key in PERSON_SORTS
     search = employee_search(criteria.query) if criteria.query.strip() else None
-    counted = _counts(course, filters, criteria, status, today, search)
+
+    def filters() -> list[sa.ColumnElement[bool]]:
+        filters = []
+        if criteria.department_id:
+            filters.append(Employee.department_id == criteria.department_id)
+        if criteria.contract_type:
+            filters.append(Employee.contract_type == criteria.contract_type)
+        return filters
+
+    counted = _counts(course, filters, criteria, today, search)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
+    total, _ = counted.page_total(None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
     walk = Walk(search.walked, search.indexed) if search and more and paged and by_person else None
-    if search and not walk:
-        filters.append(search.indexed)
-    base = base.where(*filters)
-    if paged:  # plain rows of the columns the page shows, no objects
-        listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
-                                                    Assignment.due_date, Assignment.acknowledged_at),
-                             Assignment.employee_id, locale)
-    else:  # the CSV reads the person, the acknowledgement and its version per row
-        listed = base.add_columns(status).options(
-            joinedload(Assignment.employee).joinedload(Employee.department),
-            selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
-    if criteria.status:
-        listed = listed.where(status_condition(criteria.status, today, by_person))
-    columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
-               "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
-    total, _ = counted.page_total(None)
-    tiebreak = Employee.id if by_person else Assignment.id
-    if paged:
-        found, page = paginate(db.session, listed, criteria.page, MATRIX_PAGE_SIZE, sort_keys(criteria.sort, columns, tiebreak, NULLS_LOW),
-                               criteria.at, scalars=False, total=shown, more=more, walk=walk)
-        return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
-    found = db.session.execute(order_by(listed, criteria.sort, columns, tiebreak, NULLS_LOW)).all()
-    return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
+
+    def listed() -> sa.Select:
+        status = status_expression(today)
+        base = _visible_assignments(course, by_person).where(*filters())
+        if search and not walk:
+            base = base.where(search.indexed)
+        if paged:  # plain rows of the columns the page shows, no objects
+            listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
+                                                        Assignment.due_date, Assignment.acknowledged_at),
+                                 Assignment.employee_id, locale)
+        else:  # the CSV reads the person, the acknowledgement and its version per row
+            listed = base.add_columns(status).options(
+                joinedload(Assignment.employee).joinedload(Employee.department),
+                selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
+        if criteria.status:
+            listed = listed.where(status_condition(criteria.status, today, by_person))
+        return listed
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
+                   "due": Assignment.due_date, "acknowledged": Assignment.acknowledged_at}
+        return sort_keys(criteria.sort, columns, Employee.id if by_person else Assignment.id, NULLS_LOW)
+
+    if not paged:
+        found = db.session.execute(listed().order_by(*ordering().clauses())).all()
+        return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
+    # Built once per shape: everything the statements are built from, unless the search box is used.
+    shape = None if search else (
+        "course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
+        criteria.sort, today, locale, reach("course.records"))
+    found, page = paginate(db.session, built(shape, listed), criteria.page, MATRIX_PAGE_SIZE,
+                           built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
+                           total=shown, more=more, walk=walk, key=shape)
+    return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
 
 
 @dataclass(frozen=True)
@@ -205,7 +234,8 @@ class CourseSummary:
 
 def course_summaries(today: date) -> list[CourseSummary]:
     """Every course with what the user may see of it: two statements whatever the number of courses."""
-    counts = _tallied_counts(today, reach("course.records"), [], [])
+    extent = reach("course.records")
+    counts = _tallied_counts(today, extent, list, list, ("course summaries", today, extent))
     return [CourseSummary(course, sum(counts[course.id].values()), counts[course.id][Status.ACKNOWLEDGED],
                           counts[course.id][Status.OVERDUE])
             for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -26,13 +27,16 @@ from portal.lifecycle.operations import acknowledgement_validity
 from portal.lifecycle.rules import Validity
 from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
-from portal.org.operations import all_departments, visible_departments
+from portal.org.operations import DEPARTMENTS_STAMP, all_departments, department_choices
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import kept_form, kept_fragment
+from portal.web.templating import as_text
 
 bp = Blueprint("course_records", __name__, url_prefix="/records/courses")
+bp.add_app_template_global(acknowledgement_validity)  # the matrix's validity column, from its arguments
 
 
 def _course(slug: str) -> Course:
@@ -67,17 +71,34 @@ def index() -> str:
 @reads_from_replica
 def detail(slug: str) -> Response:
     """Employees × status with filters; the search form swaps only ``#course-matrix``."""
-    course = _course(slug)
+    found = db.session.execute(sa.select(Course, DEPARTMENTS_STAMP).where(Course.slug == slug)).first()
+    if found is None:
+        abort(404)
+    course, departments_stamp = found  # the stamp read with the course: one statement fewer
     criteria = _filter()
     today = operations.today_in_shanghai()
+    locale = locale_code()
+    labels = status_labels()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
-        page_only=lambda: {"departments": visible_departments(), "assign_form": AssignForm()},
-        course=course, criteria=criteria, result=matrix(course, criteria, today, locale=locale_code()),
-        status_labels=status_labels(), contract_labels=CONTRACT_LABELS, validity_states=list(Validity),
-        locale=locale_code(), validity=lambda acknowledged_at: acknowledgement_validity(
-            acknowledged_at, course.validity_months, today),
+        page_only=lambda: _page_only(course.slug, criteria, locale, labels, departments_stamp),
+        listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
+                 "criteria": criteria, "result": matrix(course, criteria, today, locale=locale),
+                 "status_labels": as_text(labels), "validity_states": tuple(Validity)},
+        course=course, criteria=criteria, status_labels=labels, contract_labels=CONTRACT_LABELS, locale=locale,
     )
+
+
+def _page_only(slug: str, criteria: MatrixFilter, locale: str, labels: dict[Status, Any],
+               departments_stamp: str | None) -> dict[str, Any]:
+    """The filter form and the assign form (kept by what they show), which only the whole page shows."""
+    departments = department_choices(locale, stamp=departments_stamp)
+    filters = kept_fragment("courses/records/_matrix_filters.html", slug=slug, criteria=criteria,
+                            departments=departments, status_labels=as_text(labels),
+                            contract_labels=as_text(CONTRACT_LABELS))
+    assign = kept_form("courses/records/_assign_form.html", (slug, departments), AssignForm, slug=slug,
+                       departments=departments)
+    return {"filters_html": filters, "assign_html": assign}
 
 
 @bp.get("/<slug>/export.csv")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import requires
 from portal.evidence.web import request_origin
@@ -18,11 +19,12 @@ from portal.notices.forms import AnswerForm, NoticeForm, PushForm
 from portal.notices.models import Notice, NoticeResponse
 from portal.notices.presenters import KIND_LABELS, STATUS_LABELS, body_html
 from portal.notices.rules import Status
-from portal.org.models import Department
-from portal.org.operations import all_departments
+from portal.org.operations import DEPARTMENTS_STAMP, department_choices
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import form_fragment, kept_form, kept_fragment
+from portal.web.templating import as_text
 from portal.core.bounds import positive_int
 from portal.core.replica import reads_from_replica
 
@@ -85,11 +87,14 @@ def _notice_form(notice: Notice | None) -> Response | tuple[str, int]:
     return render_template("notices/admin/form.html", form=form, notice=notice), status
 
 
-def _push_form(departments: list[Department]) -> PushForm:
-    """The push form; ``departments`` also fill the deliveries' filter, so the page loads them once."""
+PUSH_FORM = "notices/admin/_push_form.html"
+
+
+def _push_form(departments: tuple[tuple[int, str], ...]) -> PushForm:
+    """The push form; ``departments`` (``department_choices``) also fill the deliveries' filter, so
+    the page reads them once."""
     form = PushForm(data={"due_date": rules.due_date(operations.shanghai_date())})
-    locale = locale_code()
-    form.department.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name(locale)) for d in departments]
+    form.department.choices = [(0, "—"), *departments]
     return form
 
 
@@ -104,21 +109,29 @@ def _filter() -> records.DeliveryFilter:
     )
 
 
-def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: list[Department] | None = None,
-                 status: int = 200) -> Response:
+def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
+                 status: int = 200, departments_stamp: str | None = None) -> Response:
     criteria = _filter()
     locale = locale_code()
 
     def page_only() -> dict[str, object]:
-        shown = all_departments() if departments is None else departments
-        return {"html": body_html(notice.newest, locale), "departments": shown,
-                "push_form": push_form or _push_form(shown)}
+        shown = (department_choices(locale, visible_only=False, stamp=departments_stamp) if departments is None
+                 else departments)
+        filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
+                                departments=shown, status_labels=as_text(STATUS_LABELS))
+        if push_form is None:  # fresh: kept by what it shows
+            due = rules.due_date(operations.shanghai_date())
+            push = kept_form(PUSH_FORM, (notice.id, shown, due), lambda: _push_form(shown), notice_id=notice.id)
+        else:
+            push = form_fragment(PUSH_FORM, push_form, notice_id=notice.id)
+        return {"html": body_html(notice.newest, locale), "filters_html": filters, "push_html": push}
 
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
-        page_only=page_only, notice=notice, version=notice.newest, criteria=criteria,
-        table=records.deliveries(notice, criteria, operations.shanghai_date(), locale),
-        status_labels=STATUS_LABELS, locale=locale,
+        page_only=page_only,
+        listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
+                 "table": records.deliveries(notice, criteria, operations.shanghai_date(), locale)},
+        notice=notice, version=notice.newest, criteria=criteria, status_labels=STATUS_LABELS, locale=locale,
     )
 
 
@@ -127,7 +140,12 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    return _detail_page(db.get_or_404(Notice, notice_id))
+    found = db.session.execute(sa.select(Notice, DEPARTMENTS_STAMP).where(Notice.id == notice_id)
+                               .options(joinedload(Notice.versions))).unique().first()
+    if found is None:
+        abort(404)
+    notice, departments_stamp = found  # with its versions and the departments' stamp: one statement
+    return _detail_page(notice, departments_stamp=departments_stamp)
 
 
 @bp.post("/<int:notice_id>/push")
@@ -135,7 +153,7 @@ def detail(notice_id: int) -> Response:
 def push(notice_id: int) -> Response:
     """Push the newest version to employee numbers and/or a department, all or nothing."""
     notice = db.get_or_404(Notice, notice_id)
-    departments = all_departments()
+    departments = department_choices(locale_code(), visible_only=False)
     form = _push_form(departments)
     if form.validate_on_submit():
         people, unknown = operations.recipients(rules.employee_numbers(form.employee_numbers.data or ""),

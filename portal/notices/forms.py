@@ -19,6 +19,7 @@ from portal.notices import rules
 from portal.notices.presenters import KIND_LABELS
 from portal.notices.rules import TextProblem
 from portal.web.fields import date_field, whole_field
+from portal.web.fragments import KeptSelect
 
 
 class CleanText:
@@ -82,7 +83,8 @@ class PushForm(FlaskForm):
         _l("Employee numbers"), validators=[Length(max=5000, message=_l("At most %(max)d characters."))],
         description=_l("One or more, separated by spaces, commas or new lines."),
     )
-    department = SelectField(_l("Or a whole department"), coerce=int, default=0, id="push-department")
+    department = SelectField(_l("Or a whole department"), coerce=int, default=0, id="push-department",
+                             widget=KeptSelect())
     due_date = date_field(_l("Acknowledge by"), bounds.DUE_DATE, required=True)
     submit = SubmitField(_l("Push"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from portal.core.listing import ReadFirst, Walk, first_match, matching, paginate, sort_keys, without_index
+from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -91,22 +92,29 @@ class DeliveryTable:
         return people_search.COUNTED_MATCHES if self.more else sum(self.counts.values())
 
 
-def _counts(notice: Notice, criteria: DeliveryFilter, status: sa.Case, today: date, search: Found | None) -> StateCounts:
+def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None,
+            key: Hashable | None) -> StateCounts:
     """Deliveries by status in one statement: from the tally kept by the database (a few rows per
     department), or, when the search box asks for people, over the deliveries of the people found
-    as far as a search counts (see ``count_states``)."""
+    as far as a search counts (see ``count_states``). ``key`` names what the tally's statement is
+    built from (``portal.core.listing.built``)."""
     if search:
-        rows = (sa.select(status.label("state")).select_from(Employee)
+        rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
                 .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,
                                               NoticeDelivery.version_id.in_([v.id for v in notice.versions]))))
         if criteria.department_id:
             rows = rows.where(Employee.department_id == criteria.department_id)
         filtered = matching(_status_branches(today), Status.UNREAD.value, criteria.status.value) if criteria.status else None
         return count_states(search, rows, filtered)
-    counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
-    if criteria.department_id:
-        counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
-    return StateCounts({value: int(n) for _, value, n in db.session.execute(counted).all()}, more=False, filtered=None)
+
+    def counted() -> sa.Select:
+        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
+        if criteria.department_id:
+            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+        return counted
+
+    rows = db.session.execute(built(key and (key, "counts"), counted)).all()
+    return StateCounts({value: int(n) for _, value, n in rows}, more=False, filtered=None)
 
 
 def _tallied_counts(today: date) -> sa.Select:
@@ -126,42 +134,53 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
     rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``)."""
-    status = status_expression(today)
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
     by_person = criteria.sort.key in PERSON_SORTS
-    version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
-    base = (
-        sa.select(NoticeDelivery)
-        .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
-                     if by_person else  # otherwise in the order of the deliveries' index, people found by id
-                     ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
-        .where(version_id.in_([version.id for version in notice.versions]))
-    )
-    if criteria.department_id:
-        base = base.where(Employee.department_id == criteria.department_id)
+    versions = tuple(version.id for version in notice.versions)
     search = employee_search(criteria.query) if criteria.query.strip() else None
-    counted = _counts(notice, criteria, status, today, search)
+    # Built once per shape: everything the statements are built from, unless the search box is used.
+    shape = None if search else (
+        "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today, locale)
+    counted = _counts(notice, criteria, today, search, shape)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
     walk = Walk(search.walked, search.indexed) if search and more and by_person else None
-    if search and not walk:
-        base = base.where(search.indexed)
-    listed = with_person(
-        base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
-                               status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
-                               NoticeAcknowledgement.receipt_number)
-        .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
-        NoticeDelivery.employee_id, locale)
-    if criteria.status:
-        listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
-    columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
-               "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
-    rows, page = paginate(db.session, listed, criteria.page, DELIVERIES_PER_PAGE,
-                          sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW), criteria.at, scalars=False,
-                          total=shown, more=more, walk=walk)
+
+    def listed() -> sa.Select:
+        version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
+        base = (
+            sa.select(NoticeDelivery)
+            .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
+                         if by_person else  # otherwise in the order of the deliveries' index, people found by id
+                         ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
+            .where(version_id.in_(versions))
+        )
+        if criteria.department_id:
+            base = base.where(Employee.department_id == criteria.department_id)
+        if search and not walk:
+            base = base.where(search.indexed)
+        status = status_expression(today)
+        listed = with_person(
+            base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
+                                   status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
+                                   NoticeAcknowledgement.receipt_number)
+            .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
+            NoticeDelivery.employee_id, locale)
+        if criteria.status:
+            listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
+        return listed
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Employee.department_id,
+                   "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
+        return sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW)
+
+    rows, page = paginate(db.session, built(shape, listed), criteria.page, DELIVERIES_PER_PAGE,
+                          built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
+                          total=shown, more=more, walk=walk, key=shape)
     return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from portal.auth.access import reach, scope_filter
+from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.listing import Walk, paginate, sort_keys
+from portal.core.kept import KeptStamp, kept_under, kept_while, watch
+from portal.core.listing import Ordering, Walk, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -74,54 +76,69 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
     ``locale``), ``contract_type``, ``hire_date``."""
-    wanted = [scope_filter("employee.list", Employee.id, Employee.department_id)]
-    if criteria.department_id:
-        wanted.append(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        wanted.append(Employee.status == criteria.status)
-    stmt = (sa.select(Employee.id, Employee.number, Employee.name, Department.name_column(locale).label("department"),
-                      Employee.contract_type, Employee.hire_date)
-            .select_from(Employee).join(Department, Employee.department_id == Department.id).where(*wanted))
-    columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
-               "hire_date": Employee.hire_date}
-    ordering = sort_keys(criteria.sort, columns, Employee.id)
+    extent = reach("employee.list")
+
+    def wanted() -> list[sa.ColumnElement[bool]]:
+        wanted = [scope_filter("employee.list", Employee.id, Employee.department_id)]
+        if criteria.department_id:
+            wanted.append(Employee.department_id == criteria.department_id)
+        if criteria.status:
+            wanted.append(Employee.status == criteria.status)
+        return wanted
+
+    def listed() -> sa.Select:
+        return (sa.select(Employee.id, Employee.number, Employee.name,
+                          Department.name_column(locale).label("department"), Employee.contract_type, Employee.hire_date)
+                .select_from(Employee).join(Department, Employee.department_id == Department.id).where(*wanted()))
+
+    def ordering() -> Ordering:
+        columns = {"number": Employee.number, "name": Employee.name, "department": Department.code,
+                   "hire_date": Employee.hire_date}
+        return sort_keys(criteria.sort, columns, Employee.id)
+
     if not criteria.query.strip():
-        rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordering, criteria.at, scalars=False,
-                              total=_headcount(criteria))
+        # Built once per shape: everything the statements are built from.
+        shape = ("employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
+        rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE,
+                              built((shape, "ordering"), ordering), criteria.at, scalars=False,
+                              total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
     search = employee_search(criteria.query)
     found = db.session.execute(sa.select(sa.func.count()).select_from(  # every employee has a department
-        search.counted(sa.select(Employee.id).where(*wanted)))).scalar_one()
+        search.counted(sa.select(Employee.id).where(*wanted())))).scalar_one()
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).
     walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
+    stmt = listed()
     rows, page = paginate(db.session, stmt if walk else stmt.where(search.indexed), criteria.page, PAGE_SIZE,
-                          ordering, criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
+                          ordering(), criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
                           more=more, walk=walk)
     return EmployeePage(rows, page)
 
 
-def _headcount(criteria: EmployeeFilter) -> int:
+def _headcount(criteria: EmployeeFilter, extent: Reach, key: Hashable) -> int:
     """How many employees the list holds without a search, in one statement: from the tally kept
     by the database (a row per department and status), with the user's own record counted live
     when the policy reaches it outside their departments."""
-    extent = reach("employee.list")
-    tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
-    own = sa.select(sa.func.count()).select_from(Employee).where(
-        Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
-    if criteria.department_id:
-        tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
-        own = own.where(Employee.department_id == criteria.department_id)
-    if criteria.status:
-        tallied = tallied.where(EmployeeCount.status == criteria.status.value)
-        own = own.where(Employee.status == criteria.status)
-    if extent.everyone:
-        return int(db.session.execute(tallied).scalar_one())
-    tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
-    if extent.employee_id is None:
-        return int(db.session.execute(tallied).scalar_one())
-    return int(db.session.execute(sa.select(tallied.scalar_subquery() + own.scalar_subquery())).scalar_one())
+    def counted() -> sa.Select:
+        tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
+        own = sa.select(sa.func.count()).select_from(Employee).where(
+            Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
+        if criteria.department_id:
+            tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
+            own = own.where(Employee.department_id == criteria.department_id)
+        if criteria.status:
+            tallied = tallied.where(EmployeeCount.status == criteria.status.value)
+            own = own.where(Employee.status == criteria.status)
+        if extent.everyone:
+            return tallied
+        tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
+        if extent.employee_id is None:
+            return tallied
+        return sa.select(tallied.scalar_subquery() + own.scalar_subquery())
+
+    return int(db.session.execute(built((key, "headcount"), counted)).scalar_one())
 
 
 def visible_departments() -> list[Department]:
@@ -129,6 +146,30 @@ def visible_departments() -> list[Department]:
     stmt = sa.select(Department).order_by(Department.code)
     allowed = scope_filter("employee.list", sa.literal(-1), Department.id)
     return list(db.session.execute(stmt.where(allowed)).scalars())
+
+
+DEPARTMENTS = watch("departments", {Department: None})  # the department choices of the lists' filters and forms
+DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTMENTS.name, KeptStamp.stripe == 0)
+                     .scalar_subquery())  # read with a page's first statement (``stamp`` below)
+
+
+def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:
+    """Departments as plain ``(id, name in locale)`` pairs by code, for a filter or a form's choice:
+    those whose employees the signed-in user may list, or every one. Kept while no department is
+    written: a hundred departments cost more to read than the watch's stamp, which one statement
+    reads, or the caller with another (``stamp``: the value of ``DEPARTMENTS_STAMP``)."""
+    reached = reach("employee.list") if visible_only else None
+
+    def read() -> tuple[tuple[int, str], ...]:
+        stmt = sa.select(Department.id, Department.name_column(locale)).order_by(Department.code)
+        if visible_only:
+            stmt = stmt.where(scope_filter("employee.list", sa.literal(-1), Department.id))
+        return tuple((id_, name) for id_, name in db.session.execute(stmt).all())
+
+    key = ("department choices", locale, reached)
+    if stamp is None:
+        return kept_while((DEPARTMENTS.name,), key, read)
+    return kept_under((stamp,), ((DEPARTMENTS.name,), key), read)
 
 
 def all_departments() -> list[Department]:

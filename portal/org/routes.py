@@ -22,6 +22,8 @@ from portal.org.models import Employee
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.fragments import kept_fragment
+from portal.web.templating import as_text
 from portal.core.bounds import positive_int
 
 bp = Blueprint("org", __name__)
@@ -55,14 +57,17 @@ def _filter_from_request() -> operations.EmployeeFilter:
 def employees() -> Response:
     """Employees the user may see; the search box swaps only the rows (``#employee-rows``)."""
     criteria = _filter_from_request()
-    result = operations.visible_employees(criteria, locale_code())
+    locale = locale_code()
     return page_or_fragment(
         "org/employees.html",
         "org/_employee_rows.html",
         "employee-rows",
-        page_only=lambda: {"departments": operations.visible_departments()},
+        page_only=lambda: {"filters_html": kept_fragment(
+            "org/_employee_filters.html", criteria=criteria, departments=operations.department_choices(locale),
+            status_labels=as_text(STATUS_LABELS))},
+        listing={"criteria": criteria, "result": operations.visible_employees(criteria, locale),
+                 "contract_labels": as_text(CONTRACT_LABELS)},
         criteria=criteria,
-        result=result,
         **_labels(),
     )
 

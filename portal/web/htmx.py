@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Response, make_response, render_template, request
 
+from portal.web.fragments import kept_fragment
+
 
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -27,10 +29,21 @@ def wants_fragment(target_id: str) -> bool:
 
 
 def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200,
-                     page_only: Callable[[], dict[str, Any]] | None = None, **context: Any) -> Response:
+                     page_only: Callable[[], dict[str, Any]] | None = None,
+                     listing: dict[str, Any] | None = None, **context: Any) -> Response:
     """Render the whole page, or only the fragment when htmx targets ``target_id``. ``page_only``
-    gives what only the whole page shows (a filter's choices, a form), so a fragment skips it."""
+    gives what only the whole page shows (a filter's choices, a form), so a fragment skips it.
+
+    With ``listing`` (a list's rows, counts, page and filter), the fragment is drawn from those
+    values alone and kept by them (``portal.web.fragments.kept_fragment``); the page shows it as
+    ``listing_html``."""
     whole = not wants_fragment(target_id)
+    if listing is not None:
+        context["listing_html"] = kept_fragment(fragment, **listing)
+        if not whole:
+            response = make_response(context["listing_html"], status)
+            response.vary.add("HX-Request")
+            return response
     if whole and page_only is not None:
         context.update(page_only())
     response = make_response(render_template(page if whole else fragment, **context), status)

@@ -28,7 +28,7 @@ from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import visible_departments
+from portal.org.operations import department_choices
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
@@ -84,7 +84,7 @@ def _alert_parts(criteria: alert_list.AlertFilter, filter_args: dict[str, Any], 
     alerts = [a for g in groups for a in g.alerts]
     fixes = {a.id: url_for(target[0], **target[1]) for a in alerts if (target := alert_list.fix_endpoint(a))}
     words = _words()
-    filters = render_template("workbench/_alert_filters.html", criteria=criteria, departments=visible_departments(),
+    filters = render_template("workbench/_alert_filters.html", criteria=criteria, departments=department_choices(locale),
                               **words)
     rows = render_template("workbench/_alert_groups.html", groups=groups, alert_page=page, fixes=fixes,
                            titles=alert_list.subject_titles(alerts, locale), filter_args=filter_args, **words)

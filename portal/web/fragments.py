@@ -1,0 +1,180 @@
+"""Parts of pages drawn from their inputs alone, and kept by those inputs.
+
+A list's table, counts and pager are a pure function of what the page read (plain rows, counts,
+the page's cursors), the filter, the language and the mount point. :func:`kept_fragment` renders
+such a template with exactly the values it is given, and keeps the HTML in the process under
+those values: the same rows give the same HTML, other rows another key. Nothing has to be
+invalidated and nothing is written on any path; a change to the data shows at once, because the
+rows read on every request are the key.
+
+The template sees only its arguments and the pure globals (``url_for``, translations, the date
+filters); the request's user, session, flashed messages and CSRF token are refused with an error,
+so a kept fragment can never hold one reader's token or another reader's data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain
+from typing import Any
+
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
+from jinja2 import StrictUndefined
+from markupsafe import Markup, escape
+from sqlalchemy.engine import Row
+from wtforms.widgets import html_params
+
+from portal.core.kept import KeptParts, kept
+from portal.web.i18n import locale_code
+
+EXTENSION = "kept_fragments"
+KEPT_FRAGMENTS = 256  # a few hundred pages of the lists per server process (about 30 KB each)
+REQUEST_STATE = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "can",
+                 "current_path", "current_endpoint", "navigation", "unread_notifications")
+_TOKEN_SLOT = f"csrf-slot-{uuid.uuid4().hex}"  # in a kept form where the reader's token goes
+_PLAIN = {str, int, float, bool, type(None), date, datetime, Decimal}  # and the enumerations met (_plain)
+_INEXACT = {float, Decimal, datetime}  # equal values that may be shown differently (1.0 / 1.00, time zones)
+
+
+def _plain(kinds: set[type]) -> bool:
+    """Values of these types are compared by content (an enumeration's member by its identity,
+    which is its content)."""
+    if kinds <= _PLAIN:
+        return True
+    if all(issubclass(kind, enum.Enum) for kind in kinds - _PLAIN):
+        _PLAIN.update(kinds)
+        return True
+    return False
+
+
+def _exact(value: Any) -> Any:
+    """A value of ``_INEXACT`` as what tells it from an equal one shown differently."""
+    if isinstance(value, datetime):
+        return value, value.utcoffset()
+    return repr(value)
+
+
+def frozen(value: Any) -> Any:
+    """``value`` as a hashable key that equals another only for values drawn alike: plain values
+    with their type (``1``, ``True`` and ``1.0`` are equal in Python, not on a page); rows (with
+    their column names), lists, tuples, dicts, sets, counters and dataclasses by their items.
+    Anything compared by identity (an ORM object, a function) is refused: its identity says
+    nothing about its contents, so the key would not name what the fragment is drawn from."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind in _PLAIN or isinstance(value, enum.Enum):
+        return kind, _exact(value) if kind in _INEXACT else value
+    if kind is list or kind is tuple:
+        if value and isinstance(value[0], Row):
+            return _rows(value)
+        if value and type(value[0]) is tuple:
+            return _tuples(value)
+        return kind, tuple(map(frozen, value))
+    if isinstance(value, Row):
+        return _rows([value])
+    if isinstance(value, Mapping):  # in order: a template shows a mapping's items in its order
+        return kind, tuple((frozen(k), frozen(v)) for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return kind, frozenset(map(frozen, value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return kind, tuple(frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
+    raise TypeError(f"a kept fragment is drawn from values, not from {kind.__name__}")
+
+
+def _flat(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """Plain values as their types and values (exact where equal values may be shown differently),
+    in a few C loops; None when some value is not plain."""
+    types = tuple(map(type, values))
+    kinds = set(types)
+    if not _plain(kinds):
+        return None
+    if kinds & _INEXACT:
+        values = tuple(_exact(v) if type(v) in _INEXACT else v for v in values)
+    return types, values
+
+
+def _rows(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """Rows of one result as their column names and their values in one flat tuple (a page's rows
+    are checked and hashed in a few C loops, not row by row)."""
+    parent = rows[0]._parent
+    if all(isinstance(row, Row) and row._parent is parent for row in rows):
+        flat = _flat(tuple(chain.from_iterable(rows)))
+        if flat is not None:
+            return Row, rows[0]._fields, flat
+    return Row, tuple((frozen(row._fields), frozen(tuple(row))) for row in rows)
+
+
+def _tuples(tuples: Sequence[Any]) -> tuple[Any, ...]:
+    """Tuples of one width (choices, pairs) as one flat tuple, checked in a few C loops."""
+    width = len(tuples[0])
+    if all(type(item) is tuple and len(item) == width for item in tuples):
+        flat = _flat(tuple(chain.from_iterable(tuples)))
+        if flat is not None:
+            return type(tuples), width, flat
+    return type(tuples), tuple(map(frozen, tuples))
+
+
+def init_app(app: Any) -> None:
+    app.extensions[EXTENSION] = KeptParts(KEPT_FRAGMENTS)
+    app.add_template_filter(options)
+    app.add_template_filter(selected)
+
+
+def kept_fragment(template: str, **context: Any) -> Markup:
+    """``template`` rendered with ``context`` alone, kept under it (with the language and mount point)."""
+    key = (EXTENSION, template, locale_code(), frozen(context))
+    return kept(key, lambda: Markup(_render(template, context)), current_app.extensions[EXTENSION])
+
+
+def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: Any) -> Markup:
+    """``template`` drawing a fresh form (``form``: no input, no errors), kept under ``key`` (what the
+    form shows: its choices, its defaults, the page it posts to) and the language. The reader's CSRF
+    token is put in per request: what is kept holds a slot, never a token."""
+    def draw() -> Markup:
+        form = make_form()
+        form.csrf_token.current_token = _TOKEN_SLOT
+        return Markup(_render(template, {**context, "form": form}))
+
+    html = kept((EXTENSION, template, locale_code(), frozen(key)), draw, current_app.extensions[EXTENSION])
+    return Markup(str(html).replace(_TOKEN_SLOT, str(escape(generate_csrf()))))
+
+
+def form_fragment(template: str, form: Any, **context: Any) -> Markup:
+    """``template`` drawing ``form`` as the reader filled it (its input, its errors): never kept."""
+    return Markup(_render(template, {**context, "form": form}))
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    refused = {name: StrictUndefined(hint=f"{template} is kept by its arguments; pass {name} in", name=name)
+               for name in REQUEST_STATE}
+    return current_app.jinja_env.get_template(template).render({**refused, **context})
+
+
+def options(choices: Any) -> Markup:
+    """``<option>`` elements of ``(value, text)`` pairs (departments: a hundred or more), kept by them."""
+    return kept_fragment("macros/_options.html", choices=choices)
+
+
+class KeptSelect:
+    """A WTForms select whose options (a hundred departments) are kept by its choices (``(value,
+    label)`` pairs), the chosen one marked per request."""
+
+    def __call__(self, field: Any, **attributes: Any) -> Markup:
+        attributes.setdefault("id", field.id)
+        opening = Markup("<select %s>") % Markup(html_params(name=field.name, **attributes))
+        return opening + selected(options(field.choices), field.data) + Markup("</select>")
+
+
+def selected(options: Markup, value: object) -> Markup:
+    """Kept ``<option>`` elements with the one whose value is ``value`` selected."""
+    if value is None or value == "":
+        return options
+    option = f'<option value="{Markup.escape(value)}">'
+    return Markup(str(options).replace(option, option[:-1] + " selected>", 1))  # Markup.replace would escape

@@ -1,0 +1,84 @@
+"""A kept fragment's key (``portal.web.fragments.frozen``) equals another exactly when the values it
+is drawn from are equal, and refuses values that are compared by identity."""
+
+from __future__ import annotations
+
+import copy
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.web.fragments import frozen
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@dataclass
+class Table:
+    rows: list
+    counts: dict = field(default_factory=dict)
+
+
+plain = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5), st.dates(),
+                  st.datetimes(), st.decimals(allow_nan=False), st.sampled_from(Colour))
+values = st.recursive(plain, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.tuples(inner, inner), st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    st.builds(Table, st.lists(inner, max_size=3))), max_leaves=12)
+
+
+@given(values)
+def test_equal_contents_give_equal_hashable_keys(value):
+    key = frozen(value)
+    assert hash(key) == hash(frozen(copy.deepcopy(value)))
+    assert key == frozen(copy.deepcopy(value))
+
+
+@given(values, values)
+def test_equal_keys_only_for_values_shown_alike(first, second):
+    if frozen(first) == frozen(second):
+        assert repr(first) == repr(second)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (1, True), (1, 1.0), (Decimal("1.0"), Decimal("1.00")), (0.0, -0.0), ([1], (1,)), ("red", Colour.RED),
+    ([(1, "a")], [(True, "a")]), ({"a": 1}, {"a": 1.0}), ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+])
+def test_equal_values_shown_differently_get_different_keys(first, second):
+    assert frozen(first) != frozen(second)
+
+
+def test_a_changed_cell_changes_the_key():
+    rows = [(1, "李强", date(2026, 1, 1)), (2, "陈晓雨", None)]
+    changed = [(1, "李小强", date(2026, 1, 1)), (2, "陈晓雨", None)]
+    assert frozen(rows) != frozen(changed)
+    assert frozen(Table(rows, {"a": 1})) != frozen(Table(rows, {"a": 2}))
+
+
+@pytest.mark.parametrize("value", [object(), lambda: 1, [object()], {"a": [object()]}, Table([object()])])
+def test_values_compared_by_identity_are_refused(value):
+    with pytest.raises(TypeError):
+        frozen(value)
+
+
+def test_rows_are_keyed_by_their_column_names_and_values():
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as connection:
+        def rows(sql: str) -> list:
+            return list(connection.execute(sa.text(sql)).all())
+
+        page = rows("SELECT 1 AS id, '李强' AS name UNION ALL SELECT 2, '陈晓雨'")
+        assert frozen(page) == frozen(rows("SELECT 1 AS id, '李强' AS name UNION ALL SELECT 2, '陈晓雨'"))
+        assert frozen(page) != frozen(rows("SELECT 1 AS id, '李强' AS label UNION ALL SELECT 2, '陈晓雨'"))
+        assert frozen(page) != frozen(rows("SELECT 1 AS id, '李强' AS name UNION ALL SELECT 2, '陈小雨'"))
+        assert frozen(page[0]) == frozen(rows("SELECT 1 AS id, '李强' AS name")[0])
+        when = rows("SELECT 1 AS id, '2026-01-01 08:00:00' AS at")
+        assert frozen(when) != frozen([datetime(2026, 1, 1, 8)])

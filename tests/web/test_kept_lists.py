@@ -1,0 +1,193 @@
+"""The HR lists' tables are kept by the rows they show (portal.web.fragments): a change to the data
+behind a page shows at once, a kept table is drawn once, and nothing of one reader reaches another.
+Department choices are kept until a department is written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader, UndefinedError
+
+from portal.core.kept import kept_parts
+from portal.demo.operations import walk_through_course
+from portal.evidence.ledger import SYSTEM
+from portal.extensions import db
+from portal.notices import rules as notice_rules
+from portal.notices.operations import acknowledge_notice, open_notice, push_notice, save_notice, shanghai_date
+from portal.web import fragments
+from tests.conftest import assign_course, login, post_form
+
+SLUG = "injury-basics"
+MATRIX = f"/records/courses/{SLUG}"
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """The templates drawn afresh (a kept table is not drawn again)."""
+    calls: list[str] = []
+    render = fragments._render
+
+    def counting(template, context):
+        calls.append(template)
+        return render(template, context)
+
+    monkeypatch.setattr(fragments, "_render", counting)
+    return calls
+
+
+def _body(client, url: str, target: str | None = None) -> str:
+    headers = {"HX-Request": "true", "HX-Target": target} if target else {}
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_matrix_shows_an_acknowledgement_at_once_and_draws_a_kept_table_once(client, world, courses, drawn):
+    course = courses[SLUG]
+    assignment = assign_course(course, world.worker)
+    assign_course(course, world.outsider)
+    login(client, "hr")
+    before = _body(client, MATRIX, "course-matrix")
+    assert _body(client, MATRIX, "course-matrix") == before  # kept: the same rows give the same table
+    assert before in _body(client, MATRIX)  # the page shows the same kept table
+    assert drawn.count("courses/records/_matrix.html") == 1
+    assert "已确认</span> 0" in before and "李强" in before
+    walk_through_course(assignment, world.user("worker").id)
+    db.session.commit()
+    after = _body(client, MATRIX, "course-matrix")
+    assert drawn.count("courses/records/_matrix.html") == 2
+    assert "已确认</span> 1" in after and 'class="badge badge-acknowledged"' in after
+    assert after in _body(client, MATRIX)  # the page shows the same kept table
+
+
+def test_deliveries_show_a_receipt_at_once(client, world):
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    delivered = push_notice(version, [world.worker, world.outsider], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    url = f"/records/notices/{version.notice_id}"
+    login(client, "hr")
+    assert "/receipts/" not in _body(client, url)
+    worker = world.user("worker").id
+    open_notice(delivered[0], "zh_CN", worker, SYSTEM)
+    receipt = acknowledge_notice(delivered[0], world.worker.name, "zh_CN", worker, SYSTEM)
+    db.session.commit()
+    assert receipt.receipt_number in _body(client, url) and receipt.receipt_number in _body(client, url, "notice-deliveries")
+
+
+def test_employee_list_shows_a_rename_at_once(client, world, drawn):
+    login(client, "hr")
+    assert "李强" in _body(client, "/employees") and "李小强" not in _body(client, "/employees")
+    world.worker.name = "李小强"
+    db.session.commit()
+    assert "李小强" in _body(client, "/employees", "employee-rows")
+    assert drawn.count("org/_employee_rows.html") == 2
+
+
+def test_kept_tables_hold_no_token_and_each_reader_sees_their_own(client, world, courses):
+    for person in (world.worker, world.outsider):
+        assign_course(courses[SLUG], person)
+    login(client, "hr")
+    page = _body(client, MATRIX)
+    assert "陈晓雨" in page and "陈晓雨" in _body(client, "/employees")
+    for value in kept_parts()._parts.values():  # nothing kept holds a reader's token
+        assert "csrf_token" not in str(value)
+    post_form(client, "/logout")
+    login(client, "manager")  # the machining workshop only: other rows, another statement and table
+    for url in (MATRIX, "/employees"):
+        body = _body(client, url)
+        assert "李强" in body and "陈晓雨" not in body
+    assert "装配车间" not in _body(client, "/employees")  # the manager's department choices
+
+
+def test_language_is_part_of_what_a_table_is_kept_by(client, world):
+    login(client, "hr")
+    assert "合同类型" in _body(client, "/employees")
+    world.hr.preferred_locale = "en"
+    db.session.commit()
+    body = _body(client, "/employees", "employee-rows")
+    assert "Contract type" in body and "合同类型" not in body
+
+
+def test_department_choices_show_a_renamed_department_at_once(client, world, courses):
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    db.session.commit()
+    pages = ("/employees", MATRIX, f"/records/notices/{version.notice_id}")  # the stamp read alone, or with the page
+    login(client, "hr")
+    for url in pages:
+        assert "装配车间" in _body(client, url)
+    world.assembly.name_zh = "总装车间"
+    db.session.commit()
+    for url in pages:
+        body = _body(client, url)
+        assert f'<option value="{world.assembly.id}">总装车间</option>' in body and "装配车间" not in body
+    chosen = _body(client, f"/employees?department={world.assembly.id}")
+    assert f'<option value="{world.assembly.id}" selected>总装车间</option>' in chosen
+
+
+def test_a_kept_fragment_cannot_read_the_request(app, world, monkeypatch):
+    probes = DictLoader({"probe/user.html": "{{ current_user.username }}", "probe/token.html": "{{ csrf_token() }}",
+                         "probe/plain.html": "{{ rows|length }} {{ url_for('org.employees') }}"})
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([probes, app.jinja_env.loader]))
+    with app.test_request_context("/employees"):
+        assert fragments.kept_fragment("probe/plain.html", rows=[1, 2]) == "2 /employees"
+        for template in ("probe/user.html", "probe/token.html"):
+            with pytest.raises(UndefinedError):
+                fragments.kept_fragment(template)
+        with pytest.raises(TypeError):
+            fragments.kept_fragment("probe/plain.html", rows=[world.worker])  # an object says nothing of its contents
+
+
+def _token(body: str, action: str) -> str:
+    form = body[body.index(f'action="{action}"'):]
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+
+
+def test_kept_forms_carry_each_readers_own_token(app, client, world, courses):
+    """The assign form is kept by what it shows; each reader's page carries their own working token."""
+    action = f"{MATRIX}/assign"
+    login(client, "hr")
+    first = _token(_body(client, MATRIX), action)
+    other = app.test_client()
+    login(other, "hr")
+    second = _token(_body(other, MATRIX), action)
+    assert first != second and "csrf-slot" not in first
+    for value in kept_parts()._parts.values():
+        assert first not in str(value) and second not in str(value)
+    answer = other.post(action, data={"csrf_token": second, "employee_numbers": world.worker.number})
+    assert answer.status_code == 303
+    assert client.post(action, data={"csrf_token": second, "employee_numbers": "E002"}).status_code == 400
+
+
+def test_a_refused_push_shows_the_readers_input_and_a_fresh_one_does_not(client, world):
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    db.session.commit()
+    url = f"/records/notices/{version.notice_id}"
+    login(client, "hr")
+    page = _body(client, url)
+    refused = post_form(client, f"{url}/push", {"employee_numbers": "NOBODY9", "department": "0",
+                                                "due_date": "2020-01-01"})
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert "NOBODY9" in body and 'aria-invalid="true"' in body
+    assert "NOBODY9" not in _body(client, url) and 'aria-invalid="true"' not in _body(client, url)
+    assert _token(page, f"{url}/push")
+
+
+def test_the_day_is_part_of_what_statements_and_tables_are_kept_by(client, world, courses, monkeypatch):
+    """Overdue depends on the day: a matrix kept yesterday is not shown today."""
+    from datetime import timedelta
+
+    from portal.courses import operations
+
+    assignment = assign_course(courses[SLUG], world.worker)
+    login(client, "hr")
+    assert "逾期</span> 0" in _body(client, MATRIX, "course-matrix")
+    monkeypatch.setattr(operations, "today_in_shanghai", lambda now=None: assignment.due_date + timedelta(days=1))
+    later = _body(client, MATRIX, "course-matrix")
+    overdue_row = '<td data-label="状态"><span class="badge badge-overdue">逾期</span></td>'
+    assert "逾期</span> 1" in later and overdue_row in later
+    assert overdue_row in _body(client, f"{MATRIX}?status=overdue", "course-matrix")
