@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
@@ -26,6 +27,8 @@ from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.kept_html import kept_html
+from portal.web.templating import timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -100,16 +103,26 @@ def lesson(slug: str, number: int) -> Response:
 def _lesson_page(course: Course, version: CourseVersion, number: int, progress: LessonProgress | None,
                  too_soon: operations.ReadTooSoon | None = None) -> Response:
     current = _lesson(version, number)
-    response = page_or_fragment(
-        "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
-        course=course, version=version, lesson=current, number=number,
-        total=len(version.snapshot["lessons"]), html=lesson_html(current), form=ReadForm(),
-        minimum_seconds=operations.lesson_minimum_seconds(version, number, _reading_scale()),
-        read_at=progress.read_at if progress else None, too_soon=too_soon,
-    )
+    page = dict(course=course, version=version, lesson=current, number=number)
+    minimum_seconds = operations.lesson_minimum_seconds(version, number, _reading_scale())
+    read_at = timestamp(progress.read_at) if progress and progress.read_at else None
+
+    def reader(**values: Any) -> str:
+        return render_template("courses/_lesson_reader.html", **page, **{
+            "total": len(version.snapshot["lessons"]), "html": lesson_html(current), "form": ReadForm(),
+            "minimum_seconds": minimum_seconds, "read_at": read_at, "too_soon": too_soon, **values})
+
     if too_soon:
+        response = page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=Markup(reader()), **page)
         response.status_code = 422
-    return response
+        return response
+    # Without a refusal, the reader shows only what the version, the lesson, its reading time, the
+    # language and the mount point give, and whether and when it was read: drawn once per the former
+    # and whether it was read, and kept, with the request's CSRF token and time of reading put in.
+    key = ("courses/_lesson_reader.html", version.id, number, course.slug, minimum_seconds, read_at is not None,
+           locale_code(), request.script_root)
+    kept = kept_html(key, reader, **({"read_at": read_at} if read_at else {}))
+    return page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=kept, **page)
 
 
 def _reading_scale() -> float:
@@ -141,11 +154,14 @@ def quiz(slug: str) -> Response:
     """The quiz: immediate feedback with explanations, as many tries as needed."""
     course, assignment, version = _my_course(slug)
     questions = questions_of(version)
-    form = QuizForm()
-    context = dict(course=course, version=version, questions=questions, form=form, result=None, chosen={},
-                   locale=version.locale, kind_hint=kind_hint)
+
+    def context() -> dict[str, Any]:
+        return dict(course=course, version=version, questions=questions, form=QuizForm(), result=None, chosen={},
+                    locale=version.locale, kind_hint=kind_hint)
+
     if request.method == "POST":
-        if not form.validate_on_submit():
+        answered = context()
+        if not answered["form"].validate_on_submit():
             abort(400)
         chosen = {q.id: frozenset(request.form.getlist(f"q-{q.id}")) for q in questions}
         stray = {key[2:] for key in request.form if key.startswith("q-")} - {q.id for q in questions}
@@ -158,8 +174,14 @@ def quiz(slug: str) -> Response:
             )
         except operations.UnknownAnswer:
             refuse(400, _("The answers name options this quiz does not have. Reload the quiz and answer again."))
-        context.update(result=result, chosen=chosen)
-    return page_or_fragment("courses/quiz.html", "courses/_quiz.html", "quiz", **context)
+        answered.update(result=result, chosen=chosen)
+        return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", course=course, version=version,
+                                kept=Markup(render_template("courses/_quiz.html", **answered)))
+    # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
+    # the mount point give: drawn once and kept, with the request's CSRF token put in.
+    key = ("courses/_quiz.html", version.id, course.slug, course.pass_mark, locale_code(), request.script_root)
+    kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context()))
+    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", course=course, version=version, kept=kept)
 
 
 @bp.route("/<slug>/acknowledge", methods=["GET", "POST"])

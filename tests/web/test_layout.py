@@ -80,9 +80,9 @@ def test_home_page_points_to_every_other_menu_entry(client, world):
         *[(href, label) for href, label in menu if href not in ("/", "/account/password")], ("/account/password", "修改密码")]
 
 
-def _drawn_afresh() -> tuple[Markup, ...]:
+def _drawn_afresh() -> list[Markup]:
     """The layout drawn directly with this request's values, with nothing kept."""
-    return tuple(Markup(part) for part in layout.draw(**layout._request_values()).split(str(layout._marker("cut"))))
+    return Markup(layout.draw(**layout.request_values(), cut=layout.CUT)).split(layout.CUT)
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # signed: data.time.signature
