@@ -153,14 +153,14 @@ def read(slug: str, number: int) -> Response:
 def quiz(slug: str) -> Response:
     """The quiz: immediate feedback with explanations, as many tries as needed."""
     course, assignment, version = _my_course(slug)
-    questions = questions_of(version)
 
     def context() -> dict[str, Any]:
-        return dict(course=course, version=version, questions=questions, form=QuizForm(), result=None, chosen={},
-                    locale=version.locale, kind_hint=kind_hint)
+        return dict(course=course, version=version, questions=questions_of(version), form=QuizForm(), result=None,
+                    chosen={}, locale=version.locale, kind_hint=kind_hint)
 
     if request.method == "POST":
         answered = context()
+        questions = answered["questions"]
         if not answered["form"].validate_on_submit():
             abort(400)
         chosen = {q.id: frozenset(request.form.getlist(f"q-{q.id}")) for q in questions}
@@ -225,8 +225,10 @@ def receipt(number: str) -> str:
     record = db.session.execute(_receipt_statement(), {"number": number}).scalar_one_or_none() or abort(404)
     authorize("receipt.view", record)
     version = record.version
+    # The acknowledged text is the version's, which never changes: drawn once per version and language.
+    text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
+        "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
     return render_template(
-        "courses/receipt.html", record=record, version=version, assignment=record.assignment,
-        lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]],
+        "courses/receipt.html", record=record, version=version, assignment=record.assignment, acknowledged_text=text,
         standing=course_standing(record, local_today()),
     )

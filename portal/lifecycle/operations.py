@@ -9,6 +9,7 @@ left to renew.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -40,14 +41,22 @@ def _local(moment: datetime) -> date:
 # --- Receipts -------------------------------------------------------------------------------------
 
 
+@cache
+def _later_versions_statement() -> sa.Select:
+    """What the standing names of later versions, not their whole texts; built once, so SQLAlchemy
+    finds its compiled form without building the statement and its key on every receipt."""
+    return (sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note,
+                      CourseVersion.created_at)
+            .where(CourseVersion.course_id == sa.bindparam("course_id"), CourseVersion.locale == sa.bindparam("locale"),
+                   CourseVersion.number > sa.bindparam("number"))
+            .order_by(CourseVersion.number))
+
+
 def course_standing(record: Acknowledgement, today: date) -> Standing:
     """How a course receipt stands: the later versions in its language and its validity."""
     version = record.version
-    later = db.session.execute(  # what the standing names of them, not their whole texts
-        sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note, CourseVersion.created_at)
-        .where(CourseVersion.course_id == version.course_id, CourseVersion.locale == version.locale,
-               CourseVersion.number > version.number)
-        .order_by(CourseVersion.number))
+    later = db.session.execute(_later_versions_statement(), {
+        "course_id": version.course_id, "locale": version.locale, "number": version.number})
     return rules.standing([LaterVersion(number, kind, note, _local(created)) for number, kind, note, created in later],
                           _local(record.acknowledged_at), version.course.validity_months, today)
 

@@ -37,13 +37,9 @@ def kept_html(key: Hashable, draw: Callable[..., str], **values: Any) -> Markup:
     parts: _Parts | None = kept.get(key)
     if parts is None:
         parts = kept[key] = _drawn_with_markers(draw, values)
-    filled = []
-    for slot, text in parts:
-        if slot is None:
-            filled.append(text)
-        else:
-            filled.append(escape(generate_csrf() if slot == CSRF else values[slot]))
-    return Markup("".join(filled))
+    if any(slot == CSRF for slot, _text in parts):
+        values = {**values, CSRF: generate_csrf()}
+    return Markup("".join([text if slot is None else escape(values[slot]) for slot, text in parts]))
 
 
 def _drawn_with_markers(draw: Callable[..., str], values: dict[str, Any]) -> _Parts:
