@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -536,6 +536,53 @@ def my_lesson(slug: str, employee_id: int, locale: str, number: int
     found = db.session.execute(_my_lesson_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
                                                         "number": number}).first()
     return (found[0], found[1], found[2]) if found is not None else None
+
+
+class CourseFacts(NamedTuple):
+    """What the lesson reader and the quiz show of the employee's current assignment of a course,
+    the version they read and their reading of one lesson, without loading records."""
+
+    subject_employee_id: int
+    subject_department_id: int
+    slug: str
+    pass_mark: int
+    version_id: int
+    version_locale: str
+    read_at: datetime | None  # of the lesson asked for: None when not read (or not a lesson)
+
+
+@cache
+def _my_course_facts_statement() -> sa.Select:
+    """:func:`my_lesson`'s choice of assignment, version and progress, as columns."""
+    return (sa.select(Assignment.employee_id, Employee.department_id, Course.slug, Course.pass_mark, CourseVersion.id,
+                      CourseVersion.locale, LessonProgress.read_at)
+            .join(Course, Assignment.course_id == Course.id)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(Employee, Employee.id == Assignment.employee_id)
+            .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
+                                               LessonProgress.version_id == CourseVersion.id,
+                                               LessonProgress.lesson_number == sa.bindparam("number")))
+            .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == sa.bindparam("employee_id"),
+                   Assignment.is_current.is_(True), CourseVersion.locale.in_([sa.bindparam("locale"), "zh_CN"]))
+            .order_by((CourseVersion.locale == sa.bindparam("locale")).desc(), CourseVersion.number.desc())
+            .limit(1))
+
+
+def my_course_facts(slug: str, employee_id: int, locale: str, number: int = 0) -> CourseFacts | None:
+    """:func:`my_lesson` as plain columns (``number`` 0: no lesson)."""
+    found = db.session.execute(_my_course_facts_statement(), {"slug": slug, "employee_id": employee_id,
+                                                             "locale": locale, "number": number}).first()
+    return CourseFacts(*found) if found is not None else None
+
+
+def version_snapshot(version_id: int) -> dict[str, Any]:
+    """A course version's content by its id (read it, never change it)."""
+    return db.session.execute(_snapshot_statement(), {"id": version_id}).scalar_one().snapshot
+
+
+@cache
+def _snapshot_statement() -> sa.Select:
+    return sa.select(CourseVersion).where(CourseVersion.id == sa.bindparam("id"))
 
 
 def course_by_slug(slug: str) -> Course | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Response
 from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
 from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
@@ -46,6 +47,16 @@ def _employee_id() -> int:
     if current_user.employee_id is None:
         abort(404)
     return current_user.employee_id
+
+
+def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
+    """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
+    (404 when not assigned), with their reading of lesson ``number``."""
+    facts = operations.my_course_facts(slug, _employee_id(), locale_code(), number)
+    if facts is None:
+        abort(404)
+    authorize("learning.self", facts)
+    return facts
 
 
 def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
@@ -83,7 +94,7 @@ def course(slug: str) -> str:
     )
 
 
-def _lesson(version: CourseVersion, number: int) -> dict:
+def _lesson(version: CourseVersion | ShownVersion, number: int) -> dict:
     lessons = version.snapshot["lessons"]
     if not 1 <= number <= len(lessons):
         abort(404)
@@ -93,19 +104,45 @@ def _lesson(version: CourseVersion, number: int) -> dict:
 @bp.get("/<slug>/lessons/<int:number>")
 @requires("learning.self")
 def lesson(slug: str, number: int) -> Response:
-    """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
+    """Read one lesson; opening it is recorded until it is read. Previous/next swap only ``#lesson-reader``."""
+    facts = _my_facts(slug, number)
+    if facts.read_at is not None:  # a review records nothing: no records to load
+        version = ShownVersion.of(facts)
+        _lesson(version, number)
+        return _lesson_page(facts.slug, version, number, facts.read_at)
     assignment, version, progress = _mine(operations.my_lesson(slug, _employee_id(), locale_code(), number))
     _lesson(version, number)
     progress = operations.record_opening(assignment, version, number, progress, current_user.id, request_origin())
-    return _lesson_page(assignment.course, version, number, progress)
+    return _lesson_page(assignment.course.slug, version, number, progress.read_at)
 
 
-def _lesson_page(course: Course, version: CourseVersion, number: int, progress: LessonProgress | None,
+class ShownVersion(NamedTuple):
+    """A course version as its pages show it: its id, its content and its language."""
+
+    id: int
+    snapshot: dict[str, Any]
+    locale: str
+
+    @classmethod
+    def of(cls, facts: operations.CourseFacts) -> ShownVersion:
+        return cls(facts.version_id, _snapshot(facts.version_id), facts.version_locale)
+
+
+def _snapshot(version_id: int) -> dict[str, Any]:
+    """A course version's content, read once per process: a version never changes."""
+    snapshots = current_app.extensions.setdefault("portal_course_snapshots", {})
+    snapshot = snapshots.get(version_id)
+    if snapshot is None:
+        snapshot = snapshots[version_id] = operations.version_snapshot(version_id)
+    return snapshot
+
+
+def _lesson_page(slug: str, version: CourseVersion | ShownVersion, number: int, read_at_utc: datetime | None,
                  too_soon: operations.ReadTooSoon | None = None) -> Response:
     current = _lesson(version, number)
-    page = dict(course=course, version=version, lesson=current, number=number)
+    page = dict(slug=slug, course_title=version.snapshot["title"], lesson=current, number=number)
     minimum_seconds = operations.lesson_minimum_seconds(version, number, _reading_scale())
-    read_at = timestamp(progress.read_at) if progress and progress.read_at else None
+    read_at = timestamp(read_at_utc) if read_at_utc else None
 
     def reader(**values: Any) -> str:
         return render_template("courses/_lesson_reader.html", **page, **{
@@ -119,7 +156,7 @@ def _lesson_page(course: Course, version: CourseVersion, number: int, progress: 
     # Without a refusal, the reader shows only what the version, the lesson, its reading time, the
     # language and the mount point give, and whether and when it was read: drawn once per the former
     # and whether it was read, and kept, with the request's CSRF token and time of reading put in.
-    key = ("courses/_lesson_reader.html", version.id, number, course.slug, minimum_seconds, read_at is not None,
+    key = ("courses/_lesson_reader.html", version.id, number, slug, minimum_seconds, read_at is not None,
            locale_code(), request.script_root)
     kept = kept_html(key, reader, **({"read_at": read_at} if read_at else {}))
     return page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=kept, **page)
@@ -141,8 +178,8 @@ def read(slug: str, number: int) -> Response:
         operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin(),
                                     reading_scale=_reading_scale())
     except operations.ReadTooSoon as too_soon:
-        return _lesson_page(course, version, number, operations.progress_for(assignment, version).get(number),
-                            too_soon)
+        progress = operations.progress_for(assignment, version).get(number)
+        return _lesson_page(course.slug, version, number, progress.read_at if progress else None, too_soon)
     if number < len(version.snapshot["lessons"]):
         return redirect(url_for("courses.lesson", slug=slug, number=number + 1), 303)
     return redirect(url_for("courses.quiz", slug=slug), 303)
@@ -152,14 +189,14 @@ def read(slug: str, number: int) -> Response:
 @requires("learning.self")
 def quiz(slug: str) -> Response:
     """The quiz: immediate feedback with explanations, as many tries as needed."""
-    course, assignment, version = _my_course(slug)
 
-    def context() -> dict[str, Any]:
+    def context(course: Course | operations.CourseFacts, version: CourseVersion | ShownVersion) -> dict[str, Any]:
         return dict(course=course, version=version, questions=questions_of(version), form=QuizForm(), result=None,
                     chosen={}, locale=version.locale, kind_hint=kind_hint)
 
     if request.method == "POST":
-        answered = context()
+        course, assignment, version = _my_course(slug)
+        answered = context(course, version)
         questions = answered["questions"]
         if not answered["form"].validate_on_submit():
             abort(400)
@@ -175,13 +212,17 @@ def quiz(slug: str) -> Response:
         except operations.UnknownAnswer:
             refuse(400, _("The answers name options this quiz does not have. Reload the quiz and answer again."))
         answered.update(result=result, chosen=chosen)
-        return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", course=course, version=version,
+        return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=course.slug,
+                                course_title=version.snapshot["title"],
                                 kept=Markup(render_template("courses/_quiz.html", **answered)))
     # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
-    # the mount point give: drawn once and kept, with the request's CSRF token put in.
-    key = ("courses/_quiz.html", version.id, course.slug, course.pass_mark, locale_code(), request.script_root)
-    kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context()))
-    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", course=course, version=version, kept=kept)
+    # the mount point give: drawn once and kept, with the request's CSRF token put in. The version
+    # drawn is the one named in the key (read by its id), whatever is published meanwhile.
+    facts = _my_facts(slug)
+    key = ("courses/_quiz.html", facts.version_id, facts.slug, facts.pass_mark, locale_code(), request.script_root)
+    kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context(facts, ShownVersion.of(facts))))
+    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=facts.slug,
+                            course_title=_snapshot(facts.version_id)["title"], kept=kept)
 
 
 @bp.route("/<slug>/acknowledge", methods=["GET", "POST"])

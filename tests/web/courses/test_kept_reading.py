@@ -4,6 +4,7 @@ reading, and a change to what the key names shows at once. Both engines."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -12,8 +13,9 @@ from markupsafe import Markup
 
 from portal.core.types import local_timestamp
 from portal.courses import routes as course_routes
-from portal.courses.models import Assignment, LessonProgress
+from portal.courses.models import Acknowledgement, Assignment, CourseVersion, LessonProgress
 from portal.courses.operations import current_version
+from portal.demo.operations import walk_through_course
 from portal.extensions import db
 from tests.conftest import assign_course, login, post_form
 from tests.web.courses.test_learning import SLUG, right_answers
@@ -118,3 +120,40 @@ def test_reading_too_soon_is_refused_on_the_page_drawn_afresh(client, world, cou
     refused = post_form(client, f"/learning/{SLUG}/lessons/1/read")
     assert refused.status_code == 422 and 'id="read-too-soon"' in refused.get_data(as_text=True)
     assert 'id="read-too-soon"' not in client.get(f"/learning/{SLUG}/lessons/1").get_data(as_text=True)
+
+
+def test_a_new_version_shows_at_once_and_each_receipt_keeps_its_own_text(client, world, courses):
+    """A minor new version (the same assignment, read from then on) replaces the kept quiz and
+    reader at once; a receipt's acknowledged text is that of its own version."""
+    assign_course(courses[SLUG], world.worker)
+    login(client, "worker")
+    old = current_version(courses[SLUG], "zh_CN")
+    first_quiz = client.get(f"/learning/{SLUG}/quiz").get_data(as_text=True)
+    first_reader = client.get(f"/learning/{SLUG}/lessons/1").get_data(as_text=True)
+    lessons = [{**lesson, "title": f"新版第{lesson['number']}课"} for lesson in old.snapshot["lessons"]]
+    quiz = [{**question, "prompt": f"新版：{question['prompt']}"} for question in old.snapshot["quiz"]]
+    snapshot = {**old.snapshot, "title": "新版课程", "lessons": lessons, "quiz": quiz}
+    db.session.add(CourseVersion(course_id=old.course_id, locale="zh_CN", number=old.number + 1, sha256="0" * 64,
+                                 snapshot_json=json.dumps(snapshot, ensure_ascii=False), change_kind="minor"))
+    db.session.commit()
+    new_quiz = client.get(f"/learning/{SLUG}/quiz").get_data(as_text=True)
+    new_reader = client.get(f"/learning/{SLUG}/lessons/1").get_data(as_text=True)
+    assert "新版课程" in new_quiz and "新版：" in new_quiz and "新版：" not in first_quiz
+    assert "新版第1课" in new_reader and "新版第1课" not in first_reader
+
+
+def test_the_receipt_shows_its_versions_text_in_each_language(app, client, world, courses, monkeypatch):
+    receipt = walk_through_course(assign_course(courses[SLUG], world.worker), world.user("worker").id).receipt_number
+    version = db.session.execute(sa.select(Acknowledgement).where(Acknowledgement.receipt_number == receipt)
+                                 ).scalar_one().version
+    login(client, "worker")
+    for locale in ("zh_CN", "en"):
+        world.worker.preferred_locale = locale
+        db.session.commit()
+        kept = [client.get(f"/learning/receipts/{receipt}").get_data(as_text=True) for _ in range(2)]
+        with monkeypatch.context() as patched:
+            patched.setattr(course_routes, "kept_html", _drawn_afresh)
+            fresh = client.get(f"/learning/receipts/{receipt}").get_data(as_text=True)
+        assert TOKEN.sub("T", kept[0]) == TOKEN.sub("T", kept[1]) == TOKEN.sub("T", fresh)
+        assert all(f"{lesson['number']}. {lesson['title']}" in kept[0] for lesson in version.snapshot["lessons"])
+    assert "The text that was acknowledged" in kept[0]
