@@ -21,6 +21,7 @@ from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
+from portal.notices.operations import my_scenario_deliveries
 from portal.web.i18n import locale_code
 
 bp = Blueprint("cases", __name__, url_prefix="/my-case")
@@ -61,7 +62,8 @@ def mine() -> str:
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
                          lambda: _figures(case, today, locale))
-    return render_template("cases/mine.html", figures=figures, notices=case_notices(employee_id), locale=locale)
+    return render_template("cases/mine.html", figures=figures, locale=locale,
+                           notices=my_scenario_deliveries(employee_id, CASE_NOTICES))
 
 
 @cache

@@ -207,6 +207,22 @@ def my_deliveries(employee_id: int) -> list[MyDelivery]:
     return [MyDelivery(*row) for row in db.session.execute(_my_deliveries_statement(), {"employee_id": employee_id})]
 
 
+@cache
+def _my_scenario_deliveries_statement() -> sa.Select:
+    return (sa.select(*_my_deliveries_statement().selected_columns)
+            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"),
+                   NoticeDelivery.scenario.in_(sa.bindparam("scenarios", expanding=True)))
+            .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id))
+
+
+def my_scenario_deliveries(employee_id: int, scenarios: Iterable[str]) -> list[MyDelivery]:
+    """The notices of ``scenarios`` delivered to the employee, in the order they were pushed, as
+    :func:`my_deliveries` gives them."""
+    return [MyDelivery(*row) for row in db.session.execute(_my_scenario_deliveries_statement(), {
+        "employee_id": employee_id, "scenarios": list(scenarios)})]
+
+
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:
     """The employee's delivery with its version, notice and acknowledgement, which every page of it
     reads (one statement)."""
