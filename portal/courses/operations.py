@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once, commit_keeping_loaded, store_values
+from portal.core.records import add_once, commit_keeping_loaded, plain_rows, store_values
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -496,7 +496,7 @@ def _my_assignments_statement() -> sa.Select:
 
 def my_assignments(employee_id: int) -> list[MyAssignment]:
     """The employee's current assignments as plain rows (a list page loads no records)."""
-    return [MyAssignment(*row) for row in db.session.execute(_my_assignments_statement(), {"employee_id": employee_id})]
+    return [MyAssignment(*row) for row in plain_rows(_my_assignments_statement(), {"employee_id": employee_id})]
 
 
 @cache
@@ -570,8 +570,8 @@ def _my_course_facts_statement() -> sa.Select:
 
 def my_course_facts(slug: str, employee_id: int, locale: str, number: int = 0) -> CourseFacts | None:
     """:func:`my_lesson` as plain columns (``number`` 0: no lesson)."""
-    found = db.session.execute(_my_course_facts_statement(), {"slug": slug, "employee_id": employee_id,
-                                                             "locale": locale, "number": number}).first()
+    found = plain_rows(_my_course_facts_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
+                                                     "number": number}).first()
     return CourseFacts(*found) if found is not None else None
 
 

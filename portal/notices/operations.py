@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
-from portal.core.records import HasSnapshot, add_once, store_values
+from portal.core.records import HasSnapshot, add_once, plain_rows, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -204,7 +204,7 @@ def _my_deliveries_statement() -> sa.Select:
 
 def my_deliveries(employee_id: int) -> list[MyDelivery]:
     """Open ones first, soonest due first; done ones last. Plain rows: a list page loads no records."""
-    return [MyDelivery(*row) for row in db.session.execute(_my_deliveries_statement(), {"employee_id": employee_id})]
+    return [MyDelivery(*row) for row in plain_rows(_my_deliveries_statement(), {"employee_id": employee_id})]
 
 
 @cache
@@ -219,7 +219,7 @@ def _my_scenario_deliveries_statement() -> sa.Select:
 def my_scenario_deliveries(employee_id: int, scenarios: Iterable[str]) -> list[MyDelivery]:
     """The notices of ``scenarios`` delivered to the employee, in the order they were pushed, as
     :func:`my_deliveries` gives them."""
-    return [MyDelivery(*row) for row in db.session.execute(_my_scenario_deliveries_statement(), {
+    return [MyDelivery(*row) for row in plain_rows(_my_scenario_deliveries_statement(), {
         "employee_id": employee_id, "scenarios": list(scenarios)})]
 
 
