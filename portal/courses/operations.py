@@ -543,22 +543,21 @@ class CourseFacts(NamedTuple):
     the version they read and their reading of one lesson, without loading records."""
 
     subject_employee_id: int
-    subject_department_id: int
     slug: str
     pass_mark: int
     version_id: int
     version_locale: str
     read_at: datetime | None  # of the lesson asked for: None when not read (or not a lesson)
+    subject_department_id: int  # the employee's, given by the caller (who read the employee already)
 
 
 @cache
 def _my_course_facts_statement() -> sa.Select:
     """:func:`my_lesson`'s choice of assignment, version and progress, as columns."""
-    return (sa.select(Assignment.employee_id, Employee.department_id, Course.slug, Course.pass_mark, CourseVersion.id,
-                      CourseVersion.locale, LessonProgress.read_at)
+    return (sa.select(Assignment.employee_id, Course.slug, Course.pass_mark, CourseVersion.id, CourseVersion.locale,
+                      LessonProgress.read_at)
             .join(Course, Assignment.course_id == Course.id)
             .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .join(Employee, Employee.id == Assignment.employee_id)
             .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
                                                LessonProgress.version_id == CourseVersion.id,
                                                LessonProgress.lesson_number == sa.bindparam("number")))
@@ -568,11 +567,11 @@ def _my_course_facts_statement() -> sa.Select:
             .limit(1))
 
 
-def my_course_facts(slug: str, employee_id: int, locale: str, number: int = 0) -> CourseFacts | None:
+def my_course_facts(employee: Employee, slug: str, locale: str, number: int = 0) -> CourseFacts | None:
     """:func:`my_lesson` as plain columns (``number`` 0: no lesson)."""
-    found = plain_rows(_my_course_facts_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
+    found = plain_rows(_my_course_facts_statement(), {"slug": slug, "employee_id": employee.id, "locale": locale,
                                                      "number": number}).first()
-    return CourseFacts(*found) if found is not None else None
+    return CourseFacts(*found, employee.department_id) if found is not None else None
 
 
 def version_snapshot(version_id: int) -> dict[str, Any]:

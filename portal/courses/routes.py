@@ -52,7 +52,8 @@ def _employee_id() -> int:
 def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
     """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
     (404 when not assigned), with their reading of lesson ``number``."""
-    facts = operations.my_course_facts(slug, _employee_id(), locale_code(), number)
+    _employee_id()
+    facts = operations.my_course_facts(current_user.employee, slug, locale_code(), number)
     if facts is None:
         abort(404)
     authorize("learning.self", facts)
