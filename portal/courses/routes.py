@@ -52,7 +52,7 @@ def _employee_id() -> int:
 def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
     """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
     (404 when not assigned), with their reading of lesson ``number``."""
-    _employee_id()
+    _employee_id()  # 404 for an account without an employee record
     facts = operations.my_course_facts(current_user.employee, slug, locale_code(), number)
     if facts is None:
         abort(404)
