@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -19,11 +18,11 @@ from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
-from portal.core.records import commit_keeping_loaded
+from portal.core.records import commit_keeping_loaded, plain_rows
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
-from portal.extensions import db
 from portal.lifecycle.operations import course_standing
+from portal.org.models import Employee
 from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
@@ -252,25 +251,69 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
+class ReceiptPerson(NamedTuple):
+    name: str
+    number: str
+
+
+class CourseReceipt(NamedTuple):
+    """A course receipt as its page shows it: the acknowledgement, who gave it, the assignment's
+    moments and the version, read as columns in one statement."""
+
+    receipt_number: str
+    acknowledged_at: datetime
+    typed_name: str
+    ip: str | None
+    user_agent: str | None
+    content_sha256: str
+    event_hash: str | None
+    statement: str
+    subject_employee_id: int
+    employee_name: str
+    employee_number: str
+    subject_department_id: int
+    assigned_at: datetime
+    first_opened_at: datetime | None
+    quiz_passed_at: datetime | None
+    version_id: int
+    version_number: int
+    version_locale: str
+    course_id: int
+    validity_months: int | None
+
+    @property
+    def employee(self) -> ReceiptPerson:
+        return ReceiptPerson(self.employee_name, self.employee_number)
+
+
 @cache
 def _receipt_statement() -> sa.Select:
     """Built once (see ``portal.courses.operations``)."""
-    return (sa.select(Acknowledgement).where(Acknowledgement.receipt_number == sa.bindparam("number"))
-            .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
-                     joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee)))
+    return (sa.select(Acknowledgement.receipt_number, Acknowledgement.acknowledged_at, Acknowledgement.typed_name,
+                      Acknowledgement.ip, Acknowledgement.user_agent, Acknowledgement.content_sha256,
+                      Acknowledgement.event_hash, Acknowledgement.statement, Acknowledgement.employee_id, Employee.name,
+                      Employee.number, Employee.department_id, Assignment.assigned_at, Assignment.first_opened_at,
+                      Assignment.quiz_passed_at, CourseVersion.id, CourseVersion.number, CourseVersion.locale,
+                      CourseVersion.course_id, Course.validity_months)
+            .join(Employee, Employee.id == Acknowledgement.employee_id)
+            .join(Assignment, Assignment.id == Acknowledgement.assignment_id)
+            .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
+            .join(Course, Course.id == CourseVersion.course_id)
+            .where(Acknowledgement.receipt_number == sa.bindparam("number")))
 
 
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = db.session.execute(_receipt_statement(), {"number": number}).scalar_one_or_none() or abort(404)
+    record = CourseReceipt(*(plain_rows(_receipt_statement(), {"number": number}).first() or abort(404)))
     authorize("receipt.view", record)
-    version = record.version
+    version = ShownVersion(record.version_id, _snapshot(record.version_id), record.version_locale)
     # The acknowledged text is the version's, which never changes: drawn once per version and language.
     text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
         "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
     return render_template(
-        "courses/receipt.html", record=record, version=version, assignment=record.assignment, acknowledged_text=text,
-        standing=course_standing(record, local_today()),
+        "courses/receipt.html", record=record, version=version, acknowledged_text=text,
+        standing=course_standing(record.course_id, record.version_locale, record.version_number,
+                                 record.validity_months, record.acknowledged_at, local_today()),
     )

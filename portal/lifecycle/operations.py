@@ -18,8 +18,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
+from portal.core.records import plain_rows
 from portal.core.types import SHANGHAI, utcnow
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
+from portal.courses.models import Assignment, Course, CourseVersion
 from portal.courses.operations import renew_assignment
 from portal.courses.rules import AssignmentReason
 from portal.evidence.ledger import SYSTEM, Origin, append_event
@@ -52,13 +53,12 @@ def _later_versions_statement() -> sa.Select:
             .order_by(CourseVersion.number))
 
 
-def course_standing(record: Acknowledgement, today: date) -> Standing:
-    """How a course receipt stands: the later versions in its language and its validity."""
-    version = record.version
-    later = db.session.execute(_later_versions_statement(), {
-        "course_id": version.course_id, "locale": version.locale, "number": version.number})
+def course_standing(course_id: int, locale: str, number: int, validity_months: int | None,
+                    acknowledged_at: datetime, today: date) -> Standing:
+    """How a course receipt stands: the versions after ``number`` in its language and its validity."""
+    later = plain_rows(_later_versions_statement(), {"course_id": course_id, "locale": locale, "number": number})
     return rules.standing([LaterVersion(number, kind, note, _local(created)) for number, kind, note, created in later],
-                          _local(record.acknowledged_at), version.course.validity_months, today)
+                          _local(acknowledged_at), validity_months, today)
 
 
 def notice_standing(record: NoticeAcknowledgement, today: date) -> Standing:
