@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -354,7 +354,17 @@ def _recent_views_statement() -> sa.Select:
 VIEWS_SEPARATOR = "\x1f"  # never inside a body: JSON writes control characters escaped
 
 
-def record_view(case: InjuryCase, by_user_id: int, origin: Origin, own: bool,
+class ViewedCase(Protocol):
+    """What recording a view needs of a case: the case record, or its id and employee read as columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def employee_id(self) -> int: ...
+
+
+def record_view(case: ViewedCase, by_user_id: int, origin: Origin, own: bool,
                 recent: list[str] | None = None) -> bool:
     """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
     person per case per hour, so the pages HR returns to after each save do not bury the record

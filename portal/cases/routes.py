@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
@@ -16,11 +17,12 @@ from portal.cases.freshness import CASE_FIGURES
 from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
 from portal.core.kept import kept_under, stripe_stamp
-from portal.core.records import commit_keeping_loaded
+from portal.core.records import commit_keeping_loaded, plain_rows
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
+from portal.notices.operations import my_scenario_deliveries
 from portal.web.i18n import locale_code
 
 bp = Blueprint("cases", __name__, url_prefix="/my-case")
@@ -48,20 +50,35 @@ def mine() -> str:
     if employee_id is None:
         abort(404)
     locale = locale_code()
-    newest = db.session.execute(_newest_case_statement(), {
+    newest = plain_rows(_newest_case_statement(), {
         "employee_id": employee_id, "stripe": CASE_FIGURES.stripe_for(employee_id),
         "actor_user_id": current_user.id, "since": operations.view_log_since()}).first()
     if newest is None:
         return render_template("cases/mine.html", figures=None)
-    case, stamp, logged = newest
+    case_id, stamp, logged = newest
+    case = MyCase(case_id, employee_id, current_user.employee.department_id)
     authorize("case.self", case)
     recent = logged.split(operations.VIEWS_SEPARATOR) if logged else []
     if operations.record_view(case, current_user.id, request_origin(), own=True, recent=recent):  # every view
         commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
-    figures = kept_under((stamp,), ("my case", employee_id, case.id, today, locale),
+    figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
                          lambda: _figures(case, today, locale))
-    return render_template("cases/mine.html", figures=figures, notices=case_notices(employee_id), locale=locale)
+    return render_template("cases/mine.html", figures=figures, locale=locale,
+                           notices=my_scenario_deliveries(employee_id, CASE_NOTICES))
+
+
+class MyCase(NamedTuple):
+    """The worker's newest case as the kept page needs it: which case, and whose (for the policy
+    and the view record); the case itself is loaded only when its figures are computed."""
+
+    id: int
+    employee_id: int
+    subject_department_id: int
+
+    @property
+    def subject_employee_id(self) -> int:
+        return self.employee_id
 
 
 @cache
@@ -74,14 +91,14 @@ def _newest_case_statement() -> sa.Select:
     whether this view is logged."""
     views = operations.recent_views(sa.bindparam("employee_id"), sa.bindparam("actor_user_id")).subquery()
     logged = sa.select(sa.func.aggregate_strings(views.c.body, operations.VIEWS_SEPARATOR)).scalar_subquery()
-    return (sa.select(InjuryCase, stripe_stamp(CASE_FIGURES.name), logged)
+    return (sa.select(InjuryCase.id, stripe_stamp(CASE_FIGURES.name), logged)
             .where(InjuryCase.employee_id == sa.bindparam("employee_id"))
             .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1))
 
 
-def _figures(case: InjuryCase, today: date, locale: str) -> Markup:
-    """The computed part of my case: its status, timeline, benefits and account (the case's rows
-    joined onto it in one statement)."""
-    operations.cases_of(case.employee_id, with_rows=True)
+def _figures(mine: MyCase, today: date, locale: str) -> Markup:
+    """The computed part of my case: its status, timeline, benefits and account (the worker's cases
+    with the rows they read, in one statement)."""
+    case = next(case for case in operations.cases_of(mine.employee_id, with_rows=True) if case.id == mine.id)
     return Markup(render_template("cases/_mine_figures.html", view=operations.case_view(case, today),
                                   recorded_by=operations.recorded_by(case), **helpers(locale)))

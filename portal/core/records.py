@@ -33,6 +33,15 @@ def _parsed_snapshot(text: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+def plain_rows(statement: sa.Select, params: dict[str, Any]) -> sa.CursorResult[Any]:
+    """The rows of a statement that selects columns only (no records), run on the session's
+    connection in its transaction without the ORM's execution layer, which costs as much as the
+    statement itself on a small read. What the session holds unwritten is flushed first, as its
+    own ``execute`` would."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
 def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:
     """Add ``record``; if a unique constraint says it is already there (a concurrent double
     submit won the race), roll back and return the stored one. Returns (record, created)."""

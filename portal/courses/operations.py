@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from portal.core.records import add_once, commit_keeping_loaded, store_values
+from portal.core.records import add_once, commit_keeping_loaded, plain_rows, store_values
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
 from portal.courses.content import CourseSource, QuizQuestion, grade, load_courses, unknown_option_ids
@@ -470,15 +471,32 @@ def acknowledge(
 # and its key again on every page (a quarter of a millisecond for the course's join).
 
 
+class MyAssignment(NamedTuple):
+    """One line of "My learning": what the list shows of a current assignment and its course."""
+
+    slug: str
+    title_zh: str
+    title_en: str
+    due_date: date
+    first_opened_at: datetime | None
+    quiz_passed_at: datetime | None
+    acknowledged_at: datetime | None
+
+    title = Course.title  # the course's title in a language, from the same two columns
+
+
 @cache
 def _my_assignments_statement() -> sa.Select:
-    return (sa.select(Assignment).join(Course).options(sa.orm.contains_eager(Assignment.course))
+    return (sa.select(Course.slug, Course.title_zh, Course.title_en, Assignment.due_date, Assignment.first_opened_at,
+                      Assignment.quiz_passed_at, Assignment.acknowledged_at)
+            .join(Course, Course.id == Assignment.course_id)
             .where(Assignment.employee_id == sa.bindparam("employee_id"), Assignment.is_current.is_(True))
             .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order))
 
 
-def my_assignments(employee_id: int) -> list[Assignment]:
-    return list(db.session.execute(_my_assignments_statement(), {"employee_id": employee_id}).scalars())
+def my_assignments(employee_id: int) -> list[MyAssignment]:
+    """The employee's current assignments as plain rows (a list page loads no records)."""
+    return [MyAssignment(*row) for row in plain_rows(_my_assignments_statement(), {"employee_id": employee_id})]
 
 
 @cache
@@ -518,6 +536,52 @@ def my_lesson(slug: str, employee_id: int, locale: str, number: int
     found = db.session.execute(_my_lesson_statement(), {"slug": slug, "employee_id": employee_id, "locale": locale,
                                                         "number": number}).first()
     return (found[0], found[1], found[2]) if found is not None else None
+
+
+class CourseFacts(NamedTuple):
+    """What the lesson reader and the quiz show of the employee's current assignment of a course,
+    the version they read and their reading of one lesson, without loading records."""
+
+    subject_employee_id: int
+    slug: str
+    pass_mark: int
+    version_id: int
+    version_locale: str
+    read_at: datetime | None  # of the lesson asked for: None when not read (or not a lesson)
+    subject_department_id: int  # the employee's, given by the caller (who read the employee already)
+
+
+@cache
+def _my_course_facts_statement() -> sa.Select:
+    """:func:`my_lesson`'s choice of assignment, version and progress, as columns."""
+    return (sa.select(Assignment.employee_id, Course.slug, Course.pass_mark, CourseVersion.id, CourseVersion.locale,
+                      LessonProgress.read_at)
+            .join(Course, Assignment.course_id == Course.id)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
+                                               LessonProgress.version_id == CourseVersion.id,
+                                               LessonProgress.lesson_number == sa.bindparam("number")))
+            .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == sa.bindparam("employee_id"),
+                   Assignment.is_current.is_(True), CourseVersion.locale.in_([sa.bindparam("locale"), "zh_CN"]))
+            .order_by((CourseVersion.locale == sa.bindparam("locale")).desc(), CourseVersion.number.desc())
+            .limit(1))
+
+
+def my_course_facts(employee: Employee, slug: str, locale: str, number: int = 0) -> CourseFacts | None:
+    """:func:`my_lesson` as plain columns (``number`` 0: no lesson)."""
+    found = plain_rows(_my_course_facts_statement(), {"slug": slug, "employee_id": employee.id, "locale": locale,
+                                                     "number": number}).first()
+    return CourseFacts(*found, employee.department_id) if found is not None else None
+
+
+def version_snapshot(version_id: int) -> dict[str, Any]:
+    """A course version's content by its id (read it, never change it)."""
+    return db.session.execute(_snapshot_statement(), {"id": version_id}).scalar_one().snapshot
+
+
+@cache
+def _snapshot_statement() -> sa.Select:
+    return sa.select(CourseVersion).where(CourseVersion.id == sa.bindparam("id"))
 
 
 def course_by_slug(slug: str) -> Course | None:

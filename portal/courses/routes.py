@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, requires
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion, LessonProgress
+from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
-from portal.core.records import commit_keeping_loaded
+from portal.core.records import commit_keeping_loaded, plain_rows
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
-from portal.extensions import db
 from portal.lifecycle.operations import course_standing
+from portal.org.models import Employee
 from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
+from portal.web.kept_html import kept_html
+from portal.web.templating import timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -43,6 +46,17 @@ def _employee_id() -> int:
     if current_user.employee_id is None:
         abort(404)
     return current_user.employee_id
+
+
+def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
+    """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
+    (404 when not assigned), with their reading of lesson ``number``."""
+    _employee_id()  # 404 for an account without an employee record
+    facts = operations.my_course_facts(current_user.employee, slug, locale_code(), number)
+    if facts is None:
+        abort(404)
+    authorize("learning.self", facts)
+    return facts
 
 
 def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
@@ -80,7 +94,7 @@ def course(slug: str) -> str:
     )
 
 
-def _lesson(version: CourseVersion, number: int) -> dict:
+def _lesson(version: CourseVersion | ShownVersion, number: int) -> dict:
     lessons = version.snapshot["lessons"]
     if not 1 <= number <= len(lessons):
         abort(404)
@@ -90,26 +104,62 @@ def _lesson(version: CourseVersion, number: int) -> dict:
 @bp.get("/<slug>/lessons/<int:number>")
 @requires("learning.self")
 def lesson(slug: str, number: int) -> Response:
-    """Read one lesson; opening it is recorded. Previous/next swap only ``#lesson-reader``."""
+    """Read one lesson; opening it is recorded until it is read. Previous/next swap only ``#lesson-reader``."""
+    facts = _my_facts(slug, number)
+    if facts.read_at is not None:  # a review records nothing: no records to load
+        version = ShownVersion.of(facts)
+        _lesson(version, number)
+        return _lesson_page(facts.slug, version, number, facts.read_at)
     assignment, version, progress = _mine(operations.my_lesson(slug, _employee_id(), locale_code(), number))
     _lesson(version, number)
     progress = operations.record_opening(assignment, version, number, progress, current_user.id, request_origin())
-    return _lesson_page(assignment.course, version, number, progress)
+    return _lesson_page(assignment.course.slug, version, number, progress.read_at)
 
 
-def _lesson_page(course: Course, version: CourseVersion, number: int, progress: LessonProgress | None,
+class ShownVersion(NamedTuple):
+    """A course version as its pages show it: its id, its content and its language."""
+
+    id: int
+    snapshot: dict[str, Any]
+    locale: str
+
+    @classmethod
+    def of(cls, facts: operations.CourseFacts) -> ShownVersion:
+        return cls(facts.version_id, _snapshot(facts.version_id), facts.version_locale)
+
+
+def _snapshot(version_id: int) -> dict[str, Any]:
+    """A course version's content, read once per process: a version never changes."""
+    snapshots = current_app.extensions.setdefault("portal_course_snapshots", {})
+    snapshot = snapshots.get(version_id)
+    if snapshot is None:
+        snapshot = snapshots[version_id] = operations.version_snapshot(version_id)
+    return snapshot
+
+
+def _lesson_page(slug: str, version: CourseVersion | ShownVersion, number: int, read_at_utc: datetime | None,
                  too_soon: operations.ReadTooSoon | None = None) -> Response:
     current = _lesson(version, number)
-    response = page_or_fragment(
-        "courses/lesson.html", "courses/_lesson_reader.html", "lesson-reader",
-        course=course, version=version, lesson=current, number=number,
-        total=len(version.snapshot["lessons"]), html=lesson_html(current), form=ReadForm(),
-        minimum_seconds=operations.lesson_minimum_seconds(version, number, _reading_scale()),
-        read_at=progress.read_at if progress else None, too_soon=too_soon,
-    )
+    page = dict(slug=slug, course_title=version.snapshot["title"], lesson=current, number=number)
+    minimum_seconds = operations.lesson_minimum_seconds(version, number, _reading_scale())
+    read_at = timestamp(read_at_utc) if read_at_utc else None
+
+    def reader(**values: Any) -> str:
+        return render_template("courses/_lesson_reader.html", **page, **{
+            "total": len(version.snapshot["lessons"]), "html": lesson_html(current), "form": ReadForm(),
+            "minimum_seconds": minimum_seconds, "read_at": read_at, "too_soon": too_soon, **values})
+
     if too_soon:
+        response = page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=Markup(reader()), **page)
         response.status_code = 422
-    return response
+        return response
+    # Without a refusal, the reader shows only what the version, the lesson, its reading time, the
+    # language and the mount point give, and whether and when it was read: drawn once per the former
+    # and whether it was read, and kept, with the request's CSRF token and time of reading put in.
+    key = ("courses/_lesson_reader.html", version.id, number, slug, minimum_seconds, read_at is not None,
+           locale_code(), request.script_root)
+    kept = kept_html(key, reader, **({"read_at": read_at} if read_at else {}))
+    return page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=kept, **page)
 
 
 def _reading_scale() -> float:
@@ -128,8 +178,8 @@ def read(slug: str, number: int) -> Response:
         operations.mark_lesson_read(assignment, version, number, current_user.id, request_origin(),
                                     reading_scale=_reading_scale())
     except operations.ReadTooSoon as too_soon:
-        return _lesson_page(course, version, number, operations.progress_for(assignment, version).get(number),
-                            too_soon)
+        progress = operations.progress_for(assignment, version).get(number)
+        return _lesson_page(course.slug, version, number, progress.read_at if progress else None, too_soon)
     if number < len(version.snapshot["lessons"]):
         return redirect(url_for("courses.lesson", slug=slug, number=number + 1), 303)
     return redirect(url_for("courses.quiz", slug=slug), 303)
@@ -139,13 +189,16 @@ def read(slug: str, number: int) -> Response:
 @requires("learning.self")
 def quiz(slug: str) -> Response:
     """The quiz: immediate feedback with explanations, as many tries as needed."""
-    course, assignment, version = _my_course(slug)
-    questions = questions_of(version)
-    form = QuizForm()
-    context = dict(course=course, version=version, questions=questions, form=form, result=None, chosen={},
-                   locale=version.locale, kind_hint=kind_hint)
+
+    def context(course: Course | operations.CourseFacts, version: CourseVersion | ShownVersion) -> dict[str, Any]:
+        return dict(course=course, version=version, questions=questions_of(version), form=QuizForm(), result=None,
+                    chosen={}, locale=version.locale, kind_hint=kind_hint)
+
     if request.method == "POST":
-        if not form.validate_on_submit():
+        course, assignment, version = _my_course(slug)
+        answered = context(course, version)
+        questions = answered["questions"]
+        if not answered["form"].validate_on_submit():
             abort(400)
         chosen = {q.id: frozenset(request.form.getlist(f"q-{q.id}")) for q in questions}
         stray = {key[2:] for key in request.form if key.startswith("q-")} - {q.id for q in questions}
@@ -158,8 +211,18 @@ def quiz(slug: str) -> Response:
             )
         except operations.UnknownAnswer:
             refuse(400, _("The answers name options this quiz does not have. Reload the quiz and answer again."))
-        context.update(result=result, chosen=chosen)
-    return page_or_fragment("courses/quiz.html", "courses/_quiz.html", "quiz", **context)
+        answered.update(result=result, chosen=chosen)
+        return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=course.slug,
+                                course_title=version.snapshot["title"],
+                                kept=Markup(render_template("courses/_quiz.html", **answered)))
+    # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
+    # the mount point give: drawn once and kept, with the request's CSRF token put in. The version
+    # drawn is the one named in the key (read by its id), whatever is published meanwhile.
+    facts = _my_facts(slug)
+    key = ("courses/_quiz.html", facts.version_id, facts.slug, facts.pass_mark, locale_code(), request.script_root)
+    kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context(facts, ShownVersion.of(facts))))
+    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=facts.slug,
+                            course_title=_snapshot(facts.version_id)["title"], kept=kept)
 
 
 @bp.route("/<slug>/acknowledge", methods=["GET", "POST"])
@@ -188,23 +251,69 @@ def acknowledge(slug: str) -> Response | tuple[str, int]:
                            missing=missing, missing_labels=MISSING_LABELS, form=form), status
 
 
+class ReceiptPerson(NamedTuple):
+    name: str
+    number: str
+
+
+class CourseReceipt(NamedTuple):
+    """A course receipt as its page shows it: the acknowledgement, who gave it, the assignment's
+    moments and the version, read as columns in one statement."""
+
+    receipt_number: str
+    acknowledged_at: datetime
+    typed_name: str
+    ip: str | None
+    user_agent: str | None
+    content_sha256: str
+    event_hash: str | None
+    statement: str
+    subject_employee_id: int
+    employee_name: str
+    employee_number: str
+    subject_department_id: int
+    assigned_at: datetime
+    first_opened_at: datetime | None
+    quiz_passed_at: datetime | None
+    version_id: int
+    version_number: int
+    version_locale: str
+    course_id: int
+    validity_months: int | None
+
+    @property
+    def employee(self) -> ReceiptPerson:
+        return ReceiptPerson(self.employee_name, self.employee_number)
+
+
 @cache
 def _receipt_statement() -> sa.Select:
     """Built once (see ``portal.courses.operations``)."""
-    return (sa.select(Acknowledgement).where(Acknowledgement.receipt_number == sa.bindparam("number"))
-            .options(joinedload(Acknowledgement.version).joinedload(CourseVersion.course),
-                     joinedload(Acknowledgement.assignment), joinedload(Acknowledgement.employee)))
+    return (sa.select(Acknowledgement.receipt_number, Acknowledgement.acknowledged_at, Acknowledgement.typed_name,
+                      Acknowledgement.ip, Acknowledgement.user_agent, Acknowledgement.content_sha256,
+                      Acknowledgement.event_hash, Acknowledgement.statement, Acknowledgement.employee_id, Employee.name,
+                      Employee.number, Employee.department_id, Assignment.assigned_at, Assignment.first_opened_at,
+                      Assignment.quiz_passed_at, CourseVersion.id, CourseVersion.number, CourseVersion.locale,
+                      CourseVersion.course_id, Course.validity_months)
+            .join(Employee, Employee.id == Acknowledgement.employee_id)
+            .join(Assignment, Assignment.id == Acknowledgement.assignment_id)
+            .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
+            .join(Course, Course.id == CourseVersion.course_id)
+            .where(Acknowledgement.receipt_number == sa.bindparam("number")))
 
 
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = db.session.execute(_receipt_statement(), {"number": number}).scalar_one_or_none() or abort(404)
+    record = CourseReceipt(*(plain_rows(_receipt_statement(), {"number": number}).first() or abort(404)))
     authorize("receipt.view", record)
-    version = record.version
+    version = ShownVersion(record.version_id, _snapshot(record.version_id), record.version_locale)
+    # The acknowledged text is the version's, which never changes: drawn once per version and language.
+    text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
+        "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
     return render_template(
-        "courses/receipt.html", record=record, version=version, assignment=record.assignment,
-        lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]],
-        standing=course_standing(record, local_today()),
+        "courses/receipt.html", record=record, version=version, acknowledged_text=text,
+        standing=course_standing(record.course_id, record.version_locale, record.version_number,
+                                 record.validity_months, record.acknowledged_at, local_today()),
     )

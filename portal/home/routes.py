@@ -16,6 +16,7 @@ from portal.home.todo import todo_for, worker_todo
 from portal.web.forms import LocaleForm
 from portal.web.i18n import SESSION_KEY, locale_code
 from portal.web.navigation import is_safe_next
+from portal.web.templating import menu
 
 bp = Blueprint("home", __name__)
 
@@ -36,6 +37,7 @@ def index() -> str:
         own=own,
         case_status=status_text,
         case_item=item_label,
+        navigation=menu(user.actor, locale_code()),
     )
 
 

@@ -9,6 +9,7 @@ left to renew.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,8 +18,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
+from portal.core.records import plain_rows
 from portal.core.types import SHANGHAI, utcnow
-from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
+from portal.courses.models import Assignment, Course, CourseVersion
 from portal.courses.operations import renew_assignment
 from portal.courses.rules import AssignmentReason
 from portal.evidence.ledger import SYSTEM, Origin, append_event
@@ -40,16 +42,23 @@ def _local(moment: datetime) -> date:
 # --- Receipts -------------------------------------------------------------------------------------
 
 
-def course_standing(record: Acknowledgement, today: date) -> Standing:
-    """How a course receipt stands: the later versions in its language and its validity."""
-    version = record.version
-    later = db.session.execute(  # what the standing names of them, not their whole texts
-        sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note, CourseVersion.created_at)
-        .where(CourseVersion.course_id == version.course_id, CourseVersion.locale == version.locale,
-               CourseVersion.number > version.number)
-        .order_by(CourseVersion.number))
+@cache
+def _later_versions_statement() -> sa.Select:
+    """What the standing names of later versions, not their whole texts; built once, so SQLAlchemy
+    finds its compiled form without building the statement and its key on every receipt."""
+    return (sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note,
+                      CourseVersion.created_at)
+            .where(CourseVersion.course_id == sa.bindparam("course_id"), CourseVersion.locale == sa.bindparam("locale"),
+                   CourseVersion.number > sa.bindparam("number"))
+            .order_by(CourseVersion.number))
+
+
+def course_standing(course_id: int, locale: str, number: int, validity_months: int | None,
+                    acknowledged_at: datetime, today: date) -> Standing:
+    """How a course receipt stands: the versions after ``number`` in its language and its validity."""
+    later = plain_rows(_later_versions_statement(), {"course_id": course_id, "locale": locale, "number": number})
     return rules.standing([LaterVersion(number, kind, note, _local(created)) for number, kind, note, created in later],
-                          _local(record.acknowledged_at), version.course.validity_months, today)
+                          _local(acknowledged_at), validity_months, today)
 
 
 def notice_standing(record: NoticeAcknowledgement, today: date) -> Standing:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
-from portal.core.records import add_once, store_values
+from portal.core.records import HasSnapshot, add_once, plain_rows, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -178,17 +178,49 @@ def push_scenario_notice(
 # --- Reading and acknowledging --------------------------------------------------------------------
 
 
+@dataclass
+class MyDelivery(HasSnapshot):
+    """One line of "My notices": a delivery and its version's text (parsed once per text)."""
+
+    id: int
+    due_date: date
+    first_opened_at: datetime | None
+    acknowledged_at: datetime | None
+    snapshot_json: str
+
+    shown_locale = NoticeVersion.shown_locale  # the version's title in a language, as the version shows it
+    title = NoticeVersion.title
+
+
 @cache
 def _my_deliveries_statement() -> sa.Select:
     """Built once (see ``portal.courses.operations``)."""
-    return (sa.select(NoticeDelivery).options(sa.orm.joinedload(NoticeDelivery.version))
+    return (sa.select(NoticeDelivery.id, NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
+                      NoticeDelivery.acknowledged_at, NoticeVersion.snapshot_json)
+            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
             .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"))
             .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
 
 
-def my_deliveries(employee_id: int) -> list[NoticeDelivery]:
-    """Open ones first, soonest due first; done ones last."""
-    return list(db.session.execute(_my_deliveries_statement(), {"employee_id": employee_id}).scalars())
+def my_deliveries(employee_id: int) -> list[MyDelivery]:
+    """Open ones first, soonest due first; done ones last. Plain rows: a list page loads no records."""
+    return [MyDelivery(*row) for row in plain_rows(_my_deliveries_statement(), {"employee_id": employee_id})]
+
+
+@cache
+def _my_scenario_deliveries_statement() -> sa.Select:
+    return (sa.select(*_my_deliveries_statement().selected_columns)
+            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"),
+                   NoticeDelivery.scenario.in_(sa.bindparam("scenarios", expanding=True)))
+            .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id))
+
+
+def my_scenario_deliveries(employee_id: int, scenarios: Iterable[str]) -> list[MyDelivery]:
+    """The notices of ``scenarios`` delivered to the employee, in the order they were pushed, as
+    :func:`my_deliveries` gives them."""
+    return [MyDelivery(*row) for row in plain_rows(_my_scenario_deliveries_statement(), {
+        "employee_id": employee_id, "scenarios": list(scenarios)})]
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:

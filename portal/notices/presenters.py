@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal.courses.content import render_markdown
 from portal.notices import rules
 from portal.notices.models import NoticeDelivery, NoticeVersion
+from portal.notices.operations import MyDelivery
 from portal.notices.rules import ResponseKind, Status
 
 STATUS_LABELS = {
@@ -33,14 +34,14 @@ KIND_LABELS = {
 }
 
 
-def status_of(delivery: NoticeDelivery, today: date) -> Status:
+def status_of(delivery: NoticeDelivery | MyDelivery, today: date) -> Status:
     return rules.status(opened=delivery.first_opened_at is not None, acknowledged=delivery.acknowledged_at is not None,
                         due=delivery.due_date, today=today)
 
 
-def sections(deliveries: Iterable[NoticeDelivery], today: date) -> list[tuple[Status, list[NoticeDelivery]]]:
+def sections(deliveries: Iterable[MyDelivery], today: date) -> list[tuple[Status, list[MyDelivery]]]:
     """My notices grouped as overdue, new, to acknowledge and done; empty groups left out."""
-    groups: dict[Status, list[NoticeDelivery]] = {state: [] for state in SECTION_TITLES}
+    groups: dict[Status, list[MyDelivery]] = {state: [] for state in SECTION_TITLES}
     for delivery in deliveries:
         groups[status_of(delivery, today)].append(delivery)
     return [(state, items) for state, items in groups.items() if items]

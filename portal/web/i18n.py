@@ -47,8 +47,12 @@ class PortalBabel(Babel):
 babel = PortalBabel()
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The signed-in user's preference, then the switcher's choice, then Accept-Language, then zh_CN."""
+    return _parsed(_selected_code())
+
+
+def _selected_code() -> str:
     languages = current_app.config["LANGUAGES"]
     user = current_user._get_current_object()
     if user and user.is_authenticated and user.employee is not None:
@@ -59,6 +63,12 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    """Babel's locale for ``code``, parsed once (flask-babel takes a ``Locale`` as it is)."""
+    return Locale.parse(code)
 
 
 def _active() -> tuple[str, support.NullTranslations] | None:

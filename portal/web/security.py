@@ -59,12 +59,22 @@ def _request_texts() -> Iterator[str]:
     the query and the form (not only the first of a repeated key), file names and headers (the
     User-Agent is stored with acknowledgements and sign-ins)."""
     yield request.path
-    for multi in (request.args, request.form):
+    # Only a query string fills the arguments, and only a form's content type the form and files
+    # (werkzeug parses no other body): a request without them skips building empty ones.
+    sources = [request.args] if request.query_string else []
+    has_form = request.mimetype in _FORM_TYPES
+    if has_form:
+        sources.append(request.form)
+    for multi in sources:
         for key, values in multi.lists():
             yield key
             yield from values
-    yield from (f.filename or "" for f in request.files.values())
+    if has_form:
+        yield from (f.filename or "" for f in request.files.values())
     yield from request.headers.values()
+
+
+_FORM_TYPES = frozenset(("multipart/form-data", "application/x-www-form-urlencoded"))
 
 
 _checked_in_their_views: set[str] = set()

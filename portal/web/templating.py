@@ -11,11 +11,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
@@ -159,31 +158,22 @@ def as_text(labels: dict[Any, Any]) -> dict[Any, str]:
 
 
 def _context() -> dict[str, Any]:
-    locale = locale_code()
-    in_request = has_request_context()
-    user = current_user._get_current_object() if in_request else None
+    """What any template may use; the layout's own values come from ``portal.web.layout``."""
     return {
-        "navigation": menu(user.actor, locale) if user is not None and user.is_authenticated else (),
-        "current_locale": locale,
-        "html_lang": "zh-CN" if locale == "zh_CN" else locale,
-        "current_path": request.full_path.rstrip("?") if in_request else "/",
-        "current_endpoint": request.endpoint if in_request else None,
-        "can": lambda action, target=None: can(current_actor(), action, target),
+        "current_locale": locale_code(),
+        "can": _can,
         "event_labels": EVENT_LABELS,
-        "unread_notifications": _unread,
         "fixed_url": fixed_url,
     }
 
 
-def _unread() -> int:
-    """The bell's count, read with the account where it could be (see ``portal.auth.routes.load_user``)."""
-    from portal.notifications.operations import unread_count_of
-
-    user = current_user._get_current_object()
-    return unread_count_of(user) if user.is_authenticated else 0
+def _can(action: str, target: object = None) -> bool:
+    return can(current_actor(), action, target)
 
 
 def init_app(app: Flask) -> None:
+    from portal.web import layout  # it reads this module's menu
+
     app.context_processor(_context)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
@@ -193,3 +183,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(row_links)
     app.add_template_global(cells)
     app.add_template_filter(json.loads, "fromjson")
+    app.add_template_global(layout.chrome, "layout_chrome")

@@ -9,8 +9,12 @@ import pytest
 from flask import url_for
 from flask_babel import force_locale, gettext
 
+from markupsafe import Markup, escape
+
 from portal.auth.policy import can
 from portal.extensions import db
+from portal.notifications.operations import notify
+from portal.web import layout
 from portal.web.templating import NAVIGATION
 from tests.conftest import login, post_form
 
@@ -74,3 +78,80 @@ def test_home_page_points_to_every_other_menu_entry(client, world):
     menu = [(href, label) for href, _current, label in menu_of(page)]
     assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', where) == [
         *[(href, label) for href, label in menu if href not in ("/", "/account/password")], ("/account/password", "修改密码")]
+
+
+def _drawn_afresh() -> list[Markup]:
+    """The layout drawn directly with this request's values, with nothing kept."""
+    return Markup(layout.draw(**layout.request_values(), cut=layout.CUT)).split(layout.CUT)
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # signed: data.time.signature
+
+
+def _tokens(page: str) -> set[str]:
+    return set(TOKEN.findall(page))
+
+
+def test_the_kept_layout_equals_the_layout_drawn_afresh(app, client, world, monkeypatch):
+    """Each role, both languages, a marked and an unmarked page, a bell at 0 and above, a name that
+    needs escaping, a mount point, and nobody signed in: the page with the kept layout is the page
+    with the layout drawn for the request; the name, the count, the token and the return address
+    are each request's own."""
+    world.worker.name = '李<b>"强\'&'
+    db.session.commit()
+    bases = ("http://localhost", "http://localhost/portal")
+    paths = ("/login", "/", "/learning/", "/account/password", "/privacy/", "/notices/?a=<x>&b=\"y\"")
+
+    def pages() -> list[str]:
+        with client.session_transaction() as session:
+            session.pop("_flashes", None)  # left by a refused page of the run before
+        responses = [client.get(path, base_url=base) for base in bases for path in paths]
+        return [response.get_data(as_text=True) for response in responses if response.status_code == 200]
+
+    def compare(expect_name: str | None) -> None:
+        kept = pages()
+        with monkeypatch.context() as patched:
+            patched.setitem(app.jinja_env.globals, "layout_chrome", _drawn_afresh)
+            fresh = pages()
+        assert len(kept) == len(fresh) > 0
+        for kept_page, fresh_page in zip(kept, fresh):
+            assert TOKEN.sub("T", kept_page) == TOKEN.sub("T", fresh_page)
+            assert len(_tokens(kept_page)) == 1 and kept_page.count(_tokens(kept_page).pop()) >= 2
+            if expect_name is not None:
+                assert f'<span class="who">{escape(expect_name)}</span>' in kept_page
+
+    compare(None)  # nobody signed in: only public pages answer
+    for username in ("worker", "manager", "hr", "admin"):
+        login(client, username)
+        user = world.user(username)
+        compare(user.display_name)
+        notify(user.id, "reminder", "course_due_soon", {"title": "T", "due": "2026-12-01"})
+        db.session.commit()
+        compare(user.display_name)
+        post_form(client, "/locale", {"locale": "en", "next": "/"})
+        if user.employee is not None:
+            user.employee.preferred_locale = "en"
+            db.session.commit()
+        compare(user.display_name)
+        post_form(client, "/logout", {})
+
+
+def test_a_kept_layout_carries_each_persons_own_token_name_and_count(app, world):
+    """Two people of the same role, one after the other on the same server: the second page is
+    drawn from the layout kept for the first, with the second person's token, name and bell."""
+    notify(world.user("worker").id, "reminder", "course_due_soon", {"title": "T", "due": "2026-12-01"})
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    login(first, "worker")
+    login(second, "outsider")
+    mine = first.get("/learning/").get_data(as_text=True)
+    theirs = second.get("/learning/").get_data(as_text=True)
+    assert '<span class="who">李强</span>' in mine and '<span class="who">陈晓雨</span>' in theirs
+    assert "李强" not in theirs
+    assert 'bell-count">1</span>' in mine and "bell-count" not in theirs
+    assert _tokens(mine) != _tokens(theirs)
+    # Each token is the session's own: the other person's is refused, one's own is accepted.
+    refused = second.post("/locale", data={"locale": "en", "next": "/", "csrf_token": _tokens(mine).pop()})
+    assert refused.status_code == 400
+    accepted = second.post("/locale", data={"locale": "en", "next": "/", "csrf_token": _tokens(theirs).pop()})
+    assert accepted.status_code == 303

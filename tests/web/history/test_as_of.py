@@ -17,7 +17,7 @@ from portal.cases import operations as cases
 from portal.cases.models import CASE_FIELDS
 from portal.cases.rules import EntryKind
 from portal.core.types import SHANGHAI
-from portal.courses.operations import my_assignments
+from portal.courses.operations import course_by_slug, current_assignment
 from portal.demo.operations import LI_CASE, LI_WAGES, walk_through_course
 from portal.evidence.chain import canonical_json
 from portal.evidence.ledger import SYSTEM, payload_of
@@ -97,7 +97,7 @@ def stage(day: date, hr_id: int, li, li_user_id: int):
         cases.update_case(case, {k: LI_CASE[k] for k in keys}, hr_id, SYSTEM)
         (guide,) = case_notices(li.id)
         acknowledge_notice(guide, li.name, "zh_CN", li_user_id, SYSTEM)
-        walk_through_course(next(a for a in my_assignments(li.id) if a.course.slug == "suspension-pay"), li_user_id)
+        walk_through_course(current_assignment(course_by_slug("suspension-pay"), li.id), li_user_id)
     if day == date(2026, 9, 15):
         cases.update_case(case, {k: LI_CASE[k] for k in ("assessment_applied_date", "assessment_concluded_date", "grade")},
                           hr_id, SYSTEM)

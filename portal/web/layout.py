@@ -1,0 +1,69 @@
+"""The layout around every page (``templates/_layout.html``), drawn once and kept per process.
+
+The layout depends on whether someone is signed in, their role, whether the account has an
+employee record, the language, the menu entry of the page (marked as the current one), the mount
+point and whether the bell shows a count; these make the key it is kept under
+(``portal.web.kept_html``). The CSRF token, the signed-in person's name, the bell's count and the
+address the language switcher returns to are each request's own, put in at request time. The
+page's title, its messages and its content go between the layout's four stretches
+(``templates/base.html``).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from flask import render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.web.i18n import locale_code
+from portal.web.kept_html import kept_html, marker
+from portal.web.templating import NAVIGATION, menu
+
+TEMPLATE = "_layout.html"
+CUT = marker("cut")  # where the page's title, messages and content go
+# Only these endpoints are marked in the menu; every other page draws the same layout.
+_MARKABLE = frozenset(item.endpoint for item in NAVIGATION) | {"auth.change_password"}
+
+
+def chrome() -> list[Markup]:
+    """The layout's four stretches around the page's title, its messages and its content."""
+    values = request_values()
+    signed_in, unread = values.pop("signed_in"), values.pop("unread_count")
+    user = current_user._get_current_object()
+    key = (TEMPLATE, signed_in, user.actor.role if signed_in else None, signed_in and user.employee_id is not None,
+           locale_code(), values.pop("marked_endpoint"), request.script_root, bool(unread))
+    if unread:
+        values["unread_count"] = unread
+    fixed = {"signed_in": signed_in, "marked_endpoint": key[5]} | ({} if unread else {"unread_count": 0})
+    return kept_html(key, partial(draw, **fixed), **values, cut=CUT).split(CUT)
+
+
+def draw(**values: Any) -> str:
+    """The layout drawn with ``values`` (those of ``request_values``) and ``cut`` between stretches."""
+    locale = locale_code()
+    user = current_user._get_current_object()
+    return render_template(TEMPLATE, navigation=menu(user.actor, locale) if values["signed_in"] else (),
+                           html_lang="zh-CN" if locale == "zh_CN" else locale, **values)
+
+
+def request_values() -> dict[str, Any]:
+    """The layout's values for this request."""
+    user = current_user._get_current_object()
+    signed_in = user.is_authenticated
+    return {
+        "signed_in": signed_in,
+        "display_name": user.display_name if signed_in else "",
+        "unread_count": _unread(user) if signed_in else 0,
+        "next_path": request.full_path.rstrip("?"),
+        "marked_endpoint": request.endpoint if request.endpoint in _MARKABLE else None,
+    }
+
+
+def _unread(user: Any) -> int:
+    """The bell's count, read with the account where it could be (see ``portal.auth.routes.load_user``)."""
+    from portal.notifications.operations import unread_count_of
+
+    return unread_count_of(user)
