@@ -120,10 +120,14 @@ def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]],
 
 def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
                      today: date, search: Found) -> StateCounts:
-    """The counts of a search (see ``count_states``): the course's current assignments of the people found."""
+    """The counts of a search (see ``count_states``): the course's current assignments of the people found.
+
+    SQLite, left to its statistics (or without any), read every assignment of the course and looked
+    each person up in the search index (315 ms at 100,000 employees, against 1 ms)."""
+    # Each person's assignment found by employee, the course only checked: the people found lead.
     rows = (sa.select(status.label("state")).select_from(Employee)
-            .join(Assignment, sa.and_(Assignment.employee_id == Employee.id, Assignment.course_id == course.id,
-                                      Assignment.is_current.is_(True)))
+            .join(Assignment, sa.and_(Assignment.employee_id == Employee.id, without_index(Assignment.course_id) == course.id,
+                                      without_index(Assignment.is_current).is_(True)))
             .where(*people))
     return count_states(search, rows, status_condition(criteria.status, today) if criteria.status else None)
 

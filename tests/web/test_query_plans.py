@@ -268,3 +268,36 @@ def test_the_employees_last_verification_is_read_from_its_index(client, world):
     plan = _page_plan(client, f"/evidence/employees/{world.worker.id}", "SELECT employees.id")
     assert "ix_evidence_verifications_employee" in plan, plan
     assert "SCAN evidence_verifications" not in plan and "Seq Scan on evidence_verifications" not in plan, plan
+
+
+# A search's counts start from the people the search index finds and look each one's assignment or
+# delivery up by employee. Left to its statistics (or with none, as on a fresh database), SQLite
+# read every row of the course and looked each person up in the search index.
+
+
+def assert_counts_start_from_the_search(plan: str, table: str) -> None:
+    if db.engine.dialect.name == "sqlite":
+        steps = plan.split(" | ")
+        searched = next(i for i, step in enumerate(steps) if "VIRTUAL TABLE" in step)
+        assert steps[searched].startswith("SCAN employee_search"), plan
+        looked_up = next(i for i, step in enumerate(steps) if table in step)
+        assert searched < looked_up and "(employee_id=?)" in steps[looked_up], plan
+    else:  # PostgreSQL weighs the search index against the course's from its statistics: either, by index
+        assert f"Seq Scan on {table}" not in plan and "Seq Scan on employees" not in plan, plan
+
+
+def test_a_matrix_search_counts_from_the_people_found(client, world, courses):
+    for person in (world.worker, world.outsider, world.manager):
+        assign_course(courses["injury-basics"], person)
+    login(client, "hr")
+    plan = _page_plan(client, f"/records/courses/injury-basics?q={world.worker.number}", "SELECT anon_1.state")
+    assert_counts_start_from_the_search(plan, "course_assignments")
+
+
+def test_a_deliveries_search_counts_from_the_people_found(client, world):
+    version, _ = save_notice(None, {"zh_CN": "须知"}, {"zh_CN": "正文"}, world.user("hr").id, SYSTEM)
+    push_notice(version, [world.worker, world.outsider], date(2026, 12, 31), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    login(client, "hr")
+    plan = _page_plan(client, f"/records/notices/{version.notice_id}?q={world.worker.number}", "SELECT anon_1.state")
+    assert_counts_start_from_the_search(plan, "notice_deliveries")
