@@ -20,6 +20,8 @@ from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from portal.core.kept import KeptParts
+
 CSRF = "csrf"
 _MARK = re.compile("\ue000([a-z_]+)\ue001")
 _Parts = tuple[tuple[str | None, str], ...]
@@ -33,10 +35,11 @@ def marker(name: str) -> Markup:
 def kept_html(key: Hashable, draw: Callable[..., str], **values: Any) -> Markup:
     """``draw(**markers)`` once per ``key`` (one marker per name in ``values``), then filled in with
     ``values`` and the request's CSRF token."""
-    kept = current_app.extensions.setdefault("portal_kept_html", {})
+    kept = current_app.extensions.setdefault("portal_kept_html", KeptParts())  # bounded: keys hold the mount point
     parts: _Parts | None = kept.get(key)
     if parts is None:
-        parts = kept[key] = _drawn_with_markers(draw, values)
+        parts = _drawn_with_markers(draw, values)
+        kept.put(key, parts)
     if any(slot == CSRF for slot, _text in parts):
         values = {**values, CSRF: generate_csrf()}
     return Markup("".join([text if slot is None else escape(values[slot]) for slot, text in parts]))
