@@ -191,3 +191,15 @@ def test_the_day_is_part_of_what_statements_and_tables_are_kept_by(client, world
     overdue_row = '<td data-label="状态"><span class="badge badge-overdue">逾期</span></td>'
     assert "逾期</span> 1" in later and overdue_row in later
     assert overdue_row in _body(client, f"{MATRIX}?status=overdue", "course-matrix")
+
+
+def test_a_kept_table_and_form_follow_the_mount_point(client, world, courses):
+    """The same rows drawn under another mount point link there (url_for inside a kept fragment)."""
+    assign_course(courses[SLUG], world.worker)
+    login(client, "hr")
+    plain = _body(client, MATRIX)
+    mounted = client.get(MATRIX, base_url="http://localhost/portal").get_data(as_text=True)
+    assert f'href="/records/courses/{SLUG}/export' in plain and "/portal/records/" not in plain
+    assert f'href="/portal/records/courses/{SLUG}/export' in mounted
+    assert 'action="/portal/records/courses/' in mounted  # the kept assign form posts under the mount point
+    assert "/portal/" not in _body(client, MATRIX)  # and the first one's addresses are kept apart
