@@ -7,11 +7,12 @@ so the header costs no statement of its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from portal.auth.models import User
+if TYPE_CHECKING:  # the account's model registers figures of its own
+    from portal.auth.models import User
 
 PAGE_FIGURES: dict[str, sa.ScalarSelect[Any]] = {}
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.figures import page_figures, read_with_the_account
 from portal.auth.policy import Actor, Role
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
@@ -49,12 +50,13 @@ class User(UserMixin, db.Model):
         if cached is None:
             managed: frozenset[int] = frozenset()
             if self.employee_id is not None and self.role is Role.MANAGER:
-                rows = db.session.execute(
-                    sa.select(department_managers.c.department_id).where(
-                        department_managers.c.employee_id == self.employee_id
-                    )
-                ).scalars()
-                managed = frozenset(rows)
+                read = page_figures(self)
+                if _MANAGED in read:  # read with the account
+                    managed = frozenset(() if read[_MANAGED] is None else (read[_MANAGED],))
+                else:
+                    managed = frozenset(db.session.execute(
+                        sa.select(department_managers.c.department_id).where(
+                            department_managers.c.employee_id == self.employee_id)).scalars())
             cached = Actor(role=self.role, employee_id=self.employee_id, managed_department_ids=managed)
             self.__dict__["_actor"] = cached
         return cached
@@ -62,6 +64,13 @@ class User(UserMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.employee.name if self.employee else self.username
+
+
+_MANAGED = "managed_department"
+# A manager's department (an employee manages at most one: ``department_managers.employee_id`` is
+# unique), read with the account on the requests that draw pages: one statement fewer on each.
+read_with_the_account(_MANAGED, sa.select(department_managers.c.department_id).where(
+    department_managers.c.employee_id == User.employee_id).correlate(User).scalar_subquery())
 
 
 RESET, INVITATION, ACTIVATION_CODE = "reset", "invitation", "activation-code"

@@ -165,14 +165,14 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
-def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True, locale: str = "zh_CN") -> Matrix:
+def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows (a search's page
     walked in the people's order takes one more when its walk comes up short: see ``Walk``).
 
-    A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department``
-    in ``locale``, ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
+    A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department_id``,
+    ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
     an assignment with its people and acknowledgement loaded, and its status."""
     by_person = criteria.sort.key in PERSON_SORTS
     by_person = criteria.sort.key in PERSON_SORTS
@@ -201,7 +201,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         if paged:  # plain rows of the columns the page shows, no objects
             listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
                                                         Assignment.due_date, Assignment.acknowledged_at),
-                                 Assignment.employee_id, locale)
+                                 Assignment.employee_id)
         else:  # the CSV reads the person, the acknowledgement and its version per row
             listed = base.add_columns(status).options(
                 joinedload(Assignment.employee).joinedload(Employee.department),
@@ -221,7 +221,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     # Built once per shape: everything the statements are built from, unless the search box is used.
     shape = None if search else (
         "course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
-        criteria.sort, today, locale, reach("course.records"))
+        criteria.sort, today, reach("course.records"))
     found, page = paginate(db.session, built(shape, listed), criteria.page, MATRIX_PAGE_SIZE,
                            built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
                            total=shown, more=more, walk=walk, key=shape)

@@ -113,10 +113,10 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
                  status: int = 200, departments_stamp: str | None = None) -> Response:
     criteria = _filter()
     locale = locale_code()
+    shown = (department_choices(locale, visible_only=False, stamp=departments_stamp) if departments is None
+             else departments)  # the filter's and the push form's choices, and the table's department names
 
     def page_only() -> dict[str, object]:
-        shown = (department_choices(locale, visible_only=False, stamp=departments_stamp) if departments is None
-                 else departments)
         filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
                                 departments=shown, status_labels=as_text(STATUS_LABELS))
         if push_form is None:  # fresh: kept by what it shows
@@ -130,7 +130,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
         page_only=page_only,
         listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
-                 "table": records.deliveries(notice, criteria, operations.shanghai_date(), locale)},
+                 "table": records.deliveries(notice, criteria, operations.shanghai_date()), "departments": shown},
         notice=notice, version=notice.newest, criteria=criteria, status_labels=STATUS_LABELS, locale=locale,
     )
 

@@ -126,13 +126,13 @@ def _tallied_counts(today: date) -> sa.Select:
     return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: str = "zh_CN") -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
     in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
     rows of what the table shows
-    (``employee_id``, ``number``, ``name``, ``department`` in ``locale``, ``version_id``, ``state``,
+    (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``)."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
@@ -142,7 +142,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
     search = employee_search(criteria.query) if criteria.query.strip() else None
     # Built once per shape: everything the statements are built from, unless the search box is used.
     shape = None if search else (
-        "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today, locale)
+        "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
     counted = _counts(notice, criteria, today, search, shape)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
@@ -168,7 +168,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, locale: st
                                    status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
                                    NoticeAcknowledgement.receipt_number)
             .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
-            NoticeDelivery.employee_id, locale)
+            NoticeDelivery.employee_id)
         if criteria.status:
             listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
         return listed

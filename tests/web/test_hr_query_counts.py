@@ -23,7 +23,7 @@ from portal.org.models import Employee
 from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
 from portal.core.kept import kept_parts
-from tests.conftest import assign_course, counted_statements, login
+from tests.conftest import assign_course, counted_statements, login, post_form
 from tests.web.cases.conftest import open_case_for
 from tests.web.cases.route_expectations import prepare_cases
 from tests.web.test_query_counts import _statements as statements_of
@@ -169,3 +169,25 @@ def test_a_timeline_page_takes_as_many_statements_with_two_thousand_events(clien
     many = measured()
     assert "第 1–50 条，共 2001 条" in client.get(path).get_data(as_text=True)
     assert many == few, {name: (few[name], many[name]) for name in few if few[name] != many[name]}
+
+
+def test_a_managers_page_reads_their_department_with_the_account(client, world, courses):
+    """A manager's pages cost the statements HR's do: their department comes with the account's
+    own statement, and still limits what they see; a manager of no department sees only themself."""
+    for person in (world.manager, world.worker, world.outsider):
+        assign_course(courses["injury-basics"], person)
+    db.session.commit()
+    login(client, "hr")
+    hr = _statements(client, MATRIX)
+    post_form(client, "/logout")
+    login(client, "manager")
+    client.get(MATRIX)
+    with counted_statements() as statements:
+        body = client.get(MATRIX).get_data(as_text=True)
+    assert len(statements) == hr
+    assert not any("department_managers" in s and not s.startswith("SELECT users.") for s in statements)
+    assert "李强" in body and "赵经理" in body and "陈晓雨" not in body
+    world.machining.manager = None
+    db.session.commit()
+    body = client.get(MATRIX).get_data(as_text=True)
+    assert "赵经理" in body and "李强" not in body and "陈晓雨" not in body

@@ -127,6 +127,38 @@ def test_department_choices_show_a_renamed_department_at_once(client, world, cou
     assert f'<option value="{world.assembly.id}" selected>总装车间</option>' in chosen
 
 
+def test_tables_name_each_persons_department_and_show_a_rename_at_once(client, world, courses):
+    """The tables take department names from the kept choices of every department, not the
+    reader's: a manager's own row outside the departments they manage is named too."""
+    world.manager.department = world.assembly  # manages machining, works in assembly
+    for person in (world.manager, world.worker, world.outsider):
+        assign_course(courses[SLUG], person)
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    push_notice(version, [world.worker, world.outsider], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    deliveries = f"/records/notices/{version.notice_id}"
+
+    def department_of(body: str, name: str) -> str:
+        row = next(row for row in body.split("<tr>") if name in row)
+        return next(department for department in ("机加工车间", "装配车间", "总装车间") if department in row)
+
+    login(client, "manager")
+    own = _body(client, MATRIX, "course-matrix")
+    assert department_of(own, "赵经理") == "装配车间" and department_of(own, "李强") == "机加工车间"
+    assert "陈晓雨" not in own
+    post_form(client, "/logout")
+    login(client, "hr")
+    assert department_of(_body(client, deliveries, "notice-deliveries"), "陈晓雨") == "装配车间"
+    world.assembly.name_zh = "总装车间"
+    db.session.commit()
+    assert department_of(_body(client, deliveries, "notice-deliveries"), "陈晓雨") == "总装车间"
+    assert department_of(_body(client, deliveries), "陈晓雨") == "总装车间"
+    post_form(client, "/logout")
+    login(client, "manager")
+    assert department_of(_body(client, MATRIX, "course-matrix"), "赵经理") == "总装车间"
+
+
 def test_a_kept_fragment_cannot_read_the_request(app, world, monkeypatch):
     probes = DictLoader({"probe/user.html": "{{ current_user.username }}", "probe/token.html": "{{ csrf_token() }}",
                          "probe/plain.html": "{{ rows|length }} {{ url_for('org.employees') }}"})
