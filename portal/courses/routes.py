@@ -25,10 +25,11 @@ from portal.lifecycle.operations import course_standing
 from portal.org.models import Employee
 from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
+from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html
-from portal.web.templating import timestamp
+from portal.web.templating import as_text, timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -73,12 +74,12 @@ def index() -> str:
         abort(404)
     today = operations.today_in_shanghai()
     assignments = operations.my_assignments(current_user.employee_id)
-    return render_template(
-        "courses/index.html", assignments=assignments, today=today, status_labels=status_labels(),
-        status_of=lambda a: rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
-                                         acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today),
-        locale=locale_code(),
-    )
+    states = [rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
+                           acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today)
+              for a in assignments]
+    learning = kept_fragment("courses/_my_learning.html", assignments=assignments, states=states,
+                             status_labels=as_text(status_labels()), locale=locale_code())
+    return render_template("courses/index.html", learning_html=learning)
 
 
 @bp.get("/<slug>")
