@@ -30,8 +30,10 @@ from portal.notices.presenters import (
 from portal.notices.rules import ResponseKind
 from portal.notifications.receipts import queue_notice_receipt
 from portal.web.errors import refuse
+from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import as_text
 
 bp = Blueprint("notices", __name__, url_prefix="/notices", cli_group="notices")
 
@@ -67,10 +69,11 @@ def index() -> str:
     if current_user.employee_id is None:
         abort(404)
     today = operations.shanghai_date()
-    return render_template(
-        "notices/index.html", sections=sections(operations.my_deliveries(current_user.employee_id), today),
-        section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, locale=locale_code(),
-    )
+    notices = kept_fragment("notices/_my_notices.html",
+                            sections=sections(operations.my_deliveries(current_user.employee_id), today),
+                            section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS),
+                            locale=locale_code())
+    return render_template("notices/index.html", notices_html=notices)
 
 
 @bp.get("/<int:delivery_id>")
