@@ -313,8 +313,9 @@ def receipt(number: str) -> str:
     # The acknowledged text is the version's, which never changes: drawn once per version and language.
     text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
         "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
-    return render_template(
-        "courses/receipt.html", record=record, version=version, acknowledged_text=text,
-        standing=course_standing(record.course_id, record.version_locale, record.version_number,
-                                 record.validity_months, record.acknowledged_at, local_today()),
-    )
+    standing = course_standing(record.course_id, record.version_locale, record.version_number,
+                               record.validity_months, record.acknowledged_at, local_today())
+    receipt_html = kept_fragment("courses/_receipt.html", record=record, course_title=version.snapshot["title"],
+                                 standing=standing)
+    return render_template("courses/receipt.html", receipt_number=record.receipt_number, receipt_html=receipt_html,
+                           acknowledged_text=text)
