@@ -13,7 +13,8 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, own_rows, requires
+from portal.auth.figures import read_with_the_account_on
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
@@ -49,21 +50,28 @@ def _employee_id() -> int:
     return current_user.employee_id
 
 
-def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
-    """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
-    (404 when not assigned), with their reading of lesson ``number``."""
+def _my_facts() -> operations.CourseFacts:
+    """What the lesson reader and the quiz show of the signed-in employee's assignment of the
+    page's course (404 when not assigned), with their reading of the page's lesson."""
     _employee_id()  # 404 for an account without an employee record
-    facts = operations.my_course_facts(current_user.employee, slug, locale_code(), number)
+    facts = operations.course_facts(own_rows(), locale_code(), current_user.employee.department_id)
     if facts is None:
         abort(404)
     authorize("learning.self", facts)
     return facts
 
 
+read_with_the_account_on("courses.lesson", operations.my_course_facts_read())
+read_with_the_account_on("courses.quiz", operations.my_course_facts_read())
+
+
 def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
     """The signed-in employee's current assignment of ``slug`` (404 when not assigned)."""
     assignment, version = _mine(operations.my_course(slug, _employee_id(), locale_code()))
     return assignment.course, assignment, version
+
+
+read_with_the_account_on("courses.index", operations.my_assignments_read())
 
 
 @bp.get("/")
@@ -73,7 +81,7 @@ def index() -> str:
     if current_user.employee_id is None:
         abort(404)
     today = operations.today_in_shanghai()
-    assignments = operations.my_assignments(current_user.employee_id)
+    assignments = [operations.MyAssignment(*row) for row in own_rows()]
     states = [rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
                            acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today)
               for a in assignments]
@@ -106,7 +114,7 @@ def _lesson(version: CourseVersion | ShownVersion, number: int) -> dict:
 @requires("learning.self")
 def lesson(slug: str, number: int) -> Response:
     """Read one lesson; opening it is recorded until it is read. Previous/next swap only ``#lesson-reader``."""
-    facts = _my_facts(slug, number)
+    facts = _my_facts()
     if facts.read_at is not None:  # a review records nothing: no records to load
         version = ShownVersion.of(facts)
         _lesson(version, number)
@@ -219,7 +227,7 @@ def quiz(slug: str) -> Response:
     # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
     # the mount point give: drawn once and kept, with the request's CSRF token put in. The version
     # drawn is the one named in the key (read by its id), whatever is published meanwhile.
-    facts = _my_facts(slug)
+    facts = _my_facts()
     key = ("courses/_quiz.html", facts.version_id, facts.slug, facts.pass_mark, locale_code(), request.script_root)
     kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context(facts, ShownVersion.of(facts))))
     return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=facts.slug,

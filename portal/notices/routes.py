@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, own_rows, requires
+from portal.auth.figures import read_with_the_account_on
 from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
@@ -62,6 +63,9 @@ def _detail_context(
     )
 
 
+read_with_the_account_on("notices.index", operations.my_deliveries_read())
+
+
 @bp.get("/")
 @requires("notice.self")
 def index() -> str:
@@ -70,7 +74,7 @@ def index() -> str:
         abort(404)
     today = operations.shanghai_date()
     notices = kept_fragment("notices/_my_notices.html",
-                            sections=sections(operations.my_deliveries(current_user.employee_id), today),
+                            sections=sections([operations.MyDelivery(*row) for row in own_rows()], today),
                             section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS),
                             locale=locale_code())
     return render_template("notices/index.html", notices_html=notices)
