@@ -48,18 +48,19 @@ def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) ->
     key = (tuple(figures), page)
     statement = _account_statements.get(key)
     if statement is None:
-        joined = _USERS.outerjoin(_EMPLOYEES, _EMPLOYEES.c.id == _USERS.c.employee_id)
-        columns = [*_USERS.columns, *_EMPLOYEES.columns, *figures.values()]
-        order: tuple[Any, ...] = ()
+        account = (sa.select(*_USERS.columns, *_EMPLOYEES.columns, *figures.values())
+                   .select_from(_USERS.outerjoin(_EMPLOYEES, _EMPLOYEES.c.id == _USERS.c.employee_id))
+                   .where(_USERS.c.id == sa.bindparam("account_id")))
         if page is not None:
+            # The account with its figures as one row (the limit keeps both engines from folding it
+            # into the join, which would compute the figures once per page row), then the page's rows.
             read = PAGE_READS[page]
+            one = account.limit(1).subquery("account")
             rows = read.statement.add_columns(
                 sa.func.row_number().over(order_by=read.order_by or None).label("page_position")).subquery("page")
-            joined = joined.outerjoin(rows, sa.true())
-            columns += rows.columns
-            order = (rows.c.page_position,)
-        statement = _account_statements[key] = (
-            sa.select(*columns).select_from(joined).where(_USERS.c.id == sa.bindparam("account_id")).order_by(*order))
+            account = (sa.select(*one.columns, *rows.columns).select_from(one.outerjoin(rows, sa.true()))
+                       .order_by(rows.c.page_position))
+        statement = _account_statements[key] = account
     return statement
 
 
