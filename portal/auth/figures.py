@@ -5,12 +5,12 @@ Each figure is a scalar subquery on ``users.id`` that the package showing it reg
 reads them in the account's own statement on reads (GET and HEAD, the requests that draw pages),
 so the header costs no statement of its own.
 
-A page that shows the signed-in person's own rows (my learning, a lesson) registers their
-statement for its endpoint: on a read of that page ``load_user`` joins it to the account's
-statement, so the page costs no statement of its own either (on PostgreSQL a statement is a round
-trip). The statement selects columns only and finds the person through the account
-(:func:`own_employee`); the page reads its rows with :func:`page_rows`, which runs the statement
-itself when the account was read otherwise.
+A page whose rows its address and the account determine (my learning, a lesson, a receipt)
+registers their statement for its endpoint: on a read of that page ``load_user`` joins it to the
+account's statement, so the page costs no statement of its own either (on PostgreSQL a statement is
+a round trip). The statement selects columns only and finds the signed-in person through the
+account (:func:`own_employee`); the page reads its rows with :func:`page_rows`, which runs the
+statement itself when the account was read otherwise, and decides who may see them as before.
 """
 
 from __future__ import annotations

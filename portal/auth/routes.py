@@ -76,6 +76,8 @@ def load_user(user_id: str) -> User | None:
     reading = request.method in ("GET", "HEAD")
     figures = PAGE_FIGURES if reading else {}
     page = request.endpoint if reading and request.endpoint in PAGE_READS else None
+    if page is not None and any("\x00" in str(value) for value in (request.view_args or {}).values()):
+        page = None  # a NUL character, which no text holds: the request is refused before its view
     parameters = PAGE_READS[page].parameters(request.view_args or {}) if page else {}
     rows = plain_rows(_account_statement(figures, page), {"account_id": int(account_id), **parameters}).all()
     if not rows or rows[0][_TOKEN] != token:

@@ -14,12 +14,12 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.auth.access import authorize, own_rows, requires
-from portal.auth.figures import read_with_the_account_on
+from portal.auth.figures import PageRead, read_with_the_account_on
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
 from portal.courses.presenters import MISSING_LABELS, kind_hint, lesson_html, questions_of, status_labels
-from portal.core.records import commit_keeping_loaded, plain_rows
+from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.lifecycle.operations import course_standing
@@ -296,33 +296,46 @@ class CourseReceipt(NamedTuple):
 
 
 @cache
-def _receipt_statement() -> sa.Select:
-    """Built once (see ``portal.courses.operations``)."""
-    return (sa.select(Acknowledgement.receipt_number, Acknowledgement.acknowledged_at, Acknowledgement.typed_name,
-                      Acknowledgement.ip, Acknowledgement.user_agent, Acknowledgement.content_sha256,
-                      Acknowledgement.event_hash, Acknowledgement.statement, Acknowledgement.employee_id, Employee.name,
-                      Employee.number, Employee.department_id, Assignment.assigned_at, Assignment.first_opened_at,
-                      Assignment.quiz_passed_at, CourseVersion.id, CourseVersion.number, CourseVersion.locale,
-                      CourseVersion.course_id, Course.validity_months)
-            .join(Employee, Employee.id == Acknowledgement.employee_id)
-            .join(Assignment, Assignment.id == Acknowledgement.assignment_id)
-            .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
-            .join(Course, Course.id == CourseVersion.course_id)
-            .where(Acknowledgement.receipt_number == sa.bindparam("number")))
+def _receipt_read() -> PageRead:
+    """The receipt's columns (``CourseReceipt``), once per later version of its course in its
+    language (what the standing names of them, not their texts), read with the account."""
+    later = sa.orm.aliased(CourseVersion, name="later")
+    return PageRead(
+        sa.select(Acknowledgement.receipt_number, Acknowledgement.acknowledged_at, Acknowledgement.typed_name,
+                  Acknowledgement.ip, Acknowledgement.user_agent, Acknowledgement.content_sha256,
+                  Acknowledgement.event_hash, Acknowledgement.statement, Acknowledgement.employee_id, Employee.name,
+                  Employee.number, Employee.department_id, Assignment.assigned_at, Assignment.first_opened_at,
+                  Assignment.quiz_passed_at, CourseVersion.id, CourseVersion.number, CourseVersion.locale,
+                  CourseVersion.course_id, Course.validity_months,
+                  later.number, later.change_kind, later.change_note, later.created_at)
+        .join(Employee, Employee.id == Acknowledgement.employee_id)
+        .join(Assignment, Assignment.id == Acknowledgement.assignment_id)
+        .join(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .outerjoin(later, sa.and_(later.course_id == CourseVersion.course_id, later.locale == CourseVersion.locale,
+                                  later.number > CourseVersion.number))
+        .where(Acknowledgement.receipt_number == sa.bindparam("number")),
+        order_by=(later.number,),
+        parameters=lambda view_args: {"number": view_args.get("number", "")})
+
+
+read_with_the_account_on("courses.receipt", _receipt_read())
+_RECEIPT_WIDTH = len(CourseReceipt._fields)
 
 
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
 def receipt(number: str) -> str:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
-    record = CourseReceipt(*(plain_rows(_receipt_statement(), {"number": number}).first() or abort(404)))
+    rows = own_rows() or abort(404)
+    record = CourseReceipt(*rows[0][:_RECEIPT_WIDTH])
     authorize("receipt.view", record)
     version = ShownVersion(record.version_id, _snapshot(record.version_id), record.version_locale)
     # The acknowledged text is the version's, which never changes: drawn once per version and language.
     text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
         "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
-    standing = course_standing(record.course_id, record.version_locale, record.version_number,
-                               record.validity_months, record.acknowledged_at, local_today())
+    later = [row[_RECEIPT_WIDTH:] for row in rows if row[_RECEIPT_WIDTH] is not None]
+    standing = course_standing(later, record.validity_months, record.acknowledged_at, local_today())
     receipt_html = kept_fragment("courses/_receipt.html", record=record, course_title=version.snapshot["title"],
                                  standing=standing)
     return render_template("courses/receipt.html", receipt_number=record.receipt_number, receipt_html=receipt_html,

@@ -8,19 +8,18 @@ left to renew.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
-from portal.core.records import plain_rows
 from portal.core.types import SHANGHAI, utcnow
-from portal.courses.models import Assignment, Course, CourseVersion
+from portal.courses.models import Assignment, Course
 from portal.courses.operations import renew_assignment
 from portal.courses.rules import AssignmentReason
 from portal.evidence.ledger import SYSTEM, Origin, append_event
@@ -42,21 +41,10 @@ def _local(moment: datetime) -> date:
 # --- Receipts -------------------------------------------------------------------------------------
 
 
-@cache
-def _later_versions_statement() -> sa.Select:
-    """What the standing names of later versions, not their whole texts; built once, so SQLAlchemy
-    finds its compiled form without building the statement and its key on every receipt."""
-    return (sa.select(CourseVersion.number, CourseVersion.change_kind, CourseVersion.change_note,
-                      CourseVersion.created_at)
-            .where(CourseVersion.course_id == sa.bindparam("course_id"), CourseVersion.locale == sa.bindparam("locale"),
-                   CourseVersion.number > sa.bindparam("number"))
-            .order_by(CourseVersion.number))
-
-
-def course_standing(course_id: int, locale: str, number: int, validity_months: int | None,
-                    acknowledged_at: datetime, today: date) -> Standing:
-    """How a course receipt stands: the versions after ``number`` in its language and its validity."""
-    later = plain_rows(_later_versions_statement(), {"course_id": course_id, "locale": locale, "number": number})
+def course_standing(later: Iterable[Sequence[Any]], validity_months: int | None, acknowledged_at: datetime,
+                    today: date) -> Standing:
+    """How a course receipt stands: the versions after its own in its language (number, change
+    kind, note and when each was made, in order) and its validity."""
     return rules.standing([LaterVersion(number, kind, note, _local(created)) for number, kind, note, created in later],
                           _local(acknowledged_at), validity_months, today)
 

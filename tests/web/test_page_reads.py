@@ -8,6 +8,7 @@ import pytest
 
 from portal.auth.figures import PAGE_READS, page_rows
 from portal.auth.routes import load_user
+from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices import rules
@@ -20,13 +21,14 @@ PAGES = {
     "notices.index": "/notices/",
     "courses.lesson": f"/learning/{SLUG}/lessons/2",
     "courses.quiz": f"/learning/{SLUG}/quiz",
+    "courses.receipt": "/learning/receipts/{receipt}",
 }
 
 
 @pytest.fixture
 def assigned(world, courses):
-    for course in courses.values():
-        assign_course(course, world.worker)
+    assignments = {slug: assign_course(course, world.worker) for slug, course in courses.items()}
+    world.receipt = walk_through_course(assignments["suspension-pay"], world.user("worker").id).receipt_number
     assign_course(courses[SLUG], world.outsider)
     for title in ("工伤报告须知", "停工留薪期说明"):
         version, _created = save_notice(None, {"zh_CN": title, "en": title}, {"zh_CN": "正文", "en": "Text"},
@@ -46,18 +48,19 @@ def test_the_rows_read_with_the_account_are_the_pages_own(app, assigned, endpoin
     session_id, employee_id = f"{worker.id}:{worker.session_token}", assigned.worker.id
     db.session.commit()
     db.session.remove()
-    with app.test_request_context(PAGES[endpoint]):
+    path = PAGES[endpoint].format(receipt=assigned.receipt)
+    with app.test_request_context(path):
         with counted_statements() as statements:
             account = load_user(session_id)
         assert len(statements) == 1
-        with_the_account = page_rows(account, endpoint, app.url_map.bind("").match(PAGES[endpoint])[1])
+        with_the_account = page_rows(account, endpoint, app.url_map.bind("").match(path)[1])
         assert with_the_account, endpoint
     db.session.remove()
-    with app.test_request_context(PAGES[endpoint], method="POST"):  # a write reads the account alone
+    with app.test_request_context(path, method="POST"):  # a write reads the account alone
         account = load_user(session_id)
         assert "_page_rows" not in account.__dict__
         with counted_statements() as statements:
-            read_alone = page_rows(account, endpoint, app.url_map.bind("").match(PAGES[endpoint])[1])
+            read_alone = page_rows(account, endpoint, app.url_map.bind("").match(path)[1])
         assert len(statements) == 1
     assert with_the_account == read_alone
     if endpoint in ("courses.lesson", "courses.quiz"):
