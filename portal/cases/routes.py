@@ -11,18 +11,19 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, own_rows, requires
+from portal.auth.figures import PageRead, own_employee, read_with_the_account_on
 from portal.cases import operations
 from portal.cases.freshness import CASE_FIGURES
 from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
 from portal.core.kept import kept_under, stripe_stamp
-from portal.core.records import commit_keeping_loaded, plain_rows
+from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
-from portal.notices.operations import my_scenario_deliveries
+from portal.notices.operations import MyDelivery, own_scenario_deliveries
 from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
 
@@ -51,12 +52,10 @@ def mine() -> str:
     if employee_id is None:
         abort(404)
     locale = locale_code()
-    newest = plain_rows(_newest_case_statement(), {
-        "employee_id": employee_id, "stripe": CASE_FIGURES.stripe_for(employee_id),
-        "actor_user_id": current_user.id, "since": operations.view_log_since()}).first()
-    if newest is None:
+    rows = own_rows()
+    if not rows:
         return render_template("cases/mine.html", figures=None)
-    case_id, stamp, logged = newest
+    case_id, stamp, logged = rows[0][:3]
     case = MyCase(case_id, employee_id, current_user.employee.department_id)
     authorize("case.self", case)
     recent = logged.split(operations.VIEWS_SEPARATOR) if logged else []
@@ -65,8 +64,8 @@ def mine() -> str:
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
                          lambda: _figures(case, today, locale))
-    notices = kept_fragment("cases/_mine_notices.html", notices=my_scenario_deliveries(employee_id, CASE_NOTICES),
-                            locale=locale)
+    notices = kept_fragment("cases/_mine_notices.html", locale=locale,
+                            notices=[MyDelivery(*row[3:]) for row in rows if row[3] is not None])
     return render_template("cases/mine.html", figures=figures, notices_html=notices)
 
 
@@ -84,18 +83,32 @@ class MyCase(NamedTuple):
 
 
 @cache
-def _newest_case_statement() -> sa.Select:
-    """The employee's newest case with the case figures stamp of the employee's stripe, which the
-    figures are kept under: it covers everything they are computed from, and who recorded each step
-    too, as every event naming a recorder is written with a change to the case or its actions, and
-    names change by a write to the user or the employee. Recording the view changes none of them.
-    The views the worker logged within the hour come along, joined into one string, to decide
-    whether this view is logged."""
-    views = operations.recent_views(sa.bindparam("employee_id"), sa.bindparam("actor_user_id")).subquery()
+def _my_case_read() -> PageRead:
+    """The signed-in employee's newest case with the case figures stamp of the employee's stripe,
+    which the figures are kept under: it covers everything they are computed from, and who recorded
+    each step too, as every event naming a recorder is written with a change to the case or its
+    actions, and names change by a write to the user or the employee. Recording the view changes none
+    of them. The views the worker logged within the hour come along, joined into one string, to
+    decide whether this view is logged; and the case's notices as delivered, one row each, in the
+    order they were pushed. Read with the account."""
+    employee = own_employee()
+    views = operations.recent_views(employee, sa.bindparam("account_id")).subquery()
     logged = sa.select(sa.func.aggregate_strings(views.c.body, operations.VIEWS_SEPARATOR)).scalar_subquery()
-    return (sa.select(InjuryCase.id, stripe_stamp(CASE_FIGURES.name), logged)
-            .where(InjuryCase.employee_id == sa.bindparam("employee_id"))
-            .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1))
+    newest = (sa.select(InjuryCase.id.label("case_id"),
+                        stripe_stamp(CASE_FIGURES.name, employee % CASE_FIGURES.stripes).label("stamp"),
+                        logged.label("logged"))
+              .where(InjuryCase.employee_id == employee)
+              .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1).subquery("newest"))
+    notices = own_scenario_deliveries(CASE_NOTICES).subquery("notices")
+    return PageRead(
+        sa.select(newest.c.case_id, newest.c.stamp, newest.c.logged, notices.c.id, notices.c.due_date,
+                  notices.c.first_opened_at, notices.c.acknowledged_at, notices.c.snapshot_json)
+        .select_from(newest.outerjoin(notices, sa.true())),
+        order_by=(notices.c.pushed_at, notices.c.id),
+        parameters=lambda _view_args: {"since": operations.view_log_since()})
+
+
+read_with_the_account_on("cases.mine", _my_case_read())
 
 
 def _figures(mine: MyCase, today: date, locale: str) -> Markup:

@@ -257,12 +257,12 @@ def kept(key: Hashable, compute: Callable[[], T], parts: KeptParts | None = None
     return value
 
 
-def stripe_stamp(name: str) -> sa.ScalarSelect:
-    """The stamp of one stripe of the named watch (the parameter ``stripe``: :meth:`Watch.stripe_for`
-    an employee), as a subquery, so that a page about one person reads it in one statement with
-    whatever else it is kept by."""
-    return (sa.select(KeptStamp.stamp)
-            .where(KeptStamp.name == name, KeptStamp.stripe == sa.bindparam("stripe")).scalar_subquery())
+def stripe_stamp(name: str, stripe: Any = None) -> sa.ScalarSelect:
+    """The stamp of one stripe of the named watch (``stripe``, by default the parameter ``stripe``:
+    :meth:`Watch.stripe_for` an employee), as a subquery, so that a page about one person reads it
+    in one statement with whatever else it is kept by."""
+    stripe = sa.bindparam("stripe") if stripe is None else stripe
+    return sa.select(KeptStamp.stamp).where(KeptStamp.name == name, KeptStamp.stripe == stripe).scalar_subquery()
 
 
 def kept_under(stamps: tuple[str | None, ...] | None, key: Hashable, compute: Callable[[], T]) -> T:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
 from portal.auth.figures import PageRead, own_employee
-from portal.core.records import HasSnapshot, add_once, plain_rows, store_values
+from portal.core.records import HasSnapshot, add_once, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -205,20 +205,12 @@ def my_deliveries_read() -> PageRead:
         order_by=(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
 
 
-@cache
-def _my_scenario_deliveries_statement() -> sa.Select:
-    return (sa.select(*my_deliveries_read().statement.selected_columns)
+def own_scenario_deliveries(scenarios: Iterable[str]) -> sa.Select:
+    """The notices of ``scenarios`` delivered to the signed-in employee (:func:`own_employee`), as
+    :func:`my_deliveries_read` gives them, with when each was pushed last (they are shown in that order)."""
+    return (sa.select(*my_deliveries_read().statement.selected_columns, NoticeDelivery.pushed_at)
             .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
-            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"),
-                   NoticeDelivery.scenario.in_(sa.bindparam("scenarios", expanding=True)))
-            .order_by(NoticeDelivery.pushed_at, NoticeDelivery.id))
-
-
-def my_scenario_deliveries(employee_id: int, scenarios: Iterable[str]) -> list[MyDelivery]:
-    """The notices of ``scenarios`` delivered to the employee, in the order they were pushed, as
-    :func:`my_deliveries_read` gives them."""
-    return [MyDelivery(*row) for row in plain_rows(_my_scenario_deliveries_statement(), {
-        "employee_id": employee_id, "scenarios": list(scenarios)})]
+            .where(NoticeDelivery.employee_id == own_employee(), NoticeDelivery.scenario.in_(list(scenarios))))
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:

@@ -8,12 +8,14 @@ import pytest
 
 from portal.auth.figures import PAGE_READS, page_rows
 from portal.auth.routes import load_user
+from portal.courses.models import Course
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices import rules
 from portal.notices.operations import push_notice, save_notice, shanghai_date
 from tests.conftest import assign_course, counted_statements, login
+from tests.web.cases.conftest import cases_ready, open_case_for, parsed_notices  # noqa: F401  (fixtures)
 
 SLUG = "injury-basics"
 PAGES = {
@@ -22,13 +24,17 @@ PAGES = {
     "courses.lesson": f"/learning/{SLUG}/lessons/2",
     "courses.quiz": f"/learning/{SLUG}/quiz",
     "courses.receipt": "/learning/receipts/{receipt}",
+    "cases.mine": "/my-case/",
 }
 
 
 @pytest.fixture
-def assigned(world, courses):
+def assigned(cases_ready):
+    world = cases_ready
+    courses = {course.slug: course for course in db.session.query(Course)}
     assignments = {slug: assign_course(course, world.worker) for slug, course in courses.items()}
     world.receipt = walk_through_course(assignments["suspension-pay"], world.user("worker").id).receipt_number
+    open_case_for(world.worker)  # which pushes the case's notices
     assign_course(courses[SLUG], world.outsider)
     for title in ("工伤报告须知", "停工留薪期说明"):
         version, _created = save_notice(None, {"zh_CN": title, "en": title}, {"zh_CN": "正文", "en": "Text"},
@@ -65,6 +71,8 @@ def test_the_rows_read_with_the_account_are_the_pages_own(app, assigned, endpoin
     assert with_the_account == read_alone
     if endpoint in ("courses.lesson", "courses.quiz"):
         assert {row[0] for row in read_alone} == {employee_id}
+    if endpoint == "cases.mine":
+        assert all(row[3] is not None for row in read_alone)  # the case with each notice it pushed
 
 
 def test_another_persons_rows_never_come_with_the_account(app, client, assigned):
