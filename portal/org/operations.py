@@ -96,24 +96,25 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
                    "hire_date": Employee.hire_date}
         return sort_keys(criteria.sort, columns, Employee.id)
 
+    # Built once per shape: everything the statements are built from (a search's values are parameters).
+    shape = ("employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
+    ordered = built((shape, "ordering"), ordering)
     if not criteria.query.strip():
-        # Built once per shape: everything the statements are built from.
-        shape = ("employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
-        rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE,
-                              built((shape, "ordering"), ordering), criteria.at, scalars=False,
-                              total=_headcount(criteria, extent, shape), key=shape)
+        rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE, ordered, criteria.at,
+                              scalars=False, total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
     search = employee_search(criteria.query)
-    found = db.session.execute(sa.select(sa.func.count()).select_from(  # every employee has a department
-        search.counted(sa.select(Employee.id).where(*wanted())))).scalar_one()
+    found = db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
+        search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()  # every employee has a department
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).
     walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
-    stmt = listed()
-    rows, page = paginate(db.session, stmt if walk else stmt.where(search.indexed), criteria.page, PAGE_SIZE,
-                          ordering(), criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
-                          more=more, walk=walk)
+    searched = search.key(shape, walk is not None)
+    stmt = built(searched, lambda: listed() if walk else listed().where(search.indexed))
+    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordered, criteria.at, scalars=False,
+                          total=min(found, people_search.COUNTED_MATCHES), more=more, walk=walk, key=searched,
+                          parameters=search.parameters)
     return EmployeePage(rows, page)
 
 

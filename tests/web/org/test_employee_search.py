@@ -40,8 +40,8 @@ def like_condition(text: str) -> sa.ColumnElement[bool]:
     )
 
 
-def found(condition: sa.ColumnElement[bool]) -> set[int]:
-    return set(db.session.execute(sa.select(Employee.id).where(condition)).scalars())
+def found(condition: sa.ColumnElement[bool], parameters: dict[str, object] | None = None) -> set[int]:
+    return set(db.session.execute(sa.select(Employee.id).where(condition), parameters).scalars())
 
 
 def add_employee(department: Department, number: str, name: str, phone: str | None,
@@ -82,9 +82,10 @@ def test_search_finds_exactly_what_like_finds(app, people, departments, data):
             expected = found(like_condition(text))
             search = employee_search(query)
             assert found(search_condition(query)) == expected, query
-            assert found(search.walked) == expected, query  # checked per row, as a page walking its order does
+            assert found(search.walked, search.parameters) == expected, query  # per row, as a walked page checks it
+            assert found(search.indexed, search.parameters) == expected, query  # as a page of few matches reads it
             counted = search.counted(sa.select(Employee.id))  # as the counts read it (fewer than the limit here)
-            assert set(db.session.execute(sa.select(counted.c.id)).scalars()) == expected, query
+            assert set(db.session.execute(sa.select(counted.c.id), search.parameters).scalars()) == expected, query
     finally:
         db.session.rollback()
         db.session.execute(sa.delete(User))
@@ -144,8 +145,8 @@ def test_a_page_of_many_matches_walks_the_numbers_and_counting_stops_early(app, 
     """The walked condition leaves the page to the number index (no search index, no scan of the
     accounts); SQLite counts from the search index joined, so reading stops at the limit."""
     search = employee_search(query)
-    page = sa.select(Employee.id).where(search.walked).order_by(Employee.number).limit(50)
-    counted = sa.select(sa.func.count()).select_from(search.counted(sa.select(Employee.id)))
+    page = sa.select(Employee.id).where(search.walked).order_by(Employee.number).limit(50).params(search.parameters)
+    counted = sa.select(sa.func.count()).select_from(search.counted(sa.select(Employee.id))).params(search.parameters)
     if db.engine.dialect.name == "sqlite":
         def plan(statement):
             compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
