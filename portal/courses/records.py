@@ -169,7 +169,8 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
-def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
+def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True,
+           departments_stamp: str | None = None) -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows (a search's page
@@ -177,10 +178,10 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department_id``,
     ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
-    an assignment with its people and acknowledgement loaded, and its status."""
+    an assignment with its people and acknowledgement loaded, and its status. ``departments_stamp``:
+    the departments' watch stamp the caller read, for a search (see ``employee_search``)."""
     by_person = criteria.sort.key in PERSON_SORTS
-    by_person = criteria.sort.key in PERSON_SORTS
-    search = employee_search(criteria.query) if criteria.query.strip() else None
+    search = employee_search(criteria.query, departments_stamp) if criteria.query.strip() else None
 
     def filters() -> list[sa.ColumnElement[bool]]:
         filters = []

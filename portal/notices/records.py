@@ -131,20 +131,21 @@ def _tallied_counts(today: date) -> sa.Select:
     return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, departments_stamp: str | None = None) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
     in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
     rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
-    ``due_date``, ``first_opened_at``, ``receipt_number``)."""
+    ``due_date``, ``first_opened_at``, ``receipt_number``). ``departments_stamp``: the departments'
+    watch stamp the caller read, for a search (see ``employee_search``)."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
     by_person = criteria.sort.key in PERSON_SORTS
     versions = tuple(version.id for version in notice.versions)
-    search = employee_search(criteria.query) if criteria.query.strip() else None
+    search = employee_search(criteria.query, departments_stamp) if criteria.query.strip() else None
     # Built once per shape: everything the statements are built from (a search's values are parameters).
     shape = ("notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
     counted = _counts(notice, criteria, today, search, shape)

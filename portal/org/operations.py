@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.kept import KeptStamp, kept_under, kept_while, watch
+from portal.core.kept import KeptStamp, current_stamps, kept_under, kept_while, watch
 from portal.core.listing import Ordering, Walk, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
@@ -71,11 +71,12 @@ def search_condition(query: str) -> sa.ColumnElement[bool]:
     return employees_found(query)
 
 
-def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> EmployeePage:
+def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", departments_stamp: str | None = None) -> EmployeePage:
     """Employees the signed-in user may list (by the policy), filtered, sorted and paged:
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
-    ``locale``), ``contract_type``, ``hire_date``."""
+    ``locale``), ``contract_type``, ``hire_date``. ``departments_stamp``: the departments' watch
+    stamp the caller read, for a search (see ``employee_search``)."""
     extent = reach("employee.list")
 
     def wanted() -> list[sa.ColumnElement[bool]]:
@@ -103,7 +104,7 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
         rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE, ordered, criteria.at,
                               scalars=False, total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
-    search = employee_search(criteria.query)
+    search = employee_search(criteria.query, departments_stamp)
     found = db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
         search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()  # every employee has a department
     more = found > people_search.COUNTED_MATCHES
@@ -152,6 +153,13 @@ def visible_departments() -> list[Department]:
 DEPARTMENTS = watch("departments", {Department: None})  # the department choices of the lists' filters and forms
 DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTMENTS.name, KeptStamp.stripe == 0)
                      .scalar_subquery())  # read with a page's first statement (``stamp`` below)
+
+
+def departments_stamp() -> str | None:
+    """The stamp of the departments' watch (one statement), for a page that both searches and
+    offers the department choices."""
+    stamps = current_stamps(DEPARTMENTS.name)
+    return stamps[0] if stamps else None
 
 
 def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:
