@@ -181,7 +181,8 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     an assignment with its people and acknowledgement loaded, and its status. ``departments_stamp``:
     the departments' watch stamp the caller read, for a search (see ``employee_search``)."""
     by_person = criteria.sort.key in PERSON_SORTS
-    search = employee_search(criteria.query, departments_stamp) if criteria.query.strip() else None
+    search = (employee_search(criteria.query, departments_stamp, reach("course.records").everyone)
+              if criteria.query.strip() else None)
 
     def filters() -> list[sa.ColumnElement[bool]]:
         filters = []

@@ -104,7 +104,7 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", departmen
         rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE, ordered, criteria.at,
                               scalars=False, total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
-    search = employee_search(criteria.query, departments_stamp)
+    search = employee_search(criteria.query, departments_stamp, extent.everyone)
     found = db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
         search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()  # every employee has a department
     more = found > people_search.COUNTED_MATCHES

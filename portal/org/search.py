@@ -40,7 +40,7 @@ PAD = "\x01\x01"  # marks where a field starts, so its first characters make tri
 SQLITE_INDEX = "employee_search"
 # A search counts its matches up to this many (the matrix: their statuses); beyond, the page says
 # "more than" and reads its rows by walking the sort order, checking each person.
-COUNTED_MATCHES = 1_000
+COUNTED_MATCHES = 100
 FEW_ACCOUNTS = 100  # PostgreSQL: a walked page checks up to this many accounts found by the index at once
 
 
@@ -142,7 +142,7 @@ def count_states(search: Found, rows: Callable[[], sa.Select], filtered: Callabl
 def employees_found(query: str) -> sa.ColumnElement[bool]:
     """The condition on ``Employee`` that ``query`` sets, through the search index, its values in it."""
     search = employee_search(query)
-    return _written(*search.shape, search.parameters).indexed if search.parameters else search.indexed
+    return _written(*search.shape[:3], search.parameters).indexed if search.parameters else search.indexed
 
 
 def like_pattern(text: str, prefix: bool) -> str:
@@ -151,21 +151,24 @@ def like_pattern(text: str, prefix: bool) -> str:
     return f"{escaped}%" if prefix else f"%{escaped}%"
 
 
-def employee_search(query: str, departments_stamp: str | None = None) -> Found:
+def employee_search(query: str, departments_stamp: str | None = None, everyone: bool = True) -> Found:
     """The condition on ``Employee`` that ``query`` sets (see the module docstring), read from the
     index or checked per row. The departments it names are found first (see ``named_departments``;
     ``departments_stamp``: the stamp of the departments' watch, read by the caller), so that the
     index alone serves the usual search.
 
     A page of a query matching many walks an index of the employees in its sort order, checking
-    each row, and stops at the page's end; one matching few reads the matches and sorts them."""
+    each row, and stops at the page's end; one matching few reads the matches and sorts them.
+    A reader who reaches only some departments (not ``everyone``: a manager) has each of their
+    people checked instead: the index would list every match in the company, thousands for a
+    common query, to keep the few among a department's people."""
     text = search_terms(query)
     if not text:
         return Found(sa.true(), sa.true())
     prefix = len(text) < SHORTEST_SUBSTRING
     named = named_departments(text, departments_stamp)
     dialect = db.session.get_bind().dialect.name
-    shape = (dialect, prefix, bool(named))
+    shape = (dialect, prefix, bool(named), everyone)
     parameters: dict[str, Any] = {"search_like": like_pattern(text, prefix), "search_text": PAD + text if prefix else text}
     if dialect == "postgresql":
         parameters["search_few_accounts"] = FEW_ACCOUNTS
@@ -201,13 +204,14 @@ def _departments_as_searched() -> tuple[tuple[int, tuple[str, str, str]], ...]:
     return tuple((id_, (folded(zh), folded(en), folded(code))) for id_, zh, en, code in rows)
 
 
-@lru_cache(maxsize=8)
-def _conditions(dialect: str, prefix: bool, named: bool) -> Found:
+@lru_cache(maxsize=16)
+def _conditions(dialect: str, prefix: bool, named: bool, everyone: bool) -> Found:
     """The conditions of a search of this shape, their values bound parameters: ``search_like``
     (the pattern each field is checked against), ``search_text`` (what the index looks up), when
     the query names departments ``search_departments`` (their ids), and on PostgreSQL
     ``search_few_accounts`` (:data:`FEW_ACCOUNTS`)."""
-    return _written(dialect, prefix, named)
+    found = _written(dialect, prefix, named)
+    return found if everyone else Found(found.walked, found.walked)
 
 
 def _written(dialect: str, prefix: bool, named: bool, values: Mapping[str, Any] | None = None) -> Found:

@@ -91,6 +91,10 @@ def test_search_finds_exactly_what_like_finds(app, people, departments, data):
                 assert stamp is not None
                 assert set(named_departments(text, stamp)) == set(named_departments(text)), query
             assert found(search.indexed, search.parameters) == expected, query  # as a page of few matches reads it
+            among_some = employee_search(query, everyone=False)  # a manager's: their people checked each
+            assert found(among_some.indexed, among_some.parameters) == expected, query
+            assert set(db.session.execute(sa.select(among_some.counted(sa.select(Employee.id)).c.id),
+                                          among_some.parameters).scalars()) == expected, query
             counted = search.counted(sa.select(Employee.id))  # as the counts read it (fewer than the limit here)
             assert set(db.session.execute(sa.select(counted.c.id), search.parameters).scalars()) == expected, query
     finally:
