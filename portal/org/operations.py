@@ -71,12 +71,13 @@ def search_condition(query: str) -> sa.ColumnElement[bool]:
     return employees_found(query)
 
 
-def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", departments_stamp: str | None = None) -> EmployeePage:
+def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", stamps: SearchStamps | None = None) -> EmployeePage:
     """Employees the signed-in user may list (by the policy), filtered, sorted and paged:
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
-    ``locale``), ``contract_type``, ``hire_date``. ``departments_stamp``: the departments' watch
-    stamp the caller read, for a search (see ``employee_search``)."""
+    ``locale``), ``contract_type``, ``hire_date``. ``stamps``: read by the caller for a search, which
+    then matches the kept departments (see ``employee_search``) and keeps its count while no
+    employee, account or department is written."""
     extent = reach("employee.list")
 
     def wanted() -> list[sa.ColumnElement[bool]]:
@@ -104,9 +105,14 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", departmen
         rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE, ordered, criteria.at,
                               scalars=False, total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
-    search = employee_search(criteria.query, departments_stamp, extent.everyone)
-    found = db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
-        search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()  # every employee has a department
+    search = employee_search(criteria.query, stamps and stamps.departments, extent.everyone)
+
+    def count() -> int:  # every employee has a department: none is joined
+        return db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
+            search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()
+
+    found = kept_under(stamps and (stamps.people,), (search.key(shape, "count"), tuple(sorted(search.parameters.items()))),
+                       count)
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).
@@ -155,11 +161,25 @@ DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTME
                      .scalar_subquery())  # read with a page's first statement (``stamp`` below)
 
 
-def departments_stamp() -> str | None:
-    """The stamp of the departments' watch (one statement), for a page that both searches and
-    offers the department choices."""
-    stamps = current_stamps(DEPARTMENTS.name)
-    return stamps[0] if stamps else None
+# What the count of an employee search is computed from: the fields searched and filtered, the
+# accounts' names, and the departments (their names, and who is in them). Written by HR's edits,
+# imports and account changes; never by acknowledgements, lessons, quizzes or sign-ins.
+PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id"),
+                          User: ("username", "employee_id"), Department: None})
+
+
+@dataclass(frozen=True)
+class SearchStamps:
+    """The stamps an employee search is kept under, read in one statement."""
+
+    departments: str
+    people: str
+
+
+def search_stamps() -> SearchStamps | None:
+    """The departments' and the people's stamps (None while either has no row yet)."""
+    stamps = current_stamps(DEPARTMENTS.name, PEOPLE.name)  # in the order of their names
+    return SearchStamps(*stamps) if stamps else None
 
 
 def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:

@@ -15,8 +15,8 @@ from portal.auth.models import User
 from portal.auth.policy import Role
 from portal.extensions import db
 from portal.org.models import Department, Employee
-from portal.org.operations import departments_stamp, search_condition
-from portal.org.rules import ContractType
+from portal.org.operations import search_condition, search_stamps
+from portal.org.rules import ContractType, EmploymentStatus
 from portal.org.search import SHORTEST_SUBSTRING, employee_search, named_departments, search_terms
 from tests.conftest import assign_course, login
 
@@ -87,9 +87,9 @@ def test_search_finds_exactly_what_like_finds(app, people, departments, data):
             if "search_few_accounts" in search.parameters:  # each row's account read, as when many accounts match
                 assert found(search.walked, {**search.parameters, "search_few_accounts": 0}) == expected, query
             with app.test_request_context():  # the departments named, matched against the kept departments
-                stamp = departments_stamp()
-                assert stamp is not None
-                assert set(named_departments(text, stamp)) == set(named_departments(text)), query
+                stamps = search_stamps()
+                assert stamps is not None
+                assert set(named_departments(text, stamps.departments)) == set(named_departments(text)), query
             assert found(search.indexed, search.parameters) == expected, query  # as a page of few matches reads it
             among_some = employee_search(query, everyone=False)  # a manager's: their people checked each
             assert found(among_some.indexed, among_some.parameters) == expected, query
@@ -200,3 +200,32 @@ def test_a_department_renamed_is_searched_by_its_new_name(client, world, courses
     db.session.commit()
     assert numbers("焊接") >= {"E002"} and "E001" not in numbers("焊接")
     assert numbers("装配") == set()
+
+
+def test_a_kept_count_follows_the_people_behind_it(client, world):
+    """A search's count is kept while no employee, account or department is written: each kind of
+    write the count depends on shows on the next view."""
+    login(client, "hr")
+
+    def summary(query: str) -> str:
+        body = client.get("/employees", query_string={"q": query}).get_data(as_text=True)
+        return re.search(r"第 [^<]*条", body).group(0)
+
+    assert summary("陈晓雨") == "第 1–1 条，共 1 条"
+    assert summary("陈晓雨") == "第 1–1 条，共 1 条"  # kept
+    twin = add_employee(world.machining, "E0900", "陈晓雨", None)
+    db.session.commit()
+    assert summary("陈晓雨") == "第 1–2 条，共 2 条"  # a new employee
+    twin.name = "陈晓"
+    db.session.commit()
+    assert summary("陈晓雨") == "第 1–1 条，共 1 条"  # a name changed
+    account = world.user("worker")
+    account.username = "xiaoyu.li"
+    db.session.commit()
+    assert summary("xiaoyu") == "第 1–1 条，共 1 条"  # an account renamed
+    world.outsider.status = EmploymentStatus.LEFT
+    db.session.commit()
+    assert summary("陈晓雨") == "第 0–0 条，共 0 条"  # left: the list shows the active by default
+    world.assembly.name_zh = "晓雨车间"
+    db.session.commit()
+    assert summary("晓雨车间") == "第 1–1 条，共 1 条"  # a department renamed: its people found (the other manager)
