@@ -107,12 +107,15 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", stamps: S
         return EmployeePage(rows, page)
     search = employee_search(criteria.query, stamps and stamps.departments, extent.everyone)
 
-    def count() -> int:  # every employee has a department: none is joined
-        return db.session.execute(built(search.key(shape, "count"), lambda: sa.select(sa.func.count()).select_from(
-            search.counted(sa.select(Employee.id).where(*wanted())))), search.parameters).scalar_one()
+    counting = search.key(shape, "count")
 
-    found = kept_under(stamps and (stamps.people,), (search.key(shape, "count"), tuple(sorted(search.parameters.items()))),
-                       count)
+    def count() -> int:
+        statement = built(counting, lambda: sa.select(sa.func.count()).select_from(
+            search.counted(sa.select(Employee.id).where(*wanted()))))  # every employee has a department: none joined
+        return db.session.execute(statement, search.parameters).scalar_one()
+
+    # Kept while no employee, account or department is written (see PEOPLE), by the query's values.
+    found = kept_under(stamps and (stamps.people,), (counting, tuple(sorted(search.parameters.items()))), count)
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).

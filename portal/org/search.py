@@ -142,7 +142,10 @@ def count_states(search: Found, rows: Callable[[], sa.Select], filtered: Callabl
 def employees_found(query: str) -> sa.ColumnElement[bool]:
     """The condition on ``Employee`` that ``query`` sets, through the search index, its values in it."""
     search = employee_search(query)
-    return _written(*search.shape[:3], search.parameters).indexed if search.parameters else search.indexed
+    if not search.parameters:  # nothing searched
+        return search.indexed
+    dialect, prefix, named, _ = search.shape
+    return _written(dialect, prefix, named, search.parameters).indexed
 
 
 def like_pattern(text: str, prefix: bool) -> str:
@@ -225,16 +228,16 @@ def _written(dialect: str, prefix: bool, named: bool, values: Mapping[str, Any] 
     def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
         return column.ilike(like, escape="/")
 
+    fields = [matches(Employee.name), matches(Employee.number), matches(Employee.phone)]
     # The account's name read per row by its unique employee id (as EXISTS, PostgreSQL would scan
     # every account once to hash them, whatever the page needs).
     account = matches(sa.select(User.username).where(User.employee_id == Employee.id).scalar_subquery())
-    walked = sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), account, *in_department)
     looked_for = sa.func.lower(bound("search_text", type_=sa.String))
     if dialect == "sqlite":
         phrase = sa.literal('"') + sa.func.replace(looked_for, '"', '""') + sa.literal('"')
         match = _SQLITE_TABLE.c[SQLITE_INDEX].op("MATCH")(phrase)
         found = Employee.id.in_(sa.select(_SQLITE_TABLE.c.rowid).where(match))
-        return Found(sa.or_(found, *in_department), walked, None if named else match)
+        return Found(sa.or_(found, *in_department), sa.or_(*fields, account, *in_department), None if named else match)
     # The first condition is what the indexes find (a bitmap of the matching rows, which
     # PostgreSQL does not check again); the second one checks the candidates exactly.
     wanted = pg_trigrams(looked_for)
@@ -249,8 +252,8 @@ def _written(dialect: str, prefix: bool, named: bool, values: Mapping[str, Any] 
     walked_account = sa.case((sa.func.cardinality(few) <= most, Employee.id == sa.any_(few)), else_=account)
     return Found(sa.and_(
         sa.or_(employee_trigrams().op("@>")(wanted), accounts, *in_department),
-        sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), accounts, *in_department),
-    ), sa.or_(matches(Employee.name), matches(Employee.number), matches(Employee.phone), walked_account, *in_department))
+        sa.or_(*fields, accounts, *in_department),
+    ), sa.or_(*fields, walked_account, *in_department))
 
 
 def pg_trigrams(value: sa.ColumnElement[str]) -> sa.ColumnElement:
