@@ -237,7 +237,7 @@ def built(key: Hashable | None, build: Callable[[], T]) -> T:
 def paginate(
     session: Session, stmt: sa.Select[Any], requested: int | None, size: int, ordering: Ordering,
     at: str = "", scalars: bool = True, total: int | None = None, more: bool = False, walk: Walk | None = None,
-    key: Hashable | None = None,
+    key: Hashable | None = None, parameters: Mapping[str, Any] | None = None,
 ) -> tuple[list[Any], Page]:
     """One page of ``stmt`` (entities, or whole rows with ``scalars=False``, named as selected,
     followed by the sort keys as ``_key0``, ``_key1``…) and its Page.
@@ -249,10 +249,11 @@ def paginate(
     row beyond its end to know whether a next one exists. ``walk``: the rows of ``stmt`` that pass
     its check, read as :class:`Walk` says. ``key`` names everything ``stmt`` and ``ordering`` are
     built from: the page's statements are then built once per shape (see ``built``), the cursor's
-    values bound as parameters."""
+    values bound as parameters, with the values of ``parameters`` (those ``stmt`` binds)."""
+    given = dict(parameters or {})
     if total is None:
         total = session.execute(built(key and (key, "count"), lambda: sa.select(sa.func.count()).select_from(
-            stmt.order_by(None).subquery()))).scalar_one()
+            stmt.order_by(None).subquery())), given).scalar_one()
     page = page_of(requested, total, size, more)
     reading = size + 1 if more else size
     direction, values = decode_cursor(at)
@@ -261,6 +262,7 @@ def paginate(
     if at == LAST and not more:
         page = Page(page.pages, size, total)
     cursor = {f"_at{i}": v for i, v in enumerate(values) if v is not None} if direction else {}
+    cursor.update(given)
     bound = [None if v is None else sa.bindparam(f"_at{i}", type_=k.expression.type)
              for i, (k, v) in enumerate(zip(ordering.keys, values))]
     shape = key and (key, direction, tuple(v is None for v in values))
@@ -274,24 +276,20 @@ def paginate(
 
     def read(reverse: bool, limit: int, offset: int = 0, beyond: bool = False) -> list[Any]:
         """``limit`` rows from ``offset`` in the list's order (or reversed), past the cursor if ``beyond``."""
-        parameters = cursor if beyond else {}
+        parameters = cursor if beyond else given
         if walk is None:
             statement = built(shape and (shape, reverse, limit, offset, beyond),
                               lambda: ordered(reverse, beyond).limit(limit).offset(offset))
             return _rows(session, statement, parameters)
+        walked = shape and (shape, reverse, limit, offset, beyond, WALKED_ROWS)
         if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
-            edge = _walk_edge(ordering, bound if beyond else None, reverse)
-            rows = _rows(session, ordered(reverse, beyond, walk.each, edge).limit(limit), parameters)
+            rows = _rows(session, built(walked and (walked, "walk"), lambda: ordered(
+                reverse, beyond, walk.each, _walk_edge(ordering, bound if beyond else None, reverse)).limit(limit)),
+                parameters)
             if len(rows) == limit:
                 return rows
-        found = ordered(reverse, beyond, walk.otherwise)
-        if session.get_bind().dialect.name == "sqlite":
-            return _rows(session, found.limit(limit).offset(offset), parameters)
-        # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
-        # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
-        matches = found.order_by(None).offset(0).subquery()
-        order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
-        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset), parameters)
+        return _rows(session, built(walked and (walked, "matches"), lambda: _matches_page(
+            session, ordered(reverse, beyond, walk.otherwise), ordering, reverse, limit, offset)), parameters)
 
     if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
@@ -316,6 +314,18 @@ def paginate(
         page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
                     next_at=encode_cursor("after", rows[-1][-keys:]) if ahead else None, more=more, shown=len(rows))
     return found, page
+
+
+def _matches_page(session: Session, found: sa.Select[Any], ordering: Ordering, reverse: bool, limit: int,
+                  offset: int) -> sa.Select[Any]:
+    """A page of the rows ``found`` reads from an index of the matches, sorted."""
+    if session.get_bind().dialect.name == "sqlite":
+        return found.limit(limit).offset(offset)
+    # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
+    # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
+    matches = found.order_by(None).offset(0).subquery()
+    order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
+    return sa.select(*matches.c).order_by(*order).limit(limit).offset(offset)
 
 
 def _rows(session: Session, stmt: sa.Select[Any], parameters: Mapping[str, Any]) -> list[Any]:

@@ -43,6 +43,17 @@ class Page:
             return self.offset + self.shown
         return min(self.offset + self.size, self.total)
 
+    @property
+    def told_total(self) -> tuple[int, bool]:
+        """The total the pager states, and whether it is "more than" that: with ``more``, the rows
+        counted or, past them, the rows up to this page's end while a next page follows; the last
+        page of such a list knows its total."""
+        if not self.more:
+            return self.total, False
+        if self.next_at is None and self.last_row > self.total:
+            return self.last_row, False
+        return max(self.total, self.last_row), True
+
     def cursor_to(self, number: int) -> str | None:
         """The cursor a link to page ``number`` carries: the neighbours and the last page are read
         by keyset; the first needs none."""

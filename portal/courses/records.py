@@ -101,9 +101,8 @@ def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]],
     user's own row, when the policy reaches it outside their departments, is counted live."""
     extent = reach("course.records")
     if search:
-        return _searched_counts(course, filters() if extent.everyone else [
-            scope_filter("course.records", Employee.id, Employee.department_id), *filters()], criteria,
-            status_expression(today), today, search)
+        return _searched_counts(course, lambda: filters() if extent.everyone else [
+            scope_filter("course.records", Employee.id, Employee.department_id), *filters()], criteria, today, search)
 
     def tallied() -> list[sa.ColumnElement[bool]]:
         tallied = [CourseStatusCount.course_id == course.id]
@@ -118,18 +117,23 @@ def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]],
     return StateCounts({state.value: n for state, n in tally.items()}, more=False, filtered=None)
 
 
-def _searched_counts(course: Course, people: list[sa.ColumnElement[bool]], criteria: MatrixFilter, status: sa.Case,
+def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
                      today: date, search: Found) -> StateCounts:
     """The counts of a search (see ``count_states``): the course's current assignments of the people found.
 
     SQLite, left to its statistics (or without any), read every assignment of the course and looked
     each person up in the search index (315 ms at 100,000 employees, against 1 ms)."""
-    # Each person's assignment found by employee, the course only checked: the people found lead.
-    rows = (sa.select(status.label("state")).select_from(Employee)
-            .join(Assignment, sa.and_(Assignment.employee_id == Employee.id, without_index(Assignment.course_id) == course.id,
-                                      without_index(Assignment.is_current).is_(True)))
-            .where(*people))
-    return count_states(search, rows, status_condition(criteria.status, today) if criteria.status else None)
+    def rows() -> sa.Select:  # each person's assignment found by employee, the course only checked: the people found lead
+        return (sa.select(status_expression(today).label("state")).select_from(Employee)
+                .join(Assignment, sa.and_(Assignment.employee_id == Employee.id,
+                                          without_index(Assignment.course_id) == course.id,
+                                          without_index(Assignment.is_current).is_(True)))
+                .where(*people()))
+
+    key = ("course matrix search counts", course.id, criteria.department_id, criteria.contract_type, criteria.status,
+           today, reach("course.records"))
+    return count_states(search, rows, (lambda: status_condition(criteria.status, today)) if criteria.status else None,
+                        key)
 
 
 def _tallied_counts(today: date, extent: Reach, tallied: Callable[[], list[sa.ColumnElement[bool]]],
@@ -165,7 +169,8 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
-def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True) -> Matrix:
+def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True,
+           departments_stamp: str | None = None) -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows (a search's page
@@ -173,10 +178,11 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department_id``,
     ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
-    an assignment with its people and acknowledgement loaded, and its status."""
+    an assignment with its people and acknowledgement loaded, and its status. ``departments_stamp``:
+    the departments' watch stamp the caller read, for a search (see ``employee_search``)."""
     by_person = criteria.sort.key in PERSON_SORTS
-    by_person = criteria.sort.key in PERSON_SORTS
-    search = employee_search(criteria.query) if criteria.query.strip() else None
+    search = (employee_search(criteria.query, departments_stamp, reach("course.records").everyone)
+              if criteria.query.strip() else None)
 
     def filters() -> list[sa.ColumnElement[bool]]:
         filters = []
@@ -218,13 +224,14 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     if not paged:
         found = db.session.execute(listed().order_by(*ordering().clauses())).all()
         return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
-    # Built once per shape: everything the statements are built from, unless the search box is used.
-    shape = None if search else (
-        "course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
-        criteria.sort, today, reach("course.records"))
-    found, page = paginate(db.session, built(shape, listed), criteria.page, MATRIX_PAGE_SIZE,
-                           built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
-                           total=shown, more=more, walk=walk, key=shape)
+    # Built once per shape: everything the statements are built from (a search's values are parameters).
+    shape = ("course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
+             criteria.sort, today, reach("course.records"))
+    listing = search.key(shape, walk is not None) if search else shape
+    found, page = paginate(db.session, built(listing, listed), criteria.page, MATRIX_PAGE_SIZE,
+                           built((shape, "ordering"), ordering), criteria.at, scalars=False,
+                           total=shown, more=more, walk=walk, key=listing,
+                           parameters=search.parameters if search else None)
     return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
 
 

@@ -83,7 +83,7 @@ def detail(slug: str) -> Response:
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
         page_only=lambda: _page_only(course.slug, criteria, locale, labels, departments_stamp),
         listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
-                 "criteria": criteria, "result": matrix(course, criteria, today),
+                 "criteria": criteria, "result": matrix(course, criteria, today, departments_stamp=departments_stamp),
                  # every department's name: a manager's own row may lie outside their departments
                  "departments": department_choices(locale, visible_only=False, stamp=departments_stamp),
                  "status_labels": as_text(labels), "validity_states": tuple(Validity)},

@@ -130,7 +130,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
         page_only=page_only,
         listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
-                 "table": records.deliveries(notice, criteria, operations.shanghai_date()), "departments": shown},
+                 "table": records.deliveries(notice, criteria, operations.shanghai_date(), departments_stamp), "departments": shown},
         notice=notice, version=notice.newest, criteria=criteria, status_labels=STATUS_LABELS, locale=locale,
     )
 

@@ -99,13 +99,18 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
     as far as a search counts (see ``count_states``). ``key`` names what the tally's statement is
     built from (``portal.core.listing.built``)."""
     if search:
-        rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
-                .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
-                                              without_index(NoticeDelivery.version_id).in_([v.id for v in notice.versions]))))
-        if criteria.department_id:
-            rows = rows.where(Employee.department_id == criteria.department_id)
-        filtered = matching(_status_branches(today), Status.UNREAD.value, criteria.status.value) if criteria.status else None
-        return count_states(search, rows, filtered)
+        def rows() -> sa.Select:
+            rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
+                    .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
+                                                  without_index(NoticeDelivery.version_id).in_([v.id for v in notice.versions]))))
+            if criteria.department_id:
+                rows = rows.where(Employee.department_id == criteria.department_id)
+            return rows
+
+        def filtered() -> sa.ColumnElement[bool]:
+            return matching(_status_branches(today), Status.UNREAD.value, criteria.status.value)
+
+        return count_states(search, rows, filtered if criteria.status else None, (key, "counts"))
 
     def counted() -> sa.Select:
         counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
@@ -126,23 +131,23 @@ def _tallied_counts(today: date) -> sa.Select:
     return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, departments_stamp: str | None = None) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
     in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
     rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
-    ``due_date``, ``first_opened_at``, ``receipt_number``)."""
+    ``due_date``, ``first_opened_at``, ``receipt_number``). ``departments_stamp``: the departments'
+    watch stamp the caller read, for a search (see ``employee_search``)."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
     by_person = criteria.sort.key in PERSON_SORTS
     versions = tuple(version.id for version in notice.versions)
-    search = employee_search(criteria.query) if criteria.query.strip() else None
-    # Built once per shape: everything the statements are built from, unless the search box is used.
-    shape = None if search else (
-        "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
+    search = employee_search(criteria.query, departments_stamp) if criteria.query.strip() else None
+    # Built once per shape: everything the statements are built from (a search's values are parameters).
+    shape = ("notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
     counted = _counts(notice, criteria, today, search, shape)
     counts = Counter({Status(state): n for state, n in counted.by_state.items()})
     shown, more = counted.page_total(criteria.status.value if criteria.status else None)
@@ -178,9 +183,11 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
                    "due": NoticeDelivery.due_date, "opened": NoticeDelivery.first_opened_at}
         return sort_keys(criteria.sort, columns, NoticeDelivery.id, NULLS_LOW)
 
-    rows, page = paginate(db.session, built(shape, listed), criteria.page, DELIVERIES_PER_PAGE,
-                          built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
-                          total=shown, more=more, walk=walk, key=shape)
+    listing = search.key(shape, walk is not None) if search else shape
+    rows, page = paginate(db.session, built(listing, listed), criteria.page, DELIVERIES_PER_PAGE,
+                          built((shape, "ordering"), ordering), criteria.at, scalars=False,
+                          total=shown, more=more, walk=walk, key=listing,
+                          parameters=search.parameters if search else None)
     return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 

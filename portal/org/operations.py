@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.kept import KeptStamp, kept_under, kept_while, watch
+from portal.core.kept import KeptStamp, current_stamps, kept_under, kept_while, watch
 from portal.core.listing import Ordering, Walk, built, paginate, sort_keys
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
@@ -71,11 +71,13 @@ def search_condition(query: str) -> sa.ColumnElement[bool]:
     return employees_found(query)
 
 
-def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> EmployeePage:
+def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", stamps: SearchStamps | None = None) -> EmployeePage:
     """Employees the signed-in user may list (by the policy), filtered, sorted and paged:
     one COUNT and one SELECT (departments joined), whatever the number of employees. The rows are
     plain rows of what the list shows: ``id``, ``number``, ``name``, ``department`` (its name in
-    ``locale``), ``contract_type``, ``hire_date``."""
+    ``locale``), ``contract_type``, ``hire_date``. ``stamps``: read by the caller for a search, which
+    then matches the kept departments (see ``employee_search``) and keeps its count while no
+    employee, account or department is written."""
     extent = reach("employee.list")
 
     def wanted() -> list[sa.ColumnElement[bool]]:
@@ -96,24 +98,33 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN") -> Employ
                    "hire_date": Employee.hire_date}
         return sort_keys(criteria.sort, columns, Employee.id)
 
+    # Built once per shape: everything the statements are built from (a search's values are parameters).
+    shape = ("employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
+    ordered = built((shape, "ordering"), ordering)
     if not criteria.query.strip():
-        # Built once per shape: everything the statements are built from.
-        shape = ("employee list", criteria.department_id, criteria.status, criteria.sort, locale, extent)
-        rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE,
-                              built((shape, "ordering"), ordering), criteria.at, scalars=False,
-                              total=_headcount(criteria, extent, shape), key=shape)
+        rows, page = paginate(db.session, built(shape, listed), criteria.page, PAGE_SIZE, ordered, criteria.at,
+                              scalars=False, total=_headcount(criteria, extent, shape), key=shape)
         return EmployeePage(rows, page)
-    search = employee_search(criteria.query)
-    found = db.session.execute(sa.select(sa.func.count()).select_from(  # every employee has a department
-        search.counted(sa.select(Employee.id).where(*wanted())))).scalar_one()
+    search = employee_search(criteria.query, stamps and stamps.departments, extent.everyone)
+
+    counting = search.key(shape, "count")
+
+    def count() -> int:
+        statement = built(counting, lambda: sa.select(sa.func.count()).select_from(
+            search.counted(sa.select(Employee.id).where(*wanted()))))  # every employee has a department: none joined
+        return db.session.execute(statement, search.parameters).scalar_one()
+
+    # Kept while no employee, account or department is written (see PEOPLE), by the query's values.
+    found = kept_under(stamps and (stamps.people,), (counting, tuple(sorted(search.parameters.items()))), count)
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).
     walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
-    stmt = listed()
-    rows, page = paginate(db.session, stmt if walk else stmt.where(search.indexed), criteria.page, PAGE_SIZE,
-                          ordering(), criteria.at, scalars=False, total=min(found, people_search.COUNTED_MATCHES),
-                          more=more, walk=walk)
+    searched = search.key(shape, walk is not None)
+    stmt = built(searched, lambda: listed() if walk else listed().where(search.indexed))
+    rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordered, criteria.at, scalars=False,
+                          total=min(found, people_search.COUNTED_MATCHES), more=more, walk=walk, key=searched,
+                          parameters=search.parameters)
     return EmployeePage(rows, page)
 
 
@@ -151,6 +162,27 @@ def visible_departments() -> list[Department]:
 DEPARTMENTS = watch("departments", {Department: None})  # the department choices of the lists' filters and forms
 DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTMENTS.name, KeptStamp.stripe == 0)
                      .scalar_subquery())  # read with a page's first statement (``stamp`` below)
+
+
+# What the count of an employee search is computed from: the fields searched and filtered, the
+# accounts' names, and the departments (their names, and who is in them). Written by HR's edits,
+# imports and account changes; never by acknowledgements, lessons, quizzes or sign-ins.
+PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id"),
+                          User: ("username", "employee_id"), Department: None})
+
+
+@dataclass(frozen=True)
+class SearchStamps:
+    """The stamps an employee search is kept under, read in one statement."""
+
+    departments: str
+    people: str
+
+
+def search_stamps() -> SearchStamps | None:
+    """The departments' and the people's stamps (None while either has no row yet)."""
+    stamps = current_stamps(DEPARTMENTS.name, PEOPLE.name)  # in the order of their names
+    return SearchStamps(*stamps) if stamps else None
 
 
 def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:

@@ -58,14 +58,15 @@ def employees() -> Response:
     """Employees the user may see; the search box swaps only the rows (``#employee-rows``)."""
     criteria = _filter_from_request()
     locale = locale_code()
+    stamps = operations.search_stamps() if criteria.query.strip() else None  # the search's, and the filter's
     return page_or_fragment(
         "org/employees.html",
         "org/_employee_rows.html",
         "employee-rows",
         page_only=lambda: {"filters_html": kept_fragment(
-            "org/_employee_filters.html", criteria=criteria, departments=operations.department_choices(locale),
+            "org/_employee_filters.html", criteria=criteria, departments=operations.department_choices(locale, stamp=stamps and stamps.departments),
             status_labels=as_text(STATUS_LABELS))},
-        listing={"criteria": criteria, "result": operations.visible_employees(criteria, locale),
+        listing={"criteria": criteria, "result": operations.visible_employees(criteria, locale, stamps),
                  "contract_labels": as_text(CONTRACT_LABELS)},
         criteria=criteria,
         **_labels(),

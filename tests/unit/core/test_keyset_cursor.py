@@ -52,3 +52,17 @@ def test_a_page_of_more_rows_than_counted_links_its_neighbours_only(number, coun
     assert [n for n in page.window() if n is not None and n > number] == ([number + 1] if ahead else [])
     assert all(page.cursor_to(n) != LAST for n in page.window() if n is not None)
     assert (page.first_row, page.last_row) == ((number - 1) * 50 + 1, (number - 1) * 50 + shown)
+
+
+@given(st.integers(1, 400), st.integers(1, 1000), st.booleans(), st.integers(1, 50))
+def test_a_page_beyond_the_count_states_a_total_that_holds(number, counted, ahead, shown):
+    """"More than" a number the rows shown do not pass already, or the exact total on the last page."""
+    page = replace(page_of(number, counted, 50, more=True), next_at="after.y" if ahead else None, shown=shown)
+    told, more_than = page.told_total
+    if ahead:  # a row follows this page's last
+        assert more_than and told == max(counted, page.last_row)
+    elif page.last_row > counted:  # the list ends on this page, beyond the count
+        assert (told, more_than) == (page.last_row, False)
+    else:
+        assert (told, more_than) == (counted, True)
+    assert replace(page, more=False).told_total == (counted, False)

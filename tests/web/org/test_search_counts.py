@@ -75,7 +75,7 @@ def test_employee_search_beyond_the_limit_lists_every_match_in_order(client, wor
     descending = sort.startswith("-")
     key = {"number": lambda n: n, "name": lambda n: f"员工{n[1:].lstrip('0')}", "hire_date": lambda n: n}[sort.lstrip("-")]
     assert numbers == sorted(STAFF, key=key, reverse=descending)
-    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 6 条", "第 7–9 条，共 9 条"]
 
 
 @pytest.mark.parametrize(("limit", "summary"), [(8, "第 1–3 条，共超过 8 条"), (9, "第 1–3 条，共 9 条")])
@@ -115,7 +115,7 @@ def test_matrix_search_beyond_the_limit_says_so_and_lists_every_match(client, wo
     assert "符合搜索条件的记录超过 4 条" in first and "已分配 9 人" not in first and "已确认 " not in first
     numbers, summaries = walk(client, url, MATRIX)
     assert numbers == STAFF
-    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 6 条", "第 7–9 条，共 9 条"]
     # A status that few of the matches have is counted exactly, whatever the whole.
     acknowledged, summaries = walk(client, f"{url}&status=acknowledged", MATRIX)
     assert acknowledged == ["S0104"] and summaries == ["第 1–1 条，共 1 条"]
@@ -159,7 +159,7 @@ def test_deliveries_search_beyond_the_limit_says_so_and_lists_every_match(client
     assert "符合搜索条件的记录超过 4 条" in first and "已推送" not in first
     numbers, summaries = walk(client, url, DELIVERIES)
     assert numbers == STAFF
-    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 4 条", "第 7–9 条，共超过 4 条"]
+    assert summaries == ["第 1–3 条，共超过 4 条", "第 4–6 条，共超过 6 条", "第 7–9 条，共 9 条"]
     counting(monkeypatch, 9)
     exact = client.get(url, headers=DELIVERIES).get_data(as_text=True)
     assert "超过" not in exact and "第 1–3 条，共 9 条" in exact
