@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,13 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from portal.core import tallies
 from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
 from portal.notices.rules import Status
 from portal.org.models import Employee
-from portal.org.operations import with_person
+from portal.org.operations import DEPARTMENTS_STAMP, with_person
 from portal.org import search as people_search
 from portal.org.search import Found, StateCounts, count_states, employee_search
 
@@ -92,13 +92,45 @@ class DeliveryTable:
         return people_search.COUNTED_MATCHES if self.more else sum(self.counts.values())
 
 
-def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None,
-            key: Hashable | None) -> StateCounts:
-    """Deliveries by status in one statement: from the tally kept by the database (a few rows per
-    department), or, when the search box asks for people, over the deliveries of the people found
-    as far as a search counts (see ``count_states``). ``key`` names what the tally's statement is
-    built from (``portal.core.listing.built``)."""
-    if search:
+def _counts_shape(criteria: DeliveryFilter, today: date) -> tuple[Any, ...] | None:
+    """Everything the deliveries' counts statement is built from; None for a search, whose counts
+    the tally cannot tell apart."""
+    return None if criteria.query.strip() else ("notice deliveries counts", criteria.department_id, today)
+
+
+def _counts_column(criteria: DeliveryFilter, today: date, shape: tuple[Any, ...]) -> sa.ScalarSelect:
+    """Deliveries by status as a column of a statement reading the notice (correlated on it: see
+    ``tallies.counts_column``), from the tally kept by the database (a few rows per department).
+    Built once per ``shape``."""
+    def build() -> sa.ScalarSelect:
+        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == Notice.id)
+        if criteria.department_id:
+            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+        return tallies.counts_column(counted.correlate(Notice))
+
+    return built(shape, build)
+
+
+def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter,
+                          today: date) -> tuple[Notice, str | None, dict[str, int] | None] | None:
+    """The notice with its versions, the departments' stamp (``DEPARTMENTS_STAMP``) and its
+    deliveries' counts by state (None for a search) in one statement, or None when there is none."""
+    shape = _counts_shape(criteria, today)
+    found = db.session.execute(built((shape, "with the notice"), lambda: sa.select(
+        Notice, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
+    ).where(Notice.id == sa.bindparam("notice_id")).options(joinedload(Notice.versions))),
+        {"notice_id": notice_id}).unique().first()
+    if found is None:
+        return None
+    return found[0], found[1], tallies.counts_in(found[2]) if shape else None
+
+
+def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None) -> StateCounts:
+    """Deliveries by status in one statement: from the tally (``_counts_column``), or, when the
+    search box asks for people, over the deliveries of the people found as far as a search counts
+    (see ``count_states``)."""
+    shape = _counts_shape(criteria, today)
+    if search or shape is None:
         rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
                 .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
                                               without_index(NoticeDelivery.version_id).in_([v.id for v in notice.versions]))))
@@ -106,15 +138,10 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
             rows = rows.where(Employee.department_id == criteria.department_id)
         filtered = matching(_status_branches(today), Status.UNREAD.value, criteria.status.value) if criteria.status else None
         return count_states(search, rows, filtered)
-
-    def counted() -> sa.Select:
-        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
-        if criteria.department_id:
-            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
-        return counted
-
-    rows = db.session.execute(built(key and (key, "counts"), counted)).all()
-    return StateCounts({value: int(n) for _, value, n in rows}, more=False, filtered=None)
+    statement = built((shape, "alone"), lambda: sa.select(_counts_column(criteria, today, shape))
+                      .where(Notice.id == sa.bindparam("notice_id")))
+    return StateCounts(tallies.counts_in(db.session.execute(statement, {"notice_id": notice.id}).scalar()),
+                       more=False, filtered=None)
 
 
 def _tallied_counts(today: date) -> sa.Select:
@@ -123,17 +150,19 @@ def _tallied_counts(today: date) -> sa.Select:
     tally = NoticeStatusCount
     status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
-    return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
+    return sa.select(tally.notice_id, status.label("state"), sa.func.sum(tally.n).label("n")).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date,
+               counted: dict[str, int] | None = None) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
     in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
     rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
-    ``due_date``, ``first_opened_at``, ``receipt_number``)."""
+    ``due_date``, ``first_opened_at``, ``receipt_number``). ``counted``: the counts by state read
+    with the notice (``notice_for_deliveries``); None: read here."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
@@ -143,9 +172,10 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     # Built once per shape: everything the statements are built from, unless the search box is used.
     shape = None if search else (
         "notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
-    counted = _counts(notice, criteria, today, search, shape)
-    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
-    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
+    state_counts = (StateCounts(counted, more=False, filtered=None) if counted is not None and not search
+                    else _counts(notice, criteria, today, search))
+    counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
+    shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
     walk = Walk(search.walked, search.indexed) if search and more and by_person else None
 
@@ -181,7 +211,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date) -> Deliver
     rows, page = paginate(db.session, built(shape, listed), criteria.page, DELIVERIES_PER_PAGE,
                           built(shape and (shape, "ordering"), ordering), criteria.at, scalars=False,
                           total=shown, more=more, walk=walk, key=shape)
-    return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
+    return DeliveryTable(rows=rows, counts=counts, page=page, more=state_counts.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 
 
