@@ -278,20 +278,20 @@ def paginate(
         if walk is None:
             statement = built(shape and (shape, reverse, limit, offset, beyond),
                               lambda: ordered(reverse, beyond).limit(limit).offset(offset))
-            return _rows(session, statement, parameters)
+            return _rows(session, statement, parameters, not scalars)
         if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
             edge = _walk_edge(ordering, bound if beyond else None, reverse)
-            rows = _rows(session, ordered(reverse, beyond, walk.each, edge).limit(limit), parameters)
+            rows = _rows(session, ordered(reverse, beyond, walk.each, edge).limit(limit), parameters, not scalars)
             if len(rows) == limit:
                 return rows
         found = ordered(reverse, beyond, walk.otherwise)
         if session.get_bind().dialect.name == "sqlite":
-            return _rows(session, found.limit(limit).offset(offset), parameters)
+            return _rows(session, found.limit(limit).offset(offset), parameters, not scalars)
         # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
         # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
         matches = found.order_by(None).offset(0).subquery()
         order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
-        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset), parameters)
+        return _rows(session, sa.select(*matches.c).order_by(*order).limit(limit).offset(offset), parameters, not scalars)
 
     if direction is None and page.number > 1 and page.offset * 2 >= total and not more:
         # Past the middle (a typed page number, or the last page), read from the end backwards:
@@ -318,7 +318,11 @@ def paginate(
     return found, page
 
 
-def _rows(session: Session, stmt: sa.Select[Any], parameters: Mapping[str, Any]) -> list[Any]:
+def _rows(session: Session, stmt: sa.Select[Any], parameters: Mapping[str, Any], plain: bool) -> list[Any]:
+    """The rows of ``stmt``: ``plain`` ones (columns, no entities) from the session's connection,
+    without the ORM's loading of each row (a page's fifty rows cost a third as much to build)."""
+    if plain:
+        return list(session.connection(bind_arguments={"clause": stmt}).execute(stmt, parameters).all())
     return list(session.execute(stmt, parameters).all())
 
 
