@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import PROJECT_ROOT
-from portal.core import replica
+from portal.core import read_only, replica
 from portal.core.replica import ReplicaRoutingSession
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _tune_sqlite)
+        if db.engine.dialect.name == "postgresql":
+            read_only.install(db.engine)
     replica.init_app(app, app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

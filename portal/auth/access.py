@@ -11,10 +11,11 @@ from functools import wraps
 from typing import Callable, TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import ColumnElement
 
+from portal.auth.figures import page_rows
 from portal.auth.policy import Actor, Scope, Subject, can, scope
 from portal.extensions import login_manager
 
@@ -49,6 +50,12 @@ def requires(action: str) -> Callable[[F], F]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def own_rows() -> list[tuple[object, ...]]:
+    """This page's rows for the signed-in person, read with the account where they could be
+    (``portal.auth.figures``)."""
+    return page_rows(current_user._get_current_object(), request.endpoint or "", request.view_args or {})
 
 
 def authorize(action: str, target: Subject) -> None:

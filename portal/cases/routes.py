@@ -23,6 +23,7 @@ from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
 from portal.notices.operations import my_scenario_deliveries
+from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
 
 bp = Blueprint("cases", __name__, url_prefix="/my-case")
@@ -64,8 +65,9 @@ def mine() -> str:
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
                          lambda: _figures(case, today, locale))
-    return render_template("cases/mine.html", figures=figures, locale=locale,
-                           notices=my_scenario_deliveries(employee_id, CASE_NOTICES))
+    notices = kept_fragment("cases/_mine_notices.html", notices=my_scenario_deliveries(employee_id, CASE_NOTICES),
+                            locale=locale)
+    return render_template("cases/mine.html", figures=figures, notices_html=notices)
 
 
 class MyCase(NamedTuple):

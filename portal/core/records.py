@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
@@ -40,6 +43,34 @@ def plain_rows(statement: sa.Select, params: dict[str, Any]) -> sa.CursorResult[
     own ``execute`` would."""
     db.session.flush()
     return db.session.connection().execute(statement, params)
+
+
+@lru_cache(maxsize=None)
+def _attribute_names(model: type) -> tuple[str, ...]:
+    mapper = sa.inspect(model)
+    return tuple(mapper.get_property_by_column(column).key for column in model.__table__.columns)
+
+
+@lru_cache(maxsize=None)
+def _key_positions(model: type) -> tuple[int, ...]:
+    columns = list(model.__table__.columns)
+    return tuple(columns.index(column) for column in sa.inspect(model).primary_key)
+
+
+def record_from_columns(model: type[T], values: Sequence[Any], **related: Any) -> T:
+    """A record of ``model`` from its table's columns in their order (read by a plain statement)
+    and ``related`` records, added to the session as stored, as a query would have loaded it: for
+    a read on every request, where the ORM's loading costs as much as the statement. The session
+    holds it (and ``related``) like any record: changes are written on flush, lazy attributes
+    load. When the session holds that row already, that record is returned unchanged."""
+    held = db.session.identity_map.get(identity_key(model, tuple(values[i] for i in _key_positions(model))))
+    if held is not None:
+        return held
+    record = sa.inspect(model).class_manager.new_instance()
+    record.__dict__.update(zip(_attribute_names(model), values), **related)
+    make_transient_to_detached(record)
+    db.session.add(record)
+    return record
 
 
 def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:

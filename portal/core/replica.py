@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context
 from flask_sqlalchemy.session import Session
 
+from portal.core import read_only
+
 View = TypeVar("View", bound=Callable[..., Any])
 EXTENSION = "portal_replica"
 
@@ -45,7 +47,9 @@ def init_app(app: Flask, engine_options: dict[str, Any]) -> None:
 
     url = app.config.get("DATABASE_REPLICA_URL")
     if url:
-        app.extensions[EXTENSION] = sa.create_engine(normalise_database_url(url), **engine_options)
+        engine = app.extensions[EXTENSION] = sa.create_engine(normalise_database_url(url), **engine_options)
+        if engine.dialect.name == "postgresql":
+            read_only.install(engine)
 
 
 def reads_from_replica(view: View) -> View:

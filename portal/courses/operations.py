@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from portal.auth.figures import PageRead, own_employee
 from portal.core.records import add_once, commit_keeping_loaded, plain_rows, store_values
 from portal.core.types import SHANGHAI, local_timestamp, utcnow
 from portal.courses import rules
@@ -486,17 +487,15 @@ class MyAssignment(NamedTuple):
 
 
 @cache
-def _my_assignments_statement() -> sa.Select:
-    return (sa.select(Course.slug, Course.title_zh, Course.title_en, Assignment.due_date, Assignment.first_opened_at,
-                      Assignment.quiz_passed_at, Assignment.acknowledged_at)
-            .join(Course, Course.id == Assignment.course_id)
-            .where(Assignment.employee_id == sa.bindparam("employee_id"), Assignment.is_current.is_(True))
-            .order_by(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order))
-
-
-def my_assignments(employee_id: int) -> list[MyAssignment]:
-    """The employee's current assignments as plain rows (a list page loads no records)."""
-    return [MyAssignment(*row) for row in plain_rows(_my_assignments_statement(), {"employee_id": employee_id})]
+def my_assignments_read() -> PageRead:
+    """The signed-in employee's current assignments as plain rows (a list page loads no records),
+    read with the account."""
+    return PageRead(
+        sa.select(Course.slug, Course.title_zh, Course.title_en, Assignment.due_date, Assignment.first_opened_at,
+                  Assignment.quiz_passed_at, Assignment.acknowledged_at)
+        .join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.employee_id == own_employee(), Assignment.is_current.is_(True)),
+        order_by=(Assignment.acknowledged_at.is_not(None), Assignment.due_date, Course.order))
 
 
 @cache
@@ -551,27 +550,37 @@ class CourseFacts(NamedTuple):
     subject_department_id: int  # the employee's, given by the caller (who read the employee already)
 
 
+_LARGEST_LESSON = 2**31 - 1  # a lesson number past the column's range names no lesson
+
+
 @cache
-def _my_course_facts_statement() -> sa.Select:
-    """:func:`my_lesson`'s choice of assignment, version and progress, as columns."""
-    return (sa.select(Assignment.employee_id, Course.slug, Course.pass_mark, CourseVersion.id, CourseVersion.locale,
-                      LessonProgress.read_at)
-            .join(Course, Assignment.course_id == Course.id)
-            .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
-                                               LessonProgress.version_id == CourseVersion.id,
-                                               LessonProgress.lesson_number == sa.bindparam("number")))
-            .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == sa.bindparam("employee_id"),
-                   Assignment.is_current.is_(True), CourseVersion.locale.in_([sa.bindparam("locale"), "zh_CN"]))
-            .order_by((CourseVersion.locale == sa.bindparam("locale")).desc(), CourseVersion.number.desc())
-            .limit(1))
+def my_course_facts_read() -> PageRead:
+    """The signed-in employee's current assignment of the course ``slug``, once per version of the
+    course, newest first, with the reading of lesson ``number`` (0: none) of each, as columns read
+    with the account; :func:`course_facts` picks the version."""
+    return PageRead(
+        sa.select(Assignment.employee_id, Course.slug, Course.pass_mark, CourseVersion.id, CourseVersion.locale,
+                  LessonProgress.read_at)
+        .join(Course, Assignment.course_id == Course.id)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .outerjoin(LessonProgress, sa.and_(LessonProgress.assignment_id == Assignment.id,
+                                           LessonProgress.version_id == CourseVersion.id,
+                                           LessonProgress.lesson_number == sa.bindparam("number")))
+        .where(Course.slug == sa.bindparam("slug"), Assignment.employee_id == own_employee(),
+               Assignment.is_current.is_(True)),
+        order_by=(CourseVersion.number.desc(), CourseVersion.id.desc()),
+        parameters=lambda view_args: {"slug": view_args.get("slug", ""),
+                                      "number": min(view_args.get("number", 0), _LARGEST_LESSON)})
 
 
-def my_course_facts(employee: Employee, slug: str, locale: str, number: int = 0) -> CourseFacts | None:
-    """:func:`my_lesson` as plain columns (``number`` 0: no lesson)."""
-    found = plain_rows(_my_course_facts_statement(), {"slug": slug, "employee_id": employee.id, "locale": locale,
-                                                     "number": number}).first()
-    return CourseFacts(*found, employee.department_id) if found is not None else None
+def course_facts(rows: list[tuple[Any, ...]], locale: str, department_id: int) -> CourseFacts | None:
+    """The facts of the version read: the newest in ``locale``, else the newest Chinese one (as
+    :func:`current_version`); None when the course is not assigned."""
+    for wanted in (locale, "zh_CN"):
+        for row in rows:
+            if row[4] == wanted:
+                return CourseFacts(*row, department_id)
+    return None
 
 
 def version_snapshot(version_id: int) -> dict[str, Any]:

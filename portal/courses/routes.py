@@ -13,7 +13,8 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, own_rows, requires
+from portal.auth.figures import read_with_the_account_on
 from portal.courses import operations, rules
 from portal.courses.forms import AcknowledgeForm, QuizForm, ReadForm
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseVersion
@@ -25,10 +26,11 @@ from portal.lifecycle.operations import course_standing
 from portal.org.models import Employee
 from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
+from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html
-from portal.web.templating import timestamp
+from portal.web.templating import as_text, timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -48,21 +50,28 @@ def _employee_id() -> int:
     return current_user.employee_id
 
 
-def _my_facts(slug: str, number: int = 0) -> operations.CourseFacts:
-    """What the lesson reader and the quiz show of the signed-in employee's assignment of ``slug``
-    (404 when not assigned), with their reading of lesson ``number``."""
+def _my_facts() -> operations.CourseFacts:
+    """What the lesson reader and the quiz show of the signed-in employee's assignment of the
+    page's course (404 when not assigned), with their reading of the page's lesson."""
     _employee_id()  # 404 for an account without an employee record
-    facts = operations.my_course_facts(current_user.employee, slug, locale_code(), number)
+    facts = operations.course_facts(own_rows(), locale_code(), current_user.employee.department_id)
     if facts is None:
         abort(404)
     authorize("learning.self", facts)
     return facts
 
 
+read_with_the_account_on("courses.lesson", operations.my_course_facts_read())
+read_with_the_account_on("courses.quiz", operations.my_course_facts_read())
+
+
 def _my_course(slug: str) -> tuple[Course, Assignment, CourseVersion]:
     """The signed-in employee's current assignment of ``slug`` (404 when not assigned)."""
     assignment, version = _mine(operations.my_course(slug, _employee_id(), locale_code()))
     return assignment.course, assignment, version
+
+
+read_with_the_account_on("courses.index", operations.my_assignments_read())
 
 
 @bp.get("/")
@@ -72,13 +81,13 @@ def index() -> str:
     if current_user.employee_id is None:
         abort(404)
     today = operations.today_in_shanghai()
-    assignments = operations.my_assignments(current_user.employee_id)
-    return render_template(
-        "courses/index.html", assignments=assignments, today=today, status_labels=status_labels(),
-        status_of=lambda a: rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
-                                         acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today),
-        locale=locale_code(),
-    )
+    assignments = [operations.MyAssignment(*row) for row in own_rows()]
+    states = [rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
+                           acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today)
+              for a in assignments]
+    learning = kept_fragment("courses/_my_learning.html", assignments=assignments, states=states,
+                             status_labels=as_text(status_labels()), locale=locale_code())
+    return render_template("courses/index.html", learning_html=learning)
 
 
 @bp.get("/<slug>")
@@ -105,7 +114,7 @@ def _lesson(version: CourseVersion | ShownVersion, number: int) -> dict:
 @requires("learning.self")
 def lesson(slug: str, number: int) -> Response:
     """Read one lesson; opening it is recorded until it is read. Previous/next swap only ``#lesson-reader``."""
-    facts = _my_facts(slug, number)
+    facts = _my_facts()
     if facts.read_at is not None:  # a review records nothing: no records to load
         version = ShownVersion.of(facts)
         _lesson(version, number)
@@ -218,7 +227,7 @@ def quiz(slug: str) -> Response:
     # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
     # the mount point give: drawn once and kept, with the request's CSRF token put in. The version
     # drawn is the one named in the key (read by its id), whatever is published meanwhile.
-    facts = _my_facts(slug)
+    facts = _my_facts()
     key = ("courses/_quiz.html", facts.version_id, facts.slug, facts.pass_mark, locale_code(), request.script_root)
     kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context(facts, ShownVersion.of(facts))))
     return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=facts.slug,
@@ -312,8 +321,9 @@ def receipt(number: str) -> str:
     # The acknowledged text is the version's, which never changes: drawn once per version and language.
     text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
         "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
-    return render_template(
-        "courses/receipt.html", record=record, version=version, acknowledged_text=text,
-        standing=course_standing(record.course_id, record.version_locale, record.version_number,
-                                 record.validity_months, record.acknowledged_at, local_today()),
-    )
+    standing = course_standing(record.course_id, record.version_locale, record.version_number,
+                               record.validity_months, record.acknowledged_at, local_today())
+    receipt_html = kept_fragment("courses/_receipt.html", record=record, course_title=version.snapshot["title"],
+                                 standing=standing)
+    return render_template("courses/receipt.html", receipt_number=record.receipt_number, receipt_html=receipt_html,
+                           acknowledged_text=text)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
+from portal.auth.figures import PageRead, own_employee
 from portal.core.records import HasSnapshot, add_once, plain_rows, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
@@ -193,23 +194,20 @@ class MyDelivery(HasSnapshot):
 
 
 @cache
-def _my_deliveries_statement() -> sa.Select:
-    """Built once (see ``portal.courses.operations``)."""
-    return (sa.select(NoticeDelivery.id, NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
-                      NoticeDelivery.acknowledged_at, NoticeVersion.snapshot_json)
-            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
-            .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"))
-            .order_by(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
-
-
-def my_deliveries(employee_id: int) -> list[MyDelivery]:
-    """Open ones first, soonest due first; done ones last. Plain rows: a list page loads no records."""
-    return [MyDelivery(*row) for row in plain_rows(_my_deliveries_statement(), {"employee_id": employee_id})]
+def my_deliveries_read() -> PageRead:
+    """The signed-in employee's deliveries, open ones first, soonest due first, done ones last, as
+    plain rows (a list page loads no records), read with the account."""
+    return PageRead(
+        sa.select(NoticeDelivery.id, NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
+                  NoticeDelivery.acknowledged_at, NoticeVersion.snapshot_json)
+        .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+        .where(NoticeDelivery.employee_id == own_employee()),
+        order_by=(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
 
 
 @cache
 def _my_scenario_deliveries_statement() -> sa.Select:
-    return (sa.select(*_my_deliveries_statement().selected_columns)
+    return (sa.select(*my_deliveries_read().statement.selected_columns)
             .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
             .where(NoticeDelivery.employee_id == sa.bindparam("employee_id"),
                    NoticeDelivery.scenario.in_(sa.bindparam("scenarios", expanding=True)))
@@ -218,7 +216,7 @@ def _my_scenario_deliveries_statement() -> sa.Select:
 
 def my_scenario_deliveries(employee_id: int, scenarios: Iterable[str]) -> list[MyDelivery]:
     """The notices of ``scenarios`` delivered to the employee, in the order they were pushed, as
-    :func:`my_deliveries` gives them."""
+    :func:`my_deliveries_read` gives them."""
     return [MyDelivery(*row) for row in plain_rows(_my_scenario_deliveries_statement(), {
         "employee_id": employee_id, "scenarios": list(scenarios)})]
 

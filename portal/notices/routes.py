@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, own_rows, requires
+from portal.auth.figures import read_with_the_account_on
 from portal.core.records import commit_keeping_loaded
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
@@ -30,8 +31,10 @@ from portal.notices.presenters import (
 from portal.notices.rules import ResponseKind
 from portal.notifications.receipts import queue_notice_receipt
 from portal.web.errors import refuse
+from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.web.templating import as_text
 
 bp = Blueprint("notices", __name__, url_prefix="/notices", cli_group="notices")
 
@@ -60,6 +63,9 @@ def _detail_context(
     )
 
 
+read_with_the_account_on("notices.index", operations.my_deliveries_read())
+
+
 @bp.get("/")
 @requires("notice.self")
 def index() -> str:
@@ -67,10 +73,11 @@ def index() -> str:
     if current_user.employee_id is None:
         abort(404)
     today = operations.shanghai_date()
-    return render_template(
-        "notices/index.html", sections=sections(operations.my_deliveries(current_user.employee_id), today),
-        section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, locale=locale_code(),
-    )
+    notices = kept_fragment("notices/_my_notices.html",
+                            sections=sections([operations.MyDelivery(*row) for row in own_rows()], today),
+                            section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS),
+                            locale=locale_code())
+    return render_template("notices/index.html", notices_html=notices)
 
 
 @bp.get("/<int:delivery_id>")

@@ -68,7 +68,7 @@ def _exact(value: Any) -> Any:
 def frozen(value: Any) -> Any:
     """``value`` as a hashable key that equals another only for values drawn alike: plain values
     with their type (``1``, ``True`` and ``1.0`` are equal in Python, not on a page); rows (with
-    their column names), lists, tuples, dicts, sets, counters and dataclasses by their items.
+    their column names), lists, tuples, named tuples, dicts, sets, counters and dataclasses by their items.
     Anything compared by identity (an ORM object, a function) is refused: its identity says
     nothing about its contents, so the key would not name what the fragment is drawn from."""
     kind = type(value)
@@ -84,6 +84,8 @@ def frozen(value: Any) -> Any:
         return kind, tuple(map(frozen, value))
     if isinstance(value, Row):
         return _rows([value])
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):  # a named tuple: its type and its items
+        return kind, tuple(map(frozen, value))
     if isinstance(value, Mapping):  # in order: a template shows a mapping's items in its order
         return kind, tuple((frozen(k), frozen(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):

@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -61,6 +62,26 @@ def test_a_changed_cell_changes_the_key():
     changed = [(1, "李小强", date(2026, 1, 1)), (2, "陈晓雨", None)]
     assert frozen(rows) != frozen(changed)
     assert frozen(Table(rows, {"a": 1})) != frozen(Table(rows, {"a": 2}))
+
+
+class Line(NamedTuple):
+    slug: str
+    due: date
+
+
+class Other(NamedTuple):
+    slug: str
+    due: date
+
+
+def test_named_tuples_are_keyed_by_their_type_and_items():
+    line = Line("injury-basics", date(2026, 1, 1))
+    assert frozen([line]) == frozen([Line("injury-basics", date(2026, 1, 1))])
+    assert frozen([line]) != frozen([Line("injury-basics", date(2026, 1, 2))])
+    assert frozen([line]) != frozen([Other("injury-basics", date(2026, 1, 1))])
+    assert frozen([line]) != frozen([("injury-basics", date(2026, 1, 1))])
+    with pytest.raises(TypeError):
+        frozen(Line("injury-basics", object()))
 
 
 @pytest.mark.parametrize("value", [object(), lambda: 1, [object()], {"a": [object()]}, Table([object()])])

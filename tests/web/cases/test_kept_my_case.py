@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.cases import operations
 from portal.cases.models import CaseAction, InjuryCase
@@ -20,6 +21,7 @@ from portal.notices.models import NoticeDelivery
 from portal.notices.operations import push_scenario_notice
 from portal.org.models import Employee
 from portal.org.rules import ContractType
+from portal.web import fragments
 from tests.conftest import login
 from tests.web.cases.conftest import events, open_case_for
 from tests.web.cases.test_kept_pages import EDITS, main_content
@@ -61,6 +63,7 @@ def my_case(client, cases_ready):
 def _shown_then_fresh(client) -> tuple[str, str]:
     shown = main_content(client, "/my-case/")
     kept_parts().clear()
+    current_app.extensions[fragments.EXTENSION].clear()  # the notices drawn from their rows, too
     return shown, main_content(client, "/my-case/")
 
 

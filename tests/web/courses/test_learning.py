@@ -64,6 +64,20 @@ def test_my_learning_lists_the_assignment_with_its_due_date(client, world, assig
     assert assigned.due_date.strftime("%Y年%-m月%-d日") in body
 
 
+def test_my_learning_follows_progress_and_language_though_its_list_is_kept(client, world, assigned):
+    """The list is drawn once per set of rows and kept: a changed row or language draws it again."""
+    login(client, "worker")
+    assert "未开始" in client.get("/learning/").get_data(as_text=True)
+    assert client.get(f"/learning/{SLUG}/lessons/1").status_code == 200
+    body = client.get("/learning/").get_data(as_text=True)
+    assert "进行中" in body and "未开始" not in body
+    world.worker.preferred_locale = "en"
+    db.session.commit()
+    body = client.get("/learning/").get_data(as_text=True)
+    assert "In progress" in body and "Work injury basics and reporting" in body
+    assert "进行中" not in body and "工伤基础与报告流程" not in body
+
+
 def test_english_employee_reads_the_english_version(client, world, assigned):
     world.worker.preferred_locale = "en"
     db.session.commit()

@@ -86,6 +86,9 @@ def test_a_minor_edit_keeps_everyone_acknowledged_and_the_receipt_says_it_still_
     sync(app)
     course = db.session.query(Course).filter_by(slug="injury-basics").one()
     receipt = walk_through_course(assign_course(course, world.worker), world.user("worker").id)
+    login(client, "worker")
+    before = client.get(f"/learning/receipts/{receipt.receipt_number}").get_data(as_text=True)
+    assert "这仍是最新版本" in before and "Typo in lesson 1" not in before  # drawn and kept before the edit
     edit_lesson(course_dir)
     mark_change(course_dir, "injury-basics", "minor", "Typo in lesson 1")
     result = sync(app)
@@ -96,7 +99,6 @@ def test_a_minor_edit_keeps_everyone_acknowledged_and_the_receipt_says_it_still_
     assert marked["change"] == "minor" and marked["by"] == "王芳" and marked["note"] == "Typo in lesson 1"
     assert marked["previous"]["version"] == 1 and marked["diff"]["changed"] == ["lessons/1/markdown"]
     assert marked["diff"]["lines_added"] == 2 and marked["diff"]["lines_removed"] == 0
-    login(client, "worker")
     page = client.get(f"/learning/receipts/{receipt.receipt_number}").get_data(as_text=True)
     assert "仍然有效" in page and "Typo in lesson 1" in page
 
