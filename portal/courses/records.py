@@ -16,6 +16,7 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseSta
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
+from portal.core.records import plain_rows, record_from_columns
 from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
@@ -131,14 +132,19 @@ def _counts_column(criteria: MatrixFilter, today: date, shape: tuple[Any, ...]) 
 
 def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> tuple[Course, str | None, dict[str, int] | None] | None:
     """The course ``slug`` with the departments' stamp (``DEPARTMENTS_STAMP``) and the matrix's
-    counts by state (None for a search) in one statement, or None when there is no such course."""
+    counts by state (None for a search) in one statement, or None when there is no such course.
+    The course is made a record from its columns (``record_from_columns``): the ORM's loading of
+    one row cost as much as the statement."""
     shape = _counts_shape(criteria, today)
-    found = db.session.execute(built((shape, "with the course"), lambda: sa.select(
-        Course, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
-    ).where(Course.slug == sa.bindparam("slug"))), {"slug": slug}).first()
+    columns = Course.__table__.columns
+    found = plain_rows(built((shape, "with the course"), lambda: sa.select(
+        *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
+    ).where(columns.slug == sa.bindparam("slug"))), {"slug": slug}).first()
     if found is None:
         return None
-    return found[0], found[1], tallies.counts_in(found[2]) if shape else None
+    width = len(columns)
+    return (record_from_columns(Course, found[:width]), found[width],
+            tallies.counts_in(found[width + 1]) if shape else None)
 
 
 def _counts(course: Course, criteria: MatrixFilter, today: date, search: Found | None) -> StateCounts:

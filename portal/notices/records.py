@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import tallies
+from portal.core.records import plain_rows, record_from_columns
 from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
 from portal.core.paging import Page, Sort
 from portal.extensions import db
@@ -114,15 +116,24 @@ def _counts_column(criteria: DeliveryFilter, today: date, shape: tuple[Any, ...]
 def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter,
                           today: date) -> tuple[Notice, str | None, dict[str, int] | None] | None:
     """The notice with its versions, the departments' stamp (``DEPARTMENTS_STAMP``) and its
-    deliveries' counts by state (None for a search) in one statement, or None when there is none."""
+    deliveries' counts by state (None for a search) in one statement (a row per version), or None
+    when there is none. The notice and its versions are made records from their columns
+    (``record_from_columns``): the ORM's joined loading cost as much as the statement."""
     shape = _counts_shape(criteria, today)
-    found = db.session.execute(built((shape, "with the notice"), lambda: sa.select(
-        Notice, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
-    ).where(Notice.id == sa.bindparam("notice_id")).options(joinedload(Notice.versions))),
-        {"notice_id": notice_id}).unique().first()
-    if found is None:
+    notices, versions = Notice.__table__.columns, NoticeVersion.__table__.columns
+    rows = plain_rows(built((shape, "with the notice"), lambda: sa.select(
+        *notices, DEPARTMENTS_STAMP, sa.literal(None) if shape is None else _counts_column(criteria, today, shape),
+        *versions,
+    ).outerjoin_from(Notice.__table__, NoticeVersion.__table__, versions.notice_id == notices.id)
+        .where(notices.id == sa.bindparam("notice_id")).order_by(versions.number)), {"notice_id": notice_id}).all()
+    if not rows:
         return None
-    return found[0], found[1], tallies.counts_in(found[2]) if shape else None
+    width = len(notices)
+    notice = record_from_columns(Notice, rows[0][:width])
+    if "versions" not in notice.__dict__:  # unless the session held the notice already
+        set_committed_value(notice, "versions", [
+            record_from_columns(NoticeVersion, row[width + 2:], notice=notice) for row in rows if row[width + 2] is not None])
+    return notice, rows[0][width], tallies.counts_in(rows[0][width + 1]) if shape else None
 
 
 def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None) -> StateCounts:
