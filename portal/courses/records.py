@@ -16,8 +16,9 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseSta
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
-from portal.core.records import plain_rows, record_from_columns
-from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
+from portal.core.records import record_from_columns
+from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
+                                 without_index)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -137,7 +138,7 @@ def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> tuple[C
     one row cost as much as the statement."""
     shape = _counts_shape(criteria, today)
     columns = Course.__table__.columns
-    found = plain_rows(built((shape, "with the course"), lambda: sa.select(
+    found = routed_rows(db.session, built((shape, "with the course"), lambda: sa.select(
         *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
     ).where(columns.slug == sa.bindparam("slug"))), {"slug": slug}).first()
     if found is None:

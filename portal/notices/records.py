@@ -12,8 +12,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import tallies
-from portal.core.records import plain_rows, record_from_columns
-from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
+from portal.core.records import record_from_columns
+from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
+                                 without_index)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -121,7 +122,7 @@ def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter,
     (``record_from_columns``): the ORM's joined loading cost as much as the statement."""
     shape = _counts_shape(criteria, today)
     notices, versions = Notice.__table__.columns, NoticeVersion.__table__.columns
-    rows = plain_rows(built((shape, "with the notice"), lambda: sa.select(
+    rows = routed_rows(db.session, built((shape, "with the notice"), lambda: sa.select(
         *notices, DEPARTMENTS_STAMP, sa.literal(None) if shape is None else _counts_column(criteria, today, shape),
         *versions,
     ).outerjoin_from(Notice.__table__, NoticeVersion.__table__, versions.notice_id == notices.id)
