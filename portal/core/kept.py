@@ -216,11 +216,11 @@ class KeptParts:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
-        with self._lock:
-            if key in self._parts:
+        with self._lock:  # one lookup and one move: a list's key is long to hash and compare
+            value = self._parts.get(key)
+            if value is not None:
                 self._parts.move_to_end(key)
-                return self._parts[key]
-        return None
+            return value
 
     def put(self, key: Hashable, value: Any) -> None:
         size = _size(value)

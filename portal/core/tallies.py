@@ -165,6 +165,23 @@ def due_date_key(finished: str) -> tuple[str, str]:
     return "due_date", f"CASE WHEN {{r}}.{finished} IS NOT NULL THEN '{NEVER_DUE}' ELSE {{r}}.due_date END"
 
 
+def counts_column(grouped: sa.Select | sa.CompoundSelect) -> sa.ScalarSelect:
+    """``grouped`` (rows of a ``state`` and its count ``n``) as one text column, so a list's counts
+    come with the statement that reads its course or notice (``grouped`` correlated on it): one
+    statement fewer per page. :func:`counts_in` reads the column back."""
+    rows = grouped.subquery()
+    return sa.select(sa.func.aggregate_strings(rows.c.state + " " + sa.cast(rows.c.n, sa.String), ",")).scalar_subquery()
+
+
+def counts_in(column: str | None) -> dict[str, int]:
+    """The counts of a :func:`counts_column` by state (a state listed twice, as a union gives it, summed)."""
+    counts: dict[str, int] = {}
+    for item in column.split(",") if column else ():
+        state, _, n = item.partition(" ")
+        counts[state] = counts.get(state, 0) + int(n)
+    return counts
+
+
 REGISTERED: dict[str, Tally] = {}
 
 

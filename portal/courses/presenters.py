@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -41,14 +43,17 @@ def kind_hint(question: QuizQuestion, locale: str) -> Any:
     return _l("(choose one)") if question.kind == "single" else _l("(choose all that apply)")
 
 
-def status_labels() -> dict[Status, Any]:
-    return {
-        Status.NOT_STARTED: _l("Not started"),
-        Status.IN_PROGRESS: _l("In progress"),
-        Status.QUIZ_PASSED: _l("Quiz passed"),
-        Status.ACKNOWLEDGED: _l("Acknowledged"),
-        Status.OVERDUE: _l("Overdue"),
-    }
+STATUS_LABELS = MappingProxyType({
+    Status.NOT_STARTED: _l("Not started"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.QUIZ_PASSED: _l("Quiz passed"),
+    Status.ACKNOWLEDGED: _l("Acknowledged"),
+    Status.OVERDUE: _l("Overdue"),
+})
+
+
+def status_labels() -> Mapping[Status, Any]:
+    return STATUS_LABELS
 
 
 MISSING_LABELS = {

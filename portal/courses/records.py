@@ -15,11 +15,14 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
-from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
+from portal.core import tallies
+from portal.core.records import record_from_columns
+from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
+                                 without_index)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import with_person
+from portal.org.operations import DEPARTMENTS_STAMP, with_person
 from portal.org.search import Found, StateCounts, count_states, employee_search
 from portal.org.rules import ContractType
 
@@ -94,27 +97,70 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
     )
 
 
-def _counts(course: Course, filters: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
-            today: date, search: Found | None) -> StateCounts:
-    """The matrix's counts by status in one statement: from the tally kept by the database (a few
-    rows per department), unless the search box asks for people the tally cannot tell apart; the
-    user's own row, when the policy reaches it outside their departments, is counted live."""
-    extent = reach("course.records")
-    if search:
-        return _searched_counts(course, lambda: filters() if extent.everyone else [
-            scope_filter("course.records", Employee.id, Employee.department_id), *filters()], criteria, today, search)
+def _person_filters(criteria: MatrixFilter) -> list[sa.ColumnElement[bool]]:
+    filters = []
+    if criteria.department_id:
+        filters.append(Employee.department_id == criteria.department_id)
+    if criteria.contract_type:
+        filters.append(Employee.contract_type == criteria.contract_type)
+    return filters
 
-    def tallied() -> list[sa.ColumnElement[bool]]:
-        tallied = [CourseStatusCount.course_id == course.id]
+
+def _counts_shape(criteria: MatrixFilter, today: date) -> tuple[Any, ...] | None:
+    """Everything the matrix's counts statement is built from; None for a search, whose counts the
+    tally cannot tell apart (``_searched_counts``)."""
+    if criteria.query.strip():
+        return None
+    return ("course matrix counts", criteria.department_id, criteria.contract_type, today, reach("course.records"))
+
+
+def _counts_column(criteria: MatrixFilter, today: date, shape: tuple[Any, ...]) -> sa.ScalarSelect:
+    """The matrix's counts by status as a column of a statement reading the course (correlated on
+    it: see ``tallies.counts_column``), from the tally kept by the database (a few rows per
+    department); the user's own row, when the policy reaches it outside their departments, is
+    counted live. Built once per ``shape``."""
+    def build() -> sa.ScalarSelect:
+        tallied = [CourseStatusCount.course_id == Course.id]
         if criteria.department_id:
             tallied.append(CourseStatusCount.department_id == criteria.department_id)
         if criteria.contract_type:
             tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
-        return tallied
+        live = [Assignment.course_id == Course.id, *_person_filters(criteria)]
+        return tallies.counts_column(_tallied_statement(today, shape[-1], tallied, live, within=Course))
 
-    key = ("course matrix counts", course.id, criteria.department_id, criteria.contract_type, today, extent)
-    tally = _tallied_counts(today, extent, tallied, lambda: [Assignment.course_id == course.id, *filters()], key)[course.id]
-    return StateCounts({state.value: n for state, n in tally.items()}, more=False, filtered=None)
+    return built(shape, build)
+
+
+def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> tuple[Course, str | None, dict[str, int] | None] | None:
+    """The course ``slug`` with the departments' stamp (``DEPARTMENTS_STAMP``) and the matrix's
+    counts by state (None for a search) in one statement, or None when there is no such course.
+    The course is made a record from its columns (``record_from_columns``): the ORM's loading of
+    one row cost as much as the statement."""
+    shape = _counts_shape(criteria, today)
+    columns = Course.__table__.columns
+    found = routed_rows(db.session, built((shape, "with the course"), lambda: sa.select(
+        *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
+    ).where(columns.slug == sa.bindparam("slug"))), {"slug": slug}).first()
+    if found is None:
+        return None
+    width = len(columns)
+    return (record_from_columns(Course, found[:width]), found[width],
+            tallies.counts_in(found[width + 1]) if shape else None)
+
+
+def _counts(course: Course, criteria: MatrixFilter, today: date, search: Found | None) -> StateCounts:
+    """The matrix's counts by status in one statement (``_counts_column``), or a search's (see
+    ``count_states``)."""
+    shape = _counts_shape(criteria, today)
+    if search or shape is None:
+        extent = reach("course.records")
+        return _searched_counts(course, lambda: _person_filters(criteria) if extent.everyone else [
+            scope_filter("course.records", Employee.id, Employee.department_id), *_person_filters(criteria)], criteria,
+            today, search)
+    statement = built((shape, "alone"), lambda: sa.select(_counts_column(criteria, today, shape))
+                      .where(Course.id == sa.bindparam("course_id")))
+    return StateCounts(tallies.counts_in(db.session.execute(statement, {"course_id": course.id}).scalar()),
+                       more=False, filtered=None)
 
 
 def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
@@ -136,26 +182,25 @@ def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[
                         key)
 
 
-def _tallied_counts(today: date, extent: Reach, tallied: Callable[[], list[sa.ColumnElement[bool]]],
-                    live: Callable[[], list[sa.ColumnElement[bool]]],
-                    key: Hashable | None = None) -> defaultdict[int, Counter[Status]]:
-    """Counts by course and status in one statement: the tally's rows matching ``tallied()`` in the
-    user's departments, and the user's own current assignments matching ``live()`` when the policy
-    reaches them outside those departments (counted live: one person). ``key`` names everything the
-    statement is built from (``portal.core.listing.built``)."""
+def _tallied_counts(today: date, extent: Reach, key: Hashable) -> defaultdict[int, Counter[Status]]:
+    """Every course's counts by status in one statement (see ``_tallied_statement``); ``key`` names
+    everything the statement is built from (``portal.core.listing.built``)."""
     counts: defaultdict[int, Counter[Status]] = defaultdict(Counter)
-    statement = built(key, lambda: _tallied_statement(today, extent, tallied(), live()))
-    for course_id, value, n in db.session.execute(statement).all():
+    for course_id, value, n in db.session.execute(built(key, lambda: _tallied_statement(today, extent, [], []))).all():
         counts[course_id][Status(value)] += int(n)
     return counts
 
 
 def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElement[bool]],
-                       live: list[sa.ColumnElement[bool]]) -> sa.Select:
+                       live: list[sa.ColumnElement[bool]], within: Any = None) -> sa.Select | sa.CompoundSelect:
+    """Counts by course and status: the tally's rows matching ``tallied`` in the user's departments,
+    and the user's own current assignments matching ``live`` when the policy reaches them outside
+    those departments (counted live: one person). Columns ``course_id``, ``state``, ``n``; ``within``: the enclosing statement's table the
+    conditions refer to (each part correlated on it)."""
     tally = CourseStatusCount
     status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
-    counted = sa.select(tally.course_id, status, sa.func.sum(tally.n)).where(*tallied)
+    counted = sa.select(tally.course_id, status.label("state"), sa.func.sum(tally.n).label("n")).where(*tallied)
     if not extent.everyone:
         counted = counted.where(tally.department_id.in_(extent.department_ids))
     parts = [counted.group_by(tally.course_id, status)]
@@ -166,11 +211,13 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
                      .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
                             Employee.department_id.not_in(extent.department_ids))
                      .group_by(Assignment.course_id, live_status))
+    if within is not None:
+        parts = [part.correlate(within) for part in parts]
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True,
-           departments_stamp: str | None = None) -> Matrix:
+           counted: dict[str, int] | None = None, departments_stamp: str | None = None) -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows (a search's page
@@ -178,30 +225,25 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department_id``,
     ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
-    an assignment with its people and acknowledgement loaded, and its status. ``departments_stamp``:
-    the departments' watch stamp the caller read, for a search (see ``employee_search``)."""
+    an assignment with its people and acknowledgement loaded, and its status.
+
+    ``counted``: the counts by state read with the course (``course_for_matrix``); None: read here.
+    ``departments_stamp``: the departments' watch stamp the caller read, for a search (see
+    ``employee_search``)."""
     by_person = criteria.sort.key in PERSON_SORTS
     search = (employee_search(criteria.query, departments_stamp, reach("course.records").everyone)
               if criteria.query.strip() else None)
-
-    def filters() -> list[sa.ColumnElement[bool]]:
-        filters = []
-        if criteria.department_id:
-            filters.append(Employee.department_id == criteria.department_id)
-        if criteria.contract_type:
-            filters.append(Employee.contract_type == criteria.contract_type)
-        return filters
-
-    counted = _counts(course, filters, criteria, today, search)
-    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
-    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
-    total, _ = counted.page_total(None)
+    state_counts = (StateCounts(counted, more=False, filtered=None) if counted is not None and not search
+                    else _counts(course, criteria, today, search))
+    counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
+    shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
+    total, _ = state_counts.page_total(None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
     walk = Walk(search.walked, search.indexed) if search and more and paged and by_person else None
 
     def listed() -> sa.Select:
         status = status_expression(today)
-        base = _visible_assignments(course, by_person).where(*filters())
+        base = _visible_assignments(course, by_person).where(*_person_filters(criteria))
         if search and not walk:
             base = base.where(search.indexed)
         if paged:  # plain rows of the columns the page shows, no objects
@@ -223,7 +265,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
 
     if not paged:
         found = db.session.execute(listed().order_by(*ordering().clauses())).all()
-        return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=counted.more)
+        return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=state_counts.more)
     # Built once per shape: everything the statements are built from (a search's values are parameters).
     shape = ("course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
              criteria.sort, today, reach("course.records"))
@@ -232,7 +274,7 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
                            built((shape, "ordering"), ordering), criteria.at, scalars=False,
                            total=shown, more=more, walk=walk, key=listing,
                            parameters=search.parameters if search else None)
-    return Matrix(rows=found, counts=counts, total=total, page=page, more=counted.more)
+    return Matrix(rows=found, counts=counts, total=total, page=page, more=state_counts.more)
 
 
 @dataclass(frozen=True)
@@ -246,7 +288,7 @@ class CourseSummary:
 def course_summaries(today: date) -> list[CourseSummary]:
     """Every course with what the user may see of it: two statements whatever the number of courses."""
     extent = reach("course.records")
-    counts = _tallied_counts(today, extent, list, list, ("course summaries", today, extent))
+    counts = _tallied_counts(today, extent, ("course summaries", today, extent))
     return [CourseSummary(course, sum(counts[course.id].values()), counts[course.id][Status.ACKNOWLEDGED],
                           counts[course.id][Status.OVERDUE])
             for course in db.session.execute(sa.select(Course).order_by(Course.order)).scalars()]

@@ -18,7 +18,8 @@ from portal.courses import operations
 from portal.courses.forms import AssignForm
 from portal.courses.models import Course
 from portal.courses.presenters import status_labels
-from portal.courses.records import MATRIX_SORTS, MatrixFilter, acknowledgements_of, course_summaries, matrix, trail
+from portal.courses.records import (MATRIX_SORTS, MatrixFilter, acknowledgements_of, course_for_matrix, course_summaries,
+                                    matrix, trail)
 from portal.core.paging import sort_of
 from portal.courses.rules import Status
 from portal.evidence.web import request_origin
@@ -27,7 +28,7 @@ from portal.lifecycle.operations import acknowledgement_validity
 from portal.lifecycle.rules import Validity
 from portal.org.labels import CONTRACT_LABELS
 from portal.org.models import Employee
-from portal.org.operations import DEPARTMENTS_STAMP, all_departments, department_choices
+from portal.org.operations import all_departments, department_choices
 from portal.org.rules import ContractType, EmploymentStatus, normalise_employee_number
 from portal.web.files import send_download
 from portal.web.htmx import page_or_fragment
@@ -71,19 +72,20 @@ def index() -> str:
 @reads_from_replica
 def detail(slug: str) -> Response:
     """Employees × status with filters; the search form swaps only ``#course-matrix``."""
-    found = db.session.execute(sa.select(Course, DEPARTMENTS_STAMP).where(Course.slug == slug)).first()
-    if found is None:
-        abort(404)
-    course, departments_stamp = found  # the stamp read with the course: one statement fewer
     criteria = _filter()
     today = operations.today_in_shanghai()
+    found = course_for_matrix(slug, criteria, today)
+    if found is None:
+        abort(404)
+    course, departments_stamp, counted = found  # read in one statement
     locale = locale_code()
     labels = status_labels()
     return page_or_fragment(
         "courses/records/detail.html", "courses/records/_matrix.html", "course-matrix",
         page_only=lambda: _page_only(course.slug, criteria, locale, labels, departments_stamp),
         listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
-                 "criteria": criteria, "result": matrix(course, criteria, today, departments_stamp=departments_stamp),
+                 "criteria": criteria,
+                 "result": matrix(course, criteria, today, counted=counted, departments_stamp=departments_stamp),
                  # every department's name: a manager's own row may lie outside their departments
                  "departments": department_choices(locale, visible_only=False, stamp=departments_stamp),
                  "status_labels": as_text(labels), "validity_states": tuple(Validity)},

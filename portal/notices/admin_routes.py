@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from portal.auth.access import requires
@@ -19,7 +19,7 @@ from portal.notices.forms import AnswerForm, NoticeForm, PushForm
 from portal.notices.models import Notice, NoticeResponse
 from portal.notices.presenters import KIND_LABELS, STATUS_LABELS, body_html
 from portal.notices.rules import Status
-from portal.org.operations import DEPARTMENTS_STAMP, department_choices
+from portal.org.operations import department_choices
 from portal.web.errors import refuse
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
@@ -110,8 +110,12 @@ def _filter() -> records.DeliveryFilter:
 
 
 def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
-                 status: int = 200, departments_stamp: str | None = None) -> Response:
-    criteria = _filter()
+                 status: int = 200, departments_stamp: str | None = None, criteria: records.DeliveryFilter | None = None,
+                 today: date | None = None, counted: dict[str, int] | None = None) -> Response:
+    """The notice's page; ``counted``: its deliveries' counts for ``criteria`` on ``today``, when
+    read with the notice (``records.notice_for_deliveries``)."""
+    criteria = criteria or _filter()
+    today = today or operations.shanghai_date()
     locale = locale_code()
     shown = (department_choices(locale, visible_only=False, stamp=departments_stamp) if departments is None
              else departments)  # the filter's and the push form's choices, and the table's department names
@@ -120,7 +124,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         filters = kept_fragment("notices/admin/_delivery_filters.html", notice_id=notice.id, criteria=criteria,
                                 departments=shown, status_labels=as_text(STATUS_LABELS))
         if push_form is None:  # fresh: kept by what it shows
-            due = rules.due_date(operations.shanghai_date())
+            due = rules.due_date(today)
             push = kept_form(PUSH_FORM, (notice.id, shown, due), lambda: _push_form(shown), notice_id=notice.id)
         else:
             push = form_fragment(PUSH_FORM, push_form, notice_id=notice.id)
@@ -130,7 +134,8 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
         page_only=page_only,
         listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
-                 "table": records.deliveries(notice, criteria, operations.shanghai_date(), departments_stamp), "departments": shown},
+                 "table": records.deliveries(notice, criteria, today, counted, departments_stamp),
+                 "departments": shown},
         notice=notice, version=notice.newest, criteria=criteria, status_labels=STATUS_LABELS, locale=locale,
     )
 
@@ -140,12 +145,13 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
 @reads_from_replica
 def detail(notice_id: int) -> Response:
     """Versions, the newest text, deliveries × status with filters (htmx swaps ``#notice-deliveries``)."""
-    found = db.session.execute(sa.select(Notice, DEPARTMENTS_STAMP).where(Notice.id == notice_id)
-                               .options(joinedload(Notice.versions))).unique().first()
+    criteria = _filter()
+    today = operations.shanghai_date()
+    found = records.notice_for_deliveries(notice_id, criteria, today)
     if found is None:
         abort(404)
-    notice, departments_stamp = found  # with its versions and the departments' stamp: one statement
-    return _detail_page(notice, departments_stamp=departments_stamp)
+    notice, departments_stamp, counted = found  # read in one statement
+    return _detail_page(notice, departments_stamp=departments_stamp, criteria=criteria, today=today, counted=counted)
 
 
 @bp.post("/<int:notice_id>/push")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,12 +15,12 @@ from portal.notices.models import NoticeDelivery, NoticeVersion
 from portal.notices.operations import MyDelivery
 from portal.notices.rules import ResponseKind, Status
 
-STATUS_LABELS = {
+STATUS_LABELS = MappingProxyType({
     Status.UNREAD: _l("Unread"),
     Status.READ: _l("Read, not acknowledged"),
     Status.ACKNOWLEDGED: _l("Acknowledged"),
     Status.OVERDUE: _l("Overdue"),
-}
+})
 
 SECTION_TITLES = {
     Status.OVERDUE: _l("Overdue"),

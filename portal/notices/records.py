@@ -10,14 +10,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.core.listing import Ordering, ReadFirst, Walk, built, first_match, matching, paginate, sort_keys, without_index
+from portal.core import tallies
+from portal.core.records import record_from_columns
+from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
+                                 without_index)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
 from portal.notices.rules import Status
 from portal.org.models import Employee
-from portal.org.operations import with_person
+from portal.org.operations import DEPARTMENTS_STAMP, with_person
 from portal.org import search as people_search
 from portal.org.search import Found, StateCounts, count_states, employee_search
 
@@ -92,13 +96,55 @@ class DeliveryTable:
         return people_search.COUNTED_MATCHES if self.more else sum(self.counts.values())
 
 
+def _counts_shape(criteria: DeliveryFilter, today: date) -> tuple[Any, ...] | None:
+    """Everything the deliveries' counts statement is built from; None for a search, whose counts
+    the tally cannot tell apart."""
+    return None if criteria.query.strip() else ("notice deliveries counts", criteria.department_id, today)
+
+
+def _counts_column(criteria: DeliveryFilter, today: date, shape: tuple[Any, ...]) -> sa.ScalarSelect:
+    """Deliveries by status as a column of a statement reading the notice (correlated on it: see
+    ``tallies.counts_column``), from the tally kept by the database (a few rows per department).
+    Built once per ``shape``."""
+    def build() -> sa.ScalarSelect:
+        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == Notice.id)
+        if criteria.department_id:
+            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+        return tallies.counts_column(counted.correlate(Notice))
+
+    return built(shape, build)
+
+
+def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter,
+                          today: date) -> tuple[Notice, str | None, dict[str, int] | None] | None:
+    """The notice with its versions, the departments' stamp (``DEPARTMENTS_STAMP``) and its
+    deliveries' counts by state (None for a search) in one statement (a row per version), or None
+    when there is none. The notice and its versions are made records from their columns
+    (``record_from_columns``): the ORM's joined loading cost as much as the statement."""
+    shape = _counts_shape(criteria, today)
+    notices, versions = Notice.__table__.columns, NoticeVersion.__table__.columns
+    rows = routed_rows(db.session, built((shape, "with the notice"), lambda: sa.select(
+        *notices, DEPARTMENTS_STAMP, sa.literal(None) if shape is None else _counts_column(criteria, today, shape),
+        *versions,
+    ).outerjoin_from(Notice.__table__, NoticeVersion.__table__, versions.notice_id == notices.id)
+        .where(notices.id == sa.bindparam("notice_id")).order_by(versions.number)), {"notice_id": notice_id}).all()
+    if not rows:
+        return None
+    width = len(notices)
+    notice = record_from_columns(Notice, rows[0][:width])
+    if "versions" not in notice.__dict__:  # unless the session held the notice already
+        set_committed_value(notice, "versions", [
+            record_from_columns(NoticeVersion, row[width + 2:], notice=notice) for row in rows if row[width + 2] is not None])
+    return notice, rows[0][width], tallies.counts_in(rows[0][width + 1]) if shape else None
+
+
 def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None,
-            key: Hashable | None) -> StateCounts:
-    """Deliveries by status in one statement: from the tally kept by the database (a few rows per
-    department), or, when the search box asks for people, over the deliveries of the people found
-    as far as a search counts (see ``count_states``). ``key`` names what the tally's statement is
-    built from (``portal.core.listing.built``)."""
-    if search:
+            key: Hashable) -> StateCounts:
+    """Deliveries by status in one statement: from the tally (``_counts_column``), or, when the
+    search box asks for people, over the deliveries of the people found as far as a search counts
+    (see ``count_states``; ``key`` names what its statements are built from)."""
+    shape = _counts_shape(criteria, today)
+    if search or shape is None:
         def rows() -> sa.Select:
             rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
                     .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
@@ -111,15 +157,10 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
             return matching(_status_branches(today), Status.UNREAD.value, criteria.status.value)
 
         return count_states(search, rows, filtered if criteria.status else None, (key, "counts"))
-
-    def counted() -> sa.Select:
-        counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == notice.id)
-        if criteria.department_id:
-            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
-        return counted
-
-    rows = db.session.execute(built(key and (key, "counts"), counted)).all()
-    return StateCounts({value: int(n) for _, value, n in rows}, more=False, filtered=None)
+    statement = built((shape, "alone"), lambda: sa.select(_counts_column(criteria, today, shape))
+                      .where(Notice.id == sa.bindparam("notice_id")))
+    return StateCounts(tallies.counts_in(db.session.execute(statement, {"notice_id": notice.id}).scalar()),
+                       more=False, filtered=None)
 
 
 def _tallied_counts(today: date) -> sa.Select:
@@ -128,18 +169,20 @@ def _tallied_counts(today: date) -> sa.Select:
     tally = NoticeStatusCount
     status = sa.case((tally.state == Status.ACKNOWLEDGED.value, tally.state),
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
-    return sa.select(tally.notice_id, status, sa.func.sum(tally.n)).group_by(tally.notice_id, status)
+    return sa.select(tally.notice_id, status.label("state"), sa.func.sum(tally.n).label("n")).group_by(tally.notice_id, status)
 
 
-def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, departments_stamp: str | None = None) -> DeliveryTable:
+def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: dict[str, int] | None = None,
+               departments_stamp: str | None = None) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
     in the people's order one more when its walk comes up short: see ``Walk``); the rows are plain
     rows of what the table shows
     (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
-    ``due_date``, ``first_opened_at``, ``receipt_number``). ``departments_stamp``: the departments'
-    watch stamp the caller read, for a search (see ``employee_search``)."""
+    ``due_date``, ``first_opened_at``, ``receipt_number``). ``counted``: the counts by state read
+    with the notice (``notice_for_deliveries``); None: read here. ``departments_stamp``: the
+    departments' watch stamp the caller read, for a search (see ``employee_search``)."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
@@ -148,9 +191,10 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, department
     search = employee_search(criteria.query, departments_stamp) if criteria.query.strip() else None
     # Built once per shape: everything the statements are built from (a search's values are parameters).
     shape = ("notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
-    counted = _counts(notice, criteria, today, search, shape)
-    counts = Counter({Status(state): n for state, n in counted.by_state.items()})
-    shown, more = counted.page_total(criteria.status.value if criteria.status else None)
+    state_counts = (StateCounts(counted, more=False, filtered=None) if counted is not None and not search
+                    else _counts(notice, criteria, today, search, shape))
+    counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
+    shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
     walk = Walk(search.walked, search.indexed) if search and more and by_person else None
 
@@ -168,11 +212,13 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, department
         if search and not walk:
             base = base.where(search.indexed)
         status = status_expression(today)
+        # The receipt number as a subquery, not a join: one relation fewer for PostgreSQL to plan.
+        receipt = (sa.select(NoticeAcknowledgement.receipt_number)
+                   .where(NoticeAcknowledgement.delivery_id == NoticeDelivery.id).correlate(NoticeDelivery))
         listed = with_person(
             base.with_only_columns(NoticeDelivery.id, NoticeDelivery.employee_id, NoticeDelivery.version_id,
                                    status.label("state"), NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
-                                   NoticeAcknowledgement.receipt_number)
-            .outerjoin(NoticeAcknowledgement, NoticeAcknowledgement.delivery_id == NoticeDelivery.id),
+                                   receipt.scalar_subquery().label("receipt_number")),
             NoticeDelivery.employee_id)
         if criteria.status:
             listed = listed.where(matching(_status_branches(today), Status.UNREAD.value, criteria.status.value))
@@ -188,7 +234,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, department
                           built((shape, "ordering"), ordering), criteria.at, scalars=False,
                           total=shown, more=more, walk=walk, key=listing,
                           parameters=search.parameters if search else None)
-    return DeliveryTable(rows=rows, counts=counts, page=page, more=counted.more,
+    return DeliveryTable(rows=rows, counts=counts, page=page, more=state_counts.more,
                          version_numbers={version.id: version.number for version in notice.versions})
 
 

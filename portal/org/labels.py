@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from flask_babel import lazy_gettext as _l
 
 from portal.org.rules import ContractType, EmploymentStatus
 
-CONTRACT_LABELS = {
+CONTRACT_LABELS = MappingProxyType({
     ContractType.REGULAR: _l("Regular (open-ended)"),
     ContractType.FIXED_TERM: _l("Fixed-term"),
     ContractType.SHORT_TERM: _l("Short-term or probation"),
-}
+})
 
 STATUS_LABELS = {
     EmploymentStatus.ACTIVE: _l("Active"),

@@ -29,13 +29,19 @@ _PERSON = sa.orm.aliased(Employee, name="person")  # made once: an alias costs m
 
 
 def with_person(stmt: sa.Select, employee_id: sa.ColumnElement[int]) -> sa.Select:
-    """``stmt`` with the number, name and department of the employee ``employee_id``, as the
-    columns ``number``, ``name`` and ``department_id`` of a plain row.
+    """``stmt`` (which reads ``Employee`` joined on ``employee_id``) with the number, name and
+    department of that employee, as the columns ``number``, ``name`` and ``department_id`` of a
+    plain row.
 
-    The person is joined again by primary key, as a LEFT JOIN: a planner never reads it first,
-    so a page walking an index of the employees keeps walking it (that walk reads the index only).
-    The department's name comes from the kept department choices (``department_choices``), not
-    from another join: on PostgreSQL each joined table costs planning on every request."""
+    On SQLite the person is joined again by primary key, as a LEFT JOIN: a planner never reads it
+    first, so a page walking an index of the employees keeps walking that index alone (it holds the
+    id). PostgreSQL's indexes of the employees do not hold the id, so a walk reads each employee's
+    row anyway: there the columns come from the employees already read, one relation fewer to plan
+    on every request. The department's name comes from the kept department choices
+    (``department_choices``), not from another join, for the same reason."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return stmt.add_columns(Employee.number.label("number"), Employee.name.label("name"),
+                                Employee.department_id.label("department_id"))
     person = _PERSON
     return (stmt.outerjoin(person, person.id == employee_id)
             .add_columns(person.number.label("number"), person.name.label("name"),

@@ -20,7 +20,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain
+from functools import partial
+from itertools import chain, compress
+from operator import is_
 from typing import Any
 
 from flask import current_app
@@ -40,6 +42,9 @@ REQUEST_STATE = ("request", "session", "g", "current_user", "csrf_token", "get_f
 _TOKEN_SLOT = f"csrf-slot-{uuid.uuid4().hex}"  # in a kept form where the reader's token goes
 _PLAIN = {str, int, float, bool, type(None), date, datetime, Decimal}  # and the enumerations met (_plain)
 _INEXACT = {float, Decimal, datetime}  # equal values that may be shown differently (1.0 / 1.00, time zones)
+_SHOWN = ((float, repr), (Decimal, repr), (datetime, datetime.utcoffset))  # what tells those apart, in C
+KEYED_TUPLES = 64
+_KEYED: dict[int, tuple[Any, Any]] = {}  # id of a tuple of plain tuples → (that tuple, its key)
 
 
 def _plain(kinds: set[type]) -> bool:
@@ -91,14 +96,16 @@ def frozen(value: Any) -> Any:
 
 
 def _flat(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """Plain values as their types and values (exact where equal values may be shown differently),
-    in a few C loops; None when some value is not plain."""
+    """Plain values as their types and values, with what tells apart equal values that may be shown
+    differently (a float's or decimal's digits, a time's offset) gathered kind by kind, all in C
+    loops; None when some value is not plain."""
     types = tuple(map(type, values))
     kinds = set(types)
     if not _plain(kinds):
         return None
     if kinds & _INEXACT:
-        values = tuple(_exact(v) if type(v) in _INEXACT else v for v in values)
+        return types, values, tuple(tuple(map(shown, compress(values, map(partial(is_, kind), types))))
+                                    for kind, shown in _SHOWN if kind in kinds)
     return types, values
 
 
@@ -114,12 +121,22 @@ def _rows(rows: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def _tuples(tuples: Sequence[Any]) -> tuple[Any, ...]:
-    """Tuples of one width (choices, pairs) as one flat tuple, checked in a few C loops."""
+    """Tuples of one width (choices, pairs) as one flat tuple, checked in a few C loops. A tuple of
+    such tuples can never change, so its key is kept with it: the kept department choices, met
+    several times a request, are walked once."""
+    known = _KEYED.get(id(tuples))
+    if known is not None and known[0] is tuples:
+        return known[1]
     width = len(tuples[0])
     if all(type(item) is tuple and len(item) == width for item in tuples):
         flat = _flat(tuple(chain.from_iterable(tuples)))
         if flat is not None:
-            return type(tuples), width, flat
+            key = type(tuples), width, flat
+            if type(tuples) is tuple:
+                if len(_KEYED) >= KEYED_TUPLES:
+                    _KEYED.clear()
+                _KEYED[id(tuples)] = (tuples, key)  # held, so its id names no other tuple meanwhile
+            return key
     return type(tuples), tuple(map(frozen, tuples))
 
 

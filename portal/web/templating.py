@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
@@ -151,10 +152,21 @@ def cells(**labels: Any) -> dict[str, Markup]:
     return {key: Markup('<td data-label="%s">') % str(label) for key, label in labels.items()}
 
 
-def as_text(labels: dict[Any, Any]) -> dict[Any, str]:
+def as_text(labels: Mapping[Any, Any]) -> Mapping[Any, str]:
     """Labels translated once for a whole table, not once per row (lazy strings translate each
-    time they are shown)."""
-    return {key: str(label) for key, label in labels.items()}
+    time they are shown). A fixed set of labels (a ``MappingProxyType`` made in place: nothing can
+    change it) is translated once per language and process."""
+    if type(labels) is not MappingProxyType:
+        return {key: str(label) for key, label in labels.items()}
+    key = (id(labels), locale_code())
+    known = _TEXTS.get(key)
+    if known is None or known[0] is not labels:
+        known = (labels, MappingProxyType({key: str(label) for key, label in labels.items()}))
+        _TEXTS[key] = known  # holds the labels, so their id names nothing else meanwhile
+    return known[1]
+
+
+_TEXTS: dict[tuple[int, str], tuple[Mapping[Any, Any], Mapping[Any, str]]] = {}
 
 
 def _context() -> dict[str, Any]:

@@ -18,7 +18,8 @@ from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM, NewEvent, append_events
 from portal.extensions import db
 from portal.notices.models import Notice
-from portal.notices.operations import push_notice
+from portal.notices import rules as notice_rules
+from portal.notices.operations import acknowledge_notice, open_notice, push_notice, save_notice, shanghai_date
 from portal.org.models import Employee
 from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
@@ -191,3 +192,52 @@ def test_a_managers_page_reads_their_department_with_the_account(client, world, 
     db.session.commit()
     body = client.get(MATRIX).get_data(as_text=True)
     assert "赵经理" in body and "李强" not in body and "陈晓雨" not in body
+
+
+def test_the_matrix_and_the_deliveries_read_their_counts_with_the_course_or_notice(client, world, courses):
+    """A matrix or deliveries page makes three statements: the account, the course or notice with the
+    departments' stamp and its counts by status, and the page. The counts follow the data at once,
+    and a manager's own row outside their department is counted live in that same statement."""
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    delivered = push_notice(version, [world.worker, world.outsider], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    worker_course = [assign_course(courses["injury-basics"], p) for p in (world.worker, world.outsider, world.manager)][0]
+    other = next(course for slug, course in courses.items() if slug != "injury-basics")
+    assign_course(other, world.outsider)  # counted for its own course only
+    db.session.commit()
+    deliveries = f"/records/notices/{version.notice_id}"
+    login(client, "hr")
+    for path, tally in ((MATRIX, "course_status_counts"), (f"{MATRIX}?department={world.machining.id}&status=overdue",
+                        "course_status_counts"), (deliveries, "notice_status_counts"),
+                        (f"{deliveries}?status=unread&department={world.assembly.id}", "notice_status_counts")):
+        client.get(path)
+        with counted_statements() as statements:
+            assert client.get(path).status_code == 200
+        assert len(statements) == 3, statements
+        assert [i for i, s in enumerate(statements) if tally in s] == [1]
+        assert "FROM courses" in statements[1] or "FROM notices" in statements[1]
+    assert "未开始</span> 3" in client.get(MATRIX).get_data(as_text=True)
+    assert "未读</span> 2" in client.get(deliveries).get_data(as_text=True)
+
+    walk_through_course(worker_course, world.user("worker").id)
+    worker = world.user("worker").id
+    open_notice(delivered[0], "zh_CN", worker, SYSTEM)
+    acknowledge_notice(delivered[0], world.worker.name, "zh_CN", worker, SYSTEM)
+    db.session.commit()
+    matrix = client.get(MATRIX).get_data(as_text=True)
+    assert "未开始</span> 2" in matrix and "已确认</span> 1" in matrix
+    page = client.get(deliveries).get_data(as_text=True)
+    assert "未读</span> 1" in page and "已确认</span> 1" in page
+    assert "已确认</span> 0" in client.get(f"{deliveries}?department={world.assembly.id}").get_data(as_text=True)
+
+    world.machining.manager = None
+    world.assembly.manager = world.manager  # their own row now lies outside the department they manage
+    db.session.commit()
+    post_form(client, "/logout")
+    login(client, "manager")
+    client.get(MATRIX)
+    with counted_statements() as statements:
+        body = client.get(MATRIX).get_data(as_text=True)
+    assert len(statements) == 3
+    assert "未开始</span> 2" in body and "已确认</span> 0" in body  # the outsider and themself, not the worker
+    assert "赵经理" in body and "陈晓雨" in body and "李强" not in body

@@ -235,3 +235,32 @@ def test_a_kept_table_and_form_follow_the_mount_point(client, world, courses):
     assert f'href="/portal/records/courses/{SLUG}/export' in mounted
     assert 'action="/portal/records/courses/' in mounted  # the kept assign form posts under the mount point
     assert "/portal/" not in _body(client, MATRIX)  # and the first one's addresses are kept apart
+
+
+def test_fixed_labels_are_translated_once_per_language_and_a_page_shows_its_languages(app, client, world):
+    """A table's labels come translated: a fixed set once per language (kept), any other mapping
+    each time; the kept English never reaches a Chinese page, nor the other way round."""
+    from flask_babel import force_locale
+
+    from portal.notices.presenters import STATUS_LABELS
+    from portal.notices.rules import Status
+    from portal.web.templating import as_text
+
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            english = as_text(STATUS_LABELS)
+            assert english[Status.UNREAD] == "Unread" and as_text(STATUS_LABELS) is english
+            assert as_text(dict(STATUS_LABELS)) == english and as_text(dict(STATUS_LABELS)) is not english
+        with force_locale("zh_CN"):
+            assert as_text(STATUS_LABELS)[Status.UNREAD] == "未读"
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    push_notice(version, [world.worker], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    login(client, "hr")
+    url = f"/records/notices/{version.notice_id}"
+    assert "未读</span> 1" in _body(client, url, "notice-deliveries")
+    world.hr.preferred_locale = "en"
+    db.session.commit()
+    english_page = _body(client, url, "notice-deliveries")
+    assert "Unread</span> 1" in english_page and "未读" not in english_page

@@ -142,3 +142,19 @@ def test_inside_a_report_writes_and_locking_reads_go_to_the_primary(app, paused_
     assert db.session.execute(sa.select(Department.id).where(Department.code == "NEW")).scalar_one_or_none()
     with app.extensions["portal_replica"].connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM departments WHERE code = 'NEW'")).scalar_one() == 0
+
+
+def test_the_matrix_counts_read_the_standby_with_its_rows(app, client, world, courses, paused_standby):
+    """The course with its counts and the page's rows come from the same server: an assignment
+    made on the primary is neither a row nor a count until the standby replays it."""
+    assign_course(courses[SLUG], world.outsider)
+    db.session.commit()
+    login(client, "hr")
+    page = client.get(f"/records/courses/{SLUG}").get_data(as_text=True)
+    assert "未开始</span> 0" in page and "陈晓雨" not in page
+
+    with app.extensions["portal_replica"].connect() as connection:
+        connection.execute(sa.text("SELECT pg_wal_replay_resume()"))
+    replayed(app)
+    page = client.get(f"/records/courses/{SLUG}").get_data(as_text=True)
+    assert "未开始</span> 1" in page and "陈晓雨" in page
