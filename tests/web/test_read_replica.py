@@ -94,6 +94,12 @@ def paused_standby(app, world, courses) -> Iterator[None]:
     standby = app.extensions["portal_replica"]
     with standby.connect() as connection:
         connection.execute(sa.text("SELECT pg_wal_replay_pause()"))
+        # Pausing is only a request: replay stops when the standby next checks, which on a busy
+        # machine can come after the rename below has been replayed.
+        deadline = time.monotonic() + REPLAY_WAIT_SECONDS
+        while connection.execute(sa.text("SELECT pg_get_wal_replay_pause_state()")).scalar_one() != "paused":
+            assert time.monotonic() < deadline, "the standby did not pause its replay"
+            time.sleep(0.05)
     world.worker.name = RENAMED
     db.session.commit()
     yield
