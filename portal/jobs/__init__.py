@@ -160,6 +160,11 @@ def _acquire(key: str, lock_seconds: int) -> bool:
     return False
 
 
+def scheduled_minute() -> datetime:
+    """The minute a scheduled run belongs to: the slot every scheduler firing then agrees on."""
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
 def periodic_job(schedule: Callable[[datetime], bool], *, lock: str, lock_seconds: int = 3600,
                  retries: int = 0, label: Any = None) -> Callable:
     """Schedule ``func`` (no arguments) with a crontab; each scheduled minute runs once, never overlapping.
@@ -168,8 +173,7 @@ def periodic_job(schedule: Callable[[datetime], bool], *, lock: str, lock_second
 
     def decorator(func: Callable[..., Any]):
         def scheduled() -> Any:
-            slot = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-            return run_once_per_slot(lock, slot, lock_seconds=lock_seconds)(func)()
+            return run_once_per_slot(lock, scheduled_minute(), lock_seconds=lock_seconds)(func)()
 
         scheduled.__name__ = func.__name__
         scheduled.__qualname__ = func.__qualname__

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime, timezone
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -64,11 +65,13 @@ def test_every_kind_of_witness_receives_the_head_and_failures_are_retried(app, w
         server.server_close()
 
 
-def test_the_hourly_job_publishes_once_per_slot_to_the_witnesses(app, world, witness_dir):
+def test_the_hourly_job_publishes_once_per_slot_to_the_witnesses(app, world, witness_dir, monkeypatch):
     from portal.evidence.jobs import publish_hourly
     from portal.jobs import queue
 
     queue.storage.flush_all()  # this hour's slot may be claimed by the other engine's run
+    # Both runs fire in one minute, as two schedulers would (the clock may pass a minute between them).
+    monkeypatch.setattr("portal.jobs.scheduled_minute", lambda: datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc))
     append_event("profile_viewed", employee_id=world.worker.id, actor_user_id=None, origin=SYSTEM)
     db.session.commit()
     assert "head of size 3" in publish_hourly.call_local()  # the witness added, the identity event and the view
