@@ -105,6 +105,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def menu(page: Page) -> Locator:
     """The main navigation, opening the phone menu (a <details>) first when it is closed."""
+    page.wait_for_load_state("load")  # the stylesheet applied: it hides the menu's button on a wide screen
     summary = page.locator("details.menu > summary")
     if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
         summary.click()
