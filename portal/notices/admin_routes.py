@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -109,6 +110,16 @@ def _filter() -> records.DeliveryFilter:
     )
 
 
+class VersionLine(NamedTuple):
+    """One version as the notice's page lists it."""
+
+    number: int
+    created_at: datetime
+    sha256: str
+    change_kind: str | None
+    change_note: str | None
+
+
 def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
                  status: int = 200, departments_stamp: str | None = None, criteria: records.DeliveryFilter | None = None,
                  today: date | None = None, counted: dict[str, int] | None = None) -> Response:
@@ -128,7 +139,14 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
             push = kept_form(PUSH_FORM, (notice.id, shown, due), lambda: _push_form(shown), notice_id=notice.id)
         else:
             push = form_fragment(PUSH_FORM, push_form, notice_id=notice.id)
-        return {"html": body_html(notice.newest, locale), "filters_html": filters, "push_html": push}
+        newest = notice.newest
+        heading = kept_fragment(
+            "notices/admin/_notice_heading.html", notice_id=notice.id, key=notice.key,
+            validity_months=notice.validity_months, title=newest.title(locale), newest_number=newest.number,
+            html=body_html(newest, locale),
+            versions=tuple(VersionLine(v.number, v.created_at, v.sha256, v.change_kind, v.change_note)
+                           for v in reversed(notice.versions)))
+        return {"heading_html": heading, "filters_html": filters, "push_html": push}
 
     return page_or_fragment(
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,

@@ -65,12 +65,16 @@ def test_bad_notice_input_is_422_on_the_field(client, world, data, field):
 def test_editing_the_text_makes_a_new_version_and_the_same_text_does_not(client, world, version, english):
     login(client, "hr")
     edit = f"/records/notices/{version.notice_id}/edit"
+    before = client.get(f"/records/notices/{version.notice_id}").get_data(as_text=True)  # its heading drawn and kept
+    assert "The text of version 1" in before and "请保存病历" not in before
     assert TITLE["en"] in client.get(edit).get_data(as_text=True)  # the form starts from the newest text
     changed = post_form(client, edit, {**FORM, "body_zh": BODY["zh_CN"] + "\n\n请保存病历。"})
     assert changed.status_code == 303
     same = post_form(client, edit, {**FORM, "body_zh": BODY["zh_CN"] + "\r\n\r\n请保存病历。  "})
     assert same.status_code == 303
-    assert "The text is unchanged; it stays version 2." in client.get(same.headers["Location"]).get_data(as_text=True)
+    page = client.get(same.headers["Location"]).get_data(as_text=True)
+    assert "The text is unchanged; it stays version 2." in page
+    assert "The text of version 2" in page and "Version 1," in page and "Version 2," in page
     numbers = [v.number for v in db.session.query(NoticeVersion).order_by(NoticeVersion.number)]
     assert numbers == [1, 2] and len(events("notice_version_published")) == 2
     earlier = post_form(client, edit, FORM)  # back to version 1's text
