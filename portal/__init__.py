@@ -34,8 +34,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
 
     from portal import jobs, signals
-    from portal.web import errors, fragments, i18n, security, templating
+    from portal.web import csrf_tokens, errors, fragments, i18n, security, sessions, templating
 
+    app.session_interface = sessions.CheckedOnceSessionInterface()
+    csrf_tokens.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     fragments.init_app(app)

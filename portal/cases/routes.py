@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -26,6 +27,7 @@ from portal.notices.models import NoticeDelivery
 from portal.notices.operations import MyDelivery, own_scenario_deliveries
 from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
+from portal.web import layout
 
 bp = Blueprint("cases", __name__, url_prefix="/my-case")
 
@@ -54,7 +56,7 @@ def mine() -> str:
     locale = locale_code()
     rows = own_rows()
     if not rows:
-        return render_template("cases/mine.html", figures=None)
+        return render_template("cases/no_case.html")
     case_id, stamp, logged = rows[0][:3]
     case = MyCase(case_id, employee_id, current_user.employee.department_id)
     authorize("case.self", case)
@@ -66,7 +68,7 @@ def mine() -> str:
                          lambda: _figures(case, today, locale))
     notices = kept_fragment("cases/_mine_notices.html", locale=locale,
                             notices=[MyDelivery(*row[3:]) for row in rows if row[3] is not None])
-    return render_template("cases/mine.html", figures=figures, notices_html=notices)
+    return layout.page(_("My case"), figures, notices)
 
 
 class MyCase(NamedTuple):

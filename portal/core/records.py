@@ -11,6 +11,7 @@ import click
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.base import instance_state
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,17 +60,21 @@ def _key_positions(model: type) -> tuple[int, ...]:
 
 def record_from_columns(model: type[T], values: Sequence[Any], **related: Any) -> T:
     """A record of ``model`` from its table's columns in their order (read by a plain statement)
-    and ``related`` records, added to the session as stored, as a query would have loaded it: for
-    a read on every request, where the ORM's loading costs as much as the statement. The session
-    holds it (and ``related``) like any record: changes are written on flush, lazy attributes
-    load. When the session holds that row already, that record is returned unchanged."""
+    and ``related`` records (made by this function first), put in the session as stored, as a
+    query would have loaded it: for a read on every request, where the ORM's loading costs as much
+    as the statement. The session holds it like any record: changes are written on flush, lazy
+    attributes load. When the session holds that row already, that record is returned unchanged.
+
+    It is put in the session as ``Session.add`` puts a stored record, without ``add``'s walk
+    through every relationship for records to add with it (which cost as much again): the only
+    related records are ``related``, in the session already."""
     held = db.session.identity_map.get(identity_key(model, tuple(values[i] for i in _key_positions(model))))
     if held is not None:
         return held
     record = sa.inspect(model).class_manager.new_instance()
     record.__dict__.update(zip(_attribute_names(model), values), **related)
     make_transient_to_detached(record)
-    db.session.add(record)
+    db.session()._update_impl(instance_state(record))
     return record
 
 

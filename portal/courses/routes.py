@@ -30,6 +30,7 @@ from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html
+from portal.web import layout
 from portal.web.templating import as_text, timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
@@ -87,7 +88,7 @@ def index() -> str:
               for a in assignments]
     learning = kept_fragment("courses/_my_learning.html", assignments=assignments, states=states,
                              status_labels=as_text(status_labels()), locale=locale_code())
-    return render_template("courses/index.html", learning_html=learning)
+    return layout.page(_("My learning"), learning)
 
 
 @bp.get("/<slug>")
@@ -338,5 +339,4 @@ def receipt(number: str) -> str:
     standing = course_standing(later, record.validity_months, record.acknowledged_at, local_today())
     receipt_html = kept_fragment("courses/_receipt.html", record=record, course_title=version.snapshot["title"],
                                  standing=standing)
-    return render_template("courses/receipt.html", receipt_number=record.receipt_number, receipt_html=receipt_html,
-                           acknowledged_text=text)
+    return layout.page(f'{_("Receipt")} {record.receipt_number}', receipt_html, Markup("\n"), text)

@@ -34,6 +34,7 @@ from portal.web.errors import refuse
 from portal.web.fragments import kept_fragment
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.web import layout
 from portal.web.templating import as_text
 
 bp = Blueprint("notices", __name__, url_prefix="/notices", cli_group="notices")
@@ -77,7 +78,7 @@ def index() -> str:
                             sections=sections([operations.MyDelivery(*row) for row in own_rows()], today),
                             section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS),
                             locale=locale_code())
-    return render_template("notices/index.html", notices_html=notices)
+    return layout.page(_("My notices"), notices)
 
 
 @bp.get("/<int:delivery_id>")

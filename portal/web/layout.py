@@ -14,9 +14,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, session
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html, marker
@@ -39,6 +39,21 @@ def chrome() -> list[Markup]:
         values["unread_count"] = unread
     fixed = {"signed_in": signed_in, "marked_endpoint": key[5]} | ({} if unread else {"unread_count": 0})
     return kept_html(key, partial(draw, **fixed), **values, cut=CUT).split(CUT)
+
+
+def page(title: str, *content: Markup) -> Markup:
+    """A page whose content is drawn already (kept parts), in the layout: what ``base.html`` draws
+    around its ``title`` and ``content`` blocks, without drawing a template only to join them."""
+    top, after_title, before_content, bottom = chrome()
+    return Markup("").join((top, escape(title), after_title, flash_messages(), before_content, *content, bottom))
+
+
+def flash_messages() -> Markup:
+    """The messages flashed to this session (``_flashes.html``), which most pages have none of:
+    then nothing, without drawing the template."""
+    if "_flashes" not in session:  # asks without reading it: as the template asks
+        return Markup("")
+    return Markup(render_template("_flashes.html"))
 
 
 def draw(**values: Any) -> str:

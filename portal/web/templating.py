@@ -196,3 +196,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(cells)
     app.add_template_filter(json.loads, "fromjson")
     app.add_template_global(layout.chrome, "layout_chrome")
+    app.add_template_global(layout.flash_messages)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import url_for
+from flask import render_template_string, url_for
 from flask_babel import force_locale, gettext
 
 from markupsafe import Markup, escape
@@ -112,6 +112,7 @@ def test_the_kept_layout_equals_the_layout_drawn_afresh(app, client, world, monk
         kept = pages()
         with monkeypatch.context() as patched:
             patched.setitem(app.jinja_env.globals, "layout_chrome", _drawn_afresh)
+            patched.setattr(layout, "chrome", _drawn_afresh)  # pages joined in it without a template
             fresh = pages()
         assert len(kept) == len(fresh) > 0
         for kept_page, fresh_page in zip(kept, fresh):
@@ -134,6 +135,27 @@ def test_the_kept_layout_equals_the_layout_drawn_afresh(app, client, world, monk
             db.session.commit()
         compare(user.display_name)
         post_form(client, "/logout", {})
+
+
+def test_a_page_joined_in_the_layout_is_what_base_html_draws(app, client, world):
+    """``layout.page`` joins drawn content in the layout without a template: the same page as a
+    template extending ``base.html`` with that title and content, with and without a message."""
+    template = '{% extends "base.html" %}{% block title %}{{ title }}{% endblock %}{% block content %}{{ content }}{% endblock %}'
+    title, content = '工伤 <须知> & "说明"', Markup("<p>正文</p>")
+    login(client, "worker")
+    for flashed in (None, "已保存 <b>"):
+        drawn = []
+        for join in (lambda: render_template_string(template, title=title, content=content),
+                     lambda: layout.page(title, content)):
+            with client.session_transaction() as session:
+                session["_flashes"] = [("info", flashed)] if flashed else []
+                if not flashed:
+                    del session["_flashes"]
+            with app.test_request_context("/learning/", headers={"Cookie": f"session={client.get_cookie('session').value}"}):
+                drawn.append(str(join()))
+        assert drawn[0] == drawn[1]
+        assert (str(escape(flashed)) in drawn[1]) if flashed else 'class="flashes"' not in drawn[1]
+        assert f"<title>{escape(title)} · " in drawn[1] and "<p>正文</p>" in drawn[1]
 
 
 def test_a_kept_layout_carries_each_persons_own_token_name_and_count(app, world):

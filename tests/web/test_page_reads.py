@@ -92,3 +92,23 @@ def test_a_lesson_number_past_any_integer_is_not_found(app, client, assigned):
     login(client, "worker")
     assert client.get(f"/learning/{SLUG}/lessons/{10**30}").status_code == 404
     assert client.get(f"/learning/{SLUG}/lessons/{2**31}").status_code == 404
+
+
+def test_the_account_read_as_columns_is_held_by_the_session_as_if_loaded(app, world):
+    """``load_user`` makes the account and its employee from plain columns: the session holds both
+    as stored, a change to either is written on commit, and what was not read loads when asked."""
+    worker = world.user("worker")
+    session_id, department = f"{worker.id}:{worker.session_token}", world.machining.name_zh
+    db.session.commit()
+    db.session.remove()
+    with app.test_request_context("/learning/"):
+        account = load_user(session_id)
+        assert account in db.session and account.employee in db.session
+        assert not db.session.dirty and not db.session.new
+        assert account.employee.department.name_zh == department  # loads on demand
+        account.employee.preferred_locale = "en"
+        account.email_notifications = False
+        db.session.commit()
+    db.session.remove()
+    stored = world.user("worker")
+    assert stored.employee.preferred_locale == "en" and stored.email_notifications is False

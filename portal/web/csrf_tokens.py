@@ -1,0 +1,54 @@
+"""The session's CSRF token, signed once per process every few minutes instead of on every page.
+
+flask-wtf keeps a random token in the session and puts it in forms signed with a timestamp, signing
+it anew for every request that shows a form (every page: the layout carries it for htmx). The
+signed form stays valid as long as the session (``WTF_CSRF_TIME_LIMIT`` is None; with a limit, a
+reused one has at most ``REUSED_FOR`` less of it left), so a process reuses the one it signed last
+for that token for up to ``REUSED_FOR``: before a request, flask-wtf's per-request value is set
+from it, and every form, template and kept page takes it from there as before. What flask-wtf
+checks on a submit is unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Flask, Response, current_app, g, session
+
+REUSED_FOR = 300  # seconds
+KEPT_TOKENS = 4096  # per process
+_signed: dict[tuple[object, str, int], str] = {}
+_lock = threading.Lock()
+
+
+def _key(raw_token: str) -> tuple[object, str, int]:
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    return secret, raw_token, int(time.time() // REUSED_FOR)
+
+
+def _reuse_signed_token() -> None:
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    raw_token = session.get(field)
+    if raw_token is not None:
+        signed = _signed.get(_key(raw_token))
+        if signed is not None:
+            setattr(g, field, signed)
+
+
+def _remember_signed_token(response: Response) -> Response:
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    signed, raw_token = g.get(field), session.get(field)
+    if signed is not None and raw_token is not None:
+        key = _key(raw_token)
+        if key not in _signed:
+            with _lock:
+                if len(_signed) >= KEPT_TOKENS:
+                    _signed.clear()
+                _signed[key] = signed
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_reuse_signed_token)
+    app.after_request(_remember_signed_token)
