@@ -97,3 +97,14 @@ def test_a_request_that_fails_after_writing_leaves_nothing(app, client, world):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert client.get("/test/write-then-fail").status_code == 500
     assert db.session.execute(sa.select(Department.id).where(Department.code == "ORM")).first() is None
+
+
+def test_one_request_after_another_takes_the_connection_used_last(app):
+    """The pool hands out the connection returned last: the one whose statements are prepared
+    (a pool cycling through its connections would prepare each statement on each of them)."""
+    first, second = db.engine.connect(), db.engine.connect()
+    used_last = second.connection.dbapi_connection
+    first.close()
+    second.close()
+    with db.engine.connect() as again:
+        assert again.connection.dbapi_connection is used_last
