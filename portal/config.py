@@ -19,10 +19,7 @@ class ConfigurationError(RuntimeError):
 class DefaultConfig:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite under instance/
-    # The connection returned last is handed out first: on PostgreSQL each connection prepares the
-    # statements it runs (psycopg, from their fifth run) and keeps their plans, so one request after
-    # another reuses a warm connection instead of cycling through the pool, planning each anew.
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "pool_use_lifo": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     DATABASE_REPLICA_URL: str | None = None  # reports and exports read here when set (portal/core/replica.py)
     LANGUAGES = ("zh_CN", "en")
     BABEL_DEFAULT_LOCALE = "zh_CN"
@@ -87,6 +84,11 @@ def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'portal.sqlite3')}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # The connection returned last is handed out first: each connection prepares the statements
+        # it runs (psycopg, from their fifth run) and keeps their plans, so one request after another
+        # reuses a warm connection instead of cycling through the pool, planning each anew.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_use_lifo": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config["COURSES_DIR"]:
         from portal import PROJECT_ROOT
 

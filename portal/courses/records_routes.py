@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, current_actor, requires
+from portal.auth.policy import can
 from portal.core import tabular
 from portal.core.bounds import positive_int
 from portal.core.replica import reads_from_replica
@@ -89,7 +90,7 @@ def detail(slug: str) -> Response:
                  # every department's name: a manager's own row may lie outside their departments
                  "departments": department_choices(locale, visible_only=False, stamp=departments_stamp),
                  "status_labels": as_text(labels), "validity_states": tuple(Validity)},
-        course=course, criteria=criteria, status_labels=labels, contract_labels=CONTRACT_LABELS, locale=locale,
+        page_title=course.title(locale), can_assign=can(current_actor(), "course.assign"),
     )
 
 

@@ -154,7 +154,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
                  "table": records.deliveries(notice, criteria, today, counted, departments_stamp),
                  "departments": shown},
-        notice=notice, version=notice.newest, criteria=criteria, status_labels=STATUS_LABELS, locale=locale,
+        page_title=notice.newest.title(locale), version_number=notice.newest.number,
     )
 
 

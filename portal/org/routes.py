@@ -8,7 +8,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.access import authorize, requires
+from portal.auth.access import authorize, current_actor, requires
+from portal.auth.policy import can
 from portal.auth.forms import IssueResetLinkForm
 from portal.auth.models import User
 from portal.core.paging import sort_of
@@ -68,8 +69,7 @@ def employees() -> Response:
             status_labels=as_text(STATUS_LABELS))},
         listing={"criteria": criteria, "result": operations.visible_employees(criteria, locale, stamps),
                  "contract_labels": as_text(CONTRACT_LABELS)},
-        criteria=criteria,
-        **_labels(),
+        page_title=_("Employees"), can_add=can(current_actor(), "employee.edit"),
     )
 
 

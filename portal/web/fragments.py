@@ -149,7 +149,7 @@ def init_app(app: Any) -> None:
 def kept_fragment(template: str, **context: Any) -> Markup:
     """``template`` rendered with ``context`` alone, kept under it (with the language and mount point)."""
     key = (EXTENSION, template, locale_code(), frozen(context))
-    return kept(key, lambda: Markup(_render(template, context)), current_app.extensions[EXTENSION])
+    return kept(key, lambda: Markup(render_alone(template, context)), current_app.extensions[EXTENSION])
 
 
 def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: Any) -> Markup:
@@ -159,7 +159,7 @@ def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: 
     def draw() -> Markup:
         form = make_form()
         form.csrf_token.current_token = _TOKEN_SLOT
-        return Markup(_render(template, {**context, "form": form}))
+        return Markup(render_alone(template, {**context, "form": form}))
 
     html = kept((EXTENSION, template, locale_code(), frozen(key)), draw, current_app.extensions[EXTENSION])
     return Markup(str(html).replace(_TOKEN_SLOT, str(escape(generate_csrf()))))
@@ -167,10 +167,12 @@ def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: 
 
 def form_fragment(template: str, form: Any, **context: Any) -> Markup:
     """``template`` drawing ``form`` as the reader filled it (its input, its errors): never kept."""
-    return Markup(_render(template, {**context, "form": form}))
+    return Markup(render_alone(template, {**context, "form": form}))
 
 
-def _render(template: str, context: dict[str, Any]) -> str:
+def render_alone(template: str, context: dict[str, Any]) -> str:
+    """``template`` drawn from ``context`` alone: what a kept part is kept by (the request's own
+    state is refused, with a hint to pass it in)."""
     refused = {name: StrictUndefined(hint=f"{template} is kept by its arguments; pass {name} in", name=name)
                for name in REQUEST_STATE}
     return current_app.jinja_env.get_template(template).render({**refused, **context})

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, make_response, render_template, request
+from markupsafe import Markup
 
 from portal.web.fragments import kept_fragment
+from portal.web.layout import kept_page
 
 
 def is_htmx() -> bool:
@@ -30,13 +32,17 @@ def wants_fragment(target_id: str) -> bool:
 
 def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200,
                      page_only: Callable[[], dict[str, Any]] | None = None,
-                     listing: dict[str, Any] | None = None, **context: Any) -> Response:
+                     listing: dict[str, Any] | None = None, page_title: str | None = None, **context: Any) -> Response:
     """Render the whole page, or only the fragment when htmx targets ``target_id``. ``page_only``
     gives what only the whole page shows (a filter's choices, a form), so a fragment skips it.
 
     With ``listing`` (a list's rows, counts, page and filter), the fragment is drawn from those
     values alone and kept by them (``portal.web.fragments.kept_fragment``); the page shows it as
-    ``listing_html``."""
+    ``listing_html``.
+
+    With ``page_title``, ``page`` is the page's content alone, kept by the plain values of ``context``
+    with its drawn parts (``listing_html``, what ``page_only`` gives) put in, in the layout
+    (``portal.web.layout.kept_page``)."""
     whole = not wants_fragment(target_id)
     if listing is not None:
         context["listing_html"] = kept_fragment(fragment, **listing)
@@ -46,7 +52,12 @@ def page_or_fragment(page: str, fragment: str, target_id: str, status: int = 200
             return response
     if whole and page_only is not None:
         context.update(page_only())
-    response = make_response(render_template(page if whole else fragment, **context), status)
+    if whole and page_title is not None:
+        drawn = {name: value for name, value in context.items() if isinstance(value, Markup)}
+        fixed = {name: value for name, value in context.items() if name not in drawn}
+        response = make_response(kept_page(page_title, page, drawn, **fixed), status)
+    else:
+        response = make_response(render_template(page if whole else fragment, **context), status)
     response.vary.add("HX-Request")
     return response
 

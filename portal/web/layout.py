@@ -11,6 +11,7 @@ page's title, its messages and its content go between the layout's four stretche
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -18,6 +19,7 @@ from flask import render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from portal.web.fragments import frozen, render_alone
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html, marker
 from portal.web.templating import NAVIGATION, menu
@@ -46,6 +48,16 @@ def page(title: str, *content: Markup) -> Markup:
     around its ``title`` and ``content`` blocks, without drawing a template only to join them."""
     top, after_title, before_content, bottom = chrome()
     return Markup("").join((top, escape(title), after_title, flash_messages(), before_content, *content, bottom))
+
+
+def kept_page(title: str, template: str, drawn: Mapping[str, Markup], **fixed: Any) -> Markup:
+    """A page whose content is ``template`` (not extending ``base.html``) drawn from ``fixed``
+    alone, plain values it is kept by (with the language and the mount point), around ``drawn``,
+    its parts drawn already (kept fragments, mostly), which are put in at request time; in the
+    layout with ``title``. A list page draws its heading and sections once, not on every page."""
+    key = ("kept page", template, locale_code(), request.script_root, frozen(fixed))
+    content = kept_html(key, lambda **markers: render_alone(template, {**fixed, **markers}), **drawn)
+    return page(title, content)
 
 
 def flash_messages() -> Markup:

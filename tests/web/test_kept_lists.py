@@ -15,7 +15,9 @@ from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
 from portal.notices import rules as notice_rules
 from portal.notices.operations import acknowledge_notice, open_notice, push_notice, save_notice, shanghai_date
-from portal.web import fragments
+from markupsafe import Markup
+
+from portal.web import fragments, layout
 from tests.conftest import assign_course, login, post_form
 
 SLUG = "injury-basics"
@@ -26,13 +28,13 @@ MATRIX = f"/records/courses/{SLUG}"
 def drawn(monkeypatch) -> list[str]:
     """The templates drawn afresh (a kept table is not drawn again)."""
     calls: list[str] = []
-    render = fragments._render
+    render = fragments.render_alone
 
     def counting(template, context):
         calls.append(template)
         return render(template, context)
 
-    monkeypatch.setattr(fragments, "_render", counting)
+    monkeypatch.setattr(fragments, "render_alone", counting)
     return calls
 
 
@@ -83,6 +85,35 @@ def test_employee_list_shows_a_rename_at_once(client, world, drawn):
     db.session.commit()
     assert "李小强" in _body(client, "/employees", "employee-rows")
     assert drawn.count("org/_employee_rows.html") == 2
+
+
+SIGNED = re.compile(r"[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # a signed CSRF token
+
+
+def test_a_kept_list_page_is_the_page_drawn_afresh_for_each_reader(client, world, courses, monkeypatch):
+    """The matrix, the deliveries and the employee list keep their pages' headings and sections
+    (``layout.kept_page``): for HR, who may assign and add, and for a manager, who may not, after
+    the other's page was kept, each page equals the one drawn with nothing kept."""
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    push_notice(version, [world.worker], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    pages = {"hr": (MATRIX, "/employees", "/employees?q=李", f"/records/notices/{version.notice_id}"),
+             "manager": (MATRIX, "/employees")}
+    kept = {}
+    for username, paths in pages.items():
+        login(client, username)
+        for path in paths:
+            client.get(path)
+            kept[username, path] = client.get(path).get_data(as_text=True)
+            with monkeypatch.context() as patched:
+                patched.setattr(layout, "kept_html", lambda _key, draw, **values: Markup(draw(**values)))
+                fresh = client.get(path).get_data(as_text=True)
+            assert SIGNED.sub("T", kept[username, path]) == SIGNED.sub("T", fresh), (username, path)
+        post_form(client, "/logout", {})
+    assert 'id="assign-title"' in kept["hr", MATRIX] and 'id="assign-title"' not in kept["manager", MATRIX]
+    assert 'href="/employees/new"' in kept["hr", "/employees"] and 'href="/employees/new"' not in kept["manager", "/employees"]
+    assert "安全须知" in kept["hr", f"/records/notices/{version.notice_id}"]
 
 
 def test_kept_tables_hold_no_token_and_each_reader_sees_their_own(client, world, courses):
