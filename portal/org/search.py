@@ -226,6 +226,8 @@ def _written(dialect: str, prefix: bool, named: bool, values: Mapping[str, Any] 
     in_department = [Employee.department_id.in_(bound("search_departments", expanding=True))] if named else []
 
     def matches(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        if dialect == "sqlite":  # its LIKE ignores the case of ASCII letters, as ILIKE does
+            return column.like(like, escape="/")
         return column.ilike(like, escape="/")
 
     fields = [matches(Employee.name), matches(Employee.number), matches(Employee.phone)]
