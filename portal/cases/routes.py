@@ -19,7 +19,7 @@ from portal.cases.freshness import CASE_FIGURES
 from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
 from portal.core.kept import kept_under, stripe_stamp
-from portal.core.records import commit_keeping_loaded
+from portal.core.records import commit_keeping_loaded, joined_strings
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
 from portal.extensions import db
@@ -95,7 +95,7 @@ def _my_case_read() -> PageRead:
     order they were pushed. Read with the account."""
     employee = own_employee()
     views = operations.recent_views(employee, sa.bindparam("account_id")).subquery()
-    logged = sa.select(sa.func.aggregate_strings(views.c.body, operations.VIEWS_SEPARATOR)).scalar_subquery()
+    logged = sa.select(joined_strings(views.c.body, operations.VIEWS_SEPARATOR)).scalar_subquery()
     newest = (sa.select(InjuryCase.id.label("case_id"),
                         stripe_stamp(CASE_FIGURES.name, employee % CASE_FIGURES.stripes).label("stamp"),
                         logged.label("logged"))

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, request
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from portal.core.records import one_of
 from portal.core.upsert import insert_ignoring_conflicts
 from portal.extensions import db
 
@@ -197,7 +198,7 @@ def current_stamps(*names: str) -> tuple[str, ...] | None:
 def _stamps_of(names: tuple[str, ...]) -> sa.Select:
     """The statement reading these watches' stamps, built once (on the table: no ORM entity to load)."""
     table = KeptStamp.__table__
-    return sa.select(table.c.stamp).where(table.c.name.in_(names)).order_by(table.c.name, table.c.stripe)
+    return sa.select(table.c.stamp).where(one_of(table.c.name, names)).order_by(table.c.name, table.c.stripe)
 
 
 def _size(value: Any) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -35,6 +35,20 @@ class HasSnapshot:
 def _parsed_snapshot(text: str) -> dict[str, Any]:
     """Versions never change, and a page lists or shows the same few again and again."""
     return json.loads(text)
+
+
+def one_of(column: sa.ColumnElement[Any], values: Iterable[Any]) -> sa.ColumnElement[bool]:
+    """``column IN (values)``, each value a parameter of its own, for a statement built once and run
+    on every request: SQLAlchemy writes a list parameter's values into the statement's text at every
+    run (a rewrite of the whole statement's text, as long as a small statement takes to run)."""
+    listed = [sa.literal(value, column.type) for value in values]
+    return column.in_(listed) if listed else sa.false()
+
+
+def joined_strings(expression: sa.ColumnElement[str], separator: str) -> sa.ColumnElement[str]:
+    """The strings of ``expression`` joined with ``separator`` (an aggregate), the separator written
+    into the statement once (SQLAlchemy writes it in at every run: see ``one_of``)."""
+    return sa.func.aggregate_strings(expression, sa.literal_column("'" + separator.replace("'", "''") + "'"))
 
 
 def plain_rows(statement: sa.Select, params: dict[str, Any]) -> sa.CursorResult[Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from portal.core.records import joined_strings
 from portal.extensions import db
 
 
@@ -170,7 +171,7 @@ def counts_column(grouped: sa.Select | sa.CompoundSelect) -> sa.ScalarSelect:
     come with the statement that reads its course or notice (``grouped`` correlated on it): one
     statement fewer per page. :func:`counts_in` reads the column back."""
     rows = grouped.subquery()
-    return sa.select(sa.func.aggregate_strings(rows.c.state + " " + sa.cast(rows.c.n, sa.String), ",")).scalar_subquery()
+    return sa.select(joined_strings(rows.c.state + " " + sa.cast(rows.c.n, sa.String), ",")).scalar_subquery()
 
 
 def counts_in(column: str | None) -> dict[str, int]:

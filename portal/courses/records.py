@@ -16,7 +16,7 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseSta
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
-from portal.core.records import record_from_columns
+from portal.core.records import one_of, record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
                                  without_index)
 from portal.core.paging import Page, Sort
@@ -202,14 +202,14 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
     counted = sa.select(tally.course_id, status.label("state"), sa.func.sum(tally.n).label("n")).where(*tallied)
     if not extent.everyone:
-        counted = counted.where(tally.department_id.in_(extent.department_ids))
+        counted = counted.where(one_of(tally.department_id, extent.department_ids))
     parts = [counted.group_by(tally.course_id, status)]
     if not extent.everyone and extent.employee_id is not None:
         live_status = status_expression(today)
         parts.append(sa.select(Assignment.course_id, live_status, sa.func.count()).select_from(Assignment)
                      .join(Employee, Employee.id == Assignment.employee_id)
                      .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
-                            Employee.department_id.not_in(extent.department_ids))
+                            sa.not_(one_of(Employee.department_id, extent.department_ids)))
                      .group_by(Assignment.course_id, live_status))
     if within is not None:
         parts = [part.correlate(within) for part in parts]

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
 from portal.auth.figures import PageRead, own_employee
-from portal.core.records import HasSnapshot, add_once, store_values
+from portal.core.records import HasSnapshot, add_once, one_of, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -210,7 +210,7 @@ def own_scenario_deliveries(scenarios: Iterable[str]) -> sa.Select:
     :func:`my_deliveries_read` gives them, with when each was pushed last (they are shown in that order)."""
     return (sa.select(*my_deliveries_read().statement.selected_columns, NoticeDelivery.pushed_at)
             .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
-            .where(NoticeDelivery.employee_id == own_employee(), NoticeDelivery.scenario.in_(list(scenarios))))
+            .where(NoticeDelivery.employee_id == own_employee(), one_of(NoticeDelivery.scenario, scenarios)))
 
 
 def my_delivery(delivery_id: int, employee_id: int) -> NoticeDelivery | None:

@@ -13,6 +13,7 @@ from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
 from portal.core.kept import KeptStamp, current_stamps, kept_under, kept_while, watch
 from portal.core.listing import Ordering, Walk, built, paginate, sort_keys
+from portal.core.records import one_of
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -141,7 +142,7 @@ def _headcount(criteria: EmployeeFilter, extent: Reach, key: Hashable) -> int:
     def counted() -> sa.Select:
         tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
         own = sa.select(sa.func.count()).select_from(Employee).where(
-            Employee.id == extent.employee_id, Employee.department_id.not_in(extent.department_ids))
+            Employee.id == extent.employee_id, sa.not_(one_of(Employee.department_id, extent.department_ids)))
         if criteria.department_id:
             tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
             own = own.where(Employee.department_id == criteria.department_id)
@@ -150,7 +151,7 @@ def _headcount(criteria: EmployeeFilter, extent: Reach, key: Hashable) -> int:
             own = own.where(Employee.status == criteria.status)
         if extent.everyone:
             return tallied
-        tallied = tallied.where(EmployeeCount.department_id.in_(extent.department_ids))
+        tallied = tallied.where(one_of(EmployeeCount.department_id, extent.department_ids))
         if extent.employee_id is None:
             return tallied
         return sa.select(tallied.scalar_subquery() + own.scalar_subquery())

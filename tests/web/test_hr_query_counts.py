@@ -24,7 +24,7 @@ from portal.org.models import Employee
 from portal.workbench import operations as workbench
 from portal.workbench.operations import scan
 from portal.core.kept import kept_parts
-from tests.conftest import assign_course, counted_statements, login, post_form
+from tests.conftest import _engine_events, assign_course, counted_statements, login, post_form
 from tests.web.cases.conftest import open_case_for
 from tests.web.cases.route_expectations import prepare_cases
 from tests.web.test_query_counts import _statements as statements_of
@@ -241,3 +241,32 @@ def test_the_matrix_and_the_deliveries_read_their_counts_with_the_course_or_noti
     assert len(statements) == 3
     assert "未开始</span> 2" in body and "已确认</span> 0" in body  # the outsider and themself, not the worker
     assert "赵经理" in body and "陈晓雨" in body and "李强" not in body
+
+
+def test_no_statement_of_a_page_is_rewritten_when_it_runs(client, world, courses):
+    """A list of values bound as one parameter, or a value SQLAlchemy writes into the statement at
+    run time, has the whole statement's text rewritten at every run (``one_of``,
+    ``joined_strings``): the statements of the pages' every visit bind each value apart."""
+    prepare_cases(world)
+    open_case_for(world.worker)
+    assign_course(courses["injury-basics"], world.worker)
+    assign_course(courses["injury-basics"], world.outsider)
+    notice = db.session.execute(sa.select(Notice).order_by(Notice.id)).scalars().first()
+    push_notice(notice.versions[-1], [world.outsider, world.worker], TODAY, None, SYSTEM)
+    db.session.commit()
+    pages = {"worker": ("/learning/", "/notices/", "/my-case/"),
+             "hr": (MATRIX, f"{MATRIX}?q=员工", f"/records/notices/{notice.id}", "/employees", "/employees?q=李",
+                    "/workbench/", "/records/cases/"),
+             "manager": (MATRIX, "/employees")}
+    compiled = []
+    for username, paths in pages.items():
+        login(client, username)
+        for path in paths:
+            client.get(path)  # what the first visit computes is kept (my case's figures load with the ORM)
+            with _engine_events("before_cursor_execute", lambda *args: args[4].compiled) as run:
+                assert client.get(path).status_code == 200, path
+            compiled += run
+        post_form(client, "/logout", {})
+    assert len(compiled) >= 12
+    rewritten = {c.string for c in compiled if c is not None and "POSTCOMPILE" in c.string}
+    assert not rewritten, rewritten
