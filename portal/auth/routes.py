@@ -39,12 +39,13 @@ _TOKEN = list(_USERS.columns).index(_USERS.c.session_token)
 _ACCOUNT_WIDTH = len(_USERS.columns) + len(_EMPLOYEES.columns)
 
 
-def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) -> sa.Select:
+def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) -> sa.Select | sa.CompoundSelect:
     """The account's and its employee's columns (every signed-in page reads them: locale, menu,
-    names), ``figures``, and with them the rows of ``page`` (its endpoint) if it registered a read:
-    one row per page row (the account's columns on each), the page's columns last, then their
-    position. Built once per shape: SQLAlchemy then reuses its compiled form without rebuilding
-    its key."""
+    names), ``figures``, and after them the rows of ``page`` (its endpoint) if it registered a read:
+    the account's row first, its page columns empty, then one row per page row, its account
+    columns empty (so they are converted once, not once per page row), the page's columns last,
+    then their position. Built once per shape: SQLAlchemy then reuses its compiled form without
+    rebuilding its key."""
     key = (tuple(figures), page)
     statement = _account_statements.get(key)
     if statement is None:
@@ -52,16 +53,21 @@ def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) ->
                    .select_from(_USERS.outerjoin(_EMPLOYEES, _EMPLOYEES.c.id == _USERS.c.employee_id))
                    .where(_USERS.c.id == sa.bindparam("account_id")))
         if page is not None:
-            # The account with its figures as one row (the limit keeps both engines from folding it
-            # into the join, which would compute the figures once per page row), then the page's rows.
             read = PAGE_READS[page]
-            one = account.limit(1).subquery("account")
             rows = read.statement.add_columns(
                 sa.func.row_number().over(order_by=read.order_by or None).label("page_position")).subquery("page")
-            account = (sa.select(*one.columns, *rows.columns).select_from(one.outerjoin(rows, sa.true()))
-                       .order_by(rows.c.page_position))
+            page_columns = list(rows.columns)[:-1]
+            account = sa.union_all(
+                account.add_columns(*_empty(page_columns), sa.literal_column("0", sa.Integer).label("page_position")),
+                sa.select(*_empty(account.selected_columns), *rows.columns))
+            account = account.order_by(account.selected_columns.page_position)
         statement = _account_statements[key] = account
     return statement
+
+
+def _empty(columns: Any) -> list[sa.ColumnElement[Any]]:
+    """A NULL of each column's type, so that the other part's values of a union are read as that type."""
+    return [sa.cast(sa.null(), column.type) for column in columns]
 
 
 @login_manager.user_loader
@@ -89,7 +95,7 @@ def load_user(user_id: str) -> User | None:
     keep_figures(user, dict(zip(figures, first[_ACCOUNT_WIDTH:_ACCOUNT_WIDTH + len(figures)])))
     if page is not None:
         start = _ACCOUNT_WIDTH + len(figures)
-        keep_page_rows(user, page, [tuple(row[start:-1]) for row in rows if row[-1] is not None])
+        keep_page_rows(user, page, [tuple(row[start:-1]) for row in rows[1:]])
     return user
 
 

@@ -7,9 +7,9 @@ deallocates them on the server) whenever a transaction is rolled back, and a req
 read ends its transaction with a rollback. So nothing stayed prepared from one request to the next.
 
 For a transaction that wrote nothing, COMMIT and ROLLBACK end it alike. A transaction counts as
-read-only while every statement it ran was a SELECT that SQLAlchemy compiled; anything else (a
-flush, an INSERT, UPDATE or DELETE, a text statement, a savepoint, DDL) marks it and it is rolled
-back exactly as before.
+read-only while every statement it ran was a SELECT (or a union of SELECTs) that SQLAlchemy
+compiled; anything else (a flush, an INSERT, UPDATE or DELETE, a text statement, a savepoint,
+DDL) marks it and it is rolled back exactly as before.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _begin(connection: sa.Connection) -> None:
 def _before_cursor_execute(connection: sa.Connection, _cursor: Any, _statement: str, _parameters: Any,
                            context: Any, executemany: bool) -> None:
     compiled = getattr(context, "compiled", None)
-    if executemany or compiled is None or not isinstance(compiled.statement, sa.Select):
+    if executemany or compiled is None or not isinstance(compiled.statement, (sa.Select, sa.CompoundSelect)):
         connection.info[WROTE] = True
 
 
