@@ -19,6 +19,7 @@ from portal.cases.freshness import CASE_FIGURES
 from portal.cases.models import InjuryCase
 from portal.cases.presenters import helpers
 from portal.core.kept import kept_under, stripe_stamp
+from portal.core.listing import written
 from portal.core.records import commit_keeping_loaded, joined_strings
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
@@ -100,7 +101,7 @@ def _my_case_read() -> PageRead:
                         stripe_stamp(CASE_FIGURES.name, employee % CASE_FIGURES.stripes).label("stamp"),
                         logged.label("logged"))
               .where(InjuryCase.employee_id == employee)
-              .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(1).subquery("newest"))
+              .order_by(InjuryCase.accident_date.desc(), InjuryCase.id.desc()).limit(written(1)).subquery("newest"))
     notices = own_scenario_deliveries(CASE_NOTICES).subquery("notices")
     return PageRead(
         sa.select(newest.c.case_id, newest.c.stamp, newest.c.logged, notices.c.id, notices.c.due_date,

@@ -211,12 +211,19 @@ def _walk_edge(ordering: Ordering, values: Sequence[Any] | None, reverse: bool) 
     last value when fewer remain), as a range the walk's index scan ends at."""
     first = ordering.keys[0]
     column, forward = first.expression, first.descending == reverse
-    ahead = sa.select(column).order_by(column.asc() if forward else column.desc()).offset(WALKED_ROWS).limit(1)
+    ahead = sa.select(column).order_by(column.asc() if forward else column.desc()).offset(written(WALKED_ROWS)).limit(written(1))
     if values:
         ahead = ahead.where(column >= values[0] if forward else column <= values[0])
     last = sa.select((sa.func.max if forward else sa.func.min)(column))
     edge = sa.func.coalesce(ahead.scalar_subquery(), last.scalar_subquery())
     return column <= edge if forward else column >= edge
+
+
+def written(number: int) -> sa.ColumnElement[int]:
+    """A LIMIT or OFFSET written into a statement built once per shape, not bound: PostgreSQL plans a
+    prepared statement once for all runs only when the plan does not depend on its parameters,
+    and with the limit a parameter the plan for any limit looked dearer than one per run."""
+    return sa.literal_column(str(int(number)), sa.Integer)
 
 
 def built(key: Hashable | None, build: Callable[[], T]) -> T:
@@ -279,12 +286,12 @@ def paginate(
         parameters = cursor if beyond else given
         if walk is None:
             statement = built(shape and (shape, reverse, limit, offset, beyond),
-                              lambda: ordered(reverse, beyond).limit(limit).offset(offset))
+                              lambda: ordered(reverse, beyond).limit(written(limit)).offset(written(offset)))
             return _rows(session, statement, parameters, not scalars)
         walked = shape and (shape, reverse, limit, offset, beyond, WALKED_ROWS)
         if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
             rows = _rows(session, built(walked and (walked, "walk"), lambda: ordered(
-                reverse, beyond, walk.each, _walk_edge(ordering, bound if beyond else None, reverse)).limit(limit)),
+                reverse, beyond, walk.each, _walk_edge(ordering, bound if beyond else None, reverse)).limit(written(limit))),
                 parameters, not scalars)
             if len(rows) == limit:
                 return rows
@@ -321,12 +328,12 @@ def _matches_page(session: Session, found: sa.Select[Any], ordering: Ordering, r
                   offset: int) -> sa.Select[Any]:
     """A page of the rows ``found`` reads from an index of the matches, sorted."""
     if session.get_bind().dialect.name == "sqlite":
-        return found.limit(limit).offset(offset)
+        return found.limit(written(limit)).offset(written(offset))
     # The matches read apart (OFFSET 0 keeps the subquery whole), then sorted: given the page's
     # order, PostgreSQL walked that index again, checking every row, however far the matches lay.
-    matches = found.order_by(None).offset(0).subquery()
+    matches = found.order_by(None).offset(written(0)).subquery()
     order = [Key(matches.c[f"_key{i}"], k.descending, k.nulls_low).clause(reverse) for i, k in enumerate(ordering.keys)]
-    return sa.select(*matches.c).order_by(*order).limit(limit).offset(offset)
+    return sa.select(*matches.c).order_by(*order).limit(written(limit)).offset(written(offset))
 
 
 def _rows(session: Session, stmt: sa.Select[Any], parameters: Mapping[str, Any], plain: bool) -> list[Any]:

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 
 from portal.auth.models import User
 from portal.core.kept import kept_under
-from portal.core.listing import built
+from portal.core.listing import built, written
 from portal.extensions import db
 from portal.org.models import Department, Employee
 
@@ -87,7 +87,7 @@ class Found:
             stmt = stmt.join(_SQLITE_TABLE, _SQLITE_TABLE.c.rowid == Employee.id).where(self.match)
         else:
             stmt = stmt.where(self.indexed)
-        return stmt.order_by(None).limit(COUNTED_MATCHES + 1).subquery()
+        return stmt.order_by(None).limit(written(COUNTED_MATCHES + 1)).subquery()
 
     def key(self, *names: Hashable) -> tuple[Hashable, ...]:
         """A statement's ``built`` key: ``names`` and what a search's statements are built from."""
