@@ -15,6 +15,8 @@ import threading
 import time
 
 from flask import Flask, Response, current_app, g, session
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 REUSED_FOR = 300  # seconds
 KEPT_TOKENS = 4096  # per process
@@ -41,12 +43,22 @@ def _remember_signed_token(response: Response) -> Response:
     signed, raw_token = g.get(field), session.get(field)
     if signed is not None and raw_token is not None:
         key = _key(raw_token)
-        if key not in _signed:
+        if key not in _signed and _is_the_sessions(signed):
             with _lock:
                 if len(_signed) >= KEPT_TOKENS:
                     _signed.clear()
                 _signed[key] = signed
     return response
+
+
+def _is_the_sessions(signed: str) -> bool:
+    """Whether ``signed`` is the session's token as it stands: a view that changed the session after
+    the token was signed (signing in starts a fresh one) leaves an older one in flask-wtf's value."""
+    try:
+        validate_csrf(signed)
+    except ValidationError:
+        return False
+    return True
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 
-from flask import request
+from flask import g, request, session
 from itsdangerous import URLSafeTimedSerializer
 
 from portal.web import csrf_tokens, sessions
@@ -111,3 +111,17 @@ def test_a_token_is_signed_anew_after_the_reuse_window(client, world, monkeypatc
     assert len(signed) == 1
     for token in (first, second):  # both stay valid for the session
         assert client.post("/locale", data={"csrf_token": token, "locale": "en", "next": "/"}).status_code in (302, 303)
+
+
+def test_a_token_signed_before_the_session_changed_is_not_reused(app, client, world):
+    """Signing in starts a fresh session (a new token) after the request's token was signed: the old
+    one is not remembered for the new session's token."""
+    login(client, "worker")
+    client.get("/learning/")
+    old = HTMX_TOKEN.search(client.get("/learning/").get_data(as_text=True)).group(1)
+    cookie = client.get_cookie("session").value
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        session["csrf_token"] = "a fresh session's token"
+        g.csrf_token = old
+        csrf_tokens._remember_signed_token(app.response_class())
+        assert csrf_tokens._key("a fresh session's token") not in csrf_tokens._signed
