@@ -63,7 +63,7 @@ def kept_page(title: str, template: str, drawn: Mapping[str, Markup], **fixed: A
 def flash_messages() -> Markup:
     """The messages flashed to this session (``_flashes.html``), which most pages have none of:
     then nothing, without drawing the template."""
-    if "_flashes" not in session:  # asks without reading it: as the template asks
+    if "_flashes" not in session:  # ``in`` does not mark the session as read, nor did the template
         return Markup("")
     return Markup(render_template("_flashes.html"))
 

@@ -2,7 +2,7 @@
 
 A signed-in person sends the same session cookie with every request until the session changes.
 Checking it (its key derived by HMAC, its signature by HMAC, then decompressed and parsed) cost a
-tenth of what a signed-in page costs beyond a bare request. So the content of a cookie that passed
+sixth of what a signed-in page cost beyond a bare request. So the content of a cookie that passed
 the check is kept by the cookie's exact text, with the time it was signed: the same text again is
 the same signed content, and it is taken as it was while the session's lifetime from that time has
 not passed. A cookie that fails the check is never kept, so a forged or altered one is checked in
