@@ -159,8 +159,9 @@ def _lesson_page(slug: str, version: CourseVersion | ShownVersion, number: int, 
             "total": len(version.snapshot["lessons"]), "html": lesson_html(current), "form": ReadForm(),
             "minimum_seconds": minimum_seconds, "read_at": read_at, "too_soon": too_soon, **values})
 
+    shown = dict(page_title=current["title"], slug=slug, course_title=page["course_title"])
     if too_soon:
-        response = page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=Markup(reader()), **page)
+        response = page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=Markup(reader()), **shown)
         response.status_code = 422
         return response
     # Without a refusal, the reader shows only what the version, the lesson, its reading time, the
@@ -169,7 +170,7 @@ def _lesson_page(slug: str, version: CourseVersion | ShownVersion, number: int, 
     key = ("courses/_lesson_reader.html", version.id, number, slug, minimum_seconds, read_at is not None,
            locale_code(), request.script_root)
     kept = kept_html(key, reader, **({"read_at": read_at} if read_at else {}))
-    return page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=kept, **page)
+    return page_or_fragment("courses/lesson.html", "_kept.html", "lesson-reader", kept=kept, **shown)
 
 
 def _reading_scale() -> float:
@@ -222,17 +223,19 @@ def quiz(slug: str) -> Response:
         except operations.UnknownAnswer:
             refuse(400, _("The answers name options this quiz does not have. Reload the quiz and answer again."))
         answered.update(result=result, chosen=chosen)
-        return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=course.slug,
-                                course_title=version.snapshot["title"],
-                                kept=Markup(render_template("courses/_quiz.html", **answered)))
+        return _quiz_page(course.slug, version.snapshot["title"], Markup(render_template("courses/_quiz.html", **answered)))
     # Unanswered, the quiz shows only what the version, the course's pass mark, the language and
     # the mount point give: drawn once and kept, with the request's CSRF token put in. The version
     # drawn is the one named in the key (read by its id), whatever is published meanwhile.
     facts = _my_facts()
     key = ("courses/_quiz.html", facts.version_id, facts.slug, facts.pass_mark, locale_code(), request.script_root)
     kept = kept_html(key, lambda: render_template("courses/_quiz.html", **context(facts, ShownVersion.of(facts))))
-    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", slug=facts.slug,
-                            course_title=_snapshot(facts.version_id)["title"], kept=kept)
+    return _quiz_page(facts.slug, _snapshot(facts.version_id)["title"], kept)
+
+
+def _quiz_page(slug: str, course_title: str, quiz: Markup) -> Response:
+    return page_or_fragment("courses/quiz.html", "_kept.html", "quiz", page_title=f'{_("Quiz")} · {course_title}',
+                            slug=slug, course_title=course_title, kept=quiz)
 
 
 @bp.route("/<slug>/acknowledge", methods=["GET", "POST"])

@@ -91,15 +91,19 @@ SIGNED = re.compile(r"[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}"
 
 
 def test_a_kept_list_page_is_the_page_drawn_afresh_for_each_reader(client, world, courses, monkeypatch):
-    """The matrix, the deliveries and the employee list keep their pages' headings and sections
-    (``layout.kept_page``): for HR, who may assign and add, and for a manager, who may not, after
-    the other's page was kept, each page equals the one drawn with nothing kept."""
+    """The matrix, the deliveries, the employee list, a lesson and the quiz keep their pages'
+    headings and sections (``layout.kept_page``): for HR, who may assign and add, for a manager, who
+    may not, after the other's page was kept, and for a worker, each page equals the one drawn with
+    nothing kept."""
     hr = world.user("hr").id
     version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
     push_notice(version, [world.worker], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
     db.session.commit()
+    assign_course(courses[SLUG], world.worker)
+    db.session.commit()
     pages = {"hr": (MATRIX, "/employees", "/employees?q=李", f"/records/notices/{version.notice_id}"),
-             "manager": (MATRIX, "/employees")}
+             "manager": (MATRIX, "/employees"),
+             "worker": (f"/learning/{SLUG}/lessons/1", f"/learning/{SLUG}/quiz")}
     kept = {}
     for username, paths in pages.items():
         login(client, username)
@@ -114,6 +118,7 @@ def test_a_kept_list_page_is_the_page_drawn_afresh_for_each_reader(client, world
     assert 'id="assign-title"' in kept["hr", MATRIX] and 'id="assign-title"' not in kept["manager", MATRIX]
     assert 'href="/employees/new"' in kept["hr", "/employees"] and 'href="/employees/new"' not in kept["manager", "/employees"]
     assert "安全须知" in kept["hr", f"/records/notices/{version.notice_id}"]
+    assert f'href="/learning/{SLUG}"' in kept["worker", f"/learning/{SLUG}/quiz"]
 
 
 def test_kept_tables_hold_no_token_and_each_reader_sees_their_own(client, world, courses):
