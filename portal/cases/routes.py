@@ -26,6 +26,7 @@ from portal.evidence.web import request_origin
 from portal.extensions import db
 from portal.notices.models import NoticeDelivery
 from portal.notices.operations import MyDelivery, own_scenario_deliveries
+from portal.notices.presenters import version_titles
 from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
 from portal.web import layout
@@ -67,8 +68,8 @@ def mine() -> str:
     today = local_today()
     figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
                          lambda: _figures(case, today, locale))
-    notices = kept_fragment("cases/_mine_notices.html", locale=locale,
-                            notices=[MyDelivery(*row[3:]) for row in rows if row[3] is not None])
+    delivered = [MyDelivery(*row[3:]) for row in rows if row[3] is not None]
+    notices = kept_fragment("cases/_mine_notices.html", notices=delivered, titles=version_titles(delivered, locale))
     return layout.page(_("My case"), figures, notices)
 
 
@@ -105,7 +106,7 @@ def _my_case_read() -> PageRead:
     notices = own_scenario_deliveries(CASE_NOTICES).subquery("notices")
     return PageRead(
         sa.select(newest.c.case_id, newest.c.stamp, newest.c.logged, notices.c.id, notices.c.due_date,
-                  notices.c.first_opened_at, notices.c.acknowledged_at, notices.c.snapshot_json)
+                  notices.c.first_opened_at, notices.c.acknowledged_at, notices.c.version_id)
         .select_from(newest.outerjoin(notices, sa.true())),
         order_by=(notices.c.pushed_at, notices.c.id),
         parameters=lambda _view_args: {"since": operations.view_log_since()})

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.rules import receipt_number, typed_name_matches
 from portal.auth.figures import PageRead, own_employee
-from portal.core.records import HasSnapshot, add_once, one_of, store_values
+from portal.core.records import add_once, one_of, store_values
 from portal.evidence.ledger import ContentRef, Origin, append_event
 from portal.extensions import db
 from portal.lifecycle.rules import ChangeKind, diff_summary
@@ -180,17 +180,16 @@ def push_scenario_notice(
 
 
 @dataclass
-class MyDelivery(HasSnapshot):
-    """One line of "My notices": a delivery and its version's text (parsed once per text)."""
+class MyDelivery:
+    """One line of "My notices": a delivery and the version it delivered (whose title a page takes
+    from ``portal.notices.presenters.version_titles``: a version never changes, so its text need
+    not come with every reading of the list)."""
 
     id: int
     due_date: date
     first_opened_at: datetime | None
     acknowledged_at: datetime | None
-    snapshot_json: str
-
-    shown_locale = NoticeVersion.shown_locale  # the version's title in a language, as the version shows it
-    title = NoticeVersion.title
+    version_id: int
 
 
 @cache
@@ -199,8 +198,7 @@ def my_deliveries_read() -> PageRead:
     plain rows (a list page loads no records), read with the account."""
     return PageRead(
         sa.select(NoticeDelivery.id, NoticeDelivery.due_date, NoticeDelivery.first_opened_at,
-                  NoticeDelivery.acknowledged_at, NoticeVersion.snapshot_json)
-        .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
+                  NoticeDelivery.acknowledged_at, NoticeDelivery.version_id)
         .where(NoticeDelivery.employee_id == own_employee()),
         order_by=(NoticeDelivery.acknowledged_at.is_not(None), NoticeDelivery.due_date, NoticeDelivery.id.desc()))
 
@@ -209,7 +207,6 @@ def own_scenario_deliveries(scenarios: Iterable[str]) -> sa.Select:
     """The notices of ``scenarios`` delivered to the signed-in employee (:func:`own_employee`), as
     :func:`my_deliveries_read` gives them, with when each was pushed last (they are shown in that order)."""
     return (sa.select(*my_deliveries_read().statement.selected_columns, NoticeDelivery.pushed_at)
-            .join(NoticeVersion, NoticeVersion.id == NoticeDelivery.version_id)
             .where(NoticeDelivery.employee_id == own_employee(), one_of(NoticeDelivery.scenario, scenarios)))
 
 

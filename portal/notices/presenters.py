@@ -7,9 +7,13 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal.core.records import one_of
 from portal.courses.content import render_markdown
+from portal.extensions import db
 from portal.notices import rules
 from portal.notices.models import NoticeDelivery, NoticeVersion
 from portal.notices.operations import MyDelivery
@@ -38,6 +42,20 @@ KIND_LABELS = {
 def status_of(delivery: NoticeDelivery | MyDelivery, today: date) -> Status:
     return rules.status(opened=delivery.first_opened_at is not None, acknowledged=delivery.acknowledged_at is not None,
                         due=delivery.due_date, today=today)
+
+
+def version_titles(deliveries: Iterable[MyDelivery], locale: str) -> dict[int, str]:
+    """The title of each delivered version in ``locale``, as the version shows it (Chinese when it
+    has no text in that language). A version never changes: its titles are kept per process once
+    read, so only versions not seen before are read (one statement); notices have a few versions
+    each, so what is kept stays small."""
+    wanted = {delivery.version_id for delivery in deliveries}
+    known: dict[int, dict[str, str]] = current_app.extensions.setdefault("portal_notice_titles", {})
+    missing = [version_id for version_id in wanted if version_id not in known]
+    if missing:
+        for version in db.session.execute(sa.select(NoticeVersion).where(one_of(NoticeVersion.id, missing))).scalars():
+            known[version.id] = {code: version.title(code) for code in rules.LOCALES}
+    return {version_id: known[version_id][locale] for version_id in wanted}
 
 
 def sections(deliveries: Iterable[MyDelivery], today: date) -> list[tuple[Status, list[MyDelivery]]]:

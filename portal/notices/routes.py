@@ -27,6 +27,7 @@ from portal.notices.presenters import (
     body_html,
     sections,
     status_of,
+    version_titles,
 )
 from portal.notices.rules import ResponseKind
 from portal.notifications.receipts import queue_notice_receipt
@@ -73,11 +74,11 @@ def index() -> str:
     """My notices: overdue, new, to acknowledge and done, with due dates."""
     if current_user.employee_id is None:
         abort(404)
-    today = operations.shanghai_date()
-    notices = kept_fragment("notices/_my_notices.html",
-                            sections=sections([operations.MyDelivery(*row) for row in own_rows()], today),
-                            section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS),
-                            locale=locale_code())
+    today, locale = operations.shanghai_date(), locale_code()
+    deliveries = [operations.MyDelivery(*row) for row in own_rows()]
+    notices = kept_fragment("notices/_my_notices.html", sections=sections(deliveries, today),
+                            titles=version_titles(deliveries, locale), section_titles=as_text(SECTION_TITLES),
+                            status_labels=as_text(STATUS_LABELS))
     return layout.page(_("My notices"), notices)
 
 

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from portal.evidence.ledger import origin_of, payload_of
+from portal.evidence.ledger import SYSTEM, origin_of, payload_of
 from portal.extensions import db
 from portal.notices.models import NoticeAcknowledgement, NoticeResponse
-from portal.notices.operations import shanghai_date
+from portal.notices import rules
+from portal.notices.operations import push_notice, save_notice, shanghai_date
 from portal.notices.rules import notice_statement
 from portal.notifications.operations import deliver_outbox, smtp_settings
-from tests.conftest import csrf_token, login, post_form
+from tests.conftest import counted_statements, csrf_token, login, post_form
 from tests.unit.core.test_mailer import smtp_server  # noqa: F401  (fixture)
 from tests.web.notices.conftest import TITLE, events
 
@@ -182,3 +183,23 @@ def test_notice_receipt_is_mailed_once_when_email_is_configured(app, client, wor
     text = message_from_bytes(content).get_payload(decode=True).decode("utf-8")
     assert recipients == ["li.qiang@company-a.example"]
     assert record.receipt_number in text and record.statement in text and TITLE["zh_CN"] in text
+
+
+def test_my_notices_names_each_version_in_the_readers_language_without_reading_its_text(client, world, delivery):
+    """A title in English when the version has an English text, else the Chinese one; titles are
+    read once per process (a version never changes), so the list's one statement carries no text."""
+    hr = world.user("hr").id
+    chinese_only, _created = save_notice(None, {"zh_CN": "只有中文的通知", "en": "Chinese only"}, {"zh_CN": "正文", "en": ""},
+                                         hr, SYSTEM)
+    push_notice(chinese_only, [world.worker], rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    login(client, "worker")
+    chinese = client.get("/notices/").get_data(as_text=True)
+    assert TITLE["zh_CN"] in chinese and "只有中文的通知" in chinese
+    world.worker.preferred_locale = "en"
+    db.session.commit()
+    english = client.get("/notices/").get_data(as_text=True)
+    assert TITLE["en"] in english and "只有中文的通知" in english and "Chinese only" not in english
+    with counted_statements() as statements:
+        assert client.get("/notices/").status_code == 200
+    assert len(statements) == 1 and "snapshot_json" not in statements[0]
