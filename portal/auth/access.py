@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement
 
 from portal.auth.figures import page_rows
 from portal.auth.policy import Actor, Scope, Subject, can, scope
-from portal.core.records import one_of
+from portal.core.listing import written, written_in
 from portal.extensions import login_manager
 
 PUBLIC = "public"
@@ -91,5 +91,5 @@ def scope_filter(action: str, employee_id: ColumnElement[int], department_id: Co
     extent = reach(action)
     if extent.everyone:
         return sa.true()
-    own = employee_id == extent.employee_id if extent.employee_id is not None else sa.false()
-    return sa.or_(own, one_of(department_id, extent.department_ids)) if extent.department_ids else own
+    own = employee_id == written(extent.employee_id) if extent.employee_id is not None else sa.false()
+    return sa.or_(own, written_in(department_id, extent.department_ids)) if extent.department_ids else own

@@ -9,7 +9,7 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -219,11 +219,21 @@ def _walk_edge(ordering: Ordering, values: Sequence[Any] | None, reverse: bool) 
     return column <= edge if forward else column >= edge
 
 
-def written(number: int) -> sa.ColumnElement[int]:
-    """A LIMIT or OFFSET written into a statement built once per shape, not bound: PostgreSQL plans a
-    prepared statement once for all runs only when the plan does not depend on its parameters,
-    and with the limit a parameter the plan for any limit looked dearer than one per run."""
-    return sa.literal_column(str(int(number)), sa.Integer)
+def written(number: int | None) -> sa.ColumnElement[int]:
+    """A number written into a statement built once per shape, not bound (None as NULL): a LIMIT or
+    OFFSET, or an id a good plan depends on. PostgreSQL plans a prepared statement once for all runs
+    only when it judges the plan not to depend on the parameters, and it plans for any value of
+    those it does: with the limit a parameter, a plan for any limit looked dearer than one per run;
+    for any department, a manager's matrix took a plan that walked the whole course."""
+    return sa.null() if number is None else sa.literal_column(str(int(number)), sa.Integer)
+
+
+def written_in(column: sa.ColumnElement[int], ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    """``column IN (ids)`` with the ids written into the statement (see ``written``), for the ids a
+    good plan depends on (a department, a manager's departments) in a statement built once per set
+    of them: PostgreSQL then plans a prepared statement for those very ids, never for any."""
+    listed = [written(id_) for id_ in ids]
+    return column.in_(listed) if listed else sa.false()
 
 
 def built(key: Hashable | None, build: Callable[[], T]) -> T:

@@ -18,7 +18,7 @@ from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
 from portal.core.records import one_of, record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
-                                 without_index)
+                                 without_index, written, written_in)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -100,7 +100,7 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
 def _person_filters(criteria: MatrixFilter) -> list[sa.ColumnElement[bool]]:
     filters = []
     if criteria.department_id:
-        filters.append(Employee.department_id == criteria.department_id)
+        filters.append(Employee.department_id == written(criteria.department_id))
     if criteria.contract_type:
         filters.append(Employee.contract_type == criteria.contract_type)
     return filters
@@ -122,7 +122,7 @@ def _counts_column(criteria: MatrixFilter, today: date, shape: tuple[Any, ...]) 
     def build() -> sa.ScalarSelect:
         tallied = [CourseStatusCount.course_id == Course.id]
         if criteria.department_id:
-            tallied.append(CourseStatusCount.department_id == criteria.department_id)
+            tallied.append(CourseStatusCount.department_id == written(criteria.department_id))
         if criteria.contract_type:
             tallied.append(CourseStatusCount.contract_type == criteria.contract_type.value)
         live = [Assignment.course_id == Course.id, *_person_filters(criteria)]
@@ -202,14 +202,14 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
                      (tally.due_date < today, Status.OVERDUE.value), else_=tally.state)
     counted = sa.select(tally.course_id, status.label("state"), sa.func.sum(tally.n).label("n")).where(*tallied)
     if not extent.everyone:
-        counted = counted.where(one_of(tally.department_id, extent.department_ids))
+        counted = counted.where(written_in(tally.department_id, extent.department_ids))
     parts = [counted.group_by(tally.course_id, status)]
     if not extent.everyone and extent.employee_id is not None:
         live_status = status_expression(today)
         parts.append(sa.select(Assignment.course_id, live_status, sa.func.count()).select_from(Assignment)
                      .join(Employee, Employee.id == Assignment.employee_id)
-                     .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == extent.employee_id,
-                            sa.not_(one_of(Employee.department_id, extent.department_ids)))
+                     .where(Assignment.is_current.is_(True), *live, Assignment.employee_id == written(extent.employee_id),
+                            sa.not_(written_in(Employee.department_id, extent.department_ids)))
                      .group_by(Assignment.course_id, live_status))
     if within is not None:
         parts = [part.correlate(within) for part in parts]

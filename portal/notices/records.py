@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.core import tallies
 from portal.core.records import one_of, record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
-                                 without_index)
+                                 without_index, written)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -109,7 +109,7 @@ def _counts_column(criteria: DeliveryFilter, today: date, shape: tuple[Any, ...]
     def build() -> sa.ScalarSelect:
         counted = _tallied_counts(today).where(NoticeStatusCount.notice_id == Notice.id)
         if criteria.department_id:
-            counted = counted.where(NoticeStatusCount.department_id == criteria.department_id)
+            counted = counted.where(NoticeStatusCount.department_id == written(criteria.department_id))
         return tallies.counts_column(counted.correlate(Notice))
 
     return built(shape, build)
@@ -150,7 +150,7 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
                     .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
                                                   one_of(without_index(NoticeDelivery.version_id), [v.id for v in notice.versions]))))
             if criteria.department_id:
-                rows = rows.where(Employee.department_id == criteria.department_id)
+                rows = rows.where(Employee.department_id == written(criteria.department_id))
             return rows
 
         def filtered() -> sa.ColumnElement[bool]:
@@ -208,7 +208,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
             .where(one_of(version_id, versions))
         )
         if criteria.department_id:
-            base = base.where(Employee.department_id == criteria.department_id)
+            base = base.where(Employee.department_id == written(criteria.department_id))
         if search and not walk:
             base = base.where(search.indexed)
         status = status_expression(today)

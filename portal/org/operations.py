@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
 from portal.core.kept import KeptStamp, current_stamps, kept_under, kept_while, watch
-from portal.core.listing import Ordering, Walk, built, paginate, sort_keys
-from portal.core.records import one_of
+from portal.core.listing import Ordering, Walk, built, paginate, sort_keys, written, written_in
 from portal.core.paging import Page, Sort
 from portal.evidence.ledger import Origin
 from portal.extensions import db
@@ -90,7 +89,7 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", stamps: S
     def wanted() -> list[sa.ColumnElement[bool]]:
         wanted = [scope_filter("employee.list", Employee.id, Employee.department_id)]
         if criteria.department_id:
-            wanted.append(Employee.department_id == criteria.department_id)
+            wanted.append(Employee.department_id == written(criteria.department_id))
         if criteria.status:
             wanted.append(Employee.status == criteria.status)
         return wanted
@@ -142,16 +141,16 @@ def _headcount(criteria: EmployeeFilter, extent: Reach, key: Hashable) -> int:
     def counted() -> sa.Select:
         tallied = sa.select(sa.func.coalesce(sa.func.sum(EmployeeCount.n), 0))
         own = sa.select(sa.func.count()).select_from(Employee).where(
-            Employee.id == extent.employee_id, sa.not_(one_of(Employee.department_id, extent.department_ids)))
+            Employee.id == written(extent.employee_id), sa.not_(written_in(Employee.department_id, extent.department_ids)))
         if criteria.department_id:
-            tallied = tallied.where(EmployeeCount.department_id == criteria.department_id)
-            own = own.where(Employee.department_id == criteria.department_id)
+            tallied = tallied.where(EmployeeCount.department_id == written(criteria.department_id))
+            own = own.where(Employee.department_id == written(criteria.department_id))
         if criteria.status:
             tallied = tallied.where(EmployeeCount.status == criteria.status.value)
             own = own.where(Employee.status == criteria.status)
         if extent.everyone:
             return tallied
-        tallied = tallied.where(one_of(EmployeeCount.department_id, extent.department_ids))
+        tallied = tallied.where(written_in(EmployeeCount.department_id, extent.department_ids))
         if extent.employee_id is None:
             return tallied
         return sa.select(tallied.scalar_subquery() + own.scalar_subquery())

@@ -10,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_login import login_user
 
 from bench.dataset import add_employees
+from portal.auth.access import scope_filter
 from portal.cases import operations as cases
 from portal.cases.models import InjuryCase
 from portal.cases.rules import Condition, Dependant, EntryKind, Relation
@@ -277,3 +279,15 @@ def test_no_statement_of_a_page_is_rewritten_when_it_runs(client, world, courses
     postgresql = db.engine.dialect.name == "postgresql"
     bound_limits = {c.string for c in compiled if c is not None and postgresql and BOUND_LIMIT.search(c.string)}
     assert not bound_limits, bound_limits
+
+
+def test_a_readers_departments_are_written_into_the_statements_built_for_them(app, world):
+    """A manager's departments (and own record) and a list's department filter are written in, not
+    bound (``listing.written_in``): PostgreSQL then plans a prepared statement for those very
+    departments, where a plan for any department walked the whole course."""
+    manager = world.user("manager")
+    with app.test_request_context("/"):
+        login_user(manager)
+        reach = scope_filter("course.records", Employee.id, Employee.department_id).compile(db.engine)
+    assert not reach.params
+    assert f"IN ({world.machining.id})" in str(reach) and f"= {manager.employee_id}" in str(reach)
