@@ -92,7 +92,7 @@ def _visible_assignments(course: Course, by_person: bool | None = None) -> sa.Se
     return (
         sa.select(Assignment)
         .select_from(joined)
-        .where(course_id == course.id, Assignment.is_current.is_(True))
+        .where(course_id == written(course.id), Assignment.is_current.is_(True))
         .where(scope_filter("course.records", Employee.id, Employee.department_id))
     )
 
@@ -172,7 +172,7 @@ def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[
     def rows() -> sa.Select:  # each person's assignment found by employee, the course only checked: the people found lead
         return (sa.select(status_expression(today).label("state")).select_from(Employee)
                 .join(Assignment, sa.and_(Assignment.employee_id == Employee.id,
-                                          without_index(Assignment.course_id) == course.id,
+                                          without_index(Assignment.course_id) == written(course.id),
                                           without_index(Assignment.is_current).is_(True)))
                 .where(*people()))
 

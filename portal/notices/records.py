@@ -13,9 +13,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import tallies
-from portal.core.records import one_of, record_from_columns
+from portal.core.records import record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
-                                 without_index, written)
+                                 without_index, written, written_in)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
@@ -148,7 +148,7 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
         def rows() -> sa.Select:
             rows = (sa.select(status_expression(today).label("state")).select_from(Employee)
                     .join(NoticeDelivery, sa.and_(NoticeDelivery.employee_id == Employee.id,  # found by employee
-                                                  one_of(without_index(NoticeDelivery.version_id), [v.id for v in notice.versions]))))
+                                                  written_in(without_index(NoticeDelivery.version_id), [v.id for v in notice.versions]))))
             if criteria.department_id:
                 rows = rows.where(Employee.department_id == written(criteria.department_id))
             return rows
@@ -205,7 +205,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
             .select_from(ReadFirst(Employee.__table__, NoticeDelivery.__table__, Employee.id == NoticeDelivery.employee_id)
                          if by_person else  # otherwise in the order of the deliveries' index, people found by id
                          ReadFirst(NoticeDelivery.__table__, Employee.__table__, Employee.id == NoticeDelivery.employee_id))
-            .where(one_of(version_id, versions))
+            .where(written_in(version_id, versions))
         )
         if criteria.department_id:
             base = base.where(Employee.department_id == written(criteria.department_id))
