@@ -75,9 +75,11 @@ def app_config(servers: tuple[str, str]) -> dict[str, str]:
 
 
 def replayed(app) -> None:
-    """Wait until the standby has replayed everything the primary has written so far."""
+    """Wait until the standby has replayed everything the primary has written so far: up to the
+    primary's insert position, since with ``synchronous_commit=off`` (the suite's servers) a commit
+    returns before its record reaches the write position that ``pg_current_wal_lsn`` gives."""
     with db.engine.connect() as primary:
-        written = primary.execute(sa.text("SELECT pg_current_wal_lsn()")).scalar_one()
+        written = primary.execute(sa.text("SELECT pg_current_wal_insert_lsn()")).scalar_one()
     deadline = time.monotonic() + REPLAY_WAIT_SECONDS
     with app.extensions["portal_replica"].connect() as standby:
         while not standby.execute(sa.text("SELECT pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)"),
