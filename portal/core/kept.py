@@ -60,6 +60,11 @@ class Watch:
     def tables(self) -> frozenset[str]:
         return frozenset(model.__tablename__ for model in self.models)
 
+    def renewed_by_update(self, table: str, columns: set[str] | None) -> bool:
+        """Whether an UPDATE of ``table`` setting ``columns`` (None: not known) may change what this watches."""
+        watched = next(cols for model, cols in self.models.items() if model.__tablename__ == table)
+        return watched is None or columns is None or not columns.isdisjoint(watched)
+
     def stripe_of(self, row: Any) -> int | None:
         """The row's stripe, or None when it may concern anyone (every stripe is renewed)."""
         employee_id = getattr(row, "employee_id", None)
@@ -176,9 +181,17 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _on_statement(state: sa.orm.ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         name = getattr(getattr(state.statement, "table", None), "name", None)
+        columns = _columns_set(state.statement) if state.is_update else None
         for one in WATCHES.values():
-            if name in one.tables:
+            if name in one.tables and (columns is None or one.renewed_by_update(name, columns)):
                 _note(state.session, one, range(one.stripes))
+
+
+def _columns_set(statement: Any) -> set[str] | None:
+    """The columns an UPDATE sets through ``values()``; None when it names none (an update by
+    the rows given with it, whose columns are not read here: any may change)."""
+    values = getattr(statement, "_values", None)
+    return {getattr(key, "key", key) for key in values} if values else None
 
 
 @sa.event.listens_for(KeptStamp.__table__, "after_create")
@@ -269,9 +282,28 @@ def stripe_stamp(name: str, stripe: Any = None) -> sa.ScalarSelect:
 def kept_under(stamps: tuple[str | None, ...] | None, key: Hashable, compute: Callable[[], T]) -> T:
     """:func:`kept` while these stamps, read by the caller, stay the same. Without stamps, or inside
     a transaction that changed what a watch watches (its stamps are renewed at commit), nothing is kept."""
-    if stamps is None or None in stamps or db.session.info.get(PENDING):  # nothing kept from a transaction still writing
-        return compute()
-    return kept((stamps, key), compute)
+    value = known_under(stamps, key)
+    if value is None:
+        value = compute()
+        keep_under(stamps, key, value)
+    return value
+
+
+def known_under(stamps: tuple[str | None, ...] | None, key: Hashable) -> Any:
+    """What :func:`keep_under` kept under ``key`` and these stamps, or None."""
+    return kept_parts().get((request.script_root, (stamps, key))) if _keeping(stamps) else None
+
+
+def keep_under(stamps: tuple[str | None, ...] | None, key: Hashable, value: Any) -> None:
+    """Keep ``value`` (not None) while these stamps, read by the caller, stay the same (see :func:`kept_under`).
+    For a value only some of whose outcomes depend on nothing but what the watches watch: the
+    caller keeps those alone."""
+    if _keeping(stamps):
+        kept_parts().put((request.script_root, (stamps, key)), value)
+
+
+def _keeping(stamps: tuple[str | None, ...] | None) -> bool:
+    return stamps is not None and None not in stamps and not db.session.info.get(PENDING)  # nothing from a transaction still writing
 
 
 def kept_while(names: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
