@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,14 +16,15 @@ from portal.courses.models import Acknowledgement, Assignment, Course, CourseSta
 from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
+from portal.core.kept import stripe_stamp, watch
 from portal.core.records import one_of, record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
                                  without_index, written, written_in)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.org.operations import DEPARTMENTS_STAMP, with_person
-from portal.org.search import Found, StateCounts, count_states, employee_search
+from portal.org.operations import DEPARTMENTS_STAMP, PEOPLE, with_person
+from portal.org.search import Found, StateCounts, count_states, employee_search, planned_once
 from portal.org.rules import ContractType
 
 
@@ -62,6 +63,11 @@ MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
 PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
 NULLS_LOW = ("acknowledged",)  # not yet acknowledged first ascending, last descending: one index, both ways
 MATRIX_PAGE_SIZE = 50
+
+# Who is in a course's matrix, not how far each has got: a search found to match more of them than
+# it counts is known to until an assignment is added or ends, or the people change (``count_states``).
+COURSE_MEMBERS = watch("course members", {Assignment: ("course_id", "employee_id", "is_current")})
+MEMBERS = (PEOPLE.name, COURSE_MEMBERS.name)
 
 
 @dataclass
@@ -131,32 +137,47 @@ def _counts_column(criteria: MatrixFilter, today: date, shape: tuple[Any, ...]) 
     return built(shape, build)
 
 
-def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> tuple[Course, str | None, dict[str, int] | None] | None:
-    """The course ``slug`` with the departments' stamp (``DEPARTMENTS_STAMP``) and the matrix's
-    counts by state (None for a search) in one statement, or None when there is no such course.
+class MatrixSource(NamedTuple):
+    """What a matrix page reads in its first statement (``course_for_matrix``)."""
+
+    course: Course
+    departments_stamp: str | None  # ``DEPARTMENTS_STAMP``
+    counted: dict[str, int] | None  # the counts by state; None for a search
+    members: tuple[str | None, ...] | None  # a search's: the stamps of who is in the matrix (see ``count_states``)
+
+
+def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> MatrixSource | None:
+    """The course ``slug`` with the departments' stamp and the matrix's counts by state, or for a
+    search the stamps of its members, in one statement; None when there is no such course.
     The course is made a record from its columns (``record_from_columns``): the ORM's loading of
     one row cost as much as the statement."""
     shape = _counts_shape(criteria, today)
     columns = Course.__table__.columns
+    def searched() -> list[sa.ColumnElement[Any]]:
+        return [*(stripe_stamp(name, 0) for name in MEMBERS), *planned_once(db.session.get_bind().dialect.name)]
+
     found = routed_rows(db.session, built((shape, "with the course"), lambda: sa.select(
-        *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else [])
+        *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else searched())
     ).where(columns.slug == sa.bindparam("slug"))), {"slug": slug}).first()
     if found is None:
         return None
     width = len(columns)
-    return (record_from_columns(Course, found[:width]), found[width],
-            tallies.counts_in(found[width + 1]) if shape else None)
+    course = record_from_columns(Course, found[:width])
+    if shape is None:
+        return MatrixSource(course, found[width], None, tuple(found[width + 1:width + 1 + len(MEMBERS)]))
+    return MatrixSource(course, found[width], tallies.counts_in(found[width + 1]), None)
 
 
-def _counts(course: Course, criteria: MatrixFilter, today: date, search: Found | None) -> StateCounts:
+def _counts(course: Course, criteria: MatrixFilter, today: date, search: Found | None,
+            members: tuple[str | None, ...] | None) -> StateCounts:
     """The matrix's counts by status in one statement (``_counts_column``), or a search's (see
-    ``count_states``)."""
+    ``count_states``; ``members``: the stamps ``course_for_matrix`` read)."""
     shape = _counts_shape(criteria, today)
     if search or shape is None:
         extent = reach("course.records")
         return _searched_counts(course, lambda: _person_filters(criteria) if extent.everyone else [
             scope_filter("course.records", Employee.id, Employee.department_id), *_person_filters(criteria)], criteria,
-            today, search)
+            today, search, members)
     statement = built((shape, "alone"), lambda: sa.select(_counts_column(criteria, today, shape))
                       .where(Course.id == sa.bindparam("course_id")))
     return StateCounts(tallies.counts_in(db.session.execute(statement, {"course_id": course.id}).scalar()),
@@ -164,7 +185,7 @@ def _counts(course: Course, criteria: MatrixFilter, today: date, search: Found |
 
 
 def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[bool]]], criteria: MatrixFilter,
-                     today: date, search: Found) -> StateCounts:
+                     today: date, search: Found, members: tuple[str | None, ...] | None) -> StateCounts:
     """The counts of a search (see ``count_states``): the course's current assignments of the people found.
 
     SQLite, left to its statistics (or without any), read every assignment of the course and looked
@@ -179,7 +200,7 @@ def _searched_counts(course: Course, people: Callable[[], list[sa.ColumnElement[
     key = ("course matrix search counts", course.id, criteria.department_id, criteria.contract_type, criteria.status,
            today, reach("course.records"))
     return count_states(search, rows, (lambda: status_condition(criteria.status, today)) if criteria.status else None,
-                        key)
+                        key, members)
 
 
 def _tallied_counts(today: date, extent: Reach, key: Hashable) -> defaultdict[int, Counter[Status]]:
@@ -217,7 +238,8 @@ def _tallied_statement(today: date, extent: Reach, tallied: list[sa.ColumnElemen
 
 
 def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = True,
-           counted: dict[str, int] | None = None, departments_stamp: str | None = None) -> Matrix:
+           counted: dict[str, int] | None = None, departments_stamp: str | None = None,
+           members: tuple[str | None, ...] | None = None) -> Matrix:
     """Employees × status for one course, limited to what the user may see, a page at a time
     unless ``paged`` is off; counts ignore the status filter so the totals stay meaningful while
     filtering. Any filter gives the same few queries whatever the number of rows (a search's page
@@ -229,12 +251,13 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
 
     ``counted``: the counts by state read with the course (``course_for_matrix``); None: read here.
     ``departments_stamp``: the departments' watch stamp the caller read, for a search (see
-    ``employee_search``)."""
+    ``employee_search``); ``members``: the stamps of who is in the matrix, for a search (see
+    ``count_states``)."""
     by_person = criteria.sort.key in PERSON_SORTS
     search = (employee_search(criteria.query, departments_stamp, reach("course.records").everyone)
               if criteria.query.strip() else None)
     state_counts = (StateCounts(counted, more=False, filtered=None) if counted is not None and not search
-                    else _counts(course, criteria, today, search))
+                    else _counts(course, criteria, today, search, members))
     counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
     shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     total, _ = state_counts.page_total(None)

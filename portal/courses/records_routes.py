@@ -78,7 +78,7 @@ def detail(slug: str) -> Response:
     found = course_for_matrix(slug, criteria, today)
     if found is None:
         abort(404)
-    course, departments_stamp, counted = found  # read in one statement
+    course, departments_stamp, counted, members = found  # read in one statement
     locale = locale_code()
     labels = status_labels()
     return page_or_fragment(
@@ -86,7 +86,8 @@ def detail(slug: str) -> Response:
         page_only=lambda: _page_only(course.slug, criteria, locale, labels, departments_stamp),
         listing={"slug": course.slug, "validity_months": course.validity_months, "today": today,
                  "criteria": criteria,
-                 "result": matrix(course, criteria, today, counted=counted, departments_stamp=departments_stamp),
+                 "result": matrix(course, criteria, today, counted=counted, departments_stamp=departments_stamp,
+                                  members=members),
                  # every department's name: a manager's own row may lie outside their departments
                  "departments": department_choices(locale, visible_only=False, stamp=departments_stamp),
                  "status_labels": as_text(labels), "validity_states": tuple(Validity)},

@@ -122,9 +122,10 @@ class VersionLine(NamedTuple):
 
 def _detail_page(notice: Notice, push_form: PushForm | None = None, departments: tuple[tuple[int, str], ...] | None = None,
                  status: int = 200, departments_stamp: str | None = None, criteria: records.DeliveryFilter | None = None,
-                 today: date | None = None, counted: dict[str, int] | None = None) -> Response:
-    """The notice's page; ``counted``: its deliveries' counts for ``criteria`` on ``today``, when
-    read with the notice (``records.notice_for_deliveries``)."""
+                 today: date | None = None, counted: dict[str, int] | None = None,
+                 members: tuple[str | None, ...] | None = None) -> Response:
+    """The notice's page; ``counted``: its deliveries' counts for ``criteria`` on ``today``, or
+    ``members``, a search's stamps, when read with the notice (``records.notice_for_deliveries``)."""
     criteria = criteria or _filter()
     today = today or operations.shanghai_date()
     locale = locale_code()
@@ -152,7 +153,7 @@ def _detail_page(notice: Notice, push_form: PushForm | None = None, departments:
         "notices/admin/detail.html", "notices/admin/_deliveries.html", "notice-deliveries", status=status,
         page_only=page_only,
         listing={"notice_id": notice.id, "criteria": criteria, "status_labels": as_text(STATUS_LABELS),
-                 "table": records.deliveries(notice, criteria, today, counted, departments_stamp),
+                 "table": records.deliveries(notice, criteria, today, counted, departments_stamp, members),
                  "departments": shown},
         page_title=notice.newest.title(locale), version_number=notice.newest.number,
     )
@@ -168,8 +169,9 @@ def detail(notice_id: int) -> Response:
     found = records.notice_for_deliveries(notice_id, criteria, today)
     if found is None:
         abort(404)
-    notice, departments_stamp, counted = found  # read in one statement
-    return _detail_page(notice, departments_stamp=departments_stamp, criteria=criteria, today=today, counted=counted)
+    notice, departments_stamp, counted, members = found  # read in one statement
+    return _detail_page(notice, departments_stamp=departments_stamp, criteria=criteria, today=today, counted=counted,
+                        members=members)
 
 
 @bp.post("/<int:notice_id>/push")

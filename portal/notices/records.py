@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import tallies
+from portal.core.kept import stripe_stamp, watch
 from portal.core.records import record_from_columns
 from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
                                  without_index, written, written_in)
@@ -21,9 +22,9 @@ from portal.extensions import db
 from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeResponse, NoticeStatusCount, NoticeVersion
 from portal.notices.rules import Status
 from portal.org.models import Employee
-from portal.org.operations import DEPARTMENTS_STAMP, with_person
+from portal.org.operations import DEPARTMENTS_STAMP, PEOPLE, with_person
 from portal.org import search as people_search
-from portal.org.search import Found, StateCounts, count_states, employee_search
+from portal.org.search import Found, StateCounts, count_states, employee_search, planned_once
 
 
 def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
@@ -115,34 +116,60 @@ def _counts_column(criteria: DeliveryFilter, today: date, shape: tuple[Any, ...]
     return built(shape, build)
 
 
-def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter,
-                          today: date) -> tuple[Notice, str | None, dict[str, int] | None] | None:
-    """The notice with its versions, the departments' stamp (``DEPARTMENTS_STAMP``) and its
-    deliveries' counts by state (None for a search) in one statement (a row per version), or None
-    when there is none. The notice and its versions are made records from their columns
+# Who a notice's deliveries table lists, not how far each has got: a search found to match more of
+# them than it counts is known to until a delivery is added or moved, or the people change (``count_states``).
+NOTICE_RECIPIENTS = watch("notice recipients", {NoticeDelivery: ("version_id", "employee_id")})
+RECIPIENTS = (PEOPLE.name, NOTICE_RECIPIENTS.name)
+
+
+class DeliveriesSource(NamedTuple):
+    """What a deliveries page reads in its first statement (``notice_for_deliveries``)."""
+
+    notice: Notice
+    departments_stamp: str | None  # ``DEPARTMENTS_STAMP``
+    counted: dict[str, int] | None  # the counts by state; None for a search
+    members: tuple[str | None, ...] | None  # a search's: the stamps of who is listed (see ``count_states``)
+
+
+def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter, today: date) -> DeliveriesSource | None:
+    """The notice with its versions, the departments' stamp and its deliveries' counts by state, or
+    for a search the stamps of who is listed, in one statement (a row per version); None when there
+    is none. The notice and its versions are made records from their columns
     (``record_from_columns``): the ORM's joined loading cost as much as the statement."""
     shape = _counts_shape(criteria, today)
     notices, versions = Notice.__table__.columns, NoticeVersion.__table__.columns
+    def read() -> list[sa.ColumnElement[Any]]:
+        if shape:
+            return [_counts_column(criteria, today, shape), *(sa.literal(None),) * len(RECIPIENTS)]
+        return [sa.literal(None), *(stripe_stamp(name, 0) for name in RECIPIENTS)]
+
+    def searched() -> list[sa.ColumnElement[Any]]:
+        return [] if shape else planned_once(db.session.get_bind().dialect.name)
+
     rows = routed_rows(db.session, built((shape, "with the notice"), lambda: sa.select(
-        *notices, DEPARTMENTS_STAMP, sa.literal(None) if shape is None else _counts_column(criteria, today, shape),
-        *versions,
+        *notices, DEPARTMENTS_STAMP, *read(), *versions, *searched(),
     ).outerjoin_from(Notice.__table__, NoticeVersion.__table__, versions.notice_id == notices.id)
         .where(notices.id == sa.bindparam("notice_id")).order_by(versions.number)), {"notice_id": notice_id}).all()
     if not rows:
         return None
     width = len(notices)
+    first = width + 2 + len(RECIPIENTS)  # the version's first column
     notice = record_from_columns(Notice, rows[0][:width])
     if "versions" not in notice.__dict__:  # unless the session held the notice already
         set_committed_value(notice, "versions", [
-            record_from_columns(NoticeVersion, row[width + 2:], notice=notice) for row in rows if row[width + 2] is not None])
-    return notice, rows[0][width], tallies.counts_in(rows[0][width + 1]) if shape else None
+            record_from_columns(NoticeVersion, row[first:first + len(versions)], notice=notice)
+            for row in rows if row[first] is not None])
+    if shape is None:
+        return DeliveriesSource(notice, rows[0][width], None, tuple(rows[0][width + 2:first]))
+    return DeliveriesSource(notice, rows[0][width], tallies.counts_in(rows[0][width + 1]), None)
 
 
 def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found | None,
-            key: Hashable) -> StateCounts:
+            key: Hashable, members: tuple[str | None, ...] | None) -> StateCounts:
     """Deliveries by status in one statement: from the tally (``_counts_column``), or, when the
     search box asks for people, over the deliveries of the people found as far as a search counts
-    (see ``count_states``; ``key`` names what its statements are built from)."""
+    (see ``count_states``; ``key`` names what its statements are built from, ``members`` are the
+    stamps ``notice_for_deliveries`` read)."""
     shape = _counts_shape(criteria, today)
     if search or shape is None:
         def rows() -> sa.Select:
@@ -156,7 +183,7 @@ def _counts(notice: Notice, criteria: DeliveryFilter, today: date, search: Found
         def filtered() -> sa.ColumnElement[bool]:
             return matching(_status_branches(today), Status.UNREAD.value, criteria.status.value)
 
-        return count_states(search, rows, filtered if criteria.status else None, (key, "counts"))
+        return count_states(search, rows, filtered if criteria.status else None, (key, "counts"), members)
     statement = built((shape, "alone"), lambda: sa.select(_counts_column(criteria, today, shape))
                       .where(Notice.id == sa.bindparam("notice_id")))
     return StateCounts(tallies.counts_in(db.session.execute(statement, {"notice_id": notice.id}).scalar()),
@@ -173,7 +200,7 @@ def _tallied_counts(today: date) -> sa.Select:
 
 
 def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: dict[str, int] | None = None,
-               departments_stamp: str | None = None) -> DeliveryTable:
+               departments_stamp: str | None = None, members: tuple[str | None, ...] | None = None) -> DeliveryTable:
     """Deliveries of every version of ``notice`` × status, a page at a time; counts ignore the status
     filter so the totals stay meaningful while filtering, and give the page's total (a search's up to
     ``COUNTED_MATCHES``). Two queries whatever the number of rows or the page (a search's page walked
@@ -182,7 +209,8 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
     (``employee_id``, ``number``, ``name``, ``department_id``, ``version_id``, ``state``,
     ``due_date``, ``first_opened_at``, ``receipt_number``). ``counted``: the counts by state read
     with the notice (``notice_for_deliveries``); None: read here. ``departments_stamp``: the
-    departments' watch stamp the caller read, for a search (see ``employee_search``)."""
+    departments' watch stamp the caller read, for a search (see ``employee_search``); ``members``:
+    the stamps of who is listed, for a search (see ``count_states``)."""
     # Sorted by a column of the people, the page is read in the order of an index on employees and
     # each person's deliveries found by employee, the version only checked. The notice's versions
     # are few and already loaded: naming them saves PostgreSQL planning a join.
@@ -192,7 +220,7 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
     # Built once per shape: everything the statements are built from (a search's values are parameters).
     shape = ("notice deliveries", notice.id, versions, criteria.department_id, criteria.status, criteria.sort, today)
     state_counts = (StateCounts(counted, more=False, filtered=None) if counted is not None and not search
-                    else _counts(notice, criteria, today, search, shape))
+                    else _counts(notice, criteria, today, search, shape, members))
     counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
     shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).

@@ -11,15 +11,16 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.kept import KeptStamp, current_stamps, kept_under, kept_while, watch
+from portal.core.kept import KeptStamp, kept_under, kept_while, watch
 from portal.core.listing import Ordering, Walk, built, paginate, sort_keys, written, written_in
 from portal.core.paging import Page, Sort
+from portal.core.records import one_of
 from portal.evidence.ledger import Origin
 from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
 from portal.org import search as people_search
-from portal.org.search import employee_search, employees_found
+from portal.org.search import employee_search, employees_found, planned_once
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -170,10 +171,11 @@ DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTME
                      .scalar_subquery())  # read with a page's first statement (``stamp`` below)
 
 
-# What the count of an employee search is computed from: the fields searched and filtered, the
-# accounts' names, and the departments (their names, and who is in them). Written by HR's edits,
-# imports and account changes; never by acknowledgements, lessons, quizzes or sign-ins.
-PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id"),
+# What the count of an employee search is computed from: the fields searched and filtered (the
+# matrix filters by contract type too), the accounts' names, and the departments (their names, and
+# who is in them). Written by HR's edits, imports and account changes; never by acknowledgements,
+# lessons, quizzes or sign-ins.
+PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id", "contract_type"),
                           User: ("username", "employee_id"), Department: None})
 
 
@@ -186,9 +188,14 @@ class SearchStamps:
 
 
 def search_stamps() -> SearchStamps | None:
-    """The departments' and the people's stamps (None while either has no row yet)."""
-    stamps = current_stamps(DEPARTMENTS.name, PEOPLE.name)  # in the order of their names
-    return SearchStamps(*stamps) if stamps else None
+    """The departments' and the people's stamps (None while either has no row yet), read by the
+    search's first statement (see ``planned_once``)."""
+    dialect = db.session.get_bind().dialect.name
+    stamps = KeptStamp.__table__.c
+    statement = built(("search stamps", dialect), lambda: sa.select(stamps.stamp, *planned_once(dialect)).where(
+        one_of(stamps.name, (DEPARTMENTS.name, PEOPLE.name))).order_by(stamps.name))  # in the order of their names
+    found = [row[0] for row in db.session.execute(statement)]
+    return SearchStamps(*found) if len(found) == 2 else None
 
 
 def department_choices(locale: str, visible_only: bool = True, stamp: str | None = None) -> tuple[tuple[int, str], ...]:

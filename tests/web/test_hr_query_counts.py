@@ -72,7 +72,10 @@ def test_hr_lists_take_as_many_statements_at_any_company_size(client, world, cou
     large |= {name: _statements(client, path) for name, path in pages.items()}
     assert "第 1–50 条" in client.get(MATRIX).get_data(as_text=True)  # the larger company fills pages
 
-    assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+    # Beyond the matches a search counts, the matrix's search knows so from its first visit and
+    # counts no states (``count_states``): one statement fewer, never more.
+    expected = small | {"matrix, search": small["matrix, search"] - 1}
+    assert large == expected, {name: (expected[name], large[name]) for name in small if expected[name] != large[name]}
 
 
 def open_cases(count: int) -> None:

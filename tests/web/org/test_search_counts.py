@@ -7,16 +7,20 @@ import html
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from portal.auth.operations import create_user
 from portal.auth.policy import Role
 from portal.core.kept import kept_parts
+from portal.courses.models import Assignment
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
+from portal.notices.models import NoticeDelivery
 from portal.notices.operations import push_notice, save_notice, shanghai_date
 from portal.notices.rules import due_date
 from portal.org.models import Employee
+from portal.org.rules import ContractType
 from tests.conftest import PASSWORD, assign_course, counted_statements, login
 from tests.web.notices.conftest import BODY, TITLE
 from tests.web.org.test_employees import add_staff
@@ -163,3 +167,114 @@ def test_deliveries_search_beyond_the_limit_says_so_and_lists_every_match(client
     counting(monkeypatch, 9)
     exact = client.get(url, headers=DELIVERIES).get_data(as_text=True)
     assert "超过" not in exact and "第 1–3 条，共 9 条" in exact
+
+
+def _statements_and_body(client, url: str, headers: dict[str, str]) -> tuple[int, str]:
+    with counted_statements() as statements:
+        body = client.get(url, headers=headers).get_data(as_text=True)
+    return len(statements), body
+
+
+def _counted_twice(client, url: str, headers: dict[str, str]) -> int:
+    """The statements of a second visit (the first reads what any list reads once)."""
+    client.get(url, headers=headers)
+    return _statements_and_body(client, url, headers)[0]
+
+
+def _end_assignments(numbers: list[str], by_statement: bool) -> None:
+    ended = db.session.execute(sa.select(Assignment).join(Employee).where(Employee.number.in_(numbers))).scalars().all()
+    if by_statement:
+        db.session.execute(sa.update(Assignment).where(Assignment.id.in_([a.id for a in ended])).values(is_current=False))
+    else:
+        for assignment in ended:
+            assignment.is_current = False
+
+
+# Writes after which a search of 员工10 matches four of the nine instead of all of them.
+FEWER_MATCHES = {
+    "five matches renamed": lambda staff: [setattr(staff[n], "name", f"职员{n}") for n in STAFF[:5]],
+    "five matches moved to a contract type filtered out": lambda staff: [
+        setattr(staff[n], "contract_type", ContractType.FIXED_TERM) for n in STAFF[:5]],
+    "five assignments ended": lambda staff: _end_assignments(STAFF[:5], by_statement=False),
+    "five assignments ended by a statement": lambda staff: _end_assignments(STAFF[:5], by_statement=True),
+}
+
+
+@pytest.mark.parametrize("edit", FEWER_MATCHES)
+def test_a_matrix_search_known_to_match_more_is_counted_again_once_who_is_listed_changes(
+        client, world, assigned, small_pages, monkeypatch, edit):
+    account = create_user("s0105", PASSWORD, Role.EMPLOYEE, assigned["S0105"].id).id  # accounts are searched
+    db.session.commit()
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/courses/{SLUG}?q=员工10&contract=regular"
+    narrow = _counted_twice(client, f"/records/courses/{SLUG}?q=员工104&contract=regular", MATRIX)
+    _, body = _statements_and_body(client, url, MATRIX)
+    assert "符合搜索条件的记录超过 4 条" in body
+    # Known from the first visit: the states are not counted again (one statement fewer than a
+    # search matching few), even after an acknowledgement (it changes states, not who is listed).
+    walk_through_course(db.session.execute(sa.select(Assignment).where(Assignment.employee_id == assigned["S0105"].id))
+                        .scalar_one(), account)
+    again, kept_body = _statements_and_body(client, url, MATRIX)
+    assert again == narrow - 1 and kept_body == body
+    # A state filtered for is still counted exactly, the second time too.
+    filtered = f"{url}&status=acknowledged"
+    assert walk(client, filtered, MATRIX) == walk(client, filtered, MATRIX) == (["S0104", "S0105"], ["第 1–2 条，共 2 条"])
+
+    FEWER_MATCHES[edit](assigned)
+    db.session.commit()
+    _, body = _statements_and_body(client, url, MATRIX)
+    assert "超过" not in body and "第 1–3 条，共 4 条" in body and "已分配 4 人" in body
+    kept_parts().clear()
+    assert client.get(url, headers=MATRIX).get_data(as_text=True) == body
+
+
+@pytest.mark.parametrize("edit", ["five matches renamed", "five deliveries moved to another notice"])
+def test_a_deliveries_search_known_to_match_more_is_counted_again_once_who_is_listed_changes(
+        client, world, small_pages, monkeypatch, edit):
+    add_staff(world, 9, 100)
+    staff = {e.number: e for e in db.session.query(Employee).filter(Employee.number.in_(STAFF))}
+    published, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
+    other, _created = save_notice(None, {"zh_CN": "另一份通知", "en": "Another notice"}, BODY, world.user("hr").id, SYSTEM)
+    push_notice(published, list(staff.values()), due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/notices/{published.notice_id}?q=员工10"
+    narrow = _counted_twice(client, f"/records/notices/{published.notice_id}?q=员工104", DELIVERIES)
+    _, body = _statements_and_body(client, url, DELIVERIES)
+    again, kept_body = _statements_and_body(client, url, DELIVERIES)
+    assert "符合搜索条件的记录超过 4 条" in body and again == narrow - 1 and kept_body == body
+
+    moved = [staff[n].id for n in STAFF[:5]]
+    if edit == "five matches renamed":
+        for number in STAFF[:5]:
+            staff[number].name = f"职员{number}"
+    else:
+        db.session.execute(sa.update(NoticeDelivery).where(NoticeDelivery.employee_id.in_(moved))
+                           .values(version_id=other.id))
+    db.session.commit()
+    _, body = _statements_and_body(client, url, DELIVERIES)
+    assert "超过" not in body and "第 1–3 条，共 4 条" in body
+    kept_parts().clear()
+    assert client.get(url, headers=DELIVERIES).get_data(as_text=True) == body
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_search_page_plans_its_statements_once_for_any_query(client, world, assigned, monkeypatch):
+    """On PostgreSQL the search's statements take one plan each, made for any query, not one per
+    query on each run (``planned_once``): psycopg prepares a statement on its fifth run."""
+    counting(monkeypatch, 4)
+    published, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
+    push_notice(published, list(assigned.values()), due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    login(client, "hr")
+    pages = ("/employees?q={}", f"/records/courses/{SLUG}?q={{}}", f"/records/notices/{published.notice_id}?q={{}}")
+    for _ in range(7):
+        for page in pages:
+            for query in ("员工10", "员工104", "装配", "S01", "zzz"):  # many matches, one, a department, a prefix, none
+                assert client.get(page.format(query)).status_code == 200
+    with db.engine.connect() as connection:
+        plans = connection.exec_driver_sql(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%%search_trigrams%%'").all()
+    assert len(plans) >= len(pages) and all(generic > 0 and custom == 0 for generic, custom in plans), plans
