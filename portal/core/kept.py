@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -215,8 +216,12 @@ def _stamps_of(names: tuple[str, ...]) -> sa.Select:
 
 
 def _size(value: Any) -> int:
-    """Characters held: kept parts are HTML (or tuples of HTML)."""
-    return sum(map(_size, value)) if isinstance(value, tuple) else len(value) if isinstance(value, str) else 1
+    """Characters held: kept parts are HTML (or tuples of HTML); an array of numbers counts its bytes."""
+    if isinstance(value, tuple):
+        return sum(map(_size, value))
+    if isinstance(value, str):
+        return len(value)
+    return value.itemsize * len(value) if isinstance(value, array) else 1
 
 
 class KeptParts:

@@ -9,6 +9,7 @@ import base64
 import binascii
 import itertools
 import json
+from array import array
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from portal.core.kept import KeptParts
+from portal.core.kept import KeptParts, keep_under, known_under
 from portal.core.paging import LAST, Page, Sort, page_of
 
 T = TypeVar("T")
@@ -190,6 +191,24 @@ def _nullable(column: Any) -> bool:
 
 
 WALKED_ROWS = 1_000  # how far a page's walk reads (see Walk)
+KNOWN_ROWS_READ = 1_000  # the most rows of a known order one statement looks up (see KnownOrder)
+KNOWN_ORDER_ROWS = 20_000  # the most rows whose order a list keeps (two arrays of 8-byte ids: 320 KB)
+
+
+@dataclass(frozen=True)
+class KnownOrder:
+    """What a walked list may keep once a walk has come up short: the order of every row it may
+    show whatever the rows' states (``rows()``, found another way: an index of the matches), as
+    each row's tiebreak (the last sort key) and ``person`` (a column its rows are found by), kept
+    under ``stamps`` (read by the caller: they change with whatever decides which rows there are
+    and their order). A page is then read by looking up the next rows of that order, checked as
+    the walk checks them: their people in one statement, more at a time while a state filter
+    leaves too few. Without stamps nothing is kept."""
+
+    rows: Callable[[], sa.Select[Any]]
+    person: sa.ColumnElement[int]
+    stamps: tuple[str | None, ...] | None
+    eager: bool = False  # read the order before walking: the list is viewed again (its search was seen before)
 
 
 @dataclass(frozen=True)
@@ -200,10 +219,15 @@ class Walk:
     rows found another way: an index of the matches, then sorted). So a check that many rows pass
     costs a short walk, and one whose rows lie far apart in this order a bounded walk and the other
     way's statement. Only an order by a column without NULLs is walked (then its tiebreak); a page
-    typed by number, or of another order, is read the other way at once."""
+    typed by number, or of another order, is read the other way at once.
+
+    With ``known``, the first walk that comes up short, or the first page of a list viewed again
+    (``eager``), reads the order of every row once and keeps it (see :class:`KnownOrder`); later
+    pages are looked up in it, walking nothing."""
 
     each: sa.ColumnElement[bool]
     otherwise: sa.ColumnElement[bool]
+    known: KnownOrder | None = None
 
 
 def _walk_edge(ordering: Ordering, values: Sequence[Any] | None, reverse: bool) -> sa.ColumnElement[bool]:
@@ -299,11 +323,20 @@ def paginate(
                               lambda: ordered(reverse, beyond).limit(written(limit)).offset(written(offset)))
             return _rows(session, statement, parameters, not scalars)
         walked = shape and (shape, reverse, limit, offset, beyond, WALKED_ROWS)
+        known = Known(walk.known, key, given) if walk.known is not None and key is not None else None
+        if known is not None and (known.order() if not walk.known.eager else known.read(session, ordering)) is not None:
+            rows = known.page(session, ordered, walk.each, values if beyond else None, reverse, limit, offset, not scalars)
+            if rows is not None:
+                return rows
         if not offset and len(ordering.keys) == 2 and not ordering.keys[0].nulls_low:  # a column without NULLs
             rows = _rows(session, built(walked and (walked, "walk"), lambda: ordered(
                 reverse, beyond, walk.each, _walk_edge(ordering, bound if beyond else None, reverse)).limit(written(limit))),
                 parameters, not scalars)
             if len(rows) == limit:
+                return rows
+        if known is not None and known.read(session, ordering) is not None:
+            rows = known.page(session, ordered, walk.each, values if beyond else None, reverse, limit, offset, not scalars)
+            if rows is not None:
                 return rows
         return _rows(session, built(walked and (walked, "matches"), lambda: _matches_page(
             session, ordered(reverse, beyond, walk.otherwise), ordering, reverse, limit, offset)), parameters,
@@ -332,6 +365,89 @@ def paginate(
         page = Page(page.number, size, total, previous_at=encode_cursor("before", rows[0][-keys:]),
                     next_at=encode_cursor("after", rows[-1][-keys:]) if ahead else None, more=more, shown=len(rows))
     return found, page
+
+
+class Known:
+    """A walked list's :class:`KnownOrder` for one page: its kept order (``order``), read and kept
+    by ``read``, and a page looked up in it (``page``)."""
+
+    def __init__(self, known: KnownOrder, key: Hashable, parameters: Mapping[str, Any]) -> None:
+        self.known = known
+        self.key = ("known order", key, tuple(sorted(parameters.items())))
+        self.parameters = parameters
+
+    def order(self) -> tuple[array[int], array[int]] | None:
+        """The tiebreaks (ids) of the list's rows in its order, and each row's person; None unless
+        kept (or when the list had more rows than an order is kept for)."""
+        kept = known_under(self.known.stamps, self.key)
+        return kept if kept is not None and len(kept[0]) else None
+
+    def read(self, session: Session, ordering: Ordering) -> tuple[array[int], array[int]] | None:
+        """Read the order and keep it (None when it cannot be kept)."""
+        if known_under(self.known.stamps, self.key) is not None or self.known.stamps is None:
+            return self.order()
+        tiebreak = ordering.keys[-1].expression
+        statement = built((self.key[1], "known order"), lambda: self.known.rows().with_only_columns(
+            tiebreak, self.known.person).order_by(*ordering.clauses()).limit(written(KNOWN_ORDER_ROWS + 1)))
+        rows = routed_rows(session, statement, self.parameters).all()
+        if len(rows) > KNOWN_ORDER_ROWS:  # kept as empty: not read again, the list walked as before
+            rows = []
+        keep_under(self.known.stamps, self.key, (array("q", (row[0] for row in rows)), array("q", (row[1] for row in rows))))
+        return self.order()
+
+    def page(self, session: Session, ordered: Callable[..., sa.Select[Any]], each: sa.ColumnElement[bool],
+             cursor: Sequence[Any] | None, reverse: bool, limit: int, offset: int, plain: bool) -> list[Any] | None:
+        """``limit`` rows in the list's order (or reversed) from ``offset``, or past ``cursor``
+        (its values; the last one is the row's tiebreak), looked up by their people in the kept
+        order and checked with ``each``; None when the cursor's row is not in it."""
+        order = self.order()
+        if order is None:
+            return None
+        tiebreaks, people = order
+        if cursor is not None:
+            try:
+                at = tiebreaks.index(cursor[-1])
+            except ValueError:
+                return None
+            ahead = range(at - 1, -1, -1) if reverse else range(at + 1, len(tiebreaks))
+        else:
+            ahead = range(len(tiebreaks) - 1 - offset, -1, -1) if reverse else range(offset, len(tiebreaks))
+        found: list[Any] = []
+        size = limit
+        dialect = session.get_bind().dialect.name
+        statement = built((self.key[1], "known page", reverse), lambda: ordered(
+            reverse, False, each, _among(self.known.person, "_people", dialect)))
+        while ahead and len(found) < limit:
+            taken, ahead = ahead[:size], ahead[size:]
+            wanted = {tiebreaks[i] for i in taken}
+            looked_up = [people[i] for i in taken]
+            rows = _rows(session, statement, {**self.parameters, "_people": _ids(looked_up, dialect)}, plain)
+            kept = [row for row in rows if row[-1] in wanted]  # a person's rows outside the range: not these
+            found += kept
+            size = _next_size(limit - len(found), len(taken), len(kept))
+        return found[:limit]
+
+
+def _next_size(needed: int, looked_up: int, found: int) -> int:
+    """How many rows of a known order to look up next for ``needed`` more rows, when ``looked_up``
+    rows gave ``found`` (a state filter passes some): as many as that rate needs and a quarter
+    more, four times as many when none passed; at most :data:`KNOWN_ROWS_READ`."""
+    wanted = looked_up * 4 if not found else -(-needed * looked_up * 5 // (found * 4))
+    return min(max(wanted, 16), KNOWN_ROWS_READ)
+
+
+def _among(column: sa.ColumnElement[int], name: str, dialect: str) -> sa.ColumnElement[bool]:
+    """``column`` among the ids given as the one parameter ``name`` (see ``_ids``), whatever their
+    number: one statement for any, and no parameter per id to convert."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=sa.ARRAY(sa.Integer)))
+    listed = sa.func.json_each(sa.bindparam(name, type_=sa.String)).table_valued("value")
+    return column.in_(sa.select(listed.c.value))
+
+
+def _ids(ids: list[int], dialect: str) -> Any:
+    """The value of an ``_among`` parameter: an array on PostgreSQL, a JSON list on SQLite."""
+    return ids if dialect == "postgresql" else json.dumps(ids)
 
 
 def _matches_page(session: Session, found: sa.Select[Any], ordering: Ordering, reverse: bool, limit: int,

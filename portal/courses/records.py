@@ -18,8 +18,8 @@ from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
 from portal.core.kept import stripe_stamp, watch
 from portal.core.records import one_of, record_from_columns
-from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
-                                 without_index, written, written_in)
+from portal.core.listing import (KnownOrder, Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows,
+                                 sort_keys, without_index, written, written_in)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
@@ -262,7 +262,9 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     total, _ = state_counts.page_total(None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
-    walk = Walk(search.walked, search.indexed) if search and more and paged and by_person else None
+    walk = (Walk(search.walked, search.indexed, KnownOrder(
+        lambda: _visible_assignments(course, by_person).where(*_person_filters(criteria), search.indexed), Employee.id,
+        members, eager=state_counts.seen)) if search and more and paged and by_person else None)
 
     def listed() -> sa.Select:
         status = status_expression(today)

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.core import tallies
 from portal.core.kept import stripe_stamp, watch
 from portal.core.records import record_from_columns
-from portal.core.listing import (Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
+from portal.core.listing import (KnownOrder, Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows, sort_keys,
                                  without_index, written, written_in)
 from portal.core.paging import Page, Sort
 from portal.extensions import db
@@ -224,9 +224,9 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
     counts = Counter({Status(state): n for state, n in state_counts.by_state.items()})
     shown, more = state_counts.page_total(criteria.status.value if criteria.status else None)
     # Many matches: a page in the people's order walks them, checking each (see employee_search).
-    walk = Walk(search.walked, search.indexed) if search and more and by_person else None
 
-    def listed() -> sa.Select:
+    def delivered() -> sa.Select:
+        """The notice's deliveries in the department filtered, whatever their states."""
         version_id = without_index(NoticeDelivery.version_id) if by_person else NoticeDelivery.version_id
         base = (
             sa.select(NoticeDelivery)
@@ -237,6 +237,14 @@ def deliveries(notice: Notice, criteria: DeliveryFilter, today: date, counted: d
         )
         if criteria.department_id:
             base = base.where(Employee.department_id == written(criteria.department_id))
+        return base
+
+    walk = (Walk(search.walked, search.indexed, KnownOrder(lambda: delivered().where(search.indexed), Employee.id, members,
+                                                           eager=state_counts.seen))
+            if search and more and by_person else None)
+
+    def listed() -> sa.Select:
+        base = delivered()
         if search and not walk:
             base = base.where(search.indexed)
         status = status_expression(today)

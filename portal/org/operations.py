@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.auth.models import User
-from portal.core.kept import KeptStamp, kept_under, kept_while, watch
-from portal.core.listing import Ordering, Walk, built, paginate, sort_keys, written, written_in
+from portal.core.kept import KeptStamp, kept_under, kept_while, known_under, watch
+from portal.core.listing import KnownOrder, Ordering, Walk, built, paginate, sort_keys, written, written_in
 from portal.core.paging import Page, Sort
 from portal.core.records import one_of
 from portal.evidence.ledger import Origin
@@ -122,11 +122,16 @@ def visible_employees(criteria: EmployeeFilter, locale: str = "zh_CN", stamps: S
         return db.session.execute(statement, search.parameters).scalar_one()
 
     # Kept while no employee, account or department is written (see PEOPLE), by the query's values.
-    found = kept_under(stamps and (stamps.people,), (counting, tuple(sorted(search.parameters.items()))), count)
+    people = stamps and (stamps.people,)
+    counted = (counting, tuple(sorted(search.parameters.items())))
+    seen = known_under(people, counted)
+    found = seen if seen is not None else kept_under(people, counted, count)
     more = found > people_search.COUNTED_MATCHES
     # Many matches: a page walks the employees in its order, checking each (not by department: that
     # order is the departments' table's, whose rows are few and each a long run of people).
-    walk = Walk(search.walked, search.indexed) if more and criteria.sort.key != "department" else None
+    walk = (Walk(search.walked, search.indexed, KnownOrder(lambda: listed().where(search.indexed), Employee.id, people,
+                                                           eager=seen is not None))
+            if more and criteria.sort.key != "department" else None)
     searched = search.key(shape, walk is not None)
     stmt = built(searched, lambda: listed() if walk else listed().where(search.indexed))
     rows, page = paginate(db.session, stmt, criteria.page, PAGE_SIZE, ordered, criteria.at, scalars=False,
@@ -171,11 +176,11 @@ DEPARTMENTS_STAMP = (sa.select(KeptStamp.stamp).where(KeptStamp.name == DEPARTME
                      .scalar_subquery())  # read with a page's first statement (``stamp`` below)
 
 
-# What the count of an employee search is computed from: the fields searched and filtered (the
-# matrix filters by contract type too), the accounts' names, and the departments (their names, and
-# who is in them). Written by HR's edits, imports and account changes; never by acknowledgements,
-# lessons, quizzes or sign-ins.
-PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id", "contract_type"),
+# What the count of an employee search, and the order of its matches, are computed from: the
+# fields searched, filtered (the matrix filters by contract type too) and sorted by, the accounts'
+# names, and the departments (their names, and who is in them). Written by HR's edits, imports and
+# account changes; never by acknowledgements, lessons, quizzes or sign-ins.
+PEOPLE = watch("people", {Employee: ("name", "number", "phone", "status", "department_id", "contract_type", "hire_date"),
                           User: ("username", "employee_id"), Department: None})
 
 

@@ -101,6 +101,7 @@ class StateCounts:
     by_state: dict[str, int]  # every row's state; empty when ``more``
     more: bool  # more rows than :data:`COUNTED_MATCHES`: their states are not known
     filtered: int | None  # the rows of the filtered state, when that is known (at most as many)
+    seen: bool = False  # ``more`` was known from an earlier view (see ``count_states``)
 
     def page_total(self, state: str | None) -> tuple[int, bool]:
         """The total of a page of the list (of one ``state``, or all), and whether it is only a lower
@@ -126,7 +127,7 @@ def count_states(search: Found, rows: Callable[[], sa.Select], filtered: Callabl
     many = (search.key(key, "more than counted"), tuple(sorted(search.parameters.items())))
     known_more = known_under(members, many) is not None
     if known_more and filtered is None:
-        return StateCounts({}, more=True, filtered=None)
+        return StateCounts({}, more=True, filtered=None, seen=True)
 
     def statement() -> sa.Select | sa.CompoundSelect:
         parts = []
@@ -150,7 +151,7 @@ def count_states(search: Found, rows: Callable[[], sa.Select], filtered: Callabl
         keep_under(members, many, True)
     if not more and filtered is not None:
         shown = None  # the whole is known: the filtered state's count is in it
-    return StateCounts({} if more else by_state, more, shown)
+    return StateCounts({} if more else by_state, more, shown, seen=known_more)
 
 
 def planned_once(dialect: str) -> list[sa.ColumnElement[Any]]:

@@ -177,14 +177,16 @@ def _statements_and_body(client, url: str, headers: dict[str, str]) -> tuple[int
 
 def _searched_broadly(client, monkeypatch, page: str, headers: dict[str, str]) -> tuple[str, int, str]:
     """HR searches ``page`` (a format of the query) for one of the nine (员工104), twice, then for all
-    of them (员工10), counting four: the broad search's URL, the statements of the narrow one's
-    second visit (the first reads what any list reads once) and the broad one's page."""
+    of them (员工10), counting four, twice: the broad search's URL, the statements of the narrow
+    one's second visit (the first reads what any list reads once) and the broad one's page."""
     counting(monkeypatch, 4)
     login(client, "hr")
     client.get(page.format("员工104"), headers=headers)
     narrow, _ = _statements_and_body(client, page.format("员工104"), headers)
     body = client.get(page.format("员工10"), headers=headers).get_data(as_text=True)
     assert "符合搜索条件的记录超过 4 条" in body
+    # Viewed again: the order of its matches is read once (``KnownOrder``), the same page.
+    assert client.get(page.format("员工10"), headers=headers).get_data(as_text=True) == body
     return page.format("员工10"), narrow, body
 
 
@@ -280,3 +282,64 @@ def test_a_search_page_plans_its_statements_once_for_any_query(client, world, as
         plans = connection.exec_driver_sql(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%%search_trigrams%%'").all()
     assert len(plans) >= len(pages) and all(generic > 0 and custom == 0 for generic, custom in plans), plans
+
+
+def _looked_up(statements: list[str]) -> list[str]:
+    """The statements that look rows up in a known order (by the people given as one parameter)."""
+    return [s for s in statements if "json_each" in s or "%(_people)s" in s]
+
+
+def _numbers(client, url: str, headers: dict[str, str]) -> list[str]:
+    return re.findall(r'<td data-label="工号">(\w+)</td>', client.get(url, headers=headers).get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("page", "headers"), [("/employees?sort=name&q=员工10", ROWS),
+                                               (f"/records/courses/{SLUG}?sort=name&q=员工10", MATRIX)])
+def test_a_broad_search_viewed_again_is_read_from_the_order_of_its_matches_until_it_changes(
+        client, world, assigned, small_pages, monkeypatch, page, headers):
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    first = client.get(page, headers=headers).get_data(as_text=True)  # walked: counted, nothing ordered yet
+    again = client.get(page, headers=headers).get_data(as_text=True)  # seen before: its order is read once
+    with counted_statements() as statements:
+        kept = client.get(page, headers=headers).get_data(as_text=True)
+    assert first == again == kept and _numbers(client, page, headers) == STAFF[:3]
+    assert len(_looked_up(statements)) == 1 and not any("OFFSET" in s for s in statements), statements  # no walk
+    kept_parts().clear()
+    assert client.get(page, headers=headers).get_data(as_text=True) == kept
+
+    # A rename moves S0108 first in the order of names (员工10 before 员工100): read again.
+    assigned["S0108"].name = "员工10"
+    db.session.commit()
+    assert _numbers(client, page, headers) == ["S0108", "S0100", "S0101"]
+    numbers, _ = walk(client, page, headers)
+    assert numbers == ["S0108", *STAFF[:-1]]
+
+
+def test_a_state_filtered_page_is_looked_up_in_the_known_order_as_far_as_it_takes(
+        client, world, assigned, small_pages, monkeypatch):
+    """The order lists every match whatever its state; a page of one state looks up more of it at
+    a time while too few pass, and lists exactly the matches of that state, in order."""
+    counting(monkeypatch, 2)
+    login(client, "hr")
+    for number in ("S0101", "S0107"):  # acknowledged besides S0104
+        walk_through_course(db.session.execute(sa.select(Assignment).where(
+            Assignment.employee_id == assigned[number].id)).scalar_one(),
+            create_user(number.lower(), PASSWORD, Role.EMPLOYEE, assigned[number].id).id)
+    db.session.commit()
+    url = f"/records/courses/{SLUG}?q=员工10&status=acknowledged&sort=-number"
+    first = walk(client, url, MATRIX)
+    assert first == walk(client, url, MATRIX) == (["S0107", "S0104", "S0101"], ["第 1–3 条，共 3 条"])
+
+
+def test_a_search_matching_more_than_an_order_is_kept_for_is_walked_as_before(client, world, small_pages, monkeypatch):
+    add_staff(world, 9, 100)
+    monkeypatch.setattr("portal.core.listing.KNOWN_ORDER_ROWS", 8)
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", 4)  # walks come up short
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = "/employees?q=员工10&sort=-number"
+    first, summaries = walk(client, url, ROWS)
+    with counted_statements() as statements:
+        assert walk(client, url, ROWS) == (first, summaries)
+    assert first == STAFF[::-1] and not _looked_up(statements)  # walked, then read from the matches
