@@ -343,3 +343,26 @@ def test_a_search_matching_more_than_an_order_is_kept_for_is_walked_as_before(cl
     with counted_statements() as statements:
         assert walk(client, url, ROWS) == (first, summaries)
     assert first == STAFF[::-1] and not _looked_up(statements)  # walked, then read from the matches
+
+
+@pytest.mark.parametrize("walked", [2_000, 2])
+def test_deliveries_of_two_versions_per_person_are_each_listed_once_from_a_known_order(
+        client, world, small_pages, monkeypatch, walked):
+    """A person's deliveries (one per version) are found by the person; a page of the known order
+    keeps those in its range only, so none is listed twice or skipped across pages."""
+    add_staff(world, 9, 100)
+    staff = db.session.query(Employee).filter(Employee.number.in_(STAFF)).all()
+    first, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
+    push_notice(first, staff, due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    second, _created = save_notice(first.notice, TITLE, {**BODY, "zh_CN": BODY["zh_CN"] + "\n\n补充。"},
+                                   world.user("hr").id, SYSTEM)
+    push_notice(second, staff, due_date(shanghai_date()), world.user("hr").id, SYSTEM)
+    db.session.commit()
+    monkeypatch.setattr("portal.core.listing.WALKED_ROWS", walked)
+    counting(monkeypatch, 4)
+    login(client, "hr")
+    url = f"/records/notices/{first.notice_id}?q=员工10&sort=-number"
+    expected = [n for n in reversed(STAFF) for _ in range(2)]
+    numbers, summaries = walk(client, url, DELIVERIES)
+    assert numbers == expected and len(summaries) == 6
+    assert walk(client, url, DELIVERIES) == (numbers, summaries)  # seen before: read from the kept order
