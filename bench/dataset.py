@@ -42,7 +42,8 @@ class Size:
 
     @property
     def label(self) -> str:
-        return f"{self.employees}e-{self.events}ev"
+        """Names the cached data set: everything it is built from."""
+        return f"{self.employees}e-{self.events}ev-{self.ack_pool}ready"
 
 
 def build(size: Size, today: date) -> None:
