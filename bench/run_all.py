@@ -374,10 +374,10 @@ def acknowledgement_load(port: int, url: str, size: Size, concurrency: int) -> d
             statuses[answer.status] = statuses.get(answer.status, 0) + 1
             latencies.append(answer.seconds)
 
-    started = time.perf_counter()
+    started, client_cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(submit, submissions))
-    elapsed = time.perf_counter() - started
+    elapsed, client_cpu = time.perf_counter() - started, time.process_time() - client_cpu
     for client, _, _ in prepared:
         client.close()
     numbers = ", ".join(f"'B{int(u[1:]):07d}'" for u in usernames)
@@ -391,6 +391,7 @@ def acknowledgement_load(port: int, url: str, size: Size, concurrency: int) -> d
         )).one()
     engine.dispose()
     return {"requests": len(submissions), "seconds": elapsed, "per_second": len(submissions) / elapsed,
+            "client_cpu": client_cpu,
             "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000, "statuses": statuses,
             "lost": len(usernames) - acknowledged[1], "duplicated": (acknowledged[0] - acknowledged[1])
@@ -445,7 +446,8 @@ def run_engine(engine: SqliteEngine | PostgresEngine | ExistingDatabase, size: S
                   f"{args.threads} threads): "
                   f"{load['requests']} requests in {load['seconds']:.1f} s = {load['per_second']:.0f}/s, "
                   f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, statuses {load['statuses']}; "
-                  f"lost {load['lost']}, duplicated {load['duplicated']}.", flush=True)
+                  f"lost {load['lost']}, duplicated {load['duplicated']}; the clients used "
+                  f"{load['client_cpu']:.1f} s of CPU.", flush=True)
     finally:
         engine.close()
 
