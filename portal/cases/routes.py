@@ -66,11 +66,20 @@ def mine() -> str:
     if operations.record_view(case, current_user.id, request_origin(), own=True, recent=recent):  # every view
         commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
-    figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
-                         lambda: _figures(case, today, locale))
-    delivered = [MyDelivery(*row[3:]) for row in rows if row[3] is not None]
-    notices = kept_fragment("cases/_mine_notices.html", notices=delivered, titles=version_titles(delivered, locale))
-    return layout.page(_("My case"), figures, notices)
+    delivered = tuple(row[3:] for row in rows if row[3] is not None)  # plain values, as read
+
+    def content() -> Markup:
+        figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
+                             lambda: _figures(case, today, locale))
+        return figures + _notices([MyDelivery(*row) for row in delivered], locale)
+
+    # The figures and the notices as delivered, kept together: a view finds both with one lookup.
+    return layout.page(_("My case"), kept_under((stamp,), ("my case page", employee_id, case_id, today, locale,
+                                                           delivered), content))
+
+
+def _notices(delivered: list[MyDelivery], locale: str) -> Markup:
+    return kept_fragment("cases/_mine_notices.html", notices=delivered, titles=version_titles(delivered, locale))
 
 
 class MyCase(NamedTuple):
