@@ -124,8 +124,10 @@ def add_once(record: T, existing: sa.Select[tuple[T]]) -> tuple[T, bool]:
     statement = _INSERTS.get(table.name)
     if statement is None:
         statement = _INSERTS[table.name] = table.insert().returning(*table.columns)
-    values = {column.key: record.__dict__[name] for column, name in zip(table.columns, _attribute_names(model))
-              if name in record.__dict__}
+    names = _attribute_names(model)
+    if not record.__dict__.keys() <= {*names, "_sa_instance_state"}:  # a related record would not be stored
+        raise TypeError(f"add_once stores column values only, not {sorted(record.__dict__.keys() - set(names))}")
+    values = {column.key: record.__dict__[name] for column, name in zip(table.columns, names) if name in record.__dict__}
     db.session.flush()  # what the session holds unwritten goes first, as with a flush of the record
     try:
         stored = db.session.execute(statement, values).one()

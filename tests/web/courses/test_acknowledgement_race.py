@@ -1,15 +1,17 @@
 """An acknowledgement that another request stored between this one's read of the assignment and its
 write: the second writer gets the stored record back and writes nothing (no second record, no
-second ledger event). And the record a first writer gets is the stored row, in the session. Both
-engines."""
+second ledger event). The record a first writer gets is the stored row, in the session; a record
+holding a related record instead of its column is refused before anything is written. Both engines."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from portal.courses import operations
+from portal.core.records import add_once
 from portal.courses.models import Acknowledgement, Assignment, CourseVersion
 from portal.evidence.ledger import Origin
 from portal.evidence.models import EvidenceEvent
@@ -64,3 +66,15 @@ def test_the_first_acknowledgement_is_the_stored_row_in_the_session(app, world, 
     assert (stored.id, stored.receipt_number, stored.event_hash) == (record.id, record.receipt_number,
                                                                      record.event_hash)
     assert _acknowledged_events() == 1
+
+
+def test_a_record_with_a_related_record_set_is_refused_before_anything_is_written(app, world, courses):
+    assignment, version, user_id = _loaded(world, courses)
+    record = Acknowledgement(assignment=assignment, version_id=version.id, employee_id=assignment.employee_id,
+                             statement=TERMS.statement, typed_name="李强", content_sha256=version.sha256,
+                             acknowledged_at=datetime(2026, 11, 30, 2, tzinfo=timezone.utc))
+
+    with pytest.raises(TypeError, match="assignment"):
+        add_once(record, sa.select(Acknowledgement))
+    db.session.rollback()
+    assert db.session.execute(sa.select(sa.func.count(Acknowledgement.id))).scalar_one() == 0
