@@ -17,6 +17,7 @@ from portal.api import tokens
 from portal.api.models import ApiToken
 from portal.auth.access import requires
 from portal.auth.models import User
+from portal.auth.policy import Role
 from portal.extensions import db
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api")
@@ -36,9 +37,12 @@ class RevokeForm(FlaskForm):
 
 
 def _token_form(**kwargs: object) -> TokenForm:
+    """The accounts a token may act as: enabled managers, HR and administrators. An employee's own
+    account is never an integration's (and listing every employee's put 100,000 choices on the page)."""
     form = TokenForm(**kwargs)
-    form.account.choices = [SelectChoice(u.id, u.username) for u in db.session.execute(
-        sa.select(User).where(User.is_enabled.is_(True)).order_by(User.username)).scalars()]
+    form.account.choices = [SelectChoice(account_id, username) for account_id, username in db.session.execute(
+        sa.select(User.id, User.username).where(User.is_enabled.is_(True), User.role != Role.EMPLOYEE)
+        .order_by(User.username))]
     return form
 
 

@@ -43,6 +43,18 @@ def test_admin_creates_a_token_shown_once_and_revokes_it(client, world):
     assert actions[-2:] == ["api_token_created", "api_token_revoked"]
 
 
+def test_a_token_acts_as_a_manager_hr_or_admin_never_as_an_employee_s_own_account(client, world):
+    assert login(client, "admin").status_code == 303
+    page = client.get("/admin/api/tokens").get_data(as_text=True)
+    offered = set(re.findall(r'<option[^>]*value="(\d+)"', page))
+    assert offered == {str(world.user(name).id) for name in ("admin", "hr", "manager", "other.manager")}
+
+    refused = client.post("/admin/api/tokens", data={"csrf_token": csrf_token(client, "/admin/api/tokens"),
+                                                     "name": "Payroll", "account": world.user("worker").id,
+                                                     "scopes": ["payroll:read"]})
+    assert refused.status_code == 422 and db.session.execute(sa.select(ApiToken)).first() is None
+
+
 def test_a_form_without_scopes_is_refused(client, world):
     assert login(client, "admin").status_code == 303
     page = client.post("/admin/api/tokens", data={"csrf_token": csrf_token(client, "/admin/api/tokens"),
