@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
+from portal.core.records import one_of
 from portal.core.types import SHANGHAI, utcnow
 from portal.courses.models import Assignment, Course
 from portal.courses.operations import renew_assignment
@@ -86,13 +87,10 @@ class Held:
         return self.title_en if locale == "en" and self.title_en else self.title_zh
 
 
-def _held_courses(employee_filter: sa.ColumnElement[bool] | None,
-                  lock: bool = False) -> Iterator[tuple[Held, Assignment]]:
-    query = (sa.select(Assignment).join(Course).join(Employee, Employee.id == Assignment.employee_id)
+def _held_courses(lock: bool = False) -> Iterator[tuple[Held, Assignment]]:
+    query = (sa.select(Assignment).join(Course)
              .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_not(None),
                     Course.validity_months.is_not(None)))
-    if employee_filter is not None:
-        query = query.where(employee_filter)
     if lock:  # a concurrent run waits, then no longer finds the assignment current
         query = query.with_for_update(of=Assignment)
     for assignment in db.session.execute(query.order_by(Assignment.id)).scalars():
@@ -103,21 +101,17 @@ def _held_courses(employee_filter: sa.ColumnElement[bool] | None,
                    rules.expires_on(acknowledged, course.validity_months)), assignment
 
 
-def _newest_notice_deliveries(employee_filter: sa.ColumnElement[bool] | None) -> list[NoticeDelivery]:
+def _newest_notice_deliveries() -> list[NoticeDelivery]:
     """Each employee's newest delivery of each notice that has a validity period."""
-    query = (sa.select(NoticeDelivery).join(NoticeVersion).join(Notice)
-             .join(Employee, Employee.id == NoticeDelivery.employee_id)
-             .where(Notice.validity_months.is_not(None)))
-    if employee_filter is not None:
-        query = query.where(employee_filter)
+    query = sa.select(NoticeDelivery).join(NoticeVersion).join(Notice).where(Notice.validity_months.is_not(None))
     newest: dict[tuple[int, int], NoticeDelivery] = {}
     for delivery in db.session.execute(query.order_by(NoticeDelivery.id)).scalars():
         newest[(delivery.version.notice_id, delivery.employee_id)] = delivery
     return list(newest.values())
 
 
-def _held_notices(employee_filter: sa.ColumnElement[bool] | None) -> Iterator[tuple[Held, NoticeDelivery]]:
-    for delivery in _newest_notice_deliveries(employee_filter):
+def _held_notices() -> Iterator[tuple[Held, NoticeDelivery]]:
+    for delivery in _newest_notice_deliveries():
         if delivery.acknowledged_at is None:
             continue
         version = delivery.version
@@ -127,12 +121,148 @@ def _held_notices(employee_filter: sa.ColumnElement[bool] | None) -> Iterator[tu
                    rules.expires_on(acknowledged, version.notice.validity_months)), delivery
 
 
-def expiring(today: date, within_days: int, employee_filter: sa.ColumnElement[bool] | None = None) -> list[Held]:
+# --- The list of what expires, a page at a time ----------------------------------------------------
+#
+# Each course or notice with a validity period is a source whose acknowledgements expire in the
+# order they were given (the expiry day never falls as the acknowledgement day rises), so a page
+# reads each source in index order from where the last page ended and merges them: a page costs
+# what the first one does at any company size, however many acknowledgements expire.
+
+EXPIRING_PAGE = 50
+
+
+@dataclass(frozen=True, eq=False)
+class ExpirySource:
+    """A course or notice with a validity period; ``titles`` by notice version (a course's under None)."""
+
+    kind: str  # course | notice (the order of kinds within one moment)
+    id: int
+    validity_months: int
+    titles: dict[int | None, tuple[str, str]]
+
+
+class ExpiringRow(NamedTuple):
+    expires_on: date
+    acknowledged_at: datetime
+    kind: str
+    item_id: int  # the assignment or the delivery
+    employee_number: str
+    employee_name: str
+    title_zh: str
+    title_en: str
+
+    @property
+    def key(self) -> tuple[date, datetime, str, int]:
+        """The list's order: soonest expiry first, then as acknowledged."""
+        return self.expires_on, self.acknowledged_at, self.kind, self.item_id
+
+    @property
+    def acknowledged_on(self) -> date:
+        return _local(self.acknowledged_at)
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title_zh
+
+
+class ExpiringPage(NamedTuple):
+    rows: list[ExpiringRow]
+    total: int
+    next_key: tuple[date, datetime, str, int] | None  # where the next page starts; None on the last
+
+
+def expiry_sources() -> list[ExpirySource]:
+    """The courses and notices that have a validity period (a handful), with their titles."""
+    sources = [ExpirySource("course", course.id, course.validity_months, {None: (course.title_zh, course.title_en)})
+               for course in db.session.execute(sa.select(Course).where(Course.validity_months.is_not(None))
+                                                .order_by(Course.id)).scalars()]
+    for notice in db.session.execute(sa.select(Notice).where(Notice.validity_months.is_not(None))
+                                     .order_by(Notice.id)).scalars():
+        titles = {v.id: (v.title("zh_CN"), v.snapshot["title"]["en"]) for v in notice.versions}
+        sources.append(ExpirySource("notice", notice.id, notice.validity_months, titles))
+    return sources
+
+
+def _day_start(day: date) -> datetime:
+    """The instant a day begins in Shanghai: an acknowledgement given from then on falls on that day or later."""
+    return datetime.combine(day, datetime.min.time(), SHANGHAI).astimezone(timezone.utc)
+
+
+def _given_from(source: ExpirySource, expiring_from: date) -> datetime:
+    """The first instant whose acknowledgement of ``source`` expires on ``expiring_from`` or later."""
+    return _day_start(rules.first_acknowledged_on(expiring_from, source.validity_months))
+
+
+def _after(source: ExpirySource, given: sa.ColumnElement[datetime], item_id: sa.ColumnElement[int],
+           key: tuple[date, datetime, str, int]) -> sa.ColumnElement[bool]:
+    """The acknowledgements of ``source`` that come after ``key`` in the list's order, as a bound on
+    the moment they were given (and their id), which is the order the source is read in."""
+    expires_on, acknowledged_at, kind, last_id = key
+    same_day_from, later_from = _given_from(source, expires_on), _given_from(source, expires_on + timedelta(days=1))
+    if acknowledged_at < same_day_from:
+        return given >= same_day_from
+    if acknowledged_at >= later_from:
+        return given >= later_from
+    if source.kind != kind:  # the same expiry and moment: the kinds' order decides
+        return given >= acknowledged_at if source.kind > kind else given > acknowledged_at
+    return sa.or_(given > acknowledged_at, sa.and_(given == acknowledged_at, item_id > last_id))
+
+
+def _source_rows(source: ExpirySource, until: datetime, employee_filter: sa.ColumnElement[bool],
+                 counted: bool = False) -> sa.Select:
+    """The acknowledgements of ``source`` given before ``until`` (they expire within the window), as
+    rows of (id, acknowledged at, employee number, name, version) in the order given, or ``counted``.
+    A count for everyone reads no employee."""
+    if source.kind == "course":
+        columns = (Assignment.id, Assignment.acknowledged_at, Employee.number, Employee.name,
+                   sa.null().label("version_id"))
+        rows = (sa.select(*((sa.func.count(),) if counted else columns)).select_from(Assignment)
+                .where(Assignment.course_id == source.id, Assignment.is_current.is_(True),
+                       Assignment.acknowledged_at.is_not(None), Assignment.acknowledged_at < until))
+        employee_id = Assignment.employee_id
+    else:
+        later = sa.orm.aliased(NoticeDelivery)
+        versions = list(source.titles)
+        columns = (NoticeDelivery.id, NoticeDelivery.acknowledged_at, Employee.number, Employee.name,
+                   NoticeDelivery.version_id)
+        rows = (sa.select(*((sa.func.count(),) if counted else columns)).select_from(NoticeDelivery)
+                .where(one_of(NoticeDelivery.version_id, versions), NoticeDelivery.acknowledged_at.is_not(None),
+                       NoticeDelivery.acknowledged_at < until,
+                       ~sa.exists().where(later.employee_id == NoticeDelivery.employee_id,  # the newest delivery
+                                          later.id > NoticeDelivery.id, one_of(later.version_id, versions))))
+        employee_id = NoticeDelivery.employee_id
+    if counted and employee_filter is sa.true():
+        return rows
+    return rows.join(Employee, Employee.id == employee_id).where(employee_filter)
+
+
+def expiring_page(today: date, within_days: int, employee_filter: sa.ColumnElement[bool],
+                  after: tuple[date, datetime, str, int] | None = None, size: int | None = None) -> ExpiringPage:
     """Acknowledgements that expire within ``within_days`` of ``today`` or have expired and are not
-    renewed yet, soonest first."""
-    held = [h for h, _ in _held_courses(employee_filter)] + [h for h, _ in _held_notices(employee_filter)]
-    soon = [h for h in held if rules.validity(h.expires_on, today, within_days) in (Validity.EXPIRING, Validity.EXPIRED)]
-    return sorted(soon, key=lambda h: (h.expires_on, h.employee.number, h.kind, h.item_id))
+    renewed yet, soonest first: the page after ``after`` (a row's key), and how many there are in
+    all (one statement counts every source)."""
+    size = EXPIRING_PAGE if size is None else size
+    sources = expiry_sources()
+    if not sources:
+        return ExpiringPage([], 0, None)
+    horizon = today + timedelta(days=within_days + 1)  # the first expiry day past the window
+    until = {source: _given_from(source, horizon) for source in sources}
+    total = sum(db.session.execute(sa.union_all(*(
+        _source_rows(source, until[source], employee_filter, counted=True) for source in sources))).scalars())
+    found: list[ExpiringRow] = []
+    for source in sources:
+        rows = _source_rows(source, until[source], employee_filter)
+        given, item_id = rows.selected_columns[1], rows.selected_columns[0]
+        if after is not None:
+            rows = rows.where(_after(source, given, item_id, after))
+        # In the order of the source's index (course, moment given with nothing first, id).
+        for row in db.session.execute(rows.order_by(given.asc().nulls_first(), item_id).limit(size + 1)):
+            title_zh, title_en = source.titles[row.version_id]
+            found.append(ExpiringRow(rules.expires_on(_local(row.acknowledged_at), source.validity_months),
+                                     row.acknowledged_at, source.kind, row.id, row.number, row.name,
+                                     title_zh, title_en))
+    found.sort(key=lambda row: row.key)
+    shown = found[:size]
+    return ExpiringPage(shown, total, shown[-1].key if len(found) > size else None)
 
 
 # --- Renewal --------------------------------------------------------------------------------------
@@ -156,7 +286,7 @@ def renew_expired(today: date, origin: Origin = SYSTEM, now: datetime | None = N
     by making a new current cycle, so the next run no longer sees it)."""
     now = now or utcnow()
     run = RenewalRun()
-    for held, assignment in list(_held_courses(None, lock=True)):
+    for held, assignment in list(_held_courses(lock=True)):
         state = rules.validity(held.expires_on, today)
         if state is Validity.EXPIRED:
             renew_assignment(assignment, AssignmentReason.RENEWAL, origin, now)
@@ -164,7 +294,7 @@ def renew_expired(today: date, origin: Origin = SYSTEM, now: datetime | None = N
             run.renewed.append(f"course {assignment.course.slug} renewed for {held.employee.number}")
         elif rules.reminder_due(held.expires_on, today):
             run.reminders += _remind(held)
-    for held, delivery in list(_held_notices(None)):
+    for held, delivery in list(_held_notices()):
         state = rules.validity(held.expires_on, today)
         if state is Validity.EXPIRED:
             newest = delivery.version.notice.newest

@@ -8,7 +8,7 @@ import difflib
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from portal.cases.rules import add_months
@@ -74,6 +74,18 @@ def expires_on(acknowledged_on: date, validity_months: int | None) -> date | Non
     if validity_months is None:
         return None
     return add_months(acknowledged_on, validity_months)
+
+
+def first_acknowledged_on(expiring_from: date, validity_months: int) -> date:
+    """The first day an acknowledgement valid for ``validity_months`` can be given and expire on
+    ``expiring_from`` or later. The expiry day never falls as the day given rises (several days at
+    a month's end expire on its last day, and some expiry days are never reached)."""
+    day = add_months(expiring_from, -validity_months)
+    while add_months(day, validity_months) < expiring_from:
+        day += timedelta(days=1)
+    while add_months(day - timedelta(days=1), validity_months) >= expiring_from:
+        day -= timedelta(days=1)
+    return day
 
 
 def validity(expiry: date | None, today: date, window_days: int = EXPIRING_WINDOW_DAYS) -> Validity | None:

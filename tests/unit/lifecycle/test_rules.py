@@ -14,6 +14,7 @@ from portal.lifecycle.rules import (
     Validity,
     diff_summary,
     expires_on,
+    first_acknowledged_on,
     reminder_due,
     standing,
     validity,
@@ -82,3 +83,23 @@ def test_a_receipt_applies_while_every_later_version_is_minor():
     stands = standing([minor, material], date(2025, 1, 10), 12, date(2026, 1, 10))
     assert not stands.still_applies and stands.validity is Validity.EXPIRED
     assert standing([], date(2025, 1, 10), None, date(2030, 1, 1)).validity is None
+
+
+@given(st.dates(date(2000, 1, 1), date(2090, 12, 31)), st.dates(date(2000, 1, 1), date(2090, 12, 31)),
+       st.integers(1, 60))
+def test_the_first_day_given_is_where_expiry_reaches_the_day_asked(acknowledged, expiring_from, months):
+    """The renewal list reads each course in the order acknowledgements were given: an acknowledgement
+    expires on ``expiring_from`` or later exactly when it was given on that first day or later."""
+    first = first_acknowledged_on(expiring_from, months)
+    assert (expires_on(acknowledged, months) >= expiring_from) == (acknowledged >= first)
+
+
+@pytest.mark.parametrize(("expiring_from", "months", "first"), [
+    (date(2026, 2, 28), 1, date(2026, 1, 28)),  # 28, 29, 30 and 31 January all expire on 28 February
+    (date(2026, 3, 1), 1, date(2026, 2, 1)),
+    (date(2026, 3, 30), 1, date(2026, 3, 1)),  # no day of 2026 expires on 29–31 March: 28 February gives the 28th
+    (date(2025, 2, 28), 12, date(2024, 2, 28)),  # 29 February 2024 expires on 28 February 2025 too
+    (date(2025, 3, 1), 12, date(2024, 3, 1)),
+])
+def test_the_first_day_given_around_a_month_s_end(expiring_from, months, first):
+    assert first_acknowledged_on(expiring_from, months) == first
