@@ -135,7 +135,7 @@ class PostgresEngine:
             build_database(f"{url}/{self.base_db}_partial", self.size)
             # Compacted as after any bulk load (docs/deploy.md): filled through the tally triggers,
             # the tallies' 400 rows were left spread over 600 pages each, read on every HR list.
-            self._psql(f"VACUUM (FULL, ANALYZE)", f"{self.base_db}_partial")
+            self._psql("VACUUM (FULL, ANALYZE)", f"{self.base_db}_partial")
             self._psql(f"ALTER DATABASE {self.base_db}_partial RENAME TO {self.base_db}")
         self._psql("DROP DATABASE IF EXISTS bench_run")
         self._psql(f"CREATE DATABASE bench_run TEMPLATE {self.base_db}")

@@ -8,7 +8,7 @@ left to renew.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.lifecycle import rules
 from portal.lifecycle.rules import LaterVersion, Standing, Validity
 from portal.notices import rules as notice_rules
-from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery, NoticeVersion
+from portal.notices.models import Notice, NoticeAcknowledgement, NoticeDelivery
 from portal.notices.operations import push_notice
 from portal.notifications.operations import notify, path_for
 from portal.org.models import Employee
@@ -72,7 +72,8 @@ def acknowledgement_validity(acknowledged_at: datetime | None, validity_months: 
 
 @dataclass(frozen=True)
 class Held:
-    """One acknowledgement that expires: a current course assignment or the newest notice delivery."""
+    """One acknowledgement whose holder is reminded before it expires: a current course assignment or
+    the newest notice delivery."""
 
     kind: str  # course | notice
     item_id: int
@@ -80,45 +81,10 @@ class Held:
     title_zh: str
     title_en: str
     link: str
-    acknowledged_on: date
     expires_on: date
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_zh
-
-
-def _held_courses(lock: bool = False) -> Iterator[tuple[Held, Assignment]]:
-    query = (sa.select(Assignment).join(Course)
-             .where(Assignment.is_current.is_(True), Assignment.acknowledged_at.is_not(None),
-                    Course.validity_months.is_not(None)))
-    if lock:  # a concurrent run waits, then no longer finds the assignment current
-        query = query.with_for_update(of=Assignment)
-    for assignment in db.session.execute(query.order_by(Assignment.id)).scalars():
-        course = assignment.course
-        acknowledged = _local(assignment.acknowledged_at)
-        yield Held("course", assignment.id, assignment.employee, course.title_zh, course.title_en,
-                   path_for("courses.course", slug=course.slug), acknowledged,
-                   rules.expires_on(acknowledged, course.validity_months)), assignment
-
-
-def _newest_notice_deliveries() -> list[NoticeDelivery]:
-    """Each employee's newest delivery of each notice that has a validity period."""
-    query = sa.select(NoticeDelivery).join(NoticeVersion).join(Notice).where(Notice.validity_months.is_not(None))
-    newest: dict[tuple[int, int], NoticeDelivery] = {}
-    for delivery in db.session.execute(query.order_by(NoticeDelivery.id)).scalars():
-        newest[(delivery.version.notice_id, delivery.employee_id)] = delivery
-    return list(newest.values())
-
-
-def _held_notices() -> Iterator[tuple[Held, NoticeDelivery]]:
-    for delivery in _newest_notice_deliveries():
-        if delivery.acknowledged_at is None:
-            continue
-        version = delivery.version
-        acknowledged = _local(delivery.acknowledged_at)
-        yield Held("notice", delivery.id, delivery.employee, version.title("zh_CN"), version.snapshot["title"]["en"],
-                   path_for("notices.detail", delivery_id=delivery.id), acknowledged,
-                   rules.expires_on(acknowledged, version.notice.validity_months)), delivery
 
 
 # --- The list of what expires, a page at a time ----------------------------------------------------
@@ -280,35 +246,81 @@ class RenewalRun:
                                f"sent {self.reminders} reminder(s) before expiry"]
 
 
+RENEWAL_BATCH = 500  # acknowledgements locked, renewed or reminded and committed at a time
+
+
 def renew_expired(today: date, origin: Origin = SYSTEM, now: datetime | None = None) -> RenewalRun:
     """Re-assign every expired acknowledgement once, with a due date, and remind those that expire
-    within ``rules.REMINDER_DAYS``; one transaction, safe to run again (an expired cycle is renewed
-    by making a new current cycle, so the next run no longer sees it)."""
+    within ``rules.REMINDER_DAYS``; safe to run again (an expired cycle is renewed by making a new
+    current cycle, so the next run no longer sees it).
+
+    Only what is due is read: each source (a course or notice with a validity period) in the order
+    its acknowledgements were given, up to the last day given that expires within the reminder
+    window, in locked batches committed one at a time: a company's run holds a few hundred rows
+    and their locks at once, whatever its size."""
     now = now or utcnow()
     run = RenewalRun()
-    for held, assignment in list(_held_courses(lock=True)):
-        state = rules.validity(held.expires_on, today)
-        if state is Validity.EXPIRED:
-            renew_assignment(assignment, AssignmentReason.RENEWAL, origin, now)
-            run.courses += 1
-            run.renewed.append(f"course {assignment.course.slug} renewed for {held.employee.number}")
-        elif rules.reminder_due(held.expires_on, today):
-            run.reminders += _remind(held)
-    for held, delivery in list(_held_notices()):
-        state = rules.validity(held.expires_on, today)
-        if state is Validity.EXPIRED:
-            newest = delivery.version.notice.newest
-            # The next cycle of the same version, or the first of a newer one; push_notice skips a
-            # cycle that a concurrent run already delivered.
-            cycle = delivery.cycle + 1 if newest.id == delivery.version_id else 1
-            if push_notice(newest, [delivery.employee], notice_rules.due_date(today), None, origin, now=now,
-                           cycle=cycle, reason="renewal"):
-                run.notices += 1
-                run.renewed.append(f"notice {newest.notice.ref_id} renewed for {held.employee.number}")
-        elif rules.reminder_due(held.expires_on, today):
-            run.reminders += _remind(held)
-    db.session.commit()
+    for source in expiry_sources():
+        until = _given_from(source, today + timedelta(days=rules.REMINDER_DAYS + 1))
+        after: tuple[datetime, int] | None = None
+        while batch := _due_batch(source, until, after):
+            for record in batch:
+                _renew_or_remind(run, source, record, today, origin, now)
+            after = batch[-1].acknowledged_at, batch[-1].id
+            db.session.commit()
     return run
+
+
+def _due_batch(source: ExpirySource, until: datetime, after: tuple[datetime, int] | None) -> list[Any]:
+    """The next acknowledgements of ``source`` given before ``until``, after ``after`` (the last one
+    of the previous batch), locked: a concurrent run waits, then finds a renewed one no longer current
+    (courses) or delivered again (notices, which ``push_notice`` skips)."""
+    if source.kind == "course":
+        model, relations = Assignment, (sa.orm.joinedload(Assignment.employee), sa.orm.joinedload(Assignment.course))
+        rows = sa.select(Assignment).where(Assignment.course_id == source.id, Assignment.is_current.is_(True))
+    else:
+        later = sa.orm.aliased(NoticeDelivery)
+        versions = list(source.titles)
+        model, relations = NoticeDelivery, (sa.orm.joinedload(NoticeDelivery.employee),
+                                            sa.orm.joinedload(NoticeDelivery.version))
+        rows = sa.select(NoticeDelivery).where(
+            one_of(NoticeDelivery.version_id, versions),
+            ~sa.exists().where(later.employee_id == NoticeDelivery.employee_id, later.id > NoticeDelivery.id,
+                               one_of(later.version_id, versions)))  # the employee's newest delivery
+    given = model.acknowledged_at
+    rows = rows.where(given.is_not(None), given < until)
+    if after is not None:
+        rows = rows.where(sa.or_(given > after[0], sa.and_(given == after[0], model.id > after[1])))
+    rows = rows.order_by(given.asc().nulls_first(), model.id).limit(RENEWAL_BATCH).with_for_update(of=model)
+    return list(db.session.execute(rows.options(*relations)).unique().scalars())
+
+
+def _renew_or_remind(run: RenewalRun, source: ExpirySource, record: Any, today: date, origin: Origin,
+                     now: datetime) -> None:
+    expiry = rules.expires_on(_local(record.acknowledged_at), source.validity_months)
+    state = rules.validity(expiry, today)
+    employee = record.employee
+    if source.kind == "course":
+        if state is Validity.EXPIRED:
+            renew_assignment(record, AssignmentReason.RENEWAL, origin, now)
+            run.courses += 1
+            run.renewed.append(f"course {record.course.slug} renewed for {employee.number}")
+        elif rules.reminder_due(expiry, today):
+            run.reminders += _remind(Held("course", record.id, employee, *source.titles[None],
+                                          path_for("courses.course", slug=record.course.slug), expiry))
+        return
+    if state is Validity.EXPIRED:
+        newest = record.version.notice.newest
+        # The next cycle of the same version, or the first of a newer one; push_notice skips a cycle
+        # that a concurrent run already delivered.
+        cycle = record.cycle + 1 if newest.id == record.version_id else 1
+        if push_notice(newest, [employee], notice_rules.due_date(today), None, origin, now=now, cycle=cycle,
+                       reason="renewal"):
+            run.notices += 1
+            run.renewed.append(f"notice {newest.notice.ref_id} renewed for {employee.number}")
+    elif rules.reminder_due(expiry, today):
+        run.reminders += _remind(Held("notice", record.id, employee, *source.titles[record.version_id],
+                                      path_for("notices.detail", delivery_id=record.id), expiry))
 
 
 def _remind(held: Held) -> int:

@@ -15,7 +15,7 @@ from portal.notices import rules as notice_rules
 from portal.notices.models import NoticeDelivery
 from portal.notices.operations import acknowledge_notice, open_notice, push_notice
 from portal.notifications.models import Notification
-from tests.conftest import assign_course, login
+from tests.conftest import assign_course, counted_statements, login
 from tests.web.notices.conftest import events, version  # noqa: F401 (fixture)
 
 ACKNOWLEDGED_ON = date(2025, 1, 10)  # the course is valid for 12 months: it expires on 2026-01-10
@@ -100,3 +100,28 @@ def test_the_nightly_job_renews(app, courses, world, monkeypatch):
     monkeypatch.setattr("portal.jobs.run_once_per_slot", lambda name, slot, **_: lambda func: func)
     renew_expired_nightly.call_local()
     assert [a.reason.value for a in db.session.query(Assignment).filter_by(is_current=True)] == ["renewal"]
+
+
+def test_a_run_renews_every_expired_acknowledgement_once_batch_by_batch(courses, world, monkeypatch):
+    """Read in locked batches from where the last one ended (two at a time here): five people's
+    expired courses, one of them acknowledged at the very moment of another, are all renewed once;
+    one valid for months more is left as it is."""
+    monkeypatch.setattr("portal.lifecycle.operations.RENEWAL_BATCH", 2)
+    people = [world.worker, world.outsider, world.manager, world.other_manager, world.hr]
+    moments = [datetime(2025, 1, 10, 2, tzinfo=timezone.utc), datetime(2025, 1, 11, 2, tzinfo=timezone.utc),
+               datetime(2025, 1, 11, 2, tzinfo=timezone.utc),  # the same moment, across the first batch's end
+               datetime(2025, 2, 1, 2, tzinfo=timezone.utc),
+               datetime(2025, 9, 1, 2, tzinfo=timezone.utc)]  # the last expires in September 2026
+    for person, moment in zip(people, moments):
+        assign_course(courses["injury-basics"], person).acknowledged_at = moment
+    db.session.commit()
+    with counted_statements() as statements:
+        run = renew_expired(date(2026, 3, 1))
+    assert run.courses == 4 and sorted(line.rsplit(" ", 1)[1] for line in run.renewed) == ["E001", "E002", "M001",
+                                                                                          "M002"]
+    batches = [s for s in statements if s.startswith("SELECT course_assignments.id")]
+    others = sum(1 for c in courses.values() if c.validity_months) - 1
+    assert len(batches) == 3 + others  # two full batches and an empty one; one empty batch per other course
+    assert renew_expired(date(2026, 3, 2)).courses == 0
+    current = db.session.query(Assignment).filter_by(is_current=True).all()
+    assert len(current) == 5 and sum(a.acknowledged_at is None for a in current) == 4
