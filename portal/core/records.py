@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -15,6 +15,7 @@ from sqlalchemy.orm.base import instance_state
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.core.tabular import EXPORT_BATCH
 from portal.extensions import db
 
 T = TypeVar("T")
@@ -90,6 +91,12 @@ def record_from_columns(model: type[T], values: Sequence[Any], **related: Any) -
     make_transient_to_detached(record)
     db.session()._update_impl(instance_state(record))
     return record
+
+
+def streamed(statement: sa.Select, parameters: Mapping[str, Any] | None = None) -> sa.Result[Any]:
+    """The rows of ``statement`` read ``EXPORT_BATCH`` at a time (a server-side cursor on PostgreSQL),
+    for a whole-table export: memory holds one batch, whatever the table's length."""
+    return db.session.execute(statement, dict(parameters or {}), execution_options={"yield_per": EXPORT_BATCH})
 
 
 def columns_of(*models: type) -> list[sa.Column[Any]]:

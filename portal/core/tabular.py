@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -63,18 +64,45 @@ def safe_cells(row: Iterable[Any], yes_no: tuple[str, str] = YES_NO) -> list[str
     return [neutralize(value) if isinstance(value, str) else cell_text(value, yes_no) for value in row]
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]], yes_no: tuple[str, str] = YES_NO) -> bytes:
-    """UTF-8 with a byte-order mark, which spreadsheet programs need to read Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+EXPORT_BATCH = 2000  # rows turned into text at a time, and read from the database at a time (``streamed``)
+SPOOLED_IN_MEMORY = 4 * 1024 * 1024  # a whole export's file stays in memory up to this size, then on disk
+
+
+def write_csv(out: BinaryIO, header: Sequence[str], rows: Iterable[Iterable[Any]],
+              yes_no: tuple[str, str] = YES_NO) -> None:
+    """UTF-8 with a byte-order mark, which spreadsheet programs need to read Chinese correctly;
+    written ``EXPORT_BATCH`` rows at a time, so a table of any length holds one batch as text."""
+    text = io.StringIO()
+    writer = csv.writer(text)
     writer.writerow(safe_cells(header))
-    for row in rows:
+    out.write("\ufeff".encode())
+    for number, row in enumerate(rows, 1):
         writer.writerow(safe_cells(row, yes_no))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        if number % EXPORT_BATCH == 0:
+            out.write(text.getvalue().encode())
+            text.seek(0)
+            text.truncate()
+    out.write(text.getvalue().encode())
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]], title: str = "export",
-               yes_no: tuple[str, str] = YES_NO) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]], yes_no: tuple[str, str] = YES_NO) -> bytes:
+    out = io.BytesIO()
+    write_csv(out, header, rows, yes_no)
+    return out.getvalue()
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Iterable[Any]], yes_no: tuple[str, str] = YES_NO) -> IO[bytes]:
+    """A whole table's CSV in a file kept in memory while small and on disk beyond, read from its start."""
+    out = tempfile.SpooledTemporaryFile(SPOOLED_IN_MEMORY)
+    write_csv(out, header, rows, yes_no)
+    out.seek(0)
+    return out
+
+
+def xlsx_file(header: Sequence[str], rows: Iterable[Iterable[Any]], title: str = "export",
+              yes_no: tuple[str, str] = YES_NO) -> IO[bytes]:
+    """A whole table as XLSX, its rows written as they come (openpyxl's write-only workbook), every
+    cell as text, in a file kept in memory while small and on disk beyond."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -92,6 +120,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]], title: str 
     sheet.append(text_cells(header))
     for row in rows:
         sheet.append(text_cells(row))
-    out = io.BytesIO()
+    out = tempfile.SpooledTemporaryFile(SPOOLED_IN_MEMORY)
     book.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out

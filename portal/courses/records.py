@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
 from portal.auth.access import Reach, reach, scope_filter
 from portal.courses.models import Acknowledgement, Assignment, Course, CourseStatusCount, CourseVersion
@@ -17,7 +16,7 @@ from portal.courses.rules import Status
 from portal.evidence.models import EvidenceEvent
 from portal.core import tallies
 from portal.core.kept import stripe_stamp, watch
-from portal.core.records import one_of, record_from_columns
+from portal.core.records import record_from_columns, streamed
 from portal.core.listing import (KnownOrder, Ordering, ReadFirst, Walk, built, first_match, matching, paginate, routed_rows,
                                  sort_keys, without_index, written, written_in)
 from portal.core.paging import Page, Sort
@@ -60,6 +59,11 @@ class MatrixFilter:
 
 
 MATRIX_SORTS = ("number", "name", "department", "due", "acknowledged")
+# What the CSV export shows of each row, before its status.
+EXPORTED = (Employee.number, Employee.name, Employee.department_id, Employee.contract_type, Assignment.assigned_at,
+            Assignment.due_date, Assignment.first_opened_at, Assignment.quiz_passed_at, Assignment.acknowledged_at,
+            CourseVersion.locale, CourseVersion.number.label("version_number"), Acknowledgement.content_sha256,
+            Acknowledgement.receipt_number)
 PERSON_SORTS = ("number", "name", "department")  # columns of the employee: one assignment per person
 NULLS_LOW = ("acknowledged",)  # not yet acknowledged first ascending, last descending: one index, both ways
 MATRIX_PAGE_SIZE = 50
@@ -72,7 +76,7 @@ MEMBERS = (PEOPLE.name, COURSE_MEMBERS.name)
 
 @dataclass
 class Matrix:
-    rows: list[Any]  # a page's plain rows, or (assignment, status) for every row: see ``matrix``
+    rows: Iterable[Any]  # a page's plain rows, or every row's exported columns as read: see ``matrix``
     counts: Counter[Status] = field(default_factory=Counter)
     total: int = 0
     page: Page | None = None  # None: every row (the CSV export)
@@ -246,8 +250,8 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
     walked in the people's order takes one more when its walk comes up short: see ``Walk``).
 
     A page's rows are plain rows (``id``, ``employee_id``, ``number``, ``name``, ``department_id``,
-    ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), each row is
-    an assignment with its people and acknowledgement loaded, and its status.
+    ``state``, ``due_date``, ``acknowledged_at``); unpaged (the CSV), every row's ``EXPORTED``
+    columns and its ``state``, read a batch at a time as they are used.
 
     ``counted``: the counts by state read with the course (``course_for_matrix``); None: read here.
     ``departments_stamp``: the departments' watch stamp the caller read, for a search (see
@@ -275,10 +279,10 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
             listed = with_person(base.with_only_columns(Assignment.id, Assignment.employee_id, status.label("state"),
                                                         Assignment.due_date, Assignment.acknowledged_at),
                                  Assignment.employee_id)
-        else:  # the CSV reads the person, the acknowledgement and its version per row
-            listed = base.add_columns(status).options(
-                joinedload(Assignment.employee).joinedload(Employee.department),
-                selectinload(Assignment.acknowledgement).joinedload(Acknowledgement.version))
+        else:  # the CSV: every column it shows, as plain rows (see ``matrix``)
+            listed = (base.outerjoin(Acknowledgement, Acknowledgement.assignment_id == Assignment.id)
+                      .outerjoin(CourseVersion, CourseVersion.id == Acknowledgement.version_id)
+                      .with_only_columns(*EXPORTED, status.label("state")))
         if criteria.status:
             listed = listed.where(status_condition(criteria.status, today, by_person))
         return listed
@@ -289,8 +293,8 @@ def matrix(course: Course, criteria: MatrixFilter, today: date, paged: bool = Tr
         return sort_keys(criteria.sort, columns, Employee.id if by_person else Assignment.id, NULLS_LOW)
 
     if not paged:
-        found = db.session.execute(listed().order_by(*ordering().clauses())).all()
-        return Matrix(rows=[(a, Status(s)) for a, s in found], counts=counts, total=total, more=state_counts.more)
+        return Matrix(rows=streamed(listed().order_by(*ordering().clauses()), search.parameters if search else None),
+                      counts=counts, total=total, more=state_counts.more)
     # Built once per shape: everything the statements are built from (a search's values are parameters).
     shape = ("course matrix", course.id, criteria.department_id, criteria.contract_type, criteria.status,
              criteria.sort, today, reach("course.records"))

@@ -119,18 +119,13 @@ def export(slug: str) -> Response:
               _("First opened"), _("Quiz passed"), _("Acknowledged"), _("Version"), _("Content SHA-256"),
               _("Receipt number")]
     locale = locale_code()
-    rows = []
-    for assignment, state in result.rows:
-        ack = assignment.acknowledgement
-        person = assignment.employee
-        rows.append([
-            person.number, person.name, person.department.name(locale), str(CONTRACT_LABELS[person.contract_type]),
-            str(labels[state]), assignment.assigned_at, assignment.due_date, assignment.first_opened_at,
-            assignment.quiz_passed_at, assignment.acknowledged_at,
-            f"{ack.version.locale} v{ack.version.number}" if ack else "", ack.content_sha256 if ack else "",
-            ack.receipt_number if ack else "",
-        ])
-    return send_download(tabular.csv_bytes(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
+    departments = {department.id: department.name(locale) for department in all_departments()}
+    rows = ([number, name, departments[department_id], str(CONTRACT_LABELS[contract]), str(labels[Status(state)]),
+             assigned, due, opened, passed, acknowledged, f"{version_locale} v{version}" if version else "",
+             sha256 or "", receipt or ""]
+            for (number, name, department_id, contract, assigned, due, opened, passed, acknowledged, version_locale,
+                 version, sha256, receipt, state) in result.rows)
+    return send_download(tabular.csv_file(header, rows), f"{course.slug}-records.csv", tabular.CSV_MIMETYPE)
 
 
 @bp.get("/<slug>/employees/<int:employee_id>")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from typing import IO
 
 from flask import Response, send_file
 from flask_babel import lazy_gettext as _l
 
 from portal.core import uploads
+
+DOWNLOAD_CHUNK = 64 * 1024
 
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty."),
@@ -35,6 +39,20 @@ def send_stored_file(data: bytes, sha256: str, original_name: str) -> Response:
     return response
 
 
-def send_download(body: bytes, filename: str, mimetype: str) -> Response:
-    """Bytes the portal made (an export, a copy of personal data) as an attachment."""
-    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
+def send_download(body: bytes | IO[bytes], filename: str, mimetype: str) -> Response:
+    """Bytes or a file the portal made (an export, a copy of personal data) as an attachment. A file
+    is sent from its start in chunks and closed once sent, or when the client goes away."""
+    if isinstance(body, bytes):
+        return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
+    size = body.seek(0, io.SEEK_END)
+    body.seek(0)
+    response = Response(_chunks_then_close(body), mimetype=mimetype, direct_passthrough=True)
+    response.content_length = size
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+def _chunks_then_close(file: IO[bytes]) -> Iterator[bytes]:
+    with file:
+        while chunk := file.read(DOWNLOAD_CHUNK):
+            yield chunk

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ from portal.cases import rules
 from portal.cases.calendar import holiday_calendar
 from portal.cases.models import InjuryCase
 from portal.cases.rules import EntryKind
+from portal.core.records import streamed
 from portal.core.types import local_today, utcnow
 from portal.courses.models import Assignment, Course
 from portal.evidence.ledger import NewEvent, Origin, append_event, append_events
@@ -609,40 +610,39 @@ def template_rows(kind: importing.Kind) -> tuple[list[str], list[list[str]]]:
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[str], list[list[Any]]]:
+def import_kind_rows(kind: importing.Kind, employee_filter: Any) -> tuple[list[str], Iterable[list[Any]]]:
     """Departments, employees or wage months in the import template's columns and Chinese headers,
-    so the file imports back unchanged."""
+    so the file imports back unchanged; rows read a batch at a time as they are written."""
     header = [aliases[0] for aliases in importing.COLUMNS[kind].values()]
     if kind is importing.Kind.DEPARTMENTS:
         departments = db.session.execute(sa.select(Department).order_by(Department.code)).scalars()
         return header, [[d.code, d.name_zh, d.name_en] for d in departments]
     if kind is importing.Kind.EMPLOYEES:
-        people = db.session.execute(sa.select(Employee).where(employee_filter).order_by(Employee.number)).scalars()
-        return header, [[e.number, e.name, e.hire_date, e.department.code, importing.spelling(importing.CONTRACT_ALIASES,
-                         e.contract_type), e.email, e.phone, importing.spelling(importing.LOCALE_ALIASES, e.preferred_locale),
-                         importing.spelling(importing.STATUS_ALIASES, e.status), e.left_date] for e in people]
+        people = streamed(sa.select(Employee.number, Employee.name, Employee.hire_date, Department.code,
+                                    Employee.contract_type, Employee.email, Employee.phone, Employee.preferred_locale,
+                                    Employee.status, Employee.left_date)
+                          .join(Department, Department.id == Employee.department_id).where(employee_filter)
+                          .order_by(Employee.number))
+        return header, ([number, name, hired, department, importing.spelling(importing.CONTRACT_ALIASES, contract),
+                         email, phone, importing.spelling(importing.LOCALE_ALIASES, locale),
+                         importing.spelling(importing.STATUS_ALIASES, status), left]
+                        for number, name, hired, department, contract, email, phone, locale, status, left in people)
     from portal.cases.models import WageMonth
 
-    months = db.session.execute(sa.select(WageMonth).join(Employee, WageMonth.employee_id == Employee.id)
-                                .where(employee_filter).order_by(Employee.number, WageMonth.year, WageMonth.month))
-    return header, [[w.employee.number, w.year, w.month, w.wage] for w in months.scalars()]
+    months = streamed(sa.select(Employee.number, WageMonth.year, WageMonth.month, WageMonth.wage)
+                      .join(Employee, WageMonth.employee_id == Employee.id).where(employee_filter)
+                      .order_by(Employee.number, WageMonth.year, WageMonth.month))
+    return header, (list(row) for row in months)
 
 
-def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple[list[str], list[list[Any]]]:
+def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple[list[str], Iterable[list[Any]]]:
     """Acknowledgement records, cases or personal-share accounts within the caller's reach; titles in
-    ``locale``, codes (kind, what the share covers) for the caller to put in words."""
+    ``locale``, codes (kind, what the share covers) for the caller to put in words. The
+    acknowledgements (a few per employee) are read a batch at a time as they are written."""
     if what == "acknowledgements":
         header = ["kind", "number", "name", "item", "due_date", "acknowledged_at"]
-        rows: list[list[Any]] = []
-        for a in db.session.execute(sa.select(Assignment).join(Employee, Assignment.employee_id == Employee.id)
-                                    .where(employee_filter).order_by(Employee.number, Assignment.id)).scalars():
-            rows.append(["course", a.employee.number, a.employee.name, a.course.title(locale), a.due_date,
-                         a.acknowledged_at])
-        for d in db.session.execute(sa.select(NoticeDelivery).join(Employee, NoticeDelivery.employee_id == Employee.id)
-                                    .where(employee_filter).order_by(Employee.number, NoticeDelivery.id)).scalars():
-            rows.append(["notice", d.employee.number, d.employee.name, d.version.title(locale), d.due_date,
-                         d.acknowledged_at])
-        return header, rows
+        return header, itertools.chain(_course_acknowledgement_rows(employee_filter, locale),
+                                       _notice_acknowledgement_rows(employee_filter, locale))
     query = (sa.select(InjuryCase).join(Employee, InjuryCase.employee_id == Employee.id).where(employee_filter)
              .order_by(InjuryCase.id))
     if what == "cases":
@@ -666,6 +666,27 @@ def export_rows(what: str, employee_filter: Any, locale: str = "zh_CN") -> tuple
                      account.deducted, account.collected, account.refunded, account.balance,
                      account.scheduled_deductions, account.after_schedule])
     return header, rows
+
+
+def _course_acknowledgement_rows(employee_filter: Any, locale: str) -> Iterator[list[Any]]:
+    titles = {course_id: (zh, en) for course_id, zh, en in
+              db.session.execute(sa.select(Course.id, Course.title_zh, Course.title_en))}
+    for number, name, course_id, due, acknowledged in streamed(
+            sa.select(Employee.number, Employee.name, Assignment.course_id, Assignment.due_date, Assignment.acknowledged_at)
+            .select_from(Assignment).join(Employee, Assignment.employee_id == Employee.id).where(employee_filter)
+            .order_by(Employee.number, Assignment.id)):
+        zh, en = titles[course_id]
+        yield ["course", number, name, en if locale == "en" else zh, due, acknowledged]  # as Course.title
+
+
+def _notice_acknowledgement_rows(employee_filter: Any, locale: str) -> Iterator[list[Any]]:
+    titles = {version.id: version.title(locale) for version in db.session.execute(sa.select(NoticeVersion)).scalars()}
+    for number, name, version_id, due, acknowledged in streamed(
+            sa.select(Employee.number, Employee.name, NoticeDelivery.version_id, NoticeDelivery.due_date,
+                      NoticeDelivery.acknowledged_at)
+            .select_from(NoticeDelivery).join(Employee, NoticeDelivery.employee_id == Employee.id)
+            .where(employee_filter).order_by(Employee.number, NoticeDelivery.id)):
+        yield ["notice", number, name, titles[version_id], due, acknowledged]
 
 
 def is_active(employee: Employee) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -221,18 +221,19 @@ def _cost_report(lines: list[cost_rules.CostLine]) -> str:
 COST_HEADER = ["case"] + [c.value for c in cost_rules.Category] + ["employer_cost"]
 
 
-def _export(header: list[str], rows: list[list[Any]], name: str, fmt: str) -> Response:
-    """A table as CSV or XLSX through the one tabular writer, headers in the reader's language."""
+def _export(header: list[str], rows: Iterable[list[Any]], name: str, fmt: str) -> Response:
+    """A table as CSV or XLSX through the one tabular writer, headers in the reader's language; the
+    rows are written as they are read, into a file spooled to disk past a few megabytes."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     labels = [str(presenters.EXPORT_LABELS.get(key, key)) for key in header]
     words = [presenters.EXPORT_VALUES.get(key, {}) for key in header]
-    rows = [[str(w[v]) if isinstance(v, str) and v in w else v for w, v in zip(words, row, strict=True)]
-            for row in rows]
+    rows = ([str(w[v]) if isinstance(v, str) and v in w else v for w, v in zip(words, row, strict=True)]
+            for row in rows)
     yes_no = (_("Yes"), _("No"))
     if fmt == "csv":
-        return send_download(tabular.csv_bytes(labels, rows, yes_no), f"{name}.csv", tabular.CSV_MIMETYPE)
-    if fmt == "xlsx":
-        return send_download(tabular.xlsx_bytes(labels, rows, name, yes_no), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
-    abort(404)
+        return send_download(tabular.csv_file(labels, rows, yes_no), f"{name}.csv", tabular.CSV_MIMETYPE)
+    return send_download(tabular.xlsx_file(labels, rows, name, yes_no), f"{name}.xlsx", tabular.XLSX_MIMETYPE)
 
 
 @bp.get("/costs.<fmt>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -87,6 +88,16 @@ def test_csv_export_matches_the_matrix(client, world, records):
     assert set(by_number) == {"E001", "E002"}
     assert by_number["E001"][4] == "已确认" and by_number["E001"][12] == records.receipt_number
     assert by_number["E001"][11] == records.content_sha256
+    assert by_number["E001"][2] == "机加工车间" and re.fullmatch(r"zh_CN v\d+", by_number["E001"][10])
+    assert by_number["E002"][9:] == ["", "", "", ""]  # not acknowledged: no time, version, hash or receipt
+
+
+def test_a_searched_matrix_exports_its_matches(client, world, records):
+    login(client, "hr")
+    response = client.get(f"/records/courses/{SLUG}/export.csv?q=李&sort=-name")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[:2] for row in rows[1:]] == [["E001", "李强"]]
 
 
 def test_drill_down_shows_every_event_with_ip_and_hash(client, world, records):
