@@ -33,6 +33,8 @@ TEXTS = {
     "reset_link_issued": _l("A one-time password link was created for your account by %(actor)s. If you did not ask for it, tell HR."),
     "due_extended": _l("The due date of %(title)s was moved to %(due)s."),
     "evidence_pack_ready": _l("The evidence pack for %(name)s is ready to download."),
+    "import_done": _l("Your import of %(title)s is written: %(created)s new, %(updated)s updated."),
+    "import_refused": _l("Your import of %(title)s was not written: %(count)s problems were found when it ran. Check the file again."),
     "renewal_reminder": _l("Your acknowledgement of %(title)s expires on %(due)s; you will be asked to renew it."),
 }
 KINDS = sorted(TEXTS)
@@ -42,6 +44,6 @@ def notification_text(text_key: str, params: dict[str, Any]) -> str:
     template = TEXTS.get(text_key)
     if template is None:
         return text_key
-    safe = {"report": "", "name": "", "title": "", "due": "", "comment": "", "date": "", "actor": "",
-            **params}
+    safe = {"report": "", "name": "", "title": "", "due": "", "comment": "", "date": "", "actor": "", "created": "",
+            "updated": "", "count": "", **params}
     return str(template) % safe

@@ -4,12 +4,17 @@ same work stays available to cron as ``flask risks scan`` and ``flask reminders 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.core.types import local_today
-from portal.jobs import crontab, periodic_job
-from portal.workbench import operations
+from portal.evidence.ledger import Origin
+from portal.extensions import db
+from portal.jobs import crontab, job, periodic_job
+from portal.notifications.operations import notify
+from portal.workbench import importing, operations
 
 # 01:30 and 08:00 in Shanghai (the queue's schedule is in UTC): alerts are fresh when HR starts the
 # day, reminders arrive at the start of the working day.
@@ -26,3 +31,22 @@ def scheduled_risk_scan() -> str:
 def scheduled_reminders() -> str:
     run = operations.send_reminders(local_today(), int(current_app.config["REMINDER_ESCALATION_DAYS"]))
     return f"Reminders: {run.portal} in the portal, {run.email} by e-mail, {run.escalations} escalations."
+
+
+@job(retries=0)
+def import_in_background(kind: str, data: bytes, filename: str, user_id: int, origin: dict[str, Any]) -> None:
+    """An import too long for a request: the file checked again (the records may have changed since
+    HR checked it) and written all or nothing, in one transaction; whoever sent it is told how it went."""
+    try:
+        result = operations.preview(importing.Kind(kind), importing.read_table(data), local_today())
+    except importing.TableRefused:
+        result = None
+    if result is None or not result.ok:
+        notify(user_id, "import", "import_refused",
+               {"title": filename, "count": len(result.errors) if result else 1}, "/workbench/import")
+        db.session.commit()
+        return
+    done = operations.commit_import(result, user_id, Origin(**origin))
+    notify(user_id, "import", "import_done", {"title": filename, "created": done.created, "updated": done.updated},
+           "/workbench/import")
+    db.session.commit()
