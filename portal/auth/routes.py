@@ -58,16 +58,20 @@ def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) ->
                 sa.func.row_number().over(order_by=read.order_by or None).label("page_position")).subquery("page")
             page_columns = list(rows.columns)[:-1]
             account = sa.union_all(
-                account.add_columns(*_empty(page_columns), sa.literal_column("0", sa.Integer).label("page_position")),
-                sa.select(*_empty(account.selected_columns), *rows.columns))
+                account.add_columns(*_typed_nulls(page_columns),
+                                    sa.literal_column("0", sa.Integer).label("page_position")),
+                sa.select(*(sa.null() for _column in account.selected_columns), *rows.columns))
             account = account.order_by(account.selected_columns.page_position)
         statement = _account_statements[key] = account
     return statement
 
 
-def _empty(columns: Any) -> list[sa.ColumnElement[Any]]:
-    """A NULL of each column's type, so that the other part's values of a union are read as that type."""
-    return [sa.cast(sa.null(), column.type) for column in columns]
+def _typed_nulls(columns: Any) -> list[sa.ColumnElement[Any]]:
+    """A NULL for each column, carrying its type to SQLAlchemy (which converts a union's values by
+    its first part's columns) but written as a bare ``NULL``: the database types it from the union's
+    other part. No ``CAST`` keeps the statement's text short enough for psycopg to keep its parsed
+    form (``tests/web/test_page_reads.py``), parsed again on every request otherwise."""
+    return [sa.type_coerce(sa.null(), column.type) for column in columns]
 
 
 @login_manager.user_loader
