@@ -26,12 +26,12 @@ STATUS_LABELS = MappingProxyType({
     Status.OVERDUE: _l("Overdue"),
 })
 
-SECTION_TITLES = {
+SECTION_TITLES = MappingProxyType({  # fixed, so translated once per language (``as_text``)
     Status.OVERDUE: _l("Overdue"),
     Status.UNREAD: _l("New"),
     Status.READ: _l("To acknowledge"),
     Status.ACKNOWLEDGED: _l("Done"),
-}
+})
 
 KIND_LABELS = {
     ResponseKind.QUESTION: _l("A question"),

@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from itertools import chain, compress
-from operator import is_
+from operator import attrgetter, is_
 from typing import Any
 
 from flask import current_app
@@ -81,7 +81,8 @@ def frozen(value: Any) -> Any:
             return _rows(value)
         if value and type(value[0]) is tuple:
             return _tuples(value)
-        return kind, tuple(map(frozen, value))
+        records = _records(value) if value else None
+        return records if records is not None else (kind, tuple(map(frozen, value)))
     if isinstance(value, Row):
         return _rows([value])
     if isinstance(value, tuple) and hasattr(kind, "_fields"):  # a named tuple: its type and its items
@@ -138,6 +139,32 @@ def _tuples(tuples: Sequence[Any]) -> tuple[Any, ...]:
                 _KEYED[id(tuples)] = (tuples, key)  # held, so its id names no other tuple meanwhile
             return key
     return type(tuples), tuple(map(frozen, tuples))
+
+
+def _records(items: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Named tuples or dataclass instances of one type holding plain values (a list page's lines)
+    as that type and their values in one flat tuple, read and checked in a few C loops; None for
+    anything else."""
+    kind = type(items[0])
+    fields = _record_fields(kind)
+    if fields is None or not all(type(item) is kind for item in items):
+        return None
+    values = chain.from_iterable(items) if fields is True else chain.from_iterable(map(fields, items))
+    flat = _flat(tuple(values))
+    return None if flat is None else (type(items), kind, flat)
+
+
+@cache
+def _record_fields(kind: type) -> Callable[[Any], tuple[Any, ...]] | bool | None:
+    """True for a named tuple (its items are its fields), a reader of every field for a dataclass,
+    None for any other type."""
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return True
+    if dataclasses.is_dataclass(kind):
+        names = [field.name for field in dataclasses.fields(kind)]
+        read = attrgetter(*names)
+        return read if len(names) > 1 else lambda item: (read(item),)
+    return None
 
 
 def init_app(app: Any) -> None:

@@ -138,3 +138,49 @@ def test_a_tuple_of_choices_is_keyed_by_what_it_holds_whatever_was_keyed_before(
     for n in range(200):  # many other tuples keyed meanwhile: the first is still keyed by its contents
         frozen(((n, "x"),))
     assert frozen(choices) == key
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: object
+    due: object
+
+
+@dataclass(frozen=True)
+class Only:
+    id: object
+
+
+class Pair(NamedTuple):
+    first: object
+    second: object
+
+
+records = st.one_of(st.lists(st.builds(Delivery, cells, cells), min_size=1, max_size=4),
+                    st.lists(st.builds(Pair, cells, cells), min_size=1, max_size=4),
+                    st.lists(st.builds(Only, cells), min_size=1, max_size=4),
+                    st.lists(st.one_of(st.builds(Delivery, cells, cells), st.builds(Pair, cells, cells)),
+                             min_size=1, max_size=4))
+
+
+@given(records, records)
+def test_lines_of_a_list_page_share_a_key_only_when_shown_alike(first, second):
+    """A list page's lines (named tuples or dataclasses of one type, holding plain values) are
+    keyed in one flat tuple: still equal exactly when drawn alike, their type included."""
+    assert frozen(first) == frozen(copy.deepcopy(first))
+    if frozen(first) == frozen(second):
+        assert repr(first) == repr(second)
+
+
+def test_a_lines_type_and_each_value_change_the_key():
+    lines = [Delivery(1, date(2026, 1, 1)), Delivery(2, None)]
+    assert frozen(lines) == frozen([Delivery(1, date(2026, 1, 1)), Delivery(2, None)])
+    assert frozen(lines) != frozen([Delivery(1, date(2026, 1, 1)), Delivery(2, date(2026, 1, 2))])
+    assert frozen(lines) != frozen([Delivery(True, date(2026, 1, 1)), Delivery(2, None)])
+    assert frozen(lines) != frozen([Pair(1, date(2026, 1, 1)), Pair(2, None)])
+    assert frozen(lines) != frozen(tuple(lines))
+    assert frozen([Only(1), Only(2)]) != frozen([Only(1), Only(3)])
+    with pytest.raises(TypeError):
+        frozen([Delivery(1, object())])
+    with pytest.raises(TypeError):
+        frozen([Pair(1, date(2026, 1, 1)), Pair(2, object())])
