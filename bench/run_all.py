@@ -294,13 +294,14 @@ def measure_pages(url: str, args: argparse.Namespace) -> list[tuple[str, float, 
     started one after another; the medians are over all of them. One server process runs the same
     code up to a quarter faster or slower than the next one started (where its memory lands), the
     bare endpoint as much as the pages: a single start's ratio near a goal's line moved across it
-    from one run to the next."""
+    from one run to the next. One worker process serves them all (``--page-workers``), so each page
+    and the bare endpoint beside it are served by the same process."""
     pages = page_list(url)
     bare_times: list[float] = []
     page_times: dict[str, list[float]] = {label: [] for _, label, _ in pages}
     last = {}
     for _start in range(args.starts):
-        server = Gunicorn(url, args.workers, args.threads)
+        server = Gunicorn(url, args.page_workers, args.threads)
         clients = {}
         try:
             for who in {who for who, _, _ in pages}:
@@ -438,6 +439,8 @@ def run_engine(engine: SqliteEngine | PostgresEngine | ExistingDatabase, size: S
             print(flush=True)
         if "pages" in parts:
             rows = measure_pages(url, args)
+            print(f"Pages: {args.rounds} rounds on each of {args.starts} gunicorn servers started one after another "
+                  f"({args.page_workers} worker × {args.threads} threads), one request at a time.\n")
             print("| Page | Time | × bare | Status | SQL queries | Rows |\n|---|---|---|---|---|---|")
             for label, seconds, ratio, status, queries, table_rows in rows:
                 print(f"| {label} | {seconds * 1000:.1f} ms | {ratio:.2f}× | {status} | {queries} | {table_rows} |")
@@ -476,7 +479,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="timed requests per page on each server started "
                         "(medians of 5 moved by a third from run to run, of 25 by up to 0.6×)")
     parser.add_argument("--starts", type=int, default=3, help="servers started one after another for the pages")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (one per core)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the acknowledgement load (one "
+                        "per core)")
+    parser.add_argument("--page-workers", type=int, default=1,
+                        help="gunicorn workers while the pages are measured, one request at a time. With two, each "
+                             "client's keep-alive connection stays with the process that accepted it; on one start "
+                             "in three a person's pages sat on the process that served nothing else in between, and "
+                             "the first of them took up to 2.3× the bare endpoint on the other (1.3–1.4× otherwise)")
     parser.add_argument("--threads", type=int, default=4,
                         help="threads per gunicorn worker (gthread; docs/deploy.md says why)")
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once in the acknowledgement load")
