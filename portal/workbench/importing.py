@@ -375,6 +375,16 @@ def preview_employees(table: list[list[str]], departments: Mapping[str, str] | s
     return preview
 
 
+def named_numbers(table: list[list[str]], kind: Kind) -> set[str]:
+    """The employee numbers a file names, spelled as its check reads them: the caller looks up
+    these, not every stored number."""
+    index = _header_map(table[0], kind).get("number") if table else None
+    if index is None:
+        return set()
+    cells = (row[index].strip() for row in table[1:] if index < len(row))
+    return {normalise_employee_number(cell) for cell in cells if cell}
+
+
 def preview_wages(table: list[list[str]], employee_numbers: set[str], today: date) -> Preview:
     """Monthly contribution wages; one row per employee and month."""
     preview = Preview(Kind.WAGES)

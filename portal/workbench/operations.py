@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -68,6 +68,7 @@ def _claim(model: Any, rows: list[dict[str, Any]]) -> set[str]:
 # --- Risk alerts --------------------------------------------------------------------------------
 
 
+T = TypeVar("T")
 STOP_PAY = cases.STOP_ORIGINAL_PAY
 
 
@@ -504,25 +505,44 @@ def preview(kind: importing.Kind, table: list[list[str]], today: date) -> import
             db.session.execute(sa.select(Department.code, Department.name_zh, Department.name_en)).all())
         return importing.preview_employees(table, departments, today, _label_aliases(CONTRACT_LABELS),
                                            _label_aliases(STATUS_LABELS))
-    numbers = set(db.session.execute(sa.select(Employee.number)).scalars())
+    numbers = set(looked_up(importing.named_numbers(table, kind), lambda batch: db.session.execute(
+        sa.select(Employee.number).where(Employee.number.in_(batch))).scalars()))
     return importing.preview_wages(table, numbers, today)
 
 
-def stored_records(kind: importing.Kind) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """The stored rows an import of ``kind`` would change, keyed and spelled as preview records."""
-    if kind is importing.Kind.DEPARTMENTS:
-        return {(d.code,): {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
-                for d in db.session.execute(sa.select(Department)).scalars()}
-    if kind is importing.Kind.EMPLOYEES:
-        return {(e.number,): {"number": e.number, "name": e.name, "hire_date": e.hire_date,
-                              "department": e.department.code, "contract_type": e.contract_type, "email": e.email,
-                              "phone": e.phone, "preferred_locale": e.preferred_locale, "status": e.status,
-                              "left_date": e.left_date}
-                for e in db.session.execute(sa.select(Employee)).scalars()}
+LOOKUP_BATCH = 500  # keys in one IN list: an import of 50,000 rows looks its records up in 100 statements
+
+
+def looked_up(keys: Iterable[Any], read: Callable[[list[Any]], Iterable[T]]) -> Iterator[T]:
+    """``read(batch)`` for the distinct ``keys``, ``LOOKUP_BATCH`` at a time: an import reads the
+    stored records its file names, not a whole table (100,000 employees as records took 200 MB)."""
+    ordered = sorted(set(keys))
+    for start in range(0, len(ordered), LOOKUP_BATCH):
+        yield from read(ordered[start:start + LOOKUP_BATCH])
+
+
+def stored_records(preview: importing.Preview) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows the preview's records would change, keyed and spelled as preview records."""
+    keys = [importing.record_key(preview.kind, record) for record in preview.records]
+    if preview.kind is importing.Kind.DEPARTMENTS:
+        rows = looked_up((code for code, in keys), lambda batch: db.session.execute(
+            sa.select(Department.code, Department.name_zh, Department.name_en).where(Department.code.in_(batch))))
+        return {(code,): {"code": code, "name_zh": name_zh, "name_en": name_en} for code, name_zh, name_en in rows}
+    if preview.kind is importing.Kind.EMPLOYEES:
+        columns = ("number", "name", "hire_date", "department", "contract_type", "email", "phone", "preferred_locale",
+                   "status", "left_date")
+        rows = looked_up((number for number, in keys), lambda batch: db.session.execute(
+            sa.select(Employee.number, Employee.name, Employee.hire_date, Department.code, Employee.contract_type,
+                      Employee.email, Employee.phone, Employee.preferred_locale, Employee.status, Employee.left_date)
+            .join(Department, Department.id == Employee.department_id).where(Employee.number.in_(batch))))
+        return {(row[0],): dict(zip(columns, row)) for row in rows}
     from portal.cases.models import WageMonth
 
-    return {(w.employee.number, w.year, w.month): {"wage": w.wage}
-            for w in db.session.execute(sa.select(WageMonth)).scalars()}
+    rows = looked_up(keys, lambda batch: db.session.execute(
+        sa.select(Employee.number, WageMonth.year, WageMonth.month, WageMonth.wage)
+        .join(Employee, Employee.id == WageMonth.employee_id)
+        .where(sa.tuple_(Employee.number, WageMonth.year, WageMonth.month).in_(batch))))
+    return {(number, year, month): {"wage": wage} for number, year, month, wage in rows}
 
 
 def _label_aliases(labels: Mapping[Any, Any]) -> dict[str, Any]:
@@ -561,7 +581,7 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
                 done.updated += 1
     elif result.kind is importing.Kind.EMPLOYEES:
         departments = {d.code: d for d in db.session.execute(sa.select(Department)).scalars()}
-        existing = {e.number: e for e in db.session.execute(sa.select(Employee)).scalars()}
+        existing = {e.number: e for e in _employees_numbered(r["number"] for r in result.records)}
         for r in result.records:
             values = dict(name=r["name"], hire_date=r["hire_date"], department=departments[r["department"]],
                           contract_type=r["contract_type"], email=r["email"], phone=r["phone"],
@@ -582,8 +602,11 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
     else:
         from portal.cases.models import WageMonth
 
-        employees = {e.number: e for e in db.session.execute(sa.select(Employee)).scalars()}
-        existing = {(w.employee_id, w.year, w.month): w for w in db.session.execute(sa.select(WageMonth)).scalars()}
+        employees = {e.number: e for e in _employees_numbered(r["number"] for r in result.records)}
+        months = [(employees[r["number"]].id, r["year"], r["month"]) for r in result.records]
+        existing = {(w.employee_id, w.year, w.month): w for w in looked_up(months, lambda batch: db.session.execute(
+            sa.select(WageMonth).where(sa.tuple_(WageMonth.employee_id, WageMonth.year, WageMonth.month).in_(batch)))
+            .scalars())}
         for r in result.records:
             employee = employees[r["number"]]
             row = existing.get((employee.id, r["year"], r["month"]))
@@ -598,6 +621,11 @@ def commit_import(result: importing.Preview, by_user_id: int | None, origin: Ori
     append_event("data_imported", employee_id=None, actor_user_id=by_user_id, origin=origin,
                  payload={"kind": result.kind.value, "created": done.created, "updated": done.updated})
     return done
+
+
+def _employees_numbered(numbers: Iterable[str]) -> Iterator[Employee]:
+    return looked_up(numbers, lambda batch: db.session.execute(
+        sa.select(Employee).where(Employee.number.in_(batch))).scalars())
 
 
 def template_rows(kind: importing.Kind) -> tuple[list[str], list[list[str]]]:

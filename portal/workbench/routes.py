@@ -422,7 +422,7 @@ def import_data() -> Response | tuple[str, int]:
                   "success")
             return redirect(url_for("workbench.import_data"), 303)
     status = 422 if form.is_submitted() and (result is None or not result.ok) else 200
-    changes = importing.plan_changes(result, operations.stored_records(result.kind)) if result and result.ok else []
+    changes = importing.plan_changes(result, operations.stored_records(result)) if result and result.ok else []
     # A problem names the column by the template's Chinese header, as HR's file has it.
     column_names = {key: aliases[0] for key, aliases in importing.COLUMNS[result.kind].items()} if result else {}
     return render_template("workbench/import.html", form=form, result=result, reasons=presenters.IMPORT_REASONS,

@@ -13,7 +13,9 @@ from openpyxl import Workbook
 
 from portal.org.rules import ContractType, EmploymentStatus
 from portal.workbench.importing import (
+    Kind,
     Reason,
+    named_numbers,
     preview_departments,
     preview_employees,
     preview_wages,
@@ -134,3 +136,20 @@ def test_every_row_is_either_a_record_or_an_error(rows):
     preview = preview_employees(table("\n".join(lines)), CODES, TODAY)
     assert len(preview.records) + len({e.row for e in preview.errors}) == len(rows)
     assert len(preview.errors) == sum(1 for bad, _n in rows if bad)
+
+
+spellings = st.sampled_from(["A0101", "a0101", " A0102 ", "A0103", "Z9", "", "A0101X" * 4])
+
+
+@given(st.lists(st.tuples(spellings, st.integers(1, 13)), max_size=8), st.sets(st.sampled_from(["A0101", "A0102", "Z9"])))
+def test_a_wage_check_needs_only_the_stored_numbers_its_file_names(rows, stored):
+    """The caller looks up ``named_numbers`` instead of every stored number: the check is the same."""
+    text = "工号,年,月,缴费工资\n" + "".join(f"{number},2026,{month},5000\n" for number, month in rows)
+    parsed = table(text)
+    looked_up = stored & named_numbers(parsed, Kind.WAGES)
+    assert preview_wages(parsed, looked_up, TODAY) == preview_wages(parsed, stored, TODAY)
+
+
+def test_a_file_without_a_number_column_names_no_numbers():
+    assert named_numbers(table("年,月,缴费工资\n2026,1,5000\n"), Kind.WAGES) == set()
+    assert named_numbers([], Kind.WAGES) == set()
