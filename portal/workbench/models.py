@@ -79,6 +79,8 @@ class InjuryReport(BelongsToEmployee, db.Model):
     move a report that is already running."""
 
     __tablename__ = "injury_reports"
+    # The filed reports are listed newest first, a page at a time.
+    __table_args__ = (sa.Index("ix_injury_reports_completed_at_id", "completed_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("employees.id"), index=True)

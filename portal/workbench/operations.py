@@ -374,7 +374,8 @@ def approvers(report: InjuryReport) -> list[User]:
 
 
 def may_decide(user: User, report: InjuryReport) -> bool:
-    """The waiting step's role, and for a manager step the reporter's own department manager."""
+    """The waiting step's role, and for a manager step the reporter's own department manager: one of
+    ``approvers(report)``, decided from the account alone (the reports page asks for every open report)."""
     step = waiting_step(report)
     if step is None:
         return False
@@ -382,7 +383,29 @@ def may_decide(user: User, report: InjuryReport) -> bool:
         return True
     if user.role is not step.role:
         return False
-    return any(u.id == user.id for u in approvers(report))
+    if step.role is Role.EMPLOYEE:
+        return user.employee_id == report.employee_id
+    if step.role is Role.MANAGER:
+        return report.employee.department_id in user.actor.managed_department_ids
+    return user.is_enabled
+
+
+FILED_PAGE = 50  # filed reports a page
+
+
+def filed_reports(before: tuple[datetime, int] | None) -> tuple[list[InjuryReport], tuple[datetime, int] | None]:
+    """A page of the filed reports, newest first, from ``before`` (where the previous page ended),
+    and where the next page starts (None: this is the last)."""
+    statement = (sa.select(InjuryReport).options(sa.orm.joinedload(InjuryReport.employee))
+                 .where(InjuryReport.completed_at.is_not(None))
+                 .order_by(InjuryReport.completed_at.desc(), InjuryReport.id.desc()).limit(FILED_PAGE + 1))
+    if before is not None:
+        at, report_id = before
+        statement = statement.where(sa.or_(InjuryReport.completed_at < at,
+                                           sa.and_(InjuryReport.completed_at == at, InjuryReport.id < report_id)))
+    reports = list(db.session.execute(statement).scalars())
+    last = reports[FILED_PAGE - 1] if len(reports) > FILED_PAGE else None
+    return reports[:FILED_PAGE], None if last is None else (last.completed_at, last.id)
 
 
 # --- Reminders ----------------------------------------------------------------------------------

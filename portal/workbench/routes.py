@@ -7,7 +7,7 @@ import secrets
 from dataclasses import asdict
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from portal.cases import freshness
 from portal.cases.models import InjuryCase
 from portal.core import tabular
 from portal.core.bounds import positive_int
+from portal.core.listing import decode_cursor, encode_cursor
 from portal.core.replica import reads_from_replica
 from portal.core.types import local_today
 from portal.evidence.web import request_origin
@@ -260,19 +261,33 @@ def _role() -> Role:
 @requires("workflow.report")
 def reports() -> str:
     """One's own reports, and the reports waiting for one's decision."""
+    with_employee = sa.orm.joinedload(InjuryReport.employee)
     own = []
     if current_user.employee_id is not None:
-        own = list(db.session.execute(sa.select(InjuryReport).where(InjuryReport.employee_id == current_user.employee_id)
+        own = list(db.session.execute(sa.select(InjuryReport).options(with_employee)
+                                      .where(InjuryReport.employee_id == current_user.employee_id)
                                       .order_by(InjuryReport.id.desc())).scalars())
-    open_reports = db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_(None))
+    open_reports = db.session.execute(sa.select(InjuryReport).options(with_employee)
+                                      .where(InjuryReport.completed_at.is_(None))
                                       .order_by(InjuryReport.waiting_since)).scalars()
     queue = [r for r in open_reports if operations.may_decide(current_user, r)]
-    done = []
+    done, older = [], None
+    before = _filed_cursor(request.args.get("older", ""))
     if can(current_actor(), "workbench.manage"):
-        done = list(db.session.execute(sa.select(InjuryReport).where(InjuryReport.completed_at.is_not(None))
-                                       .order_by(InjuryReport.completed_at.desc())).scalars())
-    return render_template("workbench/reports.html", own=own, queue=queue, done=done,
-                           waiting=operations.waiting_step, **_words())
+        done, next_start = operations.filed_reports(before)
+        older = encode_cursor("after", list(next_start)) if next_start else None
+    return render_template("workbench/reports.html", own=own, queue=queue, done=done, older=older,
+                           paged=before is not None, waiting=operations.waiting_step, **_words())
+
+
+def _filed_cursor(at: str) -> tuple[datetime, int] | None:
+    """Where an "older reports" link starts; anything else starts at the newest."""
+    direction, values = decode_cursor(at)
+    if direction == "after" and len(values) == 2:
+        completed_at, report_id = values
+        if isinstance(completed_at, datetime) and completed_at.tzinfo is not None and type(report_id) is int:
+            return completed_at, report_id
+    return None
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from portal.notices.models import NoticeDelivery
 from portal.notices.operations import push_notice, save_notice
 from portal.notifications.models import OutboxMessage
 from portal.org.models import Employee
+from portal.workbench import operations as workbench
 from portal.workbench.models import RiskAlert
 from tests.conftest import assign_course, login
 
@@ -141,10 +142,11 @@ def _page_plan(client, url: str, prefix: str) -> str:
     return plan
 
 
-def _page_plans(client, url: str, prefix: str) -> list[str]:
-    """The plan of each statement of the page that starts with ``prefix``."""
+def _page_plans(client, url: str, prefix: str, containing: str = "") -> list[str]:
+    """The plan of each statement of the page that starts with ``prefix`` (and holds ``containing``)."""
     with _captured(prefix) as found:
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    found = [(statement, parameters) for statement, parameters in found if containing in statement]
     assert found
     plans = []
     with db.engine.begin() as connection:
@@ -261,6 +263,19 @@ def test_a_renewals_page_reads_each_course_in_the_order_acknowledged(client, wor
     assert len(plans) == sum(1 for c in courses.values() if c.validity_months)
     for plan in plans:
         assert_reads_in_index_order(plan, "ix_course_assignments_course_acknowledged")
+
+
+@pytest.mark.parametrize("query", ["", "older=after.W3siZHQiOiIyMDI2LTExLTIwVDA4OjAwOjAwKzAwOjAwIn0sNV0"])
+def test_the_filed_reports_are_read_newest_first_from_their_index(client, world, query):
+    for _ in range(3):
+        workbench.file_report(world.worker, date(2026, 11, 1), "车间", "手被压伤", None, SYSTEM).completed_at = \
+            datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
+    db.session.commit()
+    login(client, "hr")
+    (plan,) = _page_plans(client, f"/workbench/reports/?{query}", "SELECT injury_reports.id",
+                          "injury_reports.completed_at IS NOT NULL")
+    assert "ix_injury_reports_completed_at_id" in plan, plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan and "Sort  (" not in plan, plan
 
 
 @pytest.mark.parametrize("query, index", [
