@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -242,6 +243,17 @@ def published_heads(up_to_size: int | None = None) -> list[TreeHead]:
     if up_to_size is not None:
         stmt = stmt.where(TreeHead.size <= up_to_size)
     return list(db.session.execute(stmt.order_by(TreeHead.size)).scalars())
+
+
+def published_sizes(sizes: Iterable[int]) -> set[int]:
+    """Which of these tree sizes have a head that at least one witness received (a page asks about
+    the heads it shows, not every head published hourly since the log began)."""
+    wanted = sorted(set(sizes))
+    if not wanted:
+        return set()
+    return set(db.session.execute(sa.select(TreeHead.size).where(
+        TreeHead.size.in_(wanted),
+        sa.exists().where(HeadDelivery.head_id == TreeHead.id, HeadDelivery.ok.is_(True)))).scalars())
 
 
 def next_publication(now: datetime) -> datetime:

@@ -57,7 +57,7 @@ def index() -> str:
             .order_by(Employee.number).limit(30)).scalars())
     checkpoints = list(db.session.execute(sa.select(Checkpoint).order_by(Checkpoint.id.desc()).limit(10)).scalars())
     heads = list(db.session.execute(sa.select(TreeHead).order_by(TreeHead.size.desc()).limit(10)).scalars())
-    published = {h.size for h in evidence_log.published_heads()}
+    published = evidence_log.published_sizes(h.size for h in heads)
     witness_rows = list(db.session.execute(sa.select(Witness).order_by(Witness.id)).scalars())
     return render_template("evidence/index.html", query=query, people=people, checkpoints=checkpoints, heads=heads,
                            published=published, witnesses=witness_rows, kind_names=witnesses.KIND_NAMES, key=fingerprint(),
@@ -226,9 +226,9 @@ def log_heads() -> Response:
 def log_consistency() -> Response | tuple[Response, int]:
     """An RFC 6962 consistency proof between two published tree sizes."""
     first, second = request.args.get("first", ""), request.args.get("second", "")
-    sizes = {head.size for head in evidence_log.published_heads()}
-    if not (first.isdigit() and second.isdigit() and int(first) in sizes and int(second) in sizes
-            and int(first) <= int(second)):
+    asked = [int(size) for size in (first, second) if size.isdigit() and len(size) < 19]
+    sizes = evidence_log.published_sizes(asked)
+    if not (len(asked) == 2 and int(first) in sizes and int(second) in sizes and int(first) <= int(second)):
         return jsonify(error="first and second must be published tree sizes, first ≤ second"), 400
     tree = evidence_log.load_tree(int(second))
     return jsonify(proof=[p.hex() for p in tree.consistency_proof(int(first))])

@@ -3,14 +3,18 @@ sent proves the log append-only, and catches a log rebuilt behind their back."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
 from portal.evidence.ledger import SYSTEM, append_event
 from portal.evidence.log import publish
+from portal.evidence.models import TreeHead
 from portal.evidence.monitor import MonitorError, load_heads, monitor
 from portal.evidence.signing import fingerprint
 from portal.extensions import db
+from tests.conftest import login
 from tests.web.evidence.test_integrity import bypass_triggers
 
 
@@ -72,5 +76,36 @@ def test_monitor_catches_a_log_rebuilt_and_re_signed_by_the_keeper(app, world, w
 def test_log_endpoints_refuse_sizes_that_were_not_published(client, world, witness_dir):
     grow(world, 2)
     publish()
-    response = client.get("/evidence/log/consistency?first=1&second=3")
-    assert response.status_code == 400 and "published tree sizes" in response.get_json()["error"]
+    grow(world, 2)
+    publish()
+    sizes = [json.loads(head["body"])["size"] for head in client.get("/evidence/log/heads").get_json()["heads"]]
+    assert len(sizes) == 2
+    for first, second in ((1, sizes[1]), (sizes[1], sizes[0]), (sizes[0], 10**30), ("x", sizes[1])):
+        response = client.get(f"/evidence/log/consistency?first={first}&second={second}")
+        assert response.status_code == 400 and "published tree sizes" in response.get_json()["error"]
+    proof = client.get(f"/evidence/log/consistency?first={sizes[0]}&second={sizes[1]}")
+    assert proof.status_code == 200 and proof.get_json()["proof"]
+
+
+def test_the_evidence_page_marks_the_heads_a_witness_received_reading_only_those_it_shows(client, world,
+                                                                                          witness_dir):
+    for _ in range(12):  # a log published hourly holds thousands of heads; the page shows the last ten
+        grow(world, 1)
+        publish()
+    witness_dir.rename(witness_dir.with_suffix(".gone"))
+    witness_dir.write_text("not a folder")  # the newest head never reaches its witness
+    grow(world, 1)
+    publish()
+    login(client, "hr")
+    loaded: list[int] = []
+
+    def count(head: TreeHead, _context: object) -> None:
+        loaded.append(head.size)
+
+    sa.event.listen(TreeHead, "load", count)
+    try:
+        page = client.get("/evidence/").get_data(as_text=True)
+    finally:
+        sa.event.remove(TreeHead, "load", count)
+    assert page.count("已公布") == 9 and page.count("尚未发送给见证方") == 1
+    assert len(loaded) == 10
