@@ -26,7 +26,7 @@ from portal.lifecycle.operations import course_standing
 from portal.org.models import Employee
 from portal.notifications.receipts import queue_course_receipt
 from portal.web.errors import refuse
-from portal.web.fragments import kept_fragment
+from portal.web.fragments import kept_fragment_of
 from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html
@@ -81,14 +81,16 @@ def index() -> str:
     """My learning: assigned, due, overdue and done."""
     if current_user.employee_id is None:
         abort(404)
-    today = operations.today_in_shanghai()
-    assignments = [operations.MyAssignment(*row) for row in own_rows()]
-    states = [rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
-                           acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today)
-              for a in assignments]
-    learning = kept_fragment("courses/_my_learning.html", assignments=assignments, states=states,
-                             status_labels=as_text(status_labels()), locale=locale_code())
-    return layout.page(_("My learning"), learning)
+    today, rows = operations.today_in_shanghai(), own_rows()
+
+    def learning() -> dict[str, Any]:
+        assignments = [operations.MyAssignment(*row) for row in rows]
+        states = [rules.status(opened=a.first_opened_at is not None, quiz_passed=a.quiz_passed_at is not None,
+                               acknowledged=a.acknowledged_at is not None, due=a.due_date, today=today)
+                  for a in assignments]
+        return dict(assignments=assignments, states=states, status_labels=as_text(status_labels()), locale=locale_code())
+
+    return layout.page(_("My learning"), kept_fragment_of("courses/_my_learning.html", (rows, today), learning))
 
 
 @bp.get("/<slug>")
@@ -338,8 +340,12 @@ def receipt(number: str) -> str:
     # The acknowledged text is the version's, which never changes: drawn once per version and language.
     text = kept_html(("courses/_receipt_text.html", version.id, locale_code()), lambda: render_template(
         "courses/_receipt_text.html", lessons=[(item, lesson_html(item)) for item in version.snapshot["lessons"]]))
-    later = [row[_RECEIPT_WIDTH:] for row in rows if row[_RECEIPT_WIDTH] is not None]
-    standing = course_standing(later, record.validity_months, record.acknowledged_at, local_today())
-    receipt_html = kept_fragment("courses/_receipt.html", record=record, course_title=version.snapshot["title"],
-                                 standing=standing)
+    today = local_today()
+
+    def shown() -> dict[str, Any]:
+        later = [row[_RECEIPT_WIDTH:] for row in rows if row[_RECEIPT_WIDTH] is not None]
+        standing = course_standing(later, record.validity_months, record.acknowledged_at, today)
+        return dict(record=record, course_title=version.snapshot["title"], standing=standing)
+
+    receipt_html = kept_fragment_of("courses/_receipt.html", (rows, today), shown)
     return layout.page(f'{_("Receipt")} {record.receipt_number}', receipt_html, Markup("\n"), text)

@@ -32,7 +32,7 @@ from portal.notices.presenters import (
 from portal.notices.rules import ResponseKind
 from portal.notifications.receipts import queue_notice_receipt
 from portal.web.errors import refuse
-from portal.web.fragments import kept_fragment
+from portal.web.fragments import kept_fragment_of
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
 from portal.web import layout
@@ -74,12 +74,14 @@ def index() -> str:
     """My notices: overdue, new, to acknowledge and done, with due dates."""
     if current_user.employee_id is None:
         abort(404)
-    today, locale = operations.shanghai_date(), locale_code()
-    deliveries = [operations.MyDelivery(*row) for row in own_rows()]
-    notices = kept_fragment("notices/_my_notices.html", sections=sections(deliveries, today),
-                            titles=version_titles(deliveries, locale), section_titles=as_text(SECTION_TITLES),
-                            status_labels=as_text(STATUS_LABELS))
-    return layout.page(_("My notices"), notices)
+    today, rows = operations.shanghai_date(), own_rows()
+
+    def notices() -> dict[str, Any]:
+        deliveries = [operations.MyDelivery(*row) for row in rows]
+        return dict(sections=sections(deliveries, today), titles=version_titles(deliveries, locale_code()),
+                    section_titles=as_text(SECTION_TITLES), status_labels=as_text(STATUS_LABELS))
+
+    return layout.page(_("My notices"), kept_fragment_of("notices/_my_notices.html", (rows, today), notices))
 
 
 @bp.get("/<int:delivery_id>")

@@ -179,6 +179,15 @@ def kept_fragment(template: str, **context: Any) -> Markup:
     return kept(key, lambda: Markup(render_alone(template, context)), current_app.extensions[EXTENSION])
 
 
+def kept_fragment_of(template: str, inputs: Any, context: Callable[[], dict[str, Any]]) -> Markup:
+    """``template`` rendered with ``context()``, kept under ``inputs`` (with the language and the mount
+    point): the plain values, rows as read and the day, that ``context`` computes what it shows from
+    with pure functions of them and of the language. A view that finds it computes nothing: its key is
+    the rows it read, checked in a few C loops, not the records and states made from them."""
+    key = (EXTENSION, template, locale_code(), "from", frozen(inputs))
+    return kept(key, lambda: Markup(render_alone(template, context())), current_app.extensions[EXTENSION])
+
+
 def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: Any) -> Markup:
     """``template`` drawing a fresh form (``form``: no input, no errors), kept under ``key`` (what the
     form shows: its choices, its defaults, the page it posts to) and the language. The reader's CSRF

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from babel import Locale, support
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale, get_timezone
 from flask_login import current_user
@@ -81,11 +81,10 @@ def _active() -> tuple[str, support.NullTranslations] | None:
     app_context = _cv_app.get(None)
     if app_context is None:
         return None
-    namespace: SimpleNamespace | None = app_context.g.__dict__.get("_flask_babel")
+    namespace: SimpleNamespace = app_context.g.__dict__.setdefault("_flask_babel", SimpleNamespace())
     locale = getattr(namespace, "babel_locale", None)
-    if locale is None:
-        locale = get_locale()  # runs the selector and creates the namespace
-        namespace = app_context.g.__dict__["_flask_babel"]
+    if locale is None:  # in a request, what flask-babel's ``get_locale`` does, without its proxies
+        locale = namespace.babel_locale = select_locale() if has_request_context() else get_locale()
     cached = getattr(namespace, "portal_catalog", None)
     if cached is not None and cached[0] is locale:
         return cached[1]

@@ -13,8 +13,8 @@ per-request token is a marker, so ``csrf_token()`` and ``form.hidden_tag()`` dra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, NamedTuple
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -23,8 +23,16 @@ from markupsafe import Markup, escape
 from portal.core.kept import KeptParts
 
 CSRF = "csrf"
+CUT = "cut"  # where pieces drawn already go, put in as they are (``filled``'s ``cuts``)
 _MARK = re.compile("\ue000([a-z_]+)\ue001")
-_Parts = tuple[tuple[str | None, str], ...]
+
+
+class Drawn(NamedTuple):
+    """HTML drawn with markers, as its text and its slots: (None, text) or (name, "")."""
+
+    parts: tuple[tuple[str | None, str], ...]
+    has_token: bool
+    cut: bool
 
 
 def marker(name: str) -> Markup:
@@ -35,23 +43,48 @@ def marker(name: str) -> Markup:
 def kept_html(key: Hashable, draw: Callable[..., str], **values: Any) -> Markup:
     """``draw(**markers)`` once per ``key`` (one marker per name in ``values``), then filled in with
     ``values`` and the request's CSRF token."""
+    return Markup(filled(kept_parts(key, draw, values), values))
+
+
+def kept_parts(key: Hashable, draw: Callable[..., str], names: Iterable[str]) -> Drawn:
+    """What ``draw(**markers)`` gives for ``key`` (one marker per name in ``names``), drawn once."""
     kept = current_app.extensions.setdefault("portal_kept_html", KeptParts())  # bounded: keys hold the mount point
-    parts: _Parts | None = kept.get(key)
-    if parts is None:
-        parts = _drawn_with_markers(draw, values)
-        kept.put(key, parts)
-    if any(slot == CSRF for slot, _text in parts):
-        values = {**values, CSRF: generate_csrf()}
-    return Markup("".join([text if slot is None else escape(values[slot]) for slot, text in parts]))
+    drawn: Drawn | None = kept.get(key)
+    if drawn is None:
+        drawn = _drawn_with_markers(draw, names)
+        kept.put(key, drawn)
+    return drawn
 
 
-def _drawn_with_markers(draw: Callable[..., str], values: dict[str, Any]) -> _Parts:
+def filled(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] = ()) -> str:
+    """The drawn HTML with each marker replaced by its value, escaped (the CSRF token's by the
+    request's), and each ``cut`` marker by the next of ``cuts``: HTML pieces put in as they are."""
+    escaped = {name: escape(value) for name, value in values.items()}
+    if drawn.has_token:
+        escaped[CSRF] = escape(generate_csrf())
+    if not drawn.cut:
+        return "".join([text if slot is None else escaped[slot] for slot, text in drawn.parts])
+    pieces: list[str] = []
+    following = iter(cuts)
+    for slot, text in drawn.parts:
+        if slot is None:
+            pieces.append(text)
+        elif slot == CUT:
+            pieces.extend(next(following))
+        else:
+            pieces.append(escaped[slot])
+    return "".join(pieces)
+
+
+def _drawn_with_markers(draw: Callable[..., str], names: Iterable[str]) -> Drawn:
     signed = generate_csrf()  # the session's token exists before the marker stands in for its signed form
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
     setattr(g, field, marker(CSRF))
     try:
-        drawn = draw(**{name: marker(name) for name in values})
+        drawn = draw(**{name: marker(name) for name in names})
     finally:
         setattr(g, field, signed)
     pieces = _MARK.split(drawn)  # text, name, text, name, …, text
-    return tuple((None, piece) if index % 2 == 0 else (piece, "") for index, piece in enumerate(pieces))
+    parts = tuple((None, piece) if index % 2 == 0 else (piece, "") for index, piece in enumerate(pieces))
+    slots = {slot for slot, _text in parts}
+    return Drawn(parts, CSRF in slots, CUT in slots)

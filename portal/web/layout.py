@@ -21,17 +21,17 @@ from markupsafe import Markup, escape
 
 from portal.web.fragments import frozen, render_alone
 from portal.web.i18n import locale_code
-from portal.web.kept_html import kept_html, marker
+from portal.web.kept_html import CUT, Drawn, filled, kept_html, kept_parts, marker
 from portal.web.templating import NAVIGATION, menu
 
 TEMPLATE = "_layout.html"
-CUT = marker("cut")  # where the page's title, messages and content go
+CUT_MARK = marker(CUT)  # where the page's title, messages and content go
 # Only these endpoints are marked in the menu; every other page draws the same layout.
 _MARKABLE = frozenset(item.endpoint for item in NAVIGATION) | {"auth.change_password"}
 
 
-def chrome() -> list[Markup]:
-    """The layout's four stretches around the page's title, its messages and its content."""
+def kept_layout() -> tuple[Drawn, dict[str, Any]]:
+    """The layout kept for this request's key, with the request's own values to fill it with."""
     values = request_values()
     signed_in, unread = values.pop("signed_in"), values.pop("unread_count")
     user = current_user._get_current_object()
@@ -40,14 +40,20 @@ def chrome() -> list[Markup]:
     if unread:
         values["unread_count"] = unread
     fixed = {"signed_in": signed_in, "marked_endpoint": key[5]} | ({} if unread else {"unread_count": 0})
-    return kept_html(key, partial(draw, **fixed), **values, cut=CUT).split(CUT)
+    return kept_parts(key, partial(draw, **fixed), (*values, CUT)), values
+
+
+def chrome() -> list[Markup]:
+    """The layout's four stretches around the page's title, its messages and its content."""
+    drawn, values = kept_layout()
+    return Markup(filled(drawn, values, [(CUT_MARK,)] * 3)).split(CUT_MARK)
 
 
 def page(title: str, *content: Markup) -> Markup:
     """A page whose content is drawn already (kept parts), in the layout: what ``base.html`` draws
-    around its ``title`` and ``content`` blocks, without drawing a template only to join them."""
-    top, after_title, before_content, bottom = chrome()
-    return Markup("").join((top, escape(title), after_title, flash_messages(), before_content, *content, bottom))
+    around its ``title`` and ``content`` blocks, filled in one pass without drawing a template."""
+    drawn, values = kept_layout()
+    return Markup(filled(drawn, values, ((escape(title),), (flash_messages(),), content)))
 
 
 def kept_page(title: str, template: str, drawn: Mapping[str, Markup], **fixed: Any) -> Markup:

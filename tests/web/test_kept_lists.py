@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
 from portal.core.kept import kept_parts
+from portal.courses.models import Acknowledgement
 from portal.demo.operations import walk_through_course
 from portal.evidence.ledger import SYSTEM
 from portal.extensions import db
@@ -300,3 +302,44 @@ def test_fixed_labels_are_translated_once_per_language_and_a_page_shows_its_lang
     db.session.commit()
     english_page = _body(client, url, "notice-deliveries")
     assert "Unread</span> 1" in english_page and "未读" not in english_page
+
+
+def test_a_workers_own_lists_are_kept_by_the_rows_and_the_day_they_are_drawn_from(client, world, courses, drawn,
+                                                                                   monkeypatch):
+    """My learning, my notices and a receipt are drawn once per rows as read and day: the same rows
+    on the same day draw nothing, a changed row or the next day draws again (overdue shows)."""
+    from datetime import timedelta
+
+    from portal.courses import operations as course_operations
+    from portal.notices import operations as notice_operations
+
+    assignment = assign_course(courses[SLUG], world.worker)
+    hr = world.user("hr").id
+    version, _ = save_notice(None, {"zh_CN": "安全须知", "en": "Safety"}, {"zh_CN": "遵守规程。", "en": "Obey."}, hr, SYSTEM)
+    (delivery,) = push_notice(version, [world.worker], notice_rules.due_date(shanghai_date()), hr, SYSTEM)
+    db.session.commit()
+    login(client, "worker")
+    lists = {"/learning/": "courses/_my_learning.html", "/notices/": "notices/_my_notices.html"}
+    first = {url: _body(client, url) for url in lists}
+    assert {url: _body(client, url) for url in lists} == first
+    assert sorted(drawn) == sorted(lists.values())  # once each
+    assert "逾期" not in first["/learning/"] and "逾期" not in first["/notices/"]
+
+    open_notice(delivery, "zh_CN", world.user("worker").id, SYSTEM)  # a changed row draws the notices again
+    db.session.commit()
+    assert _body(client, "/notices/") != first["/notices/"] and drawn.count("notices/_my_notices.html") == 2
+
+    later = max(assignment.due_date, delivery.due_date) + timedelta(days=1)
+    monkeypatch.setattr(course_operations, "today_in_shanghai", lambda now=None: later)
+    monkeypatch.setattr(notice_operations, "shanghai_date", lambda now=None: later)
+    assert '<span class="badge badge-overdue">逾期</span>' in _body(client, "/learning/")
+    assert "逾期" in _body(client, "/notices/")
+    assert drawn.count("courses/_my_learning.html") == 2 and drawn.count("notices/_my_notices.html") == 3
+
+    walk_through_course(assignment, world.user("worker").id)  # a receipt: kept by its rows and the day too
+    db.session.commit()
+    number = db.session.scalar(sa.select(Acknowledgement.receipt_number))
+    receipt = _body(client, f"/learning/receipts/{number}")
+    assert _body(client, f"/learning/receipts/{number}") == receipt and drawn.count("courses/_receipt.html") == 1
+    monkeypatch.setattr("portal.courses.routes.local_today", lambda: later + timedelta(days=1))
+    assert _body(client, f"/learning/receipts/{number}") and drawn.count("courses/_receipt.html") == 2
