@@ -396,7 +396,7 @@ def case_detail(case_id: int) -> schemas.Case:
     case = db.session.execute(_visible_cases().where(InjuryCase.id == case_id)).scalar_one_or_none()
     if case is None:
         raise Problem(404, "not-found", _("No such case, or not visible to this token."))
-    cases.record_view(case, _actor_id(), api_origin(), own=False)
+    cases.record_view(case, _actor_id(), api_origin, own=False)
     db.session.commit()
     return _case(cases.case_view(case))
 

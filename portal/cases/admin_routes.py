@@ -246,7 +246,7 @@ def _context(case: InjuryCase, **forms: Any) -> dict[str, Any]:
 def detail(case_id: int) -> str:
     """The case: status, timeline, pending actions, account, wages and its event log. The view is logged."""
     case = _case(case_id, "case.view")
-    operations.record_view(case, current_user.id, request_origin(), own=case.employee_id == current_user.employee_id)
+    operations.record_view(case, current_user.id, request_origin, own=case.employee_id == current_user.employee_id)
     db.session.commit()
     return render_template("cases/admin/detail.html", **_context(case))
 

@@ -9,7 +9,7 @@ functions flush but never commit: the route, CLI or demo loader commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -364,18 +364,18 @@ class ViewedCase(Protocol):
     def employee_id(self) -> int: ...
 
 
-def record_view(case: ViewedCase, by_user_id: int, origin: Origin, own: bool,
+def record_view(case: ViewedCase, by_user_id: int, origin: Callable[[], Origin], own: bool,
                 recent: list[str] | None = None) -> bool:
     """Who opened the case: sensitive personal information (PIPL Arts. 28–29). Logged once per
     person per case per hour, so the pages HR returns to after each save do not bury the record
-    in repeats; returns whether this view was logged. ``recent``: the bodies of :func:`recent_views`
-    when the caller read them with its own statement."""
+    in repeats; returns whether this view was logged. ``origin`` is asked only for a view logged.
+    ``recent``: the bodies of :func:`recent_views` when the caller read them with its own statement."""
     if recent is None:
         recent = list(db.session.execute(_recent_views_statement(), {
             "employee_id": case.employee_id, "actor_user_id": by_user_id, "since": view_log_since()}).scalars())
     if any(json.loads(body)["payload"].get("case") == case.id for body in recent):
         return False
-    append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin,
+    append_event("case_viewed", employee_id=case.employee_id, actor_user_id=by_user_id, origin=origin(),
                  payload={"case": case.id, "own": own})
     return True
 

@@ -63,7 +63,7 @@ def mine() -> str:
     case = MyCase(case_id, employee_id, current_user.employee.department_id)
     authorize("case.self", case)
     recent = logged.split(operations.VIEWS_SEPARATOR) if logged else []
-    if operations.record_view(case, current_user.id, request_origin(), own=True, recent=recent):  # every view
+    if operations.record_view(case, current_user.id, request_origin, own=True, recent=recent):  # every view
         commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
     delivered = tuple(row[3:] for row in rows if row[3] is not None)  # plain values, as read

@@ -55,7 +55,7 @@ def as_of(employee_id: int) -> tuple[str, int]:
     on, error = _day()
     result = operations.as_of(employee, on)
     if result.case_view is not None:  # injury details are sensitive: every view is logged (PIPL Arts. 28–29)
-        record_view(db.session.get(InjuryCase, result.case_view.case.id), current_user.id, request_origin(),
+        record_view(db.session.get(InjuryCase, result.case_view.case.id), current_user.id, request_origin,
                     own=employee.id == current_user.employee_id)
         db.session.commit()
     locale = locale_code()

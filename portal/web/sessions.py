@@ -6,8 +6,9 @@ sixth of what a signed-in page cost beyond a bare request. So the content of a c
 the check is kept by the cookie's exact text, with the time it was signed: the same text again is
 the same signed content, and it is taken as it was while the session's lifetime from that time has
 not passed. A cookie that fails the check is never kept, so a forged or altered one is checked in
-full, and refused, every time. The content is kept as the cookie's JSON and parsed for each
-request, so a request that changes its session changes only its own copy.
+full, and refused, every time. Each request's session is its own copy of the content, so a request
+that changes its session changes only its copy: a content of plain scalars (str, int, float, bool,
+None) is copied as a dict, any other is parsed again from its JSON.
 """
 
 from __future__ import annotations
@@ -45,18 +46,24 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
         if not cookie:
             return self.session_class()
         try:
-            signed_at, content = _checked(serializer, cookie)
+            signed_at, content, plain = _checked(serializer, cookie)
         except BadSignature:
             return self.session_class()
         age = time.time() - signed_at
         if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
             return self.session_class()  # expired, as Flask's own check would find
-        return self.session_class(session_json_serializer.loads(content))
+        return self.session_class(plain if plain is not None else session_json_serializer.loads(content))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=KEPT_COOKIES)
-def _checked(serializer: URLSafeTimedSerializer, cookie: str) -> tuple[float, str]:
-    """The time ``cookie`` was signed and its content as JSON; raises ``BadSignature`` (which is
-    never kept) when its signature does not match."""
+def _checked(serializer: URLSafeTimedSerializer, cookie: str) -> tuple[float, str, dict[str, Any] | None]:
+    """The time ``cookie`` was signed, its content as JSON and, when every value is a plain scalar
+    (a signed-in session's usual content), as a dict each request's session copies (nothing in it
+    can change in place); raises ``BadSignature`` (which is never kept) when its signature does not
+    match."""
     content, signed_at = serializer.loads(cookie, return_timestamp=True)
-    return signed_at.timestamp(), session_json_serializer.dumps(content)
+    plain = content if _SCALARS.issuperset(map(type, content.values())) else None
+    return signed_at.timestamp(), session_json_serializer.dumps(content), plain

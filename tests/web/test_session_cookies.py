@@ -80,6 +80,24 @@ def test_a_request_changes_only_its_own_copy_of_a_kept_session(app):
     assert second == {"_flashes": [("info", "已保存")], "locale": "zh_CN"}
 
 
+def test_a_session_of_plain_values_is_copied_for_each_request(app):
+    """A signed-in session's usual content (texts, numbers, flags) is kept parsed and each request
+    gets its own copy: what one request sets or removes never reaches the next."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    content = {"_user_id": "7:abc", "_fresh": True, "csrf_token": "t", "locale": "zh_CN", "count": 2, "none": None}
+    cookie = serializer.dumps(content)
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        first = app.session_interface.open_session(app, request)
+        assert first == content
+        first["locale"] = "en"
+        del first["_fresh"]
+        first["_flashes"] = [("info", "已保存")]
+        second = app.session_interface.open_session(app, request)
+        assert second == content and second is not first
+        second["count"] += 1
+        assert app.session_interface.open_session(app, request) == content
+
+
 def test_pages_reuse_the_signed_token_which_forms_accept(client, world, monkeypatch):
     login(client, "worker")
     first = HTMX_TOKEN.search(client.get("/learning/").get_data(as_text=True)).group(1)
