@@ -22,7 +22,7 @@ from portal.auth.models import User
 from portal.org.models import Employee
 from portal.auth.policy import may_manage_account
 from portal.auth.throttle import login_throttle
-from portal.core.records import plain_rows, record_from_columns
+from portal.core.records import hashed_once, plain_rows, record_from_columns
 from portal.core.types import utcnow
 from portal.extensions import db, limiter, login_manager
 from portal.web.htmx import client_redirect, is_htmx
@@ -45,7 +45,7 @@ def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) ->
     the account's row first, its page columns empty, then one row per page row, its account
     columns empty (so they are converted once, not once per page row), the page's columns last,
     then their position. Built once per shape: SQLAlchemy then reuses its compiled form without
-    rebuilding its key."""
+    rebuilding its key, whose hash is worked out once too (``hashed_once``)."""
     key = (tuple(figures), page)
     statement = _account_statements.get(key)
     if statement is None:
@@ -62,7 +62,7 @@ def _account_statement(figures: dict[str, sa.ScalarSelect], page: str | None) ->
                                     sa.literal_column("0", sa.Integer).label("page_position")),
                 sa.select(*(sa.null() for _column in account.selected_columns), *rows.columns))
             account = account.order_by(account.selected_columns.page_position)
-        statement = _account_statements[key] = account
+        statement = _account_statements[key] = hashed_once(account)
     return statement
 
 
