@@ -12,13 +12,13 @@ from typing import Callable, TypeVar
 
 import sqlalchemy as sa
 from flask import abort, request
-from flask_login import current_user
 from sqlalchemy import ColumnElement
 
 from portal.auth.figures import page_rows
 from portal.auth.policy import Actor, Scope, Subject, can, scope
 from portal.core.listing import written, written_in
 from portal.extensions import login_manager
+from portal.web.signed_in import request_user
 
 PUBLIC = "public"
 F = TypeVar("F", bound=Callable[..., object])
@@ -31,7 +31,8 @@ def public(view: F) -> F:
 
 
 def current_actor() -> Actor | None:
-    return current_user.actor if current_user.is_authenticated else None
+    user = request_user()
+    return user.actor if user.is_authenticated else None
 
 
 def requires(action: str) -> Callable[[F], F]:
@@ -40,7 +41,7 @@ def requires(action: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: object, **kwargs: object) -> object:
-            user = current_user._get_current_object()
+            user = request_user()
             if not user.is_authenticated:
                 return login_manager.unauthorized()
             if not can(user.actor, action):
@@ -56,7 +57,7 @@ def requires(action: str) -> Callable[[F], F]:
 def own_rows() -> list[tuple[object, ...]]:
     """This page's rows for the signed-in person, read with the account where they could be
     (``portal.auth.figures``)."""
-    return page_rows(current_user._get_current_object(), request.endpoint or "", request.view_args or {})
+    return page_rows(request_user(), request.endpoint or "", request.view_args or {})
 
 
 def authorize(action: str, target: Subject) -> None:

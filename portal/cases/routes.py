@@ -9,7 +9,6 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
 from portal.auth.access import authorize, own_rows, requires
@@ -29,6 +28,7 @@ from portal.notices.operations import MyDelivery, own_scenario_deliveries
 from portal.notices.presenters import version_titles
 from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
+from portal.web.signed_in import request_user
 from portal.web import layout
 
 bp = Blueprint("cases", __name__, url_prefix="/my-case")
@@ -52,7 +52,8 @@ def case_notices(employee_id: int) -> list[NoticeDelivery]:
 @requires("case.self")
 def mine() -> str:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
-    employee_id = current_user.employee_id
+    user = request_user()
+    employee_id = user.employee_id
     if employee_id is None:
         abort(404)
     locale = locale_code()
@@ -60,10 +61,10 @@ def mine() -> str:
     if not rows:
         return render_template("cases/no_case.html")
     case_id, stamp, logged = rows[0][:3]
-    case = MyCase(case_id, employee_id, current_user.employee.department_id)
+    case = MyCase(case_id, employee_id, user.employee.department_id)
     authorize("case.self", case)
     recent = logged.split(operations.VIEWS_SEPARATOR) if logged else []
-    if operations.record_view(case, current_user.id, request_origin, own=True, recent=recent):  # every view
+    if operations.record_view(case, user.id, request_origin, own=True, recent=recent):  # every view
         commit_keeping_loaded()  # (a view already logged this hour writes nothing: no commit to wait for)
     today = local_today()
     delivered = tuple(row[3:] for row in rows if row[3] is not None)  # plain values, as read

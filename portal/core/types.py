@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 from typing import Any
 
@@ -50,6 +51,8 @@ def local_today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
+@lru_cache(maxsize=4096)
 def local_timestamp(value: datetime) -> str:
-    """The one format for recorded moments on receipts and statements: Beijing time to the second."""
+    """The one format for recorded moments on receipts and statements: Beijing time to the second
+    (remembered: a page shows the same recorded moments again and again)."""
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")

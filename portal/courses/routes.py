@@ -31,6 +31,7 @@ from portal.web.htmx import page_or_fragment
 from portal.web.i18n import locale_code
 from portal.web.kept_html import kept_html
 from portal.web import layout
+from portal.web.signed_in import request_user
 from portal.web.templating import as_text, timestamp
 
 bp = Blueprint("courses", __name__, url_prefix="/learning", cli_group="courses")
@@ -46,16 +47,17 @@ def _mine(found: T | None) -> T:
 
 
 def _employee_id() -> int:
-    if current_user.employee_id is None:
+    employee_id: int | None = request_user().employee_id
+    if employee_id is None:
         abort(404)
-    return current_user.employee_id
+    return employee_id
 
 
 def _my_facts() -> operations.CourseFacts:
     """What the lesson reader and the quiz show of the signed-in employee's assignment of the
     page's course (404 when not assigned), with their reading of the page's lesson."""
     _employee_id()  # 404 for an account without an employee record
-    facts = operations.course_facts(own_rows(), locale_code(), current_user.employee.department_id)
+    facts = operations.course_facts(own_rows(), locale_code(), request_user().employee.department_id)
     if facts is None:
         abort(404)
     authorize("learning.self", facts)
@@ -79,8 +81,7 @@ read_with_the_account_on("courses.index", operations.my_assignments_read())
 @requires("learning.self")
 def index() -> str:
     """My learning: assigned, due, overdue and done."""
-    if current_user.employee_id is None:
-        abort(404)
+    _employee_id()
     today, rows = operations.today_in_shanghai(), own_rows()
 
     def learning() -> dict[str, Any]:

@@ -35,6 +35,7 @@ from portal.web.errors import refuse
 from portal.web.fragments import kept_fragment_of
 from portal.web.htmx import page_or_fragment, wants_fragment
 from portal.web.i18n import locale_code
+from portal.web.signed_in import request_user
 from portal.web import layout
 from portal.web.templating import as_text
 
@@ -72,7 +73,7 @@ read_with_the_account_on("notices.index", operations.my_deliveries_read())
 @requires("notice.self")
 def index() -> str:
     """My notices: overdue, new, to acknowledge and done, with due dates."""
-    if current_user.employee_id is None:
+    if request_user().employee_id is None:
         abort(404)
     today, rows = operations.shanghai_date(), own_rows()
 

@@ -10,12 +10,12 @@ from babel import Locale, support
 from flask import Flask, current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale, get_timezone
-from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from portal import PROJECT_ROOT
+from portal.web.signed_in import request_user
 
 SESSION_KEY = "locale"
 _NO_TRANSLATIONS = support.NullTranslations()
@@ -54,7 +54,7 @@ def select_locale() -> Locale:
 
 def _selected_code() -> str:
     languages = current_app.config["LANGUAGES"]
-    user = current_user._get_current_object()
+    user = request_user()
     if user and user.is_authenticated and user.employee is not None:
         preferred = user.employee.preferred_locale
         if preferred in languages:

@@ -16,12 +16,12 @@ from functools import partial
 from typing import Any
 
 from flask import render_template, request, session
-from flask_login import current_user
 from markupsafe import Markup, escape
 
 from portal.web.fragments import frozen, render_alone
 from portal.web.i18n import locale_code
 from portal.web.kept_html import CUT, Drawn, filled, kept_html, kept_parts, marker
+from portal.web.signed_in import request_user
 from portal.web.templating import NAVIGATION, menu
 
 TEMPLATE = "_layout.html"
@@ -34,7 +34,7 @@ def kept_layout() -> tuple[Drawn, dict[str, Any]]:
     """The layout kept for this request's key, with the request's own values to fill it with."""
     values = request_values()
     signed_in, unread = values.pop("signed_in"), values.pop("unread_count")
-    user = current_user._get_current_object()
+    user = request_user()
     key = (TEMPLATE, signed_in, user.actor.role if signed_in else None, signed_in and user.employee_id is not None,
            locale_code(), values.pop("marked_endpoint"), request.script_root, bool(unread))
     if unread:
@@ -77,14 +77,14 @@ def flash_messages() -> Markup:
 def draw(**values: Any) -> str:
     """The layout drawn with ``values`` (those of ``request_values``) and ``cut`` between stretches."""
     locale = locale_code()
-    user = current_user._get_current_object()
+    user = request_user()
     return render_template(TEMPLATE, navigation=menu(user.actor, locale) if values["signed_in"] else (),
                            html_lang="zh-CN" if locale == "zh_CN" else locale, **values)
 
 
 def request_values() -> dict[str, Any]:
     """The layout's values for this request."""
-    user = current_user._get_current_object()
+    user = request_user()
     signed_in = user.is_authenticated
     return {
         "signed_in": signed_in,
