@@ -88,7 +88,13 @@ def apply_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # The connection returned last is handed out first: each connection prepares the statements
         # it runs (psycopg, from their fifth run) and keeps their plans, so one request after another
         # reuses a warm connection instead of cycling through the pool, planning each anew.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_use_lifo": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        # Each statement's result description is made only when read (``portal.core.described``).
+        from portal.core.described import DescribedWhenRead
+
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_use_lifo": True, **options,
+            "connect_args": {"cursor_factory": DescribedWhenRead, **options.get("connect_args", {})}}
     if not app.config["COURSES_DIR"]:
         from portal import PROJECT_ROOT
 
