@@ -7,7 +7,7 @@ from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -28,6 +28,7 @@ from portal.notices.operations import MyDelivery, own_scenario_deliveries
 from portal.notices.presenters import version_titles
 from portal.web.fragments import kept_fragment
 from portal.web.i18n import locale_code
+from portal.web.kept_html import Html
 from portal.web.signed_in import request_user
 from portal.web import layout
 
@@ -50,7 +51,7 @@ def case_notices(employee_id: int) -> list[NoticeDelivery]:
 
 @bp.get("/")
 @requires("case.self")
-def mine() -> str:
+def mine() -> str | Response:
     """My case: the status in one sentence, the timeline, what I receive and owe, the notices."""
     user = request_user()
     employee_id = user.employee_id
@@ -72,7 +73,7 @@ def mine() -> str:
     def content() -> Markup:
         figures = kept_under((stamp,), ("my case", employee_id, case_id, today, locale),
                              lambda: _figures(case, today, locale))
-        return figures + _notices([MyDelivery(*row) for row in delivered], locale)
+        return Html.of(figures + _notices([MyDelivery(*row) for row in delivered], locale))
 
     # The figures and the notices as delivered, kept together: a view finds both with one lookup.
     return layout.page(_("My case"), kept_under((stamp,), ("my case page", employee_id, case_id, today, locale,

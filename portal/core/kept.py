@@ -216,10 +216,13 @@ def _stamps_of(names: tuple[str, ...]) -> sa.Select:
 
 
 def _size(value: Any) -> int:
-    """Characters held: kept parts are HTML (or tuples of HTML); an array of numbers counts its bytes."""
+    """Characters held: kept parts are HTML (or tuples of HTML, some with their UTF-8 bytes, counted
+    too); an array of numbers counts its bytes."""
     if isinstance(value, tuple):
         return sum(map(_size, value))
     if isinstance(value, str):
+        return len(value) + len(getattr(value, "utf8", b""))
+    if isinstance(value, bytes):
         return len(value)
     return value.itemsize * len(value) if isinstance(value, array) else 1
 

@@ -79,7 +79,7 @@ read_with_the_account_on("courses.index", operations.my_assignments_read())
 
 @bp.get("/")
 @requires("learning.self")
-def index() -> str:
+def index() -> Response:
     """My learning: assigned, due, overdue and done."""
     _employee_id()
     today, rows = operations.today_in_shanghai(), own_rows()
@@ -332,7 +332,7 @@ _RECEIPT_WIDTH = len(CourseReceipt._fields)
 
 @bp.get("/receipts/<number>")
 @requires("receipt.view")
-def receipt(number: str) -> str:
+def receipt(number: str) -> Response:
     """A printable receipt: who acknowledged which exact text, when, from where, with its hash."""
     rows = own_rows() or abort(404)
     record = CourseReceipt(*rows[0][:_RECEIPT_WIDTH])

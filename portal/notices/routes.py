@@ -71,7 +71,7 @@ read_with_the_account_on("notices.index", operations.my_deliveries_read())
 
 @bp.get("/")
 @requires("notice.self")
-def index() -> str:
+def index() -> Response:
     """My notices: overdue, new, to acknowledge and done, with due dates."""
     if request_user().employee_id is None:
         abort(404)

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Row
 from wtforms.widgets import html_params
 
 from portal.core.kept import KeptParts, kept
+from portal.web.kept_html import Html
 from portal.web.i18n import locale_code
 
 EXTENSION = "kept_fragments"
@@ -176,7 +177,7 @@ def init_app(app: Any) -> None:
 def kept_fragment(template: str, **context: Any) -> Markup:
     """``template`` rendered with ``context`` alone, kept under it (with the language and mount point)."""
     key = (EXTENSION, template, locale_code(), frozen(context))
-    return kept(key, lambda: Markup(render_alone(template, context)), current_app.extensions[EXTENSION])
+    return kept(key, lambda: Html.of(render_alone(template, context)), current_app.extensions[EXTENSION])
 
 
 def kept_fragment_of(template: str, inputs: Any, context: Callable[[], dict[str, Any]]) -> Markup:
@@ -185,7 +186,7 @@ def kept_fragment_of(template: str, inputs: Any, context: Callable[[], dict[str,
     with pure functions of them and of the language. A view that finds it computes nothing: its key is
     the rows it read, checked in a few C loops, not the records and states made from them."""
     key = (EXTENSION, template, locale_code(), "from", frozen(inputs))
-    return kept(key, lambda: Markup(render_alone(template, context())), current_app.extensions[EXTENSION])
+    return kept(key, lambda: Html.of(render_alone(template, context())), current_app.extensions[EXTENSION])
 
 
 def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: Any) -> Markup:

@@ -27,12 +27,33 @@ CUT = "cut"  # where pieces drawn already go, put in as they are (``filled``'s `
 _MARK = re.compile("\ue000([a-z_]+)\ue001")
 
 
+class Html(Markup):
+    """HTML kept and sent again and again, with its UTF-8 bytes made once: a page's body is joined
+    from them instead of encoding the whole page for every response. What Markup's operations make
+    of it is new HTML without them (``utf8_of`` encodes it)."""
+
+    utf8: bytes
+
+    @classmethod
+    def of(cls, text: str) -> Html:
+        html = cls(text)
+        html.utf8 = text.encode()
+        return html
+
+
+def utf8_of(html: str) -> bytes:
+    return html.utf8 if type(html) is Html and "utf8" in html.__dict__ else html.encode()
+
+
 class Drawn(NamedTuple):
-    """HTML drawn with markers, as its text and its slots: (None, text) or (name, "")."""
+    """HTML drawn with markers, as its text and its slots: (None, text) or (name, ""); and the same
+    with each text as UTF-8 bytes. ``whole``: the HTML itself when it has no slot."""
 
     parts: tuple[tuple[str | None, str], ...]
     has_token: bool
     cut: bool
+    encoded: tuple[tuple[str | None, bytes], ...]
+    whole: Html | None
 
 
 def marker(name: str) -> Markup:
@@ -43,7 +64,8 @@ def marker(name: str) -> Markup:
 def kept_html(key: Hashable, draw: Callable[..., str], **values: Any) -> Markup:
     """``draw(**markers)`` once per ``key`` (one marker per name in ``values``), then filled in with
     ``values`` and the request's CSRF token."""
-    return Markup(filled(kept_parts(key, draw, values), values))
+    drawn = kept_parts(key, draw, values)
+    return drawn.whole if drawn.whole is not None else Markup(filled(drawn, values))
 
 
 def kept_parts(key: Hashable, draw: Callable[..., str], names: Iterable[str]) -> Drawn:
@@ -76,6 +98,24 @@ def filled(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] =
     return "".join(pieces)
 
 
+def filled_bytes(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] = ()) -> bytes:
+    """What :func:`filled` gives, as UTF-8 bytes joined from the kept bytes of the drawn HTML and of
+    the pieces put in (``Html``), only the request's own values encoded."""
+    escaped = {name: str(escape(value)).encode() for name, value in values.items()}
+    if drawn.has_token:
+        escaped[CSRF] = str(escape(generate_csrf())).encode()
+    pieces: list[bytes] = []
+    following = iter(cuts)
+    for slot, data in drawn.encoded:
+        if slot is None:
+            pieces.append(data)
+        elif slot == CUT:
+            pieces.extend(map(utf8_of, next(following)))
+        else:
+            pieces.append(escaped[slot])
+    return b"".join(pieces)
+
+
 def _drawn_with_markers(draw: Callable[..., str], names: Iterable[str]) -> Drawn:
     signed = generate_csrf()  # the session's token exists before the marker stands in for its signed form
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
@@ -86,5 +126,6 @@ def _drawn_with_markers(draw: Callable[..., str], names: Iterable[str]) -> Drawn
         setattr(g, field, signed)
     pieces = _MARK.split(drawn)  # text, name, text, name, …, text
     parts = tuple((None, piece) if index % 2 == 0 else (piece, "") for index, piece in enumerate(pieces))
-    slots = {slot for slot, _text in parts}
-    return Drawn(parts, CSRF in slots, CUT in slots)
+    slots = {slot for slot, _text in parts} - {None}
+    encoded = tuple((slot, text.encode()) for slot, text in parts)
+    return Drawn(parts, CSRF in slots, CUT in slots, encoded, None if slots else Html.of(drawn))

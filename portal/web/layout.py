@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from flask import render_template, request, session
+from flask import Response, current_app, render_template, request, session
 from markupsafe import Markup, escape
 
 from portal.web.fragments import frozen, render_alone
 from portal.web.i18n import locale_code
-from portal.web.kept_html import CUT, Drawn, filled, kept_html, kept_parts, marker
+from portal.web.kept_html import CUT, Drawn, filled, filled_bytes, kept_html, kept_parts, marker
 from portal.web.signed_in import request_user
 from portal.web.templating import NAVIGATION, menu
 
@@ -49,14 +49,15 @@ def chrome() -> list[Markup]:
     return Markup(filled(drawn, values, [(CUT_MARK,)] * 3)).split(CUT_MARK)
 
 
-def page(title: str, *content: Markup) -> Markup:
+def page(title: str, *content: Markup) -> Response:
     """A page whose content is drawn already (kept parts), in the layout: what ``base.html`` draws
-    around its ``title`` and ``content`` blocks, filled in one pass without drawing a template."""
+    around its ``title`` and ``content`` blocks, filled in one pass without drawing a template, as
+    the response, its body joined from the kept parts' bytes (``filled_bytes``)."""
     drawn, values = kept_layout()
-    return Markup(filled(drawn, values, ((escape(title),), (flash_messages(),), content)))
+    return current_app.response_class(filled_bytes(drawn, values, ((escape(title),), (flash_messages(),), content)))
 
 
-def kept_page(title: str, template: str, drawn: Mapping[str, Markup], **fixed: Any) -> Markup:
+def kept_page(title: str, template: str, drawn: Mapping[str, Markup], **fixed: Any) -> Response:
     """A page whose content is ``template`` (not extending ``base.html``) drawn from ``fixed``
     alone, plain values it is kept by (with the language and the mount point), around ``drawn``,
     its parts drawn already (kept fragments, mostly), which are put in at request time; in the

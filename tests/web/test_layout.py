@@ -86,7 +86,7 @@ def _drawn_afresh() -> tuple[Drawn, dict[str, object]]:
     where the page's title, messages and content go."""
     stretches = layout.draw(**layout.request_values(), cut=layout.CUT_MARK).split(layout.CUT_MARK)
     parts = [part for text in stretches for part in ((None, text), (CUT, ""))][:-1]
-    return Drawn(tuple(parts), False, True), {}
+    return Drawn(tuple(parts), False, True, tuple((slot, text.encode()) for slot, text in parts), None), {}
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # signed: data.time.signature
@@ -155,7 +155,8 @@ def test_a_page_joined_in_the_layout_is_what_base_html_draws(app, client, world)
                 if not flashed:
                     del session["_flashes"]
             with app.test_request_context("/learning/", headers={"Cookie": f"session={client.get_cookie('session').value}"}):
-                drawn.append(str(join()))
+                joined = join()
+                drawn.append(joined if isinstance(joined, str) else joined.get_data(as_text=True))
         assert drawn[0] == drawn[1]
         assert (str(escape(flashed)) in drawn[1]) if flashed else 'class="flashes"' not in drawn[1]
         assert f"<title>{escape(title)} · " in drawn[1] and "<p>正文</p>" in drawn[1]
