@@ -15,7 +15,8 @@ import threading
 import time
 
 from flask import Flask, Response, current_app, g, session
-from flask_wtf.csrf import validate_csrf
+from flask.globals import _cv_app
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 REUSED_FOR = 300  # seconds
@@ -36,6 +37,18 @@ def _reuse_signed_token() -> None:
         signed = _signed.get(_key(raw_token))
         if signed is not None:
             setattr(g, field, signed)
+
+
+def request_token() -> str:
+    """The request's signed token, as ``generate_csrf`` returns it: once flask-wtf's per-request
+    value is set (before the view, from a reused token, or by a first ``generate_csrf``), read where
+    it keeps it, without its lookups of the configuration through proxies (a page asks a few times)."""
+    context = _cv_app.get(None)
+    if context is not None:
+        token = context.g.__dict__.get(context.app.config["WTF_CSRF_FIELD_NAME"])
+        if token is not None:
+            return token  # type: ignore[no-any-return]
+    return generate_csrf()  # type: ignore[no-any-return]
 
 
 def _remember_signed_token(response: Response) -> Response:

@@ -26,13 +26,13 @@ from operator import attrgetter, is_
 from typing import Any
 
 from flask import current_app
-from flask_wtf.csrf import generate_csrf
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 from sqlalchemy.engine import Row
 from wtforms.widgets import html_params
 
 from portal.core.kept import KeptParts, kept
+from portal.web.csrf_tokens import request_token
 from portal.web.kept_html import Html
 from portal.web.i18n import locale_code
 
@@ -199,7 +199,7 @@ def kept_form(template: str, key: Any, make_form: Callable[[], Any], **context: 
         return Markup(render_alone(template, {**context, "form": form}))
 
     html = kept((EXTENSION, template, locale_code(), frozen(key)), draw, current_app.extensions[EXTENSION])
-    return Markup(str(html).replace(_TOKEN_SLOT, str(escape(generate_csrf()))))
+    return Markup(str(html).replace(_TOKEN_SLOT, str(escape(request_token()))))
 
 
 def form_fragment(template: str, form: Any, **context: Any) -> Markup:

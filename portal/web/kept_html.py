@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.core.kept import KeptParts
+from portal.web.csrf_tokens import request_token
 
 CSRF = "csrf"
 CUT = "cut"  # where pieces drawn already go, put in as they are (``filled``'s ``cuts``)
@@ -83,7 +84,7 @@ def filled(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] =
     request's), and each ``cut`` marker by the next of ``cuts``: HTML pieces put in as they are."""
     escaped = {name: escape(value) for name, value in values.items()}
     if drawn.has_token:
-        escaped[CSRF] = escape(generate_csrf())
+        escaped[CSRF] = escape(request_token())
     if not drawn.cut:
         return "".join([text if slot is None else escaped[slot] for slot, text in drawn.parts])
     pieces: list[str] = []
@@ -103,7 +104,7 @@ def filled_bytes(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[s
     the pieces put in (``Html``), only the request's own values encoded."""
     escaped = {name: str(escape(value)).encode() for name, value in values.items()}
     if drawn.has_token:
-        escaped[CSRF] = str(escape(generate_csrf())).encode()
+        escaped[CSRF] = str(escape(request_token())).encode()
     pieces: list[bytes] = []
     following = iter(cuts)
     for slot, data in drawn.encoded:

@@ -143,3 +143,15 @@ def test_a_token_signed_before_the_session_changed_is_not_reused(app, client, wo
         g.csrf_token = old
         csrf_tokens._remember_signed_token(app.response_class())
         assert csrf_tokens._key("a fresh session's token") not in csrf_tokens._signed
+
+
+def test_the_request_token_read_directly_is_flask_wtfs(app):
+    """``request_token`` gives what ``generate_csrf`` gives: signing one when the request has none yet,
+    then the same one, and the value a view set in its place while drawing kept HTML."""
+    from flask_wtf.csrf import generate_csrf
+
+    with app.test_request_context("/"):
+        first = csrf_tokens.request_token()
+        assert first == generate_csrf() == csrf_tokens.request_token() and session["csrf_token"]
+        g.csrf_token = "stand-in"
+        assert csrf_tokens.request_token() == generate_csrf() == "stand-in"
