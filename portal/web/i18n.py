@@ -83,13 +83,17 @@ def _active() -> tuple[str, support.NullTranslations] | None:
         return None
     namespace: SimpleNamespace = app_context.g.__dict__.setdefault("_flask_babel", SimpleNamespace())
     locale = getattr(namespace, "babel_locale", None)
-    if locale is None:  # in a request, what flask-babel's ``get_locale`` does, without its proxies
-        locale = namespace.babel_locale = select_locale() if has_request_context() else get_locale()
-    cached = getattr(namespace, "portal_catalog", None)
-    if cached is not None and cached[0] is locale:
-        return cached[1]
     config = app_context.app.config
-    code = _code_of(str(locale), tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"])
+    if locale is None and has_request_context():  # what flask-babel's ``get_locale`` does, without its proxies
+        code = _selected_code()
+        locale = namespace.babel_locale = _parsed(code)
+    else:
+        if locale is None:
+            locale = get_locale()
+        cached = getattr(namespace, "portal_catalog", None)
+        if cached is not None and cached[0] is locale:
+            return cached[1]
+        code = _code_of(str(locale), tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"])
     active = (code, babel.domain_instance.catalog(config["BABEL_TRANSLATION_DIRECTORIES"], code))
     namespace.portal_catalog = (locale, active)
     return active
