@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -26,6 +26,7 @@ from portal.web.csrf_tokens import request_token
 CSRF = "csrf"
 CUT = "cut"  # where pieces drawn already go, put in as they are (``filled``'s ``cuts``)
 _MARK = re.compile("\ue000([a-z_]+)\ue001")
+T = TypeVar("T", str, bytes)
 
 
 class Html(Markup):
@@ -82,39 +83,40 @@ def kept_parts(key: Hashable, draw: Callable[..., str], names: Iterable[str]) ->
 def filled(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] = ()) -> str:
     """The drawn HTML with each marker replaced by its value, escaped (the CSRF token's by the
     request's), and each ``cut`` marker by the next of ``cuts``: HTML pieces put in as they are."""
-    escaped = {name: escape(value) for name, value in values.items()}
-    if drawn.has_token:
-        escaped[CSRF] = escape(request_token())
+    escaped = _escaped(drawn, values)
     if not drawn.cut:
         return "".join([text if slot is None else escaped[slot] for slot, text in drawn.parts])
-    pieces: list[str] = []
-    following = iter(cuts)
-    for slot, text in drawn.parts:
-        if slot is None:
-            pieces.append(text)
-        elif slot == CUT:
-            pieces.extend(next(following))
-        else:
-            pieces.append(escaped[slot])
-    return "".join(pieces)
+    return "".join(_put_in(drawn.parts, escaped, cuts, None))
 
 
 def filled_bytes(drawn: Drawn, values: dict[str, Any], cuts: Iterable[Iterable[str]] = ()) -> bytes:
     """What :func:`filled` gives, as UTF-8 bytes joined from the kept bytes of the drawn HTML and of
     the pieces put in (``Html``), only the request's own values encoded."""
-    escaped = {name: str(escape(value)).encode() for name, value in values.items()}
+    escaped = {slot: value.encode() for slot, value in _escaped(drawn, values).items()}
+    return b"".join(_put_in(drawn.encoded, escaped, cuts, utf8_of))
+
+
+def _escaped(drawn: Drawn, values: dict[str, Any]) -> dict[str, str]:
+    escaped = {name: str(escape(value)) for name, value in values.items()}
     if drawn.has_token:
-        escaped[CSRF] = str(escape(request_token())).encode()
-    pieces: list[bytes] = []
+        escaped[CSRF] = str(escape(request_token()))
+    return escaped
+
+
+def _put_in(parts: Iterable[tuple[str | None, T]], escaped: dict[str, T], cuts: Iterable[Iterable[str]],
+            piece: Callable[[str], T] | None) -> list[T]:
+    """The parts' texts, the slots' escaped values, and at each cut the next of ``cuts``' pieces
+    (each made what the texts are by ``piece``)."""
+    pieces: list[T] = []
     following = iter(cuts)
-    for slot, data in drawn.encoded:
+    for slot, text in parts:
         if slot is None:
-            pieces.append(data)
+            pieces.append(text)
         elif slot == CUT:
-            pieces.extend(map(utf8_of, next(following)))
+            pieces.extend(next(following) if piece is None else map(piece, next(following)))  # type: ignore[arg-type]
         else:
             pieces.append(escaped[slot])
-    return b"".join(pieces)
+    return pieces
 
 
 def _drawn_with_markers(draw: Callable[..., str], names: Iterable[str]) -> Drawn:
