@@ -23,7 +23,7 @@ from portal.core.paging import Page, Sort
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.operations import DEPARTMENTS_STAMP, PEOPLE, with_person
-from portal.org.search import Found, StateCounts, count_states, employee_search, planned_once
+from portal.org.search import Found, StateCounts, count_states, employee_search
 from portal.org.rules import ContractType
 
 
@@ -157,11 +157,9 @@ def course_for_matrix(slug: str, criteria: MatrixFilter, today: date) -> MatrixS
     one row cost as much as the statement."""
     shape = _counts_shape(criteria, today)
     columns = Course.__table__.columns
-    def searched() -> list[sa.ColumnElement[Any]]:
-        return [*(stripe_stamp(name, 0) for name in MEMBERS), *planned_once(db.session.get_bind().dialect.name)]
-
     found = routed_rows(db.session, built((shape, "with the course"), lambda: sa.select(
-        *columns, DEPARTMENTS_STAMP, *([_counts_column(criteria, today, shape)] if shape else searched())
+        *columns, DEPARTMENTS_STAMP,
+        *([_counts_column(criteria, today, shape)] if shape else (stripe_stamp(name, 0) for name in MEMBERS))
     ).where(columns.slug == sa.bindparam("slug"))), {"slug": slug}).first()
     if found is None:
         return None

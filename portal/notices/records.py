@@ -24,7 +24,7 @@ from portal.notices.rules import Status
 from portal.org.models import Employee
 from portal.org.operations import DEPARTMENTS_STAMP, PEOPLE, with_person
 from portal.org import search as people_search
-from portal.org.search import Found, StateCounts, count_states, employee_search, planned_once
+from portal.org.search import Found, StateCounts, count_states, employee_search
 
 
 def _status_branches(today: date) -> list[tuple[sa.ColumnElement[bool], str]]:
@@ -143,11 +143,8 @@ def notice_for_deliveries(notice_id: int, criteria: DeliveryFilter, today: date)
             return [_counts_column(criteria, today, shape), *(sa.literal(None),) * len(RECIPIENTS)]
         return [sa.literal(None), *(stripe_stamp(name, 0) for name in RECIPIENTS)]
 
-    def searched() -> list[sa.ColumnElement[Any]]:
-        return [] if shape else planned_once(db.session.get_bind().dialect.name)
-
     rows = routed_rows(db.session, built((shape, "with the notice"), lambda: sa.select(
-        *notices, DEPARTMENTS_STAMP, *read(), *versions, *searched(),
+        *notices, DEPARTMENTS_STAMP, *read(), *versions,
     ).outerjoin_from(Notice.__table__, NoticeVersion.__table__, versions.notice_id == notices.id)
         .where(notices.id == sa.bindparam("notice_id")).order_by(versions.number)), {"notice_id": notice_id}).all()
     if not rows:

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.org.models import Department, Employee, EmployeeCount
 from portal.org.rules import ContractType, EmploymentStatus
 from portal.org import search as people_search
-from portal.org.search import employee_search, employees_found, planned_once
+from portal.org.search import employee_search, employees_found
 from portal.signals import contract_changed, employee_hired, employee_left
 
 PAGE_SIZE = 50
@@ -194,10 +194,10 @@ class SearchStamps:
 
 def search_stamps() -> SearchStamps | None:
     """The departments' and the people's stamps (None while either has no row yet), read by the
-    search's first statement (see ``planned_once``)."""
+    search's first statement."""
     dialect = db.session.get_bind().dialect.name
     stamps = KeptStamp.__table__.c
-    statement = built(("search stamps", dialect), lambda: sa.select(stamps.stamp, *planned_once(dialect)).where(
+    statement = built(("search stamps", dialect), lambda: sa.select(stamps.stamp).where(
         one_of(stamps.name, (DEPARTMENTS.name, PEOPLE.name))).order_by(stamps.name))  # in the order of their names
     found = [row[0] for row in db.session.execute(statement)]
     return SearchStamps(*found) if len(found) == 2 else None

@@ -154,19 +154,6 @@ def count_states(search: Found, rows: Callable[[], sa.Select], filtered: Callabl
     return StateCounts({} if more else by_state, more, shown, seen=known_more)
 
 
-def planned_once(dialect: str) -> list[sa.ColumnElement[Any]]:
-    """A searched page's first statement reads these too: on PostgreSQL, a setting that has the
-    rest of its transaction (the page's statements, then ended) planned once per statement and
-    connection, for any query, rather than for each query on each run. Planned for the query's
-    values, each of a search's statements took a quarter of a millisecond to plan; planned for any,
-    it reads the same indexes the same way (the trigram index for candidates, or a walk in the
-    page's order), and it ran as fast for a query matching one person as for one matching
-    thousands. Values a plan does depend on are written into the statements (``written``)."""
-    if dialect != "postgresql":
-        return []
-    return [sa.func.set_config("plan_cache_mode", "force_generic_plan", sa.true()).label("planned_once")]
-
-
 def employees_found(query: str) -> sa.ColumnElement[bool]:
     """The condition on ``Employee`` that ``query`` sets, through the search index, its values in it."""
     search = employee_search(query)

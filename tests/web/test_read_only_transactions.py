@@ -1,6 +1,6 @@
 """On PostgreSQL a transaction that only read ends with COMMIT, so psycopg keeps the statements it
 prepared (it forgets them at every rollback); a transaction that wrote anything is rolled back
-exactly as before (portal/core/read_only.py)."""
+exactly as before; every statement is planned once, for any values (portal/core/read_only.py)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,21 @@ def test_pages_read_on_one_connection_reuse_their_prepared_statements(app, clien
         assert client.get("/learning/").status_code == 200
     with db.engine.connect() as connection:
         assert prepared_on(connection) >= 2  # the account's statement and the page's
+
+
+def test_every_connection_plans_each_statement_once_for_any_values(app, client, world):
+    """The employee pages' statements are planned once, for any values: never for each run's values,
+    whatever PostgreSQL's statistics would have it choose (``read_only.plan_once``); the setting
+    outlives the transactions ended by rollback."""
+    login(client, "worker")
+    for path in ("/learning/", "/notices/") * (PREPARE_AFTER + 3):
+        assert client.get(path).status_code == 200
+    with db.engine.connect() as connection:
+        plans = connection.exec_driver_sql("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                                           "WHERE statement LIKE 'SELECT users.id%%'").all()
+        connection.rollback()  # (which also forgets the prepared statements)
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "force_generic_plan"
+    assert len(plans) >= 2 and all(generic > 0 and custom == 0 for generic, custom in plans), plans
 
 
 def _insert_orm() -> None:

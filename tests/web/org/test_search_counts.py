@@ -267,7 +267,7 @@ def test_a_deliveries_search_known_to_match_more_is_counted_again_once_who_is_li
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_search_page_plans_its_statements_once_for_any_query(client, world, assigned, monkeypatch):
     """On PostgreSQL the search's statements take one plan each, made for any query, not one per
-    query on each run (``planned_once``): psycopg prepares a statement on its fifth run."""
+    query on each run (``read_only.plan_once``): psycopg prepares a statement on its fifth run."""
     counting(monkeypatch, 4)
     published, _created = save_notice(None, TITLE, BODY, world.user("hr").id, SYSTEM)
     push_notice(published, list(assigned.values()), due_date(shanghai_date()), world.user("hr").id, SYSTEM)
